@@ -1,0 +1,2 @@
+// Filled in by the storage test support: decides once per run whether PostgreSQL is reachable.
+export default function setup(): void {}
