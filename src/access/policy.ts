@@ -1,0 +1,80 @@
+import type { KeyRule, Principal } from '../core/principal.js';
+
+/**
+ * THE ONLY DECIDER. Every access question of Flotilla is answered here, from the Principal alone; services ask
+ * and then pass the answer (a scope) into storage. Nothing else compares key kinds or reads rules.
+ */
+export type ObjectAction = 'read' | 'create' | 'update' | 'delete';
+
+/** Which content types an action is allowed on: all of them, or exactly these names. */
+export type Scope = { readonly all: true } | { readonly all: false; readonly types: ReadonlySet<string> };
+
+const ALL: Scope = Object.freeze({ all: true });
+
+const GRANT: Record<ObjectAction, keyof Omit<KeyRule, 'ctdName'>> = {
+  read: 'canRead',
+  create: 'canCreate',
+  update: 'canUpdate',
+  delete: 'canDelete',
+};
+
+function ruleFor(p: Principal, type: string): KeyRule | undefined {
+  return p.kind === 'api-key' ? p.rules.find((r) => r.ctdName === type) : undefined;
+}
+
+/** May the principal perform `action` on objects of `type`? */
+export function canObjects(p: Principal, action: ObjectAction, type: string): boolean {
+  switch (p.kind) {
+    case 'system':
+    case 'user':
+      return true;
+    case 'api-key':
+      if (p.keyKind === 'read-write') return true;
+      if (p.keyKind === 'read-only') return action === 'read';
+      return ruleFor(p, type)?.[GRANT[action]] === true;
+  }
+}
+
+/** The content types on whose objects `action` is allowed (passed into storage queries by the services). */
+export function objectScope(p: Principal, action: ObjectAction): Scope {
+  if (p.kind !== 'api-key' || p.keyKind === 'read-write') return ALL;
+  if (p.keyKind === 'read-only') return action === 'read' ? ALL : { all: false, types: new Set() };
+  return { all: false, types: new Set(p.rules.filter((r) => r[GRANT[action]]).map((r) => r.ctdName)) };
+}
+
+export function inScope(scope: Scope, type: string): boolean {
+  return scope.all || scope.types.has(type);
+}
+
+/** May the principal read the definition of `type`? A user-defined key reads the CTDs it has any rule on. */
+export function canReadDefinition(p: Principal, type: string): boolean {
+  if (p.kind !== 'api-key' || p.keyKind !== 'user-defined') return true;
+  return ruleFor(p, type) !== undefined;
+}
+
+/** The content types whose definitions the principal may list. */
+export function definitionScope(p: Principal): Scope {
+  if (p.kind !== 'api-key' || p.keyKind !== 'user-defined') return ALL;
+  return { all: false, types: new Set(p.rules.map((r) => r.ctdName)) };
+}
+
+/** Create, change, delete or purge content type definitions: the read-write key and Panel users only. */
+export function canWriteDefinitions(p: Principal): boolean {
+  return p.kind === 'system' || p.kind === 'user' || (p.kind === 'api-key' && p.keyKind === 'read-write');
+}
+
+/** Upsert (`batch?updateExisting=true`) needs both create and update. */
+export function canUpsert(p: Principal, type: string): boolean {
+  return canObjects(p, 'create', type) && canObjects(p, 'update', type);
+}
+
+/** `removed` lists deletions: reading them needs read (and, for user-defined keys, delete as Flotiq documents). */
+export function canListRemoved(p: Principal, type: string): boolean {
+  if (p.kind === 'api-key' && p.keyKind === 'user-defined') return canObjects(p, 'read', type) && canObjects(p, 'delete', type);
+  return canObjects(p, 'read', type);
+}
+
+/** Key management (list with values, create, change, regenerate, remove): Panel users and the system only, never a key. */
+export function canManageKeys(p: Principal): boolean {
+  return p.kind === 'user' || p.kind === 'system';
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting Flotilla reads, parsed once from the environment and frozen. README documents each one. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `postgres://…` selects PostgreSQL; absent means SQLite under dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Master secret for key HMAC and encryption; generated into dataDir when absent. */
+  readonly secret: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly publicUrl: string | undefined;
+  readonly maxObjectBytes: number;
+  readonly batchLimit: number;
+}
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  FLOTILLA_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for SQLite)')
+    .optional(),
+  FLOTILLA_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FLOTILLA_ADMIN_EMAIL: z.string().email().optional(),
+  FLOTILLA_ADMIN_PASSWORD: z.string().min(8).optional(),
+  FLOTILLA_PUBLIC_URL: z.string().url().optional(),
+  FLOTILLA_MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  FLOTILLA_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(100),
+});
+
+/** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
+function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of ['DATABASE_URL', 'FLOTILLA_SECRET', 'FLOTILLA_ADMIN_PASSWORD']) {
+    const file = env[`${name}_FILE`];
+    if (file && !env[name]) out[name] = readFileSync(file, 'utf8').trim();
+  }
+  for (const [k, v] of Object.entries(out)) if (v === '') out[k] = undefined;
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withFileSecrets(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.FLOTILLA_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    secret: e.FLOTILLA_SECRET,
+    logLevel: e.LOG_LEVEL,
+    adminEmail: e.FLOTILLA_ADMIN_EMAIL,
+    adminPassword: e.FLOTILLA_ADMIN_PASSWORD,
+    publicUrl: e.FLOTILLA_PUBLIC_URL,
+    maxObjectBytes: e.FLOTILLA_MAX_OBJECT_BYTES,
+    batchLimit: e.FLOTILLA_BATCH_LIMIT,
+  });
+}

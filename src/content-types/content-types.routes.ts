@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { boolParam, directionParam, intParam, listParam } from '../core/query-params.js';
+import { principalOf } from '../http/route-auth.js';
+import type { ContentTypesService } from './content-types.service.js';
+
+type Q = Record<string, unknown>;
+const base = '/api/v1/internal/contenttype';
+const key = { auth: 'api-key' } as const;
+const json = { auth: 'api-key', jsonBody: true } as const;
+
+/** The Flotiq CTD endpoints: thin transport over ContentTypesService. */
+export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesService): void {
+  app.get(base, { config: key }, async (req) => {
+    const q = req.query as Q;
+    const internal = q.internal === undefined || q.internal === '' ? undefined : boolParam(q.internal);
+    return types.list(principalOf(req), {
+      page: intParam(q.page, 'page', 1, 1, 1_000_000),
+      limit: intParam(q.limit, 'limit', 20, 1, 10_000),
+      orderBy: typeof q.order_by === 'string' && q.order_by !== '' ? q.order_by : 'name',
+      direction: directionParam(q.order_direction),
+      name: typeof q.name === 'string' && q.name !== '' ? q.name : undefined,
+      names: listParam(q.names ?? q['names[]']),
+      label: typeof q.label === 'string' && q.label !== '' ? q.label : undefined,
+      internal,
+    });
+  });
+
+  app.post(base, { config: json }, async (req) => types.create(principalOf(req), req.body));
+
+  app.get<{ Params: { name: string } }>(`${base}/:name`, { config: key }, async (req) => {
+    const q = req.query as Q;
+    return types.get(principalOf(req), req.params.name, { resolveRef: boolParam(q.resolveRef), strictSchema: boolParam(q.strictSchema) });
+  });
+
+  app.put<{ Params: { name: string } }>(`${base}/:name`, { config: json }, async (req) =>
+    types.update(principalOf(req), req.params.name, req.body),
+  );
+
+  app.delete<{ Params: { name: string } }>(`${base}/:name`, { config: key }, async (req, reply) => {
+    await types.delete(principalOf(req), req.params.name);
+    return reply.code(200).send();
+  });
+
+  app.post<{ Params: { name: string } }>(`${base}/:name/purge`, { config: key }, async (req, reply) => {
+    const body = (req.body ?? {}) as { deleteSchema?: unknown };
+    await types.purge(principalOf(req), req.params.name, body.deleteSchema === true || body.deleteSchema === 'true');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,66 @@
+import type { Storage } from '../storage/port.js';
+import type { ContentType, FieldInfo } from './content-type.js';
+import { describeFields } from './describe-fields.js';
+import { compileObjectValidator, type ObjectValidator } from '../content/validate-object.js';
+
+/** A content type with everything derived from it, compiled once per CTD version. */
+export interface LoadedType {
+  readonly ct: ContentType;
+  readonly version: number;
+  readonly fields: readonly FieldInfo[];
+  readonly fieldsByName: ReadonlyMap<string, FieldInfo>;
+  /** Compiled lazily: most requests never validate. */
+  readonly validate: ObjectValidator;
+}
+
+/**
+ * In-memory cache of the CTDs, dropped whenever any node changes a type ('types' signal). Only services use it;
+ * it makes no access decision.
+ */
+export class TypeRegistry {
+  private loaded: Map<string, LoadedType> | undefined;
+  private loading: Promise<Map<string, LoadedType>> | undefined;
+
+  constructor(private readonly storage: Storage) {
+    storage.subscribe((channel) => {
+      if (channel === 'types') this.invalidate();
+    });
+  }
+
+  invalidate(): void {
+    this.loaded = undefined;
+    this.loading = undefined;
+  }
+
+  async all(): Promise<ReadonlyMap<string, LoadedType>> {
+    if (this.loaded) return this.loaded;
+    this.loading ??= this.load();
+    const map = await this.loading;
+    this.loaded = map;
+    return map;
+  }
+
+  async get(name: string): Promise<LoadedType | undefined> {
+    return (await this.all()).get(name);
+  }
+
+  private async load(): Promise<Map<string, LoadedType>> {
+    const map = new Map<string, LoadedType>();
+    for (const row of await this.storage.listTypes()) {
+      map.set(row.name, toLoaded(JSON.parse(row.definition) as ContentType, row.version));
+    }
+    return map;
+  }
+}
+
+export function toLoaded(ct: ContentType, version: number): LoadedType {
+  const fields = describeFields(ct);
+  let validator: ObjectValidator | undefined;
+  return {
+    ct,
+    version,
+    fields,
+    fieldsByName: new Map(fields.map((f) => [f.name, f])),
+    validate: (data) => (validator ??= compileObjectValidator(ct))(data),
+  };
+}

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { canObjects, canUpsert } from '../access/policy.js';
+import type { Clock } from '../core/clock.js';
+import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
+import type { Principal } from '../core/principal.js';
+import type { LoadedType } from '../content-types/type-registry.js';
+import type { NewObject, Storage, StoredObject } from '../storage/port.js';
+import type { ContentService } from './content.service.js';
+import { objectJson, objectStubJson } from './object-json.js';
+import { objectTitle } from './object-title.js';
+import { collectRefs } from './relations.js';
+import { applySlugs } from './slugify.js';
+
+const ID_PATTERN = /^[a-zA-Z0-9-_.,:=!?#$%&(`'{}" ]*$/;
+
+export interface BatchReport {
+  batch_total_count: number;
+  batch_success_count: number;
+  batch_error_count: number;
+  errors: { id?: string; data: unknown; errors: FieldErrors }[];
+}
+
+type Mode = 'create' | 'put' | 'patch';
+
+/** A validated write, ready for storage. */
+interface Prepared {
+  obj: NewObject;
+  existing: StoredObject | undefined;
+}
+
+/** Creating, replacing, patching and deleting content objects, single and batch. */
+export class ContentWriter {
+  constructor(
+    private readonly storage: Storage,
+    private readonly reader: ContentService,
+    private readonly clock: Clock,
+    private readonly maxObjectBytes: number,
+    private readonly batchLimit: number,
+  ) {}
+
+  async create(p: Principal, type: string, body: unknown): Promise<string> {
+    const t = await this.reader.typeFor(p, 'create', type);
+    const row = await this.writeOne(t, body, 'create', undefined);
+    return this.answer(p, type, row);
+  }
+
+  async replace(p: Principal, type: string, id: string, body: unknown): Promise<string> {
+    const t = await this.reader.typeFor(p, 'update', type);
+    const row = await this.writeOne(t, body, 'put', id);
+    return this.answer(p, type, row);
+  }
+
+  async patch(p: Principal, type: string, id: string, body: unknown): Promise<string> {
+    const t = await this.reader.typeFor(p, 'update', type);
+    const row = await this.writeOne(t, body, 'patch', id);
+    return this.answer(p, type, row);
+  }
+
+  /** A write never reveals stored fields to a key that cannot read them. */
+  private answer(p: Principal, type: string, row: StoredObject): string {
+    return canObjects(p, 'read', type) ? objectJson(row) : objectStubJson(row);
+  }
+
+  private async writeOne(t: LoadedType, body: unknown, mode: Mode, pathId: string | undefined): Promise<StoredObject> {
+    const prepared = await this.prepare(t, body, mode, pathId, new Set());
+    if ('errors' in prepared) throw errors.validation(prepared.errors);
+    const row = await this.store(prepared);
+    this.reader.bump(t.ct.name);
+    await this.storage.notify('objects', t.ct.name);
+    return row;
+  }
+
+  private async store(prepared: Prepared): Promise<StoredObject> {
+    const { obj, existing } = prepared;
+    try {
+      return await this.storage.transaction(async (tx) => {
+        if (existing) return tx.updateObject({ ...obj, createdMs: existing.createdMs, version: existing.version + 1 });
+        await tx.purgeDeletedObject(obj.type, obj.id);
+        return tx.insertObject(obj);
+      });
+    } catch (e) {
+      // a concurrent create of the same id lost the race on the unique index
+      if (/unique|duplicate/i.test(String((e as Error).message))) throw errors.validation({ id: ['This value is already used'] });
+      throw e;
+    }
+  }
+
+  /** Validates one object for create/put/patch; returns the row to store or the field errors. */
+  private async prepare(t: LoadedType, body: unknown, mode: Mode, pathId: string | undefined, batchIds: Set<string>): Promise<Prepared | { errors: FieldErrors }> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw errors.badRequest('The request body must be a JSON object');
+    }
+    const type = t.ct.name;
+    const { id: bodyId, internal: _ignored, ...fields } = body as Record<string, unknown>;
+    const errs: FieldErrors = {};
+    let id: string;
+    let existing: StoredObject | undefined;
+    if (mode === 'create') {
+      if (bodyId !== undefined && (typeof bodyId !== 'string' || bodyId === '' || !ID_PATTERN.test(bodyId) || bodyId.length > 255)) {
+        return { errors: { id: ['This value is not valid.'] } };
+      }
+      id = (bodyId as string | undefined) ?? `${type}-${randomUUID()}`;
+      if (batchIds.has(id.toLowerCase())) return { errors: { id: ['There are duplications in object data, key: id'] } };
+      batchIds.add(id.toLowerCase());
+      if (await this.storage.getObject(type, id)) addFieldError(errs, 'id', 'This value is already used');
+    } else {
+      id = pathId!;
+      existing = await this.storage.getObject(type, id);
+      if (!existing) throw errors.notFound();
+      if (bodyId !== undefined && (typeof bodyId !== 'string' || bodyId.toLowerCase() !== id.toLowerCase())) {
+        return { errors: { id: ['The id in the body must match the id in the path'] } };
+      }
+      id = existing.id;
+    }
+    const data: Record<string, unknown> =
+      mode === 'patch' ? { ...(JSON.parse(existing!.data) as Record<string, unknown>), ...fields } : { ...fields };
+    if (mode === 'create') applySlugs(t.ct, data);
+    for (const [k, v] of Object.entries(t.validate(data))) for (const m of v) addFieldError(errs, k, m);
+    const json = JSON.stringify(data);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > this.maxObjectBytes) {
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2).replace(/\.00$/, '')} MB`;
+      throw errors.payloadTooLarge(`Content Object size limit exceeded by an object with ID: ${id}. Requested size ${mb(bytes)}, limit: ${mb(this.maxObjectBytes)})`);
+    }
+    await this.checkUnique(t, data, existing ? id : undefined, errs);
+    const refs = Object.keys(errs).length === 0 ? await this.checkRelations(t, data, errs) : [];
+    if (Object.keys(errs).length > 0) return { errors: errs };
+    const now = this.clock.now();
+    return {
+      existing,
+      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs },
+    };
+  }
+
+  private async checkUnique(t: LoadedType, data: Record<string, unknown>, selfId: string | undefined, errs: FieldErrors) {
+    for (const f of t.fields) {
+      if (!f.unique || data[f.name] === undefined || data[f.name] === null || data[f.name] === '') continue;
+      if (await this.storage.findByFieldValue(t.ct.name, f.name, data[f.name], selfId)) addFieldError(errs, f.name, 'This value is already used');
+    }
+  }
+
+  /** Every relation target must exist (and be of the declared type, checked by the validator). */
+  private async checkRelations(t: LoadedType, data: Record<string, unknown>, errs: FieldErrors) {
+    const refs = collectRefs(t, data);
+    const byType = new Map<string, Set<string>>();
+    for (const r of refs) {
+      if (!byType.has(r.type)) byType.set(r.type, new Set());
+      byType.get(r.type)!.add(r.id.toLowerCase());
+    }
+    const found = new Set<string>();
+    for (const [type, ids] of byType) {
+      for (const row of await this.storage.getObjects(type, [...ids])) found.add(`${type}\0${row.id.toLowerCase()}`);
+    }
+    for (const r of refs) {
+      if (!found.has(`${r.type}\0${r.id.toLowerCase()}`)) {
+        const key = r.path;
+        if (!errs[key]?.includes('This value does not exist in database')) addFieldError(errs, key, 'This value does not exist in database');
+      }
+    }
+    return refs.map((r) => ({ type: r.type, id: r.id }));
+  }
+
+  async delete(p: Principal, type: string, id: string): Promise<void> {
+    await this.reader.typeFor(p, 'delete', type);
+    const problem = await this.deleteOne(type, id);
+    if (problem === 'missing') throw errors.notFound();
+    if (problem === 'referenced') throw errors.errorList(['This content object is used in another content object.']);
+    this.reader.bump(type);
+    await this.storage.notify('objects', type);
+  }
+
+  private async deleteOne(type: string, id: string): Promise<'missing' | 'referenced' | undefined> {
+    return this.storage.transaction(async (tx) => {
+      const row = await tx.getObject(type, id);
+      if (!row) return 'missing';
+      if (await tx.isReferenced(type, row.id)) return 'referenced';
+      await tx.softDeleteObject(type, row.id, this.clock.now());
+      return undefined;
+    });
+  }
+
+  async batchDelete(p: Principal, type: string, body: unknown): Promise<{ deletedCount: number }> {
+    await this.reader.typeFor(p, 'delete', type);
+    if (!Array.isArray(body) || body.some((x) => typeof x !== 'string')) {
+      throw errors.badRequest('The request body must be a JSON array of object ids');
+    }
+    this.assertBatchSize(body.length);
+    const problems: string[] = [];
+    let deleted = 0;
+    for (const id of body as string[]) {
+      const problem = await this.deleteOne(type, id);
+      if (problem === 'missing') problems.push(`Content object: "${id}" doesn't exist`);
+      else if (problem === 'referenced') problems.push(`Content object: "${id}" is used in another content object.`);
+      else deleted++;
+    }
+    if (deleted > 0) {
+      this.reader.bump(type);
+      await this.storage.notify('objects', type);
+    }
+    if (problems.length > 0) throw new AppError(400, { errors: problems, deletedCount: deleted });
+    return { deletedCount: deleted };
+  }
+
+  /** POST batch: create (or, with updateExisting, upsert) each item; valid items are saved even if others fail. */
+  async batchCreate(p: Principal, type: string, body: unknown, updateExisting: boolean): Promise<{ status: number; report: BatchReport }> {
+    const t = await this.reader.typeFor(p, 'create', type);
+    if (updateExisting && !canUpsert(p, type)) throw errors.forbidden();
+    const items = this.batchItems(body);
+    const seen = new Set<string>();
+    return this.runBatch(t, items, async (item) => {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id))) {
+        seen.add(id.toLowerCase());
+        return this.prepare(t, item, 'put', id, seen);
+      }
+      return this.prepare(t, item, 'create', undefined, seen);
+    });
+  }
+
+  /** PATCH batch: every item needs an existing id (PATCH never creates). */
+  async batchPatch(p: Principal, type: string, body: unknown): Promise<{ status: number; report: BatchReport }> {
+    const t = await this.reader.typeFor(p, 'update', type);
+    const items = this.batchItems(body);
+    for (const item of items) {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || !(await this.storage.getObject(type, id))) throw errors.notFound();
+    }
+    return this.runBatch(t, items, (item) => this.prepare(t, item, 'patch', (item as { id: string }).id, new Set()));
+  }
+
+  private batchItems(body: unknown): unknown[] {
+    if (!Array.isArray(body)) throw errors.badRequest('The request body must be a JSON array of objects');
+    this.assertBatchSize(body.length);
+    return body;
+  }
+
+  private assertBatchSize(n: number): void {
+    if (n > this.batchLimit) {
+      throw new AppError(400, { code: 400, message: `Batch limit exceeded: at most ${this.batchLimit} items per request`, batch_limit: this.batchLimit });
+    }
+  }
+
+  private async runBatch(t: LoadedType, items: unknown[], prep: (item: unknown) => Promise<Prepared | { errors: FieldErrors }>) {
+    const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
+    for (const item of items) {
+      let result: Prepared | { errors: FieldErrors };
+      try {
+        result = await prep(item);
+        if (!('errors' in result)) await this.store(result);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        result = { errors: e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body) ? (e.body as FieldErrors) : { _: [String(e.message)] } };
+      }
+      if ('errors' in result) {
+        report.batch_error_count++;
+        const id = (item as { id?: unknown } | null)?.id;
+        report.errors.push({ ...(typeof id === 'string' ? { id } : {}), data: item, errors: result.errors });
+      } else report.batch_success_count++;
+    }
+    if (report.batch_success_count > 0) {
+      this.reader.bump(t.ct.name);
+      await this.storage.notify('objects', t.ct.name);
+    }
+    return { status: report.batch_error_count > 0 ? 400 : 200, report };
+  }
+}

@@ -1,0 +1,164 @@
+import { canListRemoved, canObjects, type ObjectAction } from '../access/policy.js';
+import { envelope } from '../core/envelope.js';
+import { errors } from '../core/errors.js';
+import type { Principal } from '../core/principal.js';
+import { formatObjectTime, parseClientDate } from '../core/time.js';
+import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
+import type { OrderKey, Storage } from '../storage/port.js';
+import { parseFilters, parsePath, type FilterNode } from './filters.js';
+import { objectJson } from './object-json.js';
+import type { Hydrator } from './hydrate.js';
+
+export interface ListObjectsQuery {
+  page: number;
+  limit: number;
+  orderBy: string | undefined;
+  direction: 'asc' | 'desc';
+  filters: string | undefined;
+  ids: string[] | undefined;
+  emptyFirst: boolean;
+  hydrate: 0 | 1 | 2;
+}
+
+const COLUMN_ORDER: Record<string, OrderKey> = {
+  'internal.createdAt': { kind: 'column', column: 'created' },
+  'internal.updatedAt': { kind: 'column', column: 'updated' },
+  'internal.objectTitle': { kind: 'column', column: 'title' },
+  'internal.latestVersion': { kind: 'column', column: 'version' },
+  createdAt: { kind: 'column', column: 'created' },
+  updatedAt: { kind: 'column', column: 'updated' },
+  id: { kind: 'column', column: 'id' },
+};
+
+/**
+ * Reading content objects. Every method takes the caller's Principal, asks access/policy, and only then reads
+ * storage. Responses are JSON text spliced from stored documents.
+ */
+export class ContentService {
+  /** Per-type write generation: a cached total_count is valid while its type's generation is unchanged. */
+  private readonly generations = new Map<string, number>();
+  private readonly counts = new Map<string, { gen: number; n: number }>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly registry: TypeRegistry,
+    private readonly hydrator: Hydrator,
+  ) {
+    storage.subscribe((channel, payload) => {
+      if (channel === 'objects' || channel === 'types') this.bump(payload);
+    });
+  }
+
+  /** Called after every write to a type (and, through signals, after writes on other nodes). */
+  bump(type: string): void {
+    if (type === '*') {
+      this.generations.clear();
+      this.counts.clear();
+      return;
+    }
+    this.generations.set(type, (this.generations.get(type) ?? 0) + 1);
+  }
+
+  /** Policy first (a denied type is 403 whether or not it exists), then existence (404). */
+  async typeFor(p: Principal, action: ObjectAction, type: string): Promise<LoadedType> {
+    if (!canObjects(p, action, type)) throw errors.forbidden();
+    const t = await this.registry.get(type);
+    if (!t) throw errors.notFound();
+    return t;
+  }
+
+  async list(p: Principal, type: string, q: ListObjectsQuery): Promise<string> {
+    const t = await this.typeFor(p, 'read', type);
+    const where = parseFilters(q.filters, t.fields);
+    const order = this.orderKey(q.orderBy);
+    const rows = await this.storage.listObjects({
+      type,
+      where,
+      ids: q.ids,
+      order,
+      direction: q.direction,
+      emptyFirst: q.emptyFirst,
+      limit: q.limit,
+      offset: (q.page - 1) * q.limit,
+    });
+    const total = await this.count(type, where, q.ids);
+    const items = q.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, q.hydrate) : rows.map((r) => objectJson(r));
+    const env = envelope([] as never[], total, q.page, q.limit);
+    return `{"total_count":${env.total_count},"total_pages":${env.total_pages},"current_page":${env.current_page},"count":${items.length},"data":[${items.join(',')}]}`;
+  }
+
+  private orderKey(orderBy: string | undefined): OrderKey {
+    if (!orderBy) return { kind: 'column', column: 'created' };
+    const column = COLUMN_ORDER[orderBy];
+    if (column) return column;
+    const target = parsePath(orderBy);
+    if (!target || target.kind !== 'data') throw errors.validation({ order_by: [`Cannot order by ${orderBy}`] });
+    return { kind: 'data', path: target.path };
+  }
+
+  private async count(type: string, where: FilterNode[], ids: string[] | undefined): Promise<number> {
+    const key = `${type}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
+    const gen = this.generations.get(type) ?? 0;
+    const hit = this.counts.get(key);
+    if (hit && hit.gen === gen) return hit.n;
+    const n = await this.storage.countObjects({ type, where, ids });
+    if (this.counts.size > 5000) this.counts.clear();
+    this.counts.set(key, { gen, n });
+    return n;
+  }
+
+  async get(p: Principal, type: string, id: string, hydrate: 0 | 1 | 2): Promise<string> {
+    await this.typeFor(p, 'read', type);
+    const row = await this.storage.getObject(type, id);
+    if (!row) throw errors.notFound();
+    return hydrate > 0 ? (await this.hydrator.hydrateRows(p, [row], hydrate))[0] : objectJson(row);
+  }
+
+  /** Ids of objects deleted after `deletedAfter` (any date clients send; absent = all). */
+  async removed(p: Principal, type: string, deletedAfter: string | undefined): Promise<string[]> {
+    if (!canListRemoved(p, type)) throw errors.forbidden();
+    if (!(await this.registry.get(type))) throw errors.notFound();
+    let after = 0;
+    if (deletedAfter !== undefined && deletedAfter !== '') {
+      after = parseClientDate(deletedAfter);
+      if (Number.isNaN(after)) throw errors.validation({ deletedAfter: ['This value is not a valid datetime.'] });
+    }
+    return this.storage.listRemoved(type, after);
+  }
+
+  async versions(p: Principal, type: string, id: string, page: number, limit: number, direction: 'asc' | 'desc'): Promise<string> {
+    await this.typeFor(p, 'read', type);
+    const row = await this.storage.getObject(type, id);
+    if (!row) throw errors.notFound();
+    const [total, versions] = await Promise.all([
+      this.storage.countVersions(type, id),
+      this.storage.listVersions(type, id, limit, (page - 1) * limit, direction),
+    ]);
+    const items = versions.map((v) => this.versionJson(row, v));
+    const env = envelope([] as never[], total, page, limit);
+    return `{"total_count":${env.total_count},"total_pages":${env.total_pages},"current_page":${env.current_page},"count":${items.length},"data":[${items.join(',')}]}`;
+  }
+
+  async version(p: Principal, type: string, id: string, version: number): Promise<string> {
+    await this.typeFor(p, 'read', type);
+    const row = await this.storage.getObject(type, id);
+    if (!row) throw errors.notFound();
+    const v = await this.storage.getVersion(type, id, version);
+    if (!v) throw errors.notFound();
+    return objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
+  }
+
+  private versionJson(row: Parameters<typeof objectJson>[0], v: { version: number; data: string; createdMs: number }): string {
+    const extra = {
+      version: v.version,
+      current: v.version === row.version,
+      createdAt: formatObjectTime(row.createdMs),
+      updatedAt: formatObjectTime(v.createdMs),
+      deletedAt: '',
+      owner: null,
+      editor: null,
+    };
+    const obj = objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
+    return `${obj.slice(0, -1)},${JSON.stringify(extra).slice(1)}`;
+  }
+}

@@ -1,0 +1,35 @@
+import { formatObjectTime } from '../core/time.js';
+import type { StoredObject } from '../storage/port.js';
+
+/** The server-managed `internal` block of an object. */
+export function internalBlock(o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>) {
+  return {
+    contentType: o.type,
+    createdAt: formatObjectTime(o.createdMs),
+    updatedAt: formatObjectTime(o.updatedMs),
+    deletedAt: o.deletedMs === null ? '' : formatObjectTime(o.deletedMs),
+    workflowState: 'saved',
+    objectTitle: o.title,
+    latestVersion: o.version,
+    status: 'public',
+    publicVersion: -1,
+    publishedAt: '',
+    workflowPublicVersion: -1,
+    workflowPublishedAt: '',
+  };
+}
+
+/**
+ * The object as JSON text, built by splicing the stored document (never parsed) after `id` and `internal`.
+ * The stored document never contains `id` or `internal` (writes strip them), so keys cannot collide.
+ */
+export function objectJson(o: StoredObject, data: string = o.data): string {
+  const head = `{"id":${JSON.stringify(o.id)},"internal":${JSON.stringify(internalBlock(o))}`;
+  const body = data.trim();
+  return body.length <= 2 ? `${head}}` : `${head},${body.slice(1)}`;
+}
+
+/** What a writer without read access gets back: the id and the internal block only. */
+export function objectStubJson(o: StoredObject): string {
+  return objectJson(o, '{}');
+}

@@ -1,0 +1,76 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { AppError } from '../core/errors.js';
+import { redact } from './redact.js';
+
+export interface ServerOptions {
+  logLevel: string;
+  bodyLimit: number;
+  /** Extra pino destination (tests capture every log line to scan for secrets). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** The Fastify instance with Flotilla's wire conventions: JSON parsing, one error format, redacted logs. */
+export function createServer(opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      redact: ['req.headers["x-auth-token"]', 'req.headers.authorization', 'req.headers.cookie'],
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redact(req.url), ip: req.ip }),
+      },
+    },
+    bodyLimit: opts.bodyLimit,
+    routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 500 },
+    disableRequestLogging: false,
+  });
+
+  // JSON bodies: an empty body is "no body" rather than a parse error (clients send the header on DELETE)
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppError(400, { code: 400, message: 'Malformed JSON body' }) as unknown as FastifyError, undefined);
+    }
+  });
+
+  app.addHook('onRoute', (route) => {
+    const auth = (route.config as { auth?: string } | undefined)?.auth;
+    if (auth !== 'api-key' && auth !== 'public' && route.method !== 'HEAD') {
+      throw new Error(`route ${route.method} ${route.url} declares no auth (config.auth)`);
+    }
+  });
+
+  app.addHook('preValidation', async (req) => {
+    if (!req.routeOptions.config.jsonBody) return;
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/([\w.+-]+\+)?json/i.test(type)) throw new AppError(415, { code: 415, message: 'Unsupported Media Type' });
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status === 429) {
+        const retry = (err.body as { retryAfter?: number }).retryAfter ?? 1;
+        reply.header('retry-after', String(retry));
+      }
+      return reply.code(err.status).type('application/json').send(JSON.stringify(err.body));
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 415) return reply.code(415).send({ code: 415, message: 'Unsupported Media Type' });
+    if (status === 413) return reply.code(413).send({ code: 413, message: 'Request body is too large' });
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ code: status, message: redact(err.message) });
+    }
+    req.log.error({ err: { message: redact(err.message), stack: redact(err.stack ?? '') } }, 'request failed');
+    return reply.code(500).send({ code: 500, message: 'Internal Server Error' });
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).send({ code: 404, message: 'Not found' });
+  });
+
+  return app;
+}

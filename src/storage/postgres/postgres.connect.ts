@@ -1,0 +1,99 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Channel, Storage } from '../port.js';
+import type { Database } from '../sql/schema.js';
+import { SqlStorage } from '../sql/sql-storage.js';
+import { LocalSignals } from '../sql/signals.js';
+import { postgresMigrations } from './postgres.migrations.js';
+import { postgresOps } from './postgres.ops.js';
+
+const NOTIFY_CHANNEL = 'flotilla_signals';
+// BIGINT columns hold epoch milliseconds, which fit a JS number exactly
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** LISTEN/NOTIFY signals so that every node drops its caches when another node changes keys or types. */
+class PostgresSignals extends LocalSignals {
+  private listener: pg.Client | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (m) => {
+      const [channel, ...rest] = (m.payload ?? '').split(':');
+      this.emit(channel as Channel, rest.join(':'));
+    });
+    client.on('error', () => this.reconnect());
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private reconnect(): void {
+    if (this.closed) return;
+    this.listener = undefined;
+    // a lost LISTEN connection may have missed signals: tell every listener to drop everything
+    setTimeout(() => {
+      this.start()
+        .then(() => {
+          for (const c of ['keys', 'types', 'objects', 'sessions'] as Channel[]) this.emit(c, '*');
+        })
+        .catch(() => this.reconnect());
+    }, 500).unref();
+  }
+
+  override async notify(channel: Channel, payload: string): Promise<void> {
+    this.emit(channel, payload);
+    await this.pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${channel}:${payload}`]);
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
+  }
+}
+
+/** Connects to PostgreSQL, applies migrations under an advisory lock (several nodes may start at once). */
+export async function connectPostgres(url: string, poolSize = 10): Promise<Storage> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  pool.on('error', () => undefined);
+  await migrate(pool);
+  const signals = new PostgresSignals(url, pool);
+  await signals.start();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new SqlStorage(db, postgresOps, signals);
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(424242)');
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)');
+    const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+    for (const [i, statements] of postgresMigrations.entries()) {
+      const version = i + 1;
+      if (done.has(version)) continue;
+      await client.query('BEGIN');
+      try {
+        for (const s of statements) await client.query(s);
+        await client.query('INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)', [version, Date.now()]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(424242)').catch(() => undefined);
+    client.release();
+  }
+}

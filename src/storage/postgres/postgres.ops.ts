@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { DialectOps } from '../sql/dialect-ops.js';
+
+const arrow = (base: string, path: string[]) => base + path.map((p) => `->'${p}'`).join('');
+const arrowText = (base: string, path: string[]) =>
+  base + path.map((p, i) => (i === path.length - 1 ? `->>'${p}'` : `->'${p}'`)).join('');
+
+export const postgresOps: DialectOps = {
+  name: 'postgres',
+  dataText: sql<string>`objects.data::text`,
+  jsonParam: (json) => sql`CAST(${json} AS jsonb)`,
+  // jsonb compares numbers numerically and strings by collation, which matches SQLite's json_extract ordering
+  value: (path) => sql.raw(`(${arrow('objects.data', path)})`),
+  text: (path) => sql.raw<string>(`(${arrowText('objects.data', path)})`),
+  scalar: (v) =>
+    typeof v === 'number'
+      ? sql`to_jsonb(CAST(${v} AS numeric))`
+      : typeof v === 'boolean'
+        ? sql`to_jsonb(CAST(${v} AS boolean))`
+        : sql`to_jsonb(CAST(${v} AS text))`,
+  ilike: (expr, pattern) => sql<boolean>`${expr} ILIKE ${pattern} ESCAPE '\\'`,
+  isEmpty: (path) => {
+    const v = arrow('objects.data', path);
+    return sql.raw<boolean>(`(${v} IS NULL OR ${v} IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb))`);
+  },
+  someElement: (path, cond) => {
+    const v = arrow('objects.data', path);
+    return sql<boolean>`EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${sql.raw(v)}) = 'array' THEN ${sql.raw(v)} ELSE '[]'::jsonb END) AS el(v) WHERE ${cond})`;
+  },
+  elementValue: (sub) => sql.raw(`(${arrow('el.v', sub)})`),
+  elementText: (sub) => sql.raw<string>(sub.length === 0 ? `(el.v #>> '{}')` : `(${arrowText('el.v', sub)})`),
+  fieldIndexDdl: (indexName, type, field) =>
+    `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
+  listFieldIndexesSql: `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'objects' AND indexname LIKE 'fx\\_%'`,
+};

@@ -1,0 +1,33 @@
+import type { RawBuilder } from 'kysely';
+import type { Scalar } from '../../content/filters.js';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, as SQL fragments. The shared storage code composes these
+ * and never branches on the dialect. Paths and type names are validated identifiers ([A-Za-z0-9_]) before they get
+ * here, so they may be inlined as literals (which lets both planners match the per-type partial indexes).
+ */
+export interface DialectOps {
+  readonly name: 'sqlite' | 'postgres';
+  /** The stored document as text, for splicing into responses. */
+  readonly dataText: RawBuilder<string>;
+  /** A bound JSON document for INSERT/UPDATE. */
+  jsonParam(json: string): RawBuilder<unknown>;
+  /** A comparable value at a data path: numbers compare as numbers, strings as strings. The indexed expression. */
+  value(path: string[]): RawBuilder<unknown>;
+  /** The value at a data path as text (for LIKE). */
+  text(path: string[]): RawBuilder<string>;
+  /** A bound scalar comparable with value(). */
+  scalar(v: Scalar): RawBuilder<unknown>;
+  /** Case-insensitive LIKE with `\` as the escape character. */
+  ilike(expr: RawBuilder<unknown>, pattern: string): RawBuilder<boolean>;
+  /** True when the value at path is missing, null, "" or []. */
+  isEmpty(path: string[]): RawBuilder<boolean>;
+  /** EXISTS over the elements of the array at path, with cond built from elementValue/elementText. */
+  someElement(path: string[], cond: RawBuilder<boolean>): RawBuilder<boolean>;
+  elementValue(sub: string[]): RawBuilder<unknown>;
+  elementText(sub: string[]): RawBuilder<string>;
+  /** DDL of the expression index for one scalar field of one type. */
+  fieldIndexDdl(indexName: string, type: string, field: string): string;
+  /** SQL listing the names of existing field indexes (named fx_…). */
+  readonly listFieldIndexesSql: string;
+}

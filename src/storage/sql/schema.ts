@@ -1,0 +1,36 @@
+import type { Generated } from 'kysely';
+
+/** The tables as Kysely sees them (both dialects). */
+export interface Database {
+  content_types: { name: string; definition: string; version: number; created_ms: number; updated_ms: number };
+  objects: {
+    seq: Generated<number>;
+    type: string;
+    id: string;
+    id_key: string;
+    data: unknown;
+    title: string;
+    version: number;
+    created_ms: number;
+    updated_ms: number;
+    deleted_ms: number | null;
+  };
+  object_versions: { type: string; id_key: string; version: number; data: unknown; created_ms: number };
+  object_refs: { src_type: string; src_key: string; dst_type: string; dst_key: string };
+  api_keys: {
+    id: string;
+    kind: string;
+    name: string;
+    hmac: string;
+    secret_enc: string;
+    rules: string;
+    request_limit: number | null;
+    created_ms: number;
+    updated_ms: number;
+    last_used_ms: number | null;
+  };
+  meta: { key: string; value: string };
+}
+
+/** Object ids are case-insensitive in paths (Flotiq): the unique key is the lower-cased id. */
+export const idKey = (id: string) => id.toLowerCase();

@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Channel, ListQuery, NewObject, Storage, StoredKey, StoredObject, StoredType } from '../port.js';
+import type { DialectOps } from './dialect-ops.js';
+import { idKey, type Database } from './schema.js';
+import { whereFilters } from './where.js';
+import type { Signals } from './signals.js';
+
+const ORDER_COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
+
+type Row = {
+  seq: number;
+  type: string;
+  id: string;
+  data: string;
+  title: string;
+  version: number;
+  created_ms: number;
+  updated_ms: number;
+  deleted_ms: number | null;
+};
+
+const toObject = (r: Row): StoredObject => ({
+  seq: Number(r.seq),
+  type: r.type,
+  id: r.id,
+  data: r.data,
+  title: r.title,
+  version: Number(r.version),
+  createdMs: Number(r.created_ms),
+  updatedMs: Number(r.updated_ms),
+  deletedMs: r.deleted_ms === null ? null : Number(r.deleted_ms),
+});
+
+const toKey = (r: Database['api_keys']): StoredKey => ({
+  id: r.id,
+  kind: r.kind as StoredKey['kind'],
+  name: r.name,
+  hmac: r.hmac,
+  secretEnc: r.secret_enc,
+  rules: r.rules,
+  requestLimit: r.request_limit === null ? null : Number(r.request_limit),
+  createdMs: Number(r.created_ms),
+  updatedMs: Number(r.updated_ms),
+  lastUsedMs: r.last_used_ms === null ? null : Number(r.last_used_ms),
+});
+
+/** Type names are ^[_a-z]+$ (checked by the CTD sanitizer); inlining them lets planners use per-type partial indexes. */
+function typeLit(type: string): RawBuilder<unknown> {
+  if (!/^[_a-z]+$/.test(type)) throw new Error('invalid type name reached storage');
+  return sql.lit(type);
+}
+
+/** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
+export class SqlStorage implements Storage {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ops: DialectOps,
+    private readonly signals: Signals,
+    private readonly inTransaction = false,
+  ) {}
+
+  get dialect() {
+    return this.ops.name;
+  }
+
+  async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, true)));
+  }
+
+  async close(): Promise<void> {
+    await this.signals.close();
+    await this.db.destroy();
+  }
+
+  // ---- content types
+
+  async listTypes(): Promise<StoredType[]> {
+    const rows = await this.db
+      .selectFrom('content_types')
+      .select(['name', sql<string>`${sql.raw(this.ops.name === 'postgres' ? 'definition::text' : 'definition')}`.as('definition'), 'version'])
+      .execute();
+    return rows.map((r) => ({ name: r.name, definition: r.definition, version: Number(r.version) }));
+  }
+
+  async getType(name: string): Promise<StoredType | undefined> {
+    return (await this.listTypes()).find((t) => t.name === name);
+  }
+
+  async insertType(name: string, definition: string, nowMs: number): Promise<void> {
+    await this.db
+      .insertInto('content_types')
+      .values({ name, definition: this.ops.jsonParam(definition) as never, version: 1, created_ms: nowMs, updated_ms: nowMs })
+      .execute();
+  }
+
+  async updateType(name: string, definition: string, nowMs: number): Promise<void> {
+    await this.db
+      .updateTable('content_types')
+      .set({ definition: this.ops.jsonParam(definition) as never, version: sql`version + 1`, updated_ms: nowMs })
+      .where('name', '=', name)
+      .execute();
+  }
+
+  async deleteType(name: string): Promise<void> {
+    await this.db.deleteFrom('content_types').where('name', '=', name).execute();
+  }
+
+  async syncFieldIndexes(type: string, fields: string[]): Promise<void> {
+    const name = (f: string) => `fx_${createHash('sha1').update(`${type}\0${f}`).digest('hex').slice(0, 20)}`;
+    const prefix = `fx_`;
+    const wanted = new Map(fields.map((f) => [name(f), f]));
+    const owned = new Set(
+      (await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `fieldindex:${type}:%`).execute()).map((r) => r.value),
+    );
+    for (const [idx, field] of wanted) {
+      if (owned.has(idx)) continue;
+      await sql.raw(this.ops.fieldIndexDdl(idx, type, field)).execute(this.db);
+      await this.setMeta(`fieldindex:${type}:${field}`, idx);
+    }
+    for (const idx of owned) {
+      if (wanted.has(idx) || !idx.startsWith(prefix)) continue;
+      await sql.raw(`DROP INDEX IF EXISTS "${idx}"`).execute(this.db);
+      await this.db.deleteFrom('meta').where('value', '=', idx).where('key', 'like', `fieldindex:${type}:%`).execute();
+    }
+  }
+
+  // ---- objects
+
+  private selectObjects() {
+    return this.db
+      .selectFrom('objects')
+      .select(['seq', 'type', 'id', this.ops.dataText.as('data'), 'title', 'version', 'created_ms', 'updated_ms', 'deleted_ms']);
+  }
+
+  async getObject(type: string, id: string): Promise<StoredObject | undefined> {
+    const r = await this.selectObjects()
+      .where('type', '=', type)
+      .where('id_key', '=', idKey(id))
+      .where('deleted_ms', 'is', null)
+      .executeTakeFirst();
+    return r ? toObject(r as Row) : undefined;
+  }
+
+  async getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined> {
+    const r = await this.selectObjects().where('type', '=', type).where('id_key', '=', idKey(id)).executeTakeFirst();
+    return r ? toObject(r as Row) : undefined;
+  }
+
+  async getObjects(type: string, ids: string[]): Promise<StoredObject[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.selectObjects()
+      .where('type', '=', type)
+      .where('id_key', 'in', ids.map(idKey))
+      .where('deleted_ms', 'is', null)
+      .execute();
+    return rows.map((r) => toObject(r as Row));
+  }
+
+  private liveWhere(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): RawBuilder<boolean> {
+    const parts: RawBuilder<unknown>[] = [sql`objects.type = ${typeLit(q.type)}`, sql`objects.deleted_ms IS NULL`];
+    const w = whereFilters(this.ops, q.where);
+    if (w) parts.push(w);
+    if (q.ids) parts.push(q.ids.length ? sql`objects.id_key IN (${sql.join(q.ids.map(idKey))})` : sql`1 = 0`);
+    return sql<boolean>`${sql.join(parts, sql` AND `)}`;
+  }
+
+  async listObjects(q: ListQuery): Promise<StoredObject[]> {
+    const dir = sql.raw(q.direction === 'desc' ? 'DESC' : 'ASC');
+    const key = q.order.kind === 'column' ? sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`) : this.ops.value(q.order.path);
+    // NULL placement: empty_first puts missing values first whatever the direction
+    const nulls = q.order.kind === 'data' ? sql`CASE WHEN ${key} IS NULL THEN ${sql.lit(q.emptyFirst ? 0 : 1)} ELSE ${sql.lit(q.emptyFirst ? 1 : 0)} END, ` : sql``;
+    const rows = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
+        objects.created_ms, objects.updated_ms, objects.deleted_ms
+      FROM objects WHERE ${this.liveWhere(q)}
+      ORDER BY ${nulls}${key} ${dir}, objects.seq ${dir}
+      LIMIT ${sql.lit(q.limit)} OFFSET ${sql.lit(q.offset)}`.execute(this.db);
+    return rows.rows.map(toObject);
+  }
+
+  async countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM objects WHERE ${this.liveWhere(q)}`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async countLiveObjects(type: string): Promise<number> {
+    return this.countObjects({ type, where: [] });
+  }
+
+  async eachObject(type: string, batch: number, fn: (rows: StoredObject[]) => Promise<void>): Promise<void> {
+    let after = 0;
+    for (;;) {
+      const rows = (
+        await this.selectObjects()
+          .where('type', '=', type)
+          .where('deleted_ms', 'is', null)
+          .where('seq', '>', after)
+          .orderBy('seq')
+          .limit(batch)
+          .execute()
+      ).map((r) => toObject(r as Row));
+      if (rows.length === 0) return;
+      await fn(rows);
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  private async writeRefs(o: NewObject): Promise<void> {
+    const key = idKey(o.id);
+    await this.db.deleteFrom('object_refs').where('src_type', '=', o.type).where('src_key', '=', key).execute();
+    if (o.refs.length === 0) return;
+    await this.db
+      .insertInto('object_refs')
+      .values(o.refs.map((r) => ({ src_type: o.type, src_key: key, dst_type: r.type, dst_key: idKey(r.id) })))
+      .execute();
+  }
+
+  async insertObject(o: NewObject): Promise<StoredObject> {
+    const r = await this.db
+      .insertInto('objects')
+      .values({
+        type: o.type,
+        id: o.id,
+        id_key: idKey(o.id),
+        data: this.ops.jsonParam(o.data) as never,
+        title: o.title,
+        version: 1,
+        created_ms: o.createdMs,
+        updated_ms: o.updatedMs,
+        deleted_ms: null,
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await this.writeRefs(o);
+    return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: 1, createdMs: o.createdMs, updatedMs: o.updatedMs, deletedMs: null };
+  }
+
+  async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
+    const key = idKey(o.id);
+    // keep the state being replaced as a version row, so every version stays readable
+    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms)
+      SELECT type, id_key, version, data, updated_ms FROM objects WHERE type = ${o.type} AND id_key = ${key}`.execute(this.db);
+    const r = await this.db
+      .updateTable('objects')
+      .set({ data: this.ops.jsonParam(o.data) as never, title: o.title, version: o.version, updated_ms: o.updatedMs })
+      .where('type', '=', o.type)
+      .where('id_key', '=', key)
+      .returning(['seq', 'created_ms'])
+      .executeTakeFirstOrThrow();
+    await this.writeRefs(o);
+    return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: o.version, createdMs: Number(r.created_ms), updatedMs: o.updatedMs, deletedMs: null };
+  }
+
+  async rewriteObjectData(type: string, id: string, data: string, title: string): Promise<void> {
+    await this.db
+      .updateTable('objects')
+      .set({ data: this.ops.jsonParam(data) as never, title })
+      .where('type', '=', type)
+      .where('id_key', '=', idKey(id))
+      .execute();
+  }
+
+  async softDeleteObject(type: string, id: string, nowMs: number): Promise<void> {
+    const key = idKey(id);
+    await this.db.updateTable('objects').set({ deleted_ms: nowMs }).where('type', '=', type).where('id_key', '=', key).execute();
+    await this.db.deleteFrom('object_refs').where('src_type', '=', type).where('src_key', '=', key).execute();
+  }
+
+  async purgeDeletedObject(type: string, id: string): Promise<void> {
+    const key = idKey(id);
+    await this.db.deleteFrom('objects').where('type', '=', type).where('id_key', '=', key).where('deleted_ms', 'is not', null).execute();
+    await this.db.deleteFrom('object_versions').where('type', '=', type).where('id_key', '=', key).execute();
+  }
+
+  async purgeType(type: string): Promise<void> {
+    await this.db.deleteFrom('object_refs').where('src_type', '=', type).execute();
+    await this.db.deleteFrom('object_versions').where('type', '=', type).execute();
+    await this.db.deleteFrom('objects').where('type', '=', type).execute();
+  }
+
+  async listRemoved(type: string, afterMs: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('objects')
+      .select('id')
+      .where('type', '=', type)
+      .where('deleted_ms', 'is not', null)
+      .where('deleted_ms', '>', afterMs)
+      .orderBy('deleted_ms')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async isReferenced(type: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('object_refs')
+      .select('src_key')
+      .where('dst_type', '=', type)
+      .where('dst_key', '=', idKey(id))
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async findByFieldValue(type: string, field: string, value: unknown, excludeId?: string): Promise<string | undefined> {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    const r = await sql<{ id: string }>`SELECT objects.id FROM objects
+      WHERE objects.type = ${typeLit(type)} AND objects.deleted_ms IS NULL AND ${this.ops.value([field])} = ${this.ops.scalar(value)}
+      ${excludeId === undefined ? sql`` : sql`AND objects.id_key <> ${idKey(excludeId)}`} LIMIT 1`.execute(this.db);
+    return r.rows[0]?.id;
+  }
+
+  // ---- versions
+
+  private versionsQuery(type: string, id: string) {
+    const key = idKey(id);
+    const dataText = this.ops.name === 'postgres' ? sql<string>`data::text` : sql<string>`data`;
+    return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions WHERE type = ${type} AND id_key = ${key}
+      UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects WHERE type = ${type} AND id_key = ${key} AND deleted_ms IS NULL`;
+  }
+
+  async listVersions(type: string, id: string, limit: number, offset: number, direction: 'asc' | 'desc') {
+    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id)}) v
+      ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(this.db);
+    return r.rows.map((x) => ({ version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) }));
+  }
+
+  async countVersions(type: string, id: string): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (${this.versionsQuery(type, id)}) v`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async getVersion(type: string, id: string, version: number) {
+    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id)}) v
+      WHERE version = ${version}`.execute(this.db);
+    const x = r.rows[0];
+    return x ? { version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) } : undefined;
+  }
+
+  // ---- keys
+
+  async listKeys(): Promise<StoredKey[]> {
+    return (await this.db.selectFrom('api_keys').selectAll().orderBy('created_ms').orderBy('id').execute()).map(toKey);
+  }
+
+  async getKeyByHmac(hmac: string): Promise<StoredKey | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('hmac', '=', hmac).executeTakeFirst();
+    return r ? toKey(r) : undefined;
+  }
+
+  async getKey(id: string): Promise<StoredKey | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toKey(r) : undefined;
+  }
+
+  async insertKey(k: StoredKey): Promise<void> {
+    await this.db.insertInto('api_keys').values(this.keyRow(k)).execute();
+  }
+
+  async updateKey(k: StoredKey): Promise<void> {
+    await this.db.updateTable('api_keys').set(this.keyRow(k)).where('id', '=', k.id).execute();
+  }
+
+  private keyRow(k: StoredKey): Database['api_keys'] {
+    return {
+      id: k.id,
+      kind: k.kind,
+      name: k.name,
+      hmac: k.hmac,
+      secret_enc: k.secretEnc,
+      rules: k.rules,
+      request_limit: k.requestLimit,
+      created_ms: k.createdMs,
+      updated_ms: k.updatedMs,
+      last_used_ms: k.lastUsedMs,
+    };
+  }
+
+  async deleteKey(id: string): Promise<void> {
+    await this.db.deleteFrom('api_keys').where('id', '=', id).execute();
+  }
+
+  async touchKey(id: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).execute();
+  }
+
+  // ---- meta and signals
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('meta')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async notify(channel: Channel, payload: string): Promise<void> {
+    await this.signals.notify(channel, payload);
+  }
+
+  subscribe(fn: (channel: Channel, payload: string) => void): void {
+    this.signals.subscribe(fn);
+  }
+}

@@ -1,0 +1,51 @@
+/** Schema migrations, applied in order at start; never edit a released entry, append a new one. */
+export const sqliteMigrations: string[][] = [
+  [
+    `CREATE TABLE content_types (
+       name TEXT PRIMARY KEY,
+       definition TEXT NOT NULL,
+       version INTEGER NOT NULL DEFAULT 1,
+       created_ms INTEGER NOT NULL,
+       updated_ms INTEGER NOT NULL)`,
+    `CREATE TABLE objects (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       type TEXT NOT NULL,
+       id TEXT NOT NULL,
+       id_key TEXT NOT NULL,
+       data TEXT NOT NULL,
+       title TEXT NOT NULL DEFAULT '',
+       version INTEGER NOT NULL DEFAULT 1,
+       created_ms INTEGER NOT NULL,
+       updated_ms INTEGER NOT NULL,
+       deleted_ms INTEGER)`,
+    `CREATE UNIQUE INDEX objects_type_id ON objects (type, id_key)`,
+    `CREATE INDEX objects_live_created ON objects (type, deleted_ms, created_ms, seq)`,
+    `CREATE INDEX objects_live_updated ON objects (type, deleted_ms, updated_ms, seq)`,
+    `CREATE TABLE object_versions (
+       type TEXT NOT NULL,
+       id_key TEXT NOT NULL,
+       version INTEGER NOT NULL,
+       data TEXT NOT NULL,
+       created_ms INTEGER NOT NULL,
+       PRIMARY KEY (type, id_key, version))`,
+    `CREATE TABLE object_refs (
+       src_type TEXT NOT NULL,
+       src_key TEXT NOT NULL,
+       dst_type TEXT NOT NULL,
+       dst_key TEXT NOT NULL)`,
+    `CREATE INDEX object_refs_src ON object_refs (src_type, src_key)`,
+    `CREATE INDEX object_refs_dst ON object_refs (dst_type, dst_key)`,
+    `CREATE TABLE api_keys (
+       id TEXT PRIMARY KEY,
+       kind TEXT NOT NULL,
+       name TEXT NOT NULL,
+       hmac TEXT NOT NULL UNIQUE,
+       secret_enc TEXT NOT NULL,
+       rules TEXT NOT NULL DEFAULT '[]',
+       request_limit INTEGER,
+       created_ms INTEGER NOT NULL,
+       updated_ms INTEGER NOT NULL,
+       last_used_ms INTEGER)`,
+    `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  ],
+];

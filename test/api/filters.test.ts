@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dialectsUnderTest } from '../support/databases.js';
+import { checkbox, ctd, dateTime, number, ref, relation, simpleList, text } from '../support/fixtures.js';
+import { useTestApp } from '../support/test-app.js';
+
+describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
+  const t = useTestApp(dialect);
+
+  const ids = async (filters: unknown, extra = '') => {
+    const res = await t().call('GET', `/api/v1/content/item?limit=100&order_by=id&filters=${encodeURIComponent(JSON.stringify(filters))}${extra}`, { key: t().ro });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().data.map((o: { id: string }) => o.id);
+  };
+
+  beforeAll(async () => {
+    const rw = t().rw;
+    await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('tag', { name: text() }) });
+    const res = await t().call('POST', '/api/v1/internal/contenttype', {
+      key: rw,
+      body: ctd('item', {
+        name: text(),
+        price: number(),
+        published: dateTime(),
+        active: checkbox(),
+        tags: relation('tag'),
+        labels: simpleList(),
+        specs: {
+          type: 'array',
+          inputType: 'object',
+          extraSchema: { items: { type: 'object', properties: { key: { type: 'string' } } } },
+          extraMeta: { items: { order: ['key'], propertiesConfig: { key: { label: 'Key', inputType: 'text', unique: false } } } },
+        },
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    for (const id of ['t1', 't2']) await t().call('POST', '/api/v1/content/tag', { key: rw, body: { id, name: id } });
+    const items = [
+      { id: 'a', name: 'Apple pie', price: 5, published: '2024-01-10', active: true, tags: [ref('tag', 't1')], labels: ['red', 'sweet'], specs: [{ key: 'size' }] },
+      { id: 'b', name: 'Banana', price: 100, published: '2024-03-01T10:30', active: false, tags: [ref('tag', 't2')], labels: ['yellow'] },
+      { id: 'c', name: 'Cherry tart', price: 125, published: '2023-12-31', active: true, tags: [ref('tag', 't1'), ref('tag', 't2')], labels: [] },
+      { id: 'd', name: '', price: 75 },
+    ];
+    for (const body of items) {
+      const r = await t().call('POST', '/api/v1/content/item', { key: rw, body });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+  });
+
+  it('equals and notEqual (scalar and list, numbers from strings)', async () => {
+    expect(await ids({ name: { type: 'equals', filter: 'Banana' } })).toEqual(['b']);
+    expect(await ids({ price: { type: 'equals', filter: '100' } })).toEqual(['b']);
+    expect(await ids({ price: { type: 'equals', filter: [5, 125] } })).toEqual(['a', 'c']);
+    expect(await ids({ name: { type: 'notEqual', filter: 'Banana' } })).toEqual(['a', 'c', 'd']);
+    expect(await ids({ name: { type: 'notEquals', filter: ['Banana', 'Apple pie'] } })).toEqual(['c', 'd']);
+    expect(await ids({ active: { type: 'equals', filter: true } })).toEqual(['a', 'c']);
+  });
+
+  it('contains, notContains, startsWith, endsWith (case-insensitive)', async () => {
+    expect(await ids({ name: { type: 'contains', filter: 'AN' } })).toEqual(['b']);
+    expect(await ids({ name: { type: 'notContains', filter: 'an' } })).toEqual(['a', 'c', 'd']);
+    expect(await ids({ name: { type: 'startsWith', filter: 'ch' } })).toEqual(['c']);
+    expect(await ids({ name: { type: 'endsWith', filter: 'PIE' } })).toEqual(['a']);
+    expect(await ids({ name: { type: 'contains', filter: '%' } })).toEqual([]);
+  });
+
+  it('numeric comparisons and inclusive inRange', async () => {
+    expect(await ids({ price: { type: 'lessThan', filter: 75 } })).toEqual(['a']);
+    expect(await ids({ price: { type: 'lessThanOrEqual', filter: 75 } })).toEqual(['a', 'd']);
+    expect(await ids({ price: { type: 'greaterThan', filter: 100 } })).toEqual(['c']);
+    expect(await ids({ price: { type: 'greaterThanOrEqual', filter: 100 } })).toEqual(['b', 'c']);
+    expect(await ids({ price: { type: 'inRange', filter: 75, filter2: 125 } })).toEqual(['b', 'c', 'd']);
+  });
+
+  it('dates compare as dates', async () => {
+    expect(await ids({ published: { type: 'greaterThan', filter: '2024-01-01' } })).toEqual(['a', 'b']);
+    expect(await ids({ published: { type: 'lessThan', filter: '2024-01-01' } })).toEqual(['c']);
+    expect(await ids({ 'internal.createdAt': { type: 'greaterThan', filter: '2000-01-01 00:00:00' } })).toEqual(['a', 'b', 'c', 'd']);
+    expect(await ids({ 'internal.updatedAt': { type: 'greaterThan', filter: '2999-01-01 00:00:00' } })).toEqual([]);
+    expect(await ids({ 'internal.createdAt': { type: 'lessThan', filter: '2000-01-01T00:00:00+00:00' } })).toEqual([]);
+  });
+
+  it('empty and notEmpty', async () => {
+    expect(await ids({ name: { type: 'empty' } })).toEqual(['d']);
+    expect(await ids({ labels: { type: 'empty' } })).toEqual(['c', 'd']);
+    expect(await ids({ labels: { type: 'notEmpty' } })).toEqual(['a', 'b']);
+    expect(await ids({ published: { type: 'notEmpty' } })).toEqual(['a', 'b', 'c']);
+  });
+
+  it('array paths: [*].dataUrl with includes, contains, notContains, overlaps', async () => {
+    const t1 = '/api/v1/content/tag/t1';
+    expect(await ids({ 'tags[*].dataUrl': { type: 'includes', filter: t1 } })).toEqual(['a', 'c']);
+    expect(await ids({ 'tags[*].dataUrl': { type: 'contains', filter: 't2' } })).toEqual(['b', 'c']);
+    expect(await ids({ 'tags[*].dataUrl': { type: 'notContains', filter: 't2' } })).toEqual(['a', 'd']);
+    expect(await ids({ 'tags[*].dataUrl': { type: 'overlaps', filter: [t1, '/api/v1/content/tag/zz'] } })).toEqual(['a', 'c']);
+    expect(await ids({ labels: { type: 'includes', filter: 'yellow' } })).toEqual(['b']);
+    expect(await ids({ labels: { type: 'overlaps', filter: ['red', 'yellow'] } })).toEqual(['a', 'b']);
+    expect(await ids({ 'specs[*].key': { type: 'equals', filter: 'size' } })).toEqual(['a']);
+  });
+
+  it('ANDs several filters, combines with ids[]', async () => {
+    expect(await ids({ active: { type: 'equals', filter: true }, price: { type: 'greaterThan', filter: 10 } })).toEqual(['c']);
+    expect(await ids({ active: { type: 'equals', filter: true } }, '&ids[]=a&ids[]=b')).toEqual(['a']);
+  });
+
+  it('orders empty values last by default and first with empty_first', async () => {
+    const list = async (q: string) => (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro })).json().data.map((o: { id: string }) => o.id);
+    expect(await list('')).toEqual(['c', 'a', 'b', 'd']);
+    expect(await list('&empty_first=true')).toEqual(['d', 'c', 'a', 'b']);
+    expect(await list('&order_direction=desc')).toEqual(['b', 'a', 'c', 'd']);
+  });
+
+  it('answers 400 with Flotiq bodies for malformed filters', async () => {
+    const bad = await t().call('GET', '/api/v1/content/item?filters={oops', { key: t().ro });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ filters: ['Malformed filters json - Syntax error'] });
+    const op = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"name":{"type":"like","filter":"x"}}')}`, { key: t().ro });
+    expect(op.statusCode).toBe(400);
+    const path = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"na me\'":{"type":"equals","filter":"x"}}')}`, { key: t().ro });
+    expect(path.statusCode).toBe(400);
+    const num = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"price":{"type":"equals","filter":"abc"}}')}`, { key: t().ro });
+    expect(num.statusCode).toBe(400);
+  });
+});
