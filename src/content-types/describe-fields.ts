@@ -1,7 +1,16 @@
 import type { ContentType, FieldInfo, InputType, MetaDefinition, PropertySchema } from './content-type.js';
 
 /** Scalar types whose values can get an expression index; `select` only when single-valued. */
-const INDEXABLE: ReadonlySet<InputType> = new Set(['text', 'textarea', 'email', 'radio', 'select', 'number', 'checkbox', 'dateTime']);
+const INDEXABLE: ReadonlySet<InputType> = new Set([
+  'text',
+  'textarea',
+  'email',
+  'radio',
+  'select',
+  'number',
+  'checkbox',
+  'dateTime',
+]);
 
 /** The top-level fields of a sanitized CTD, in `metaDefinition.order` order. */
 export function describeFields(ct: Pick<ContentType, 'schemaDefinition' | 'metaDefinition'>): FieldInfo[] {

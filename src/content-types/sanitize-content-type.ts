@@ -19,12 +19,17 @@ import {
   PROPERTY_NAME,
   sanitizeSchema,
   SCHEMA_MSG,
+  takeValid,
   type SchemaContext,
 } from './sanitize-schema.js';
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 export type SanitizedCtd = Omit<ContentType, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
 export type SanitizeResult = { ok: true; value: SanitizedCtd } | { ok: false; errors: FieldErrors };
 
+// prettier-ignore
 export const RESERVED_PROPERTY_NAMES = [
   'id', '_id', '_index', '_type', '_source', '_score', '_routing', '_version', '_shards', 'objectType', 'internal',
 ];
@@ -41,7 +46,8 @@ const MSG = {
     'Invalid schema definition for content type. Schema definition should have 2 elements: reference to ' +
     `${ABSTRACT_SCHEMA_REF} and object with properties list`,
   allOf0: `Invalid schema definition for content type. Schema definition should have reference to ${ABSTRACT_SCHEMA_REF} as first element`,
-  allOf1: 'Invalid schema definition for content type. Schema definition should have object with properties list as second element',
+  allOf1:
+    'Invalid schema definition for content type. Schema definition should have object with properties list as second element',
   noProperties: 'You must specify at least one schema property',
   badName: SCHEMA_MSG.badName,
   notAllowed: (p: string) => `Property name ${p} not allowed`,
@@ -67,7 +73,6 @@ interface Fields {
   required: string[];
   meta: MetaDefinition;
 }
-
 
 /** Validates a client's CTD (§2.2–2.6) and returns a copy holding only known, bounded keys. */
 export function sanitizeContentType(input: unknown, opts: { allowInternalName: boolean }): SanitizeResult {
@@ -140,8 +145,10 @@ function sanitizeFeaturedImage(v: unknown, errors: FieldErrors): DataSource[] {
 
 function sanitizeDefinitions(schemaDef: unknown, metaDef: unknown, ctx: Ctx): Fields | null {
   const { errors } = ctx;
-  if (!isRecord(schemaDef)) addFieldError(errors, 'schemaDefinition', present(schemaDef) ? MSG.invalid : MSG.required('schemaDefinition'));
-  if (!isRecord(metaDef)) addFieldError(errors, 'metaDefinition', present(metaDef) ? MSG.invalid : MSG.required('metaDefinition'));
+  if (!isRecord(schemaDef))
+    addFieldError(errors, 'schemaDefinition', present(schemaDef) ? MSG.invalid : MSG.required('schemaDefinition'));
+  if (!isRecord(metaDef))
+    addFieldError(errors, 'metaDefinition', present(metaDef) ? MSG.invalid : MSG.required('metaDefinition'));
   if (!isRecord(schemaDef) || !isRecord(metaDef)) return null;
   const allOf = schemaDef.allOf;
   if (!Array.isArray(allOf) || allOf.length !== 2) {
@@ -170,7 +177,8 @@ function walkFields(props: Raw, required: unknown, meta: unknown, at: At, depth:
   const out: Fields = { properties: {}, required: [], meta: { order: [], propertiesConfig: {} } };
   for (const p of names) {
     if (!PROPERTY_NAME.test(p)) addFieldError(errors, at.names, MSG.badName);
-    else if (p === '__proto__' || (depth === 0 && RESERVED_PROPERTY_NAMES.includes(p))) addFieldError(errors, at.names, MSG.notAllowed(p));
+    else if (p === '__proto__' || (depth === 0 && RESERVED_PROPERTY_NAMES.includes(p)))
+      addFieldError(errors, at.names, MSG.notAllowed(p));
     else {
       if (!order.includes(p)) addFieldError(errors, `${at.meta}.order`, MSG.notInOrder(p));
       if (!Object.hasOwn(configs, p)) addFieldError(errors, `${at.meta}.propertiesConfig`, MSG.notInMeta(p));
@@ -183,7 +191,8 @@ function walkFields(props: Raw, required: unknown, meta: unknown, at: At, depth:
       }
     }
   }
-  for (const p of Object.keys(configs)) if (!Object.hasOwn(props, p)) addFieldError(errors, `${at.meta}.propertiesConfig`, MSG.notInSchema(p));
+  for (const p of Object.keys(configs))
+    if (!Object.hasOwn(props, p)) addFieldError(errors, `${at.meta}.propertiesConfig`, MSG.notInSchema(p));
   for (const p of order) if (!Object.hasOwn(props, p)) addFieldError(errors, `${at.meta}.order`, MSG.notInSchema(p));
   out.meta.order = order.filter((p) => Object.hasOwn(out.properties, p));
   // A stale `required` entry could never be satisfied (additionalProperties is false), so it is dropped, not refused.
@@ -219,7 +228,14 @@ function sanitizeField(p: string, rawSchema: unknown, rawConfig: unknown, at: At
       return null;
     }
     const itemsPath = `${schemaPath}.items.properties`;
-    const sub = walkFields(rawItems.properties, rawItems.required, rawConfig.items, { schema: itemsPath, names: itemsPath, meta: `${metaPath}.items` }, depth + 1, ctx);
+    const sub = walkFields(
+      rawItems.properties,
+      rawItems.required,
+      rawConfig.items,
+      { schema: itemsPath, names: itemsPath, meta: `${metaPath}.items` },
+      depth + 1,
+      ctx,
+    );
     schema.items = { type: 'object', properties: sub.properties, ...(sub.required.length ? { required: sub.required } : {}) };
     config.items = sub.meta;
   }
@@ -247,7 +263,9 @@ function fitsInputType(config: PropertyConfig, schema: PropertySchema, rawItems:
     case 'datasource':
       return only('array') && (rawItems === undefined || (isRecord(rawItems) && rawItems.$ref === DATASOURCE_REF));
     case 'object':
-      return only('array') && isRecord(rawItems) && (itemType === undefined || itemType === 'object') && isRecord(rawItems.properties);
+      return (
+        only('array') && isRecord(rawItems) && (itemType === undefined || itemType === 'object') && isRecord(rawItems.properties)
+      );
     case 'geo':
     case 'block':
       return only('object');
@@ -258,6 +276,7 @@ function fitsInputType(config: PropertyConfig, schema: PropertySchema, rawItems:
   }
 }
 
+// prettier-ignore
 const CONFIG_BOOLEANS = ['readonly', 'hidden', 'isTitlePart', 'isPassword', 'showTime', 'multiple', 'useOptionsWithLabels'] as const;
 
 /** Keeps the documented metadata keys (§2.2 AbstractPropertiesConfig); unknown keys are dropped. */
@@ -271,21 +290,22 @@ function sanitizeConfig(raw: Raw, path: string, errors: FieldErrors): PropertyCo
   else if (typeof unique !== 'boolean') addFieldError(errors, `${path}.unique`, MSG.invalid);
   const out: PropertyConfig = { label: String(label), inputType: inputType as InputType, unique: unique === true };
   const bad = (key: string) => addFieldError(errors, `${path}.${key}`, MSG.invalid);
-  for (const key of CONFIG_BOOLEANS) {
-    if (!present(raw[key])) continue;
-    if (typeof raw[key] === 'boolean') out[key] = raw[key];
-    else bad(key);
-  }
-  if (present(raw.helpText)) typeof raw.helpText === 'string' ? (out.helpText = raw.helpText) : bad('helpText');
-  if (present(raw.options)) isStringArray(raw.options) ? (out.options = [...new Set(raw.options)]) : bad('options');
-  if (present(raw.blockEditorTypes)) isStringArray(raw.blockEditorTypes) ? (out.blockEditorTypes = raw.blockEditorTypes) : bad('blockEditorTypes');
-  if (present(raw.inputSubtype)) {
-    typeof raw.inputSubtype === 'string' && /^[a-z]+$/.test(raw.inputSubtype) ? (out.inputSubtype = raw.inputSubtype) : bad('inputSubtype');
-  }
+  const take = <T>(key: string, ok: (v: unknown) => v is T, set: (v: T) => void) => takeValid(raw, key, ok, set, bad);
+  for (const key of CONFIG_BOOLEANS) take(key, isBoolean, (v) => (out[key] = v));
+  take('helpText', isString, (v) => (out.helpText = v));
+  take('options', isStringArray, (v) => (out.options = [...new Set(v)]));
+  take('blockEditorTypes', isStringArray, (v) => (out.blockEditorTypes = v));
+  take(
+    'inputSubtype',
+    (v): v is string => isString(v) && /^[a-z]+$/.test(v),
+    (v) => (out.inputSubtype = v),
+  );
   if (present(raw.optionsWithLabels)) {
     const list = raw.optionsWithLabels;
-    const ok = Array.isArray(list) && list.every((o) => isRecord(o) && typeof o.value === 'string' && typeof o.label === 'string');
-    if (ok) out.optionsWithLabels = (list as { value: string; label: string }[]).map(({ value, label: l }) => ({ value, label: l }));
+    const ok =
+      Array.isArray(list) && list.every((o) => isRecord(o) && typeof o.value === 'string' && typeof o.label === 'string');
+    if (ok)
+      out.optionsWithLabels = (list as { value: string; label: string }[]).map(({ value, label: l }) => ({ value, label: l }));
     else bad('optionsWithLabels');
   }
   if (present(raw.validation)) {
@@ -321,10 +341,16 @@ function sanitizeSlugs(v: unknown, fieldNames: Set<string> | null, errors: Field
       if (source && target && exists(source) && exists(target)) out.push({ source, target, active });
       return;
     }
-    for (const [role, field] of [['source', source], ['target', target]] as const) {
+    // prettier-ignore
+    const roles = [['source', source], ['target', target]] as const;
+    for (const [role, field] of roles) {
       if (!field) addFieldError(errors, `slugs[${i}].${role}`, `Slug ${role} is required.`);
       else if (!exists(field)) {
-        addFieldError(errors, `slugs[${i}].${role}`, `Field "${field}" used as slug ${role} does not exist in the type definition.`);
+        addFieldError(
+          errors,
+          `slugs[${i}].${role}`,
+          `Field "${field}" used as slug ${role} does not exist in the type definition.`,
+        );
       }
     }
     out.push({ source, target, active });

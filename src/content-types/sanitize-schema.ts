@@ -3,6 +3,8 @@ import type { PropertySchema } from './content-type.js';
 
 export const SCHEMA_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'] as const;
 export const DATASOURCE_REF = '#/components/schemas/DataSource';
+/** §2.3 dateTime values: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm`, no timezone. */
+export const DATE_TIME_PATTERN = '^([12]\\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]))T?(([0-1]?[0-9]|2[0-3]):[0-5][0-9])?$';
 /** Bounds that keep a hostile CTD from producing a huge or slow validator. */
 export const MAX_PROPERTIES = 500;
 export const MAX_PATTERN_LENGTH = 512;
@@ -31,6 +33,21 @@ export const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !==
 export const present = (v: unknown) => v !== undefined && v !== null;
 export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Passes `raw[key]` to `set` when it is well-formed; reports it through `bad` when present but malformed. */
+export function takeValid<T>(
+  raw: Raw,
+  key: string,
+  ok: (v: unknown) => v is T,
+  set: (v: T) => void,
+  bad: (key: string) => void,
+): void {
+  const v = raw[key];
+  if (!present(v)) return;
+  if (ok(v)) set(v);
+  else bad(key);
+}
 
 /** Adds `n` properties to the CTD's total; reports once when the total passes MAX_PROPERTIES. */
 export function countProperties(n: number, ctx: SchemaContext): void {
@@ -60,18 +77,19 @@ export function sanitizeSchema(raw: Raw, path: string, depth: number, ctx: Schem
     else if (isStringArray(t) && t.length > 0 && t.every(ok)) out.type = [...new Set(t)];
     else bad('type', SCHEMA_MSG.enumeration(SCHEMA_TYPES));
   }
-  for (const key of ['minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
-    if (present(raw[key])) isCount(raw[key]) ? (out[key] = raw[key]) : bad(key);
-  }
-  for (const key of ['minimum', 'maximum'] as const) {
-    if (present(raw[key])) typeof raw[key] === 'number' && Number.isFinite(raw[key]) ? (out[key] = raw[key]) : bad(key);
-  }
+  const take = <T>(key: string, ok: (v: unknown) => v is T, set: (v: T) => void) => takeValid(raw, key, ok, set, bad);
+  for (const key of ['minLength', 'maxLength', 'minItems', 'maxItems'] as const) take(key, isCount, (v) => (out[key] = v));
+  for (const key of ['minimum', 'maximum'] as const) take(key, isFiniteNumber, (v) => (out[key] = v));
   if (present(raw.pattern)) {
     const reason = typeof raw.pattern === 'string' ? unsafePatternReason(raw.pattern) : SCHEMA_MSG.invalid;
     if (reason) bad('pattern', reason);
     else out.pattern = raw.pattern as string;
   }
-  if (present(raw.enum)) Array.isArray(raw.enum) && raw.enum.length > 0 ? (out.enum = raw.enum) : bad('enum');
+  take(
+    'enum',
+    (v): v is unknown[] => Array.isArray(v) && v.length > 0,
+    (v) => (out.enum = v),
+  );
   if (raw.default !== undefined) out.default = raw.default;
   if (typeof raw.format === 'string' && KNOWN_FORMATS.has(raw.format)) out.format = raw.format;
   if (typeof raw.description === 'string') out.description = raw.description;
@@ -79,7 +97,8 @@ export function sanitizeSchema(raw: Raw, path: string, depth: number, ctx: Schem
   if (raw.$ref === DATASOURCE_REF) out.$ref = DATASOURCE_REF;
   if (isStringArray(raw.required)) out.required = [...new Set(raw.required)];
   if (isRecord(raw.items)) {
-    out.items = raw.items.$ref === DATASOURCE_REF ? { $ref: DATASOURCE_REF } : sanitizeSchema(raw.items, `${path}.items`, depth + 1, ctx);
+    out.items =
+      raw.items.$ref === DATASOURCE_REF ? { $ref: DATASOURCE_REF } : sanitizeSchema(raw.items, `${path}.items`, depth + 1, ctx);
   }
   if (isRecord(raw.properties)) {
     const names = Object.keys(raw.properties);

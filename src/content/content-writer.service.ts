@@ -112,9 +112,9 @@ export class ContentWriter {
       }
       id = existing.id;
     }
-    const data: Record<string, unknown> =
+    let data: Record<string, unknown> =
       mode === 'patch' ? { ...(JSON.parse(existing!.data) as Record<string, unknown>), ...fields } : { ...fields };
-    if (mode === 'create') applySlugs(t.ct, data);
+    if (mode === 'create') data = applySlugs(t.ct, data);
     for (const [k, v] of Object.entries(t.validate(data))) for (const m of v) addFieldError(errs, k, m);
     const json = JSON.stringify(data);
     const bytes = Buffer.byteLength(json);

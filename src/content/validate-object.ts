@@ -3,16 +3,14 @@ import addFormatsPlugin from 'ajv-formats';
 import { addFieldError, type FieldErrors } from '../core/errors.js';
 import type { ContentType, FieldInfo, PropertySchema } from '../content-types/content-type.js';
 import { describeFields, describeListItems } from '../content-types/describe-fields.js';
-import { DATASOURCE_REF } from '../content-types/sanitize-schema.js';
+import { DATASOURCE_REF, DATE_TIME_PATTERN } from '../content-types/sanitize-schema.js';
 
 /** Validates the user fields of an object (no `id`, no `internal`); `{}` when valid. */
 export type ObjectValidator = (data: Record<string, unknown>) => FieldErrors;
 
-/** §2.3: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm`, no timezone. */
-export const DATE_TIME_PATTERN =
-  '^([12]\\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]))T?(([0-1]?[0-9]|2[0-3]):[0-5][0-9])?$';
 export const DATA_URL_PATTERN = '^/api/v1/content/[_a-z]+/[^/]+$';
 /** Block types the API accepts in content (§2.3); a field allows `paragraph` plus its `blockEditorTypes`. */
+// prettier-ignore
 export const ACCEPTED_BLOCK_TYPES = ['paragraph', 'header', 'list', 'image', 'youtubeEmbed', 'quote', 'warning', 'code', 'table', 'delimiter'];
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object typed as the plugin's namespace.
@@ -27,7 +25,10 @@ type Check = (data: Record<string, unknown>, prefix: string, errors: FieldErrors
 
 const DATASOURCE_ITEM: Schema = {
   type: 'object',
-  properties: { dataUrl: { type: 'string', pattern: DATA_URL_PATTERN }, type: { type: 'string', enum: ['internal', 'external'] } },
+  properties: {
+    dataUrl: { type: 'string', pattern: DATA_URL_PATTERN },
+    type: { type: 'string', enum: ['internal', 'external'] },
+  },
   required: ['dataUrl', 'type'],
   additionalProperties: false,
 };
@@ -46,7 +47,11 @@ const BLOCK: Schema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string' }, type: { type: 'string' }, data: { type: 'object', properties: { text: { type: 'string' } } } },
+        properties: {
+          id: { type: 'string' },
+          type: { type: 'string' },
+          data: { type: 'object', properties: { text: { type: 'string' } } },
+        },
       },
     },
   },
@@ -156,7 +161,8 @@ function genericSchema(s: PropertySchema): Schema {
 function extraChecks(fields: FieldInfo[]): Check[] {
   const checks: Check[] = [];
   for (const f of fields) {
-    if (f.inputType === 'datasource') checks.push((data, prefix, errors) => checkRelations(f, data[f.name], prefix + f.name, errors));
+    if (f.inputType === 'datasource')
+      checks.push((data, prefix, errors) => checkRelations(f, data[f.name], prefix + f.name, errors));
     if (f.inputType === 'block') {
       const allowed = allowedBlockTypes(f.config.blockEditorTypes);
       checks.push((data, prefix, errors) => checkBlocks(allowed, data[f.name], prefix + f.name, errors));
@@ -209,7 +215,13 @@ function checkRelations(f: FieldInfo, value: unknown, key: string, errors: Field
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const ARTICLE: Record<string, string> = {
-  array: 'an array', boolean: 'a boolean', integer: 'an integer', null: 'a null', number: 'a number', object: 'an object', string: 'a string',
+  array: 'an array',
+  boolean: 'a boolean',
+  integer: 'an integer',
+  null: 'a null',
+  number: 'a number',
+  object: 'an object',
+  string: 'a string',
 };
 
 /** PHP's `ucwords(gettype())`, as Flotiq's validator (justinrainbow/json-schema) names the type it found. */
@@ -222,7 +234,12 @@ function foundType(v: unknown): string {
 }
 
 function pointerToPath(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Maps one Ajv error to Flotiq's key (dotted data path) and message (justinrainbow/json-schema wording). */
@@ -240,7 +257,10 @@ function translate(e: ErrorObject, errors: FieldErrors): void {
       return add([...path, name], `The property ${name} is not defined and the definition does not allow additional properties`);
     }
     case 'type': {
-      const expected = String(p.type).split(',').map((t) => ARTICLE[t] ?? t).join(' or ');
+      const expected = String(p.type)
+        .split(',')
+        .map((t) => ARTICLE[t] ?? t)
+        .join(' or ');
       return add(path, `${foundType(e.data)} value found, but ${expected} is required`);
     }
     case 'minLength':
@@ -259,7 +279,8 @@ function translate(e: ErrorObject, errors: FieldErrors): void {
       return add(path, `There must be a maximum of ${String(p.limit)} items in the array`);
     case 'enum':
       // Options of a multi-select are reported on the field, not on the item index.
-      if (parent[OPTIONS]) return add(parent[OPTIONS] === 'item' ? path.slice(0, -1) : path, 'The value does not match possible options');
+      if (parent[OPTIONS])
+        return add(parent[OPTIONS] === 'item' ? path.slice(0, -1) : path, 'The value does not match possible options');
       return add(path, `Does not have a value in the enumeration ${JSON.stringify(p.allowedValues)}`);
     case 'format':
       return add(path, formatMessage(String(p.format), e.data));

@@ -22,7 +22,6 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     },
     bodyLimit: opts.bodyLimit,
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 500 },
-    disableRequestLogging: false,
   });
 
   // JSON bodies: an empty body is "no body" rather than a parse error (clients send the header on DELETE)

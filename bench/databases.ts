@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A fresh, empty database for one dialect's run; drop() is idempotent and never throws. */
+export interface BenchDatabase {
+  dialect: Dialect;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** The server's version string (PostgreSQL) or the driver's (SQLite), for the report. */
+  version: string;
+  drop(): Promise<void>;
+}
+
+export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** undefined when PostgreSQL answers; otherwise why not. */
+export async function pgUnreachable(): Promise<string | undefined> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message || String(e);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export async function createBenchDatabase(dialect: Dialect, sqliteVersion: string): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-bench-'));
+  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  if (dialect === 'sqlite') {
+    let dropped = false;
+    return {
+      dialect,
+      dataDir,
+      databaseUrl: undefined,
+      version: `SQLite ${sqliteVersion}`,
+      async drop() {
+        if (dropped) return;
+        dropped = true;
+        removeDir();
+      },
+    };
+  }
+  const name = `flotilla_bench_${randomBytes(6).toString('hex')}`;
+  let version: string;
+  try {
+    version = await admin(async (c) => {
+      await c.query(`CREATE DATABASE ${name}`);
+      return String((await c.query('SHOW server_version')).rows[0]?.server_version ?? '?');
+    });
+  } catch (e) {
+    removeDir();
+    throw e;
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    dialect,
+    dataDir,
+    databaseUrl: url.toString(),
+    version: `PostgreSQL ${version}`,
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      removeDir();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((e: Error) =>
+        process.stderr.write(`could not drop database ${name}: ${e.message}\n`),
+      );
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServerPair, type ServerInfo, type ServerStartOptions } from './app-server.js';
+import type { CannedResponse } from './bare.js';
+import { startProfiler, type CpuProfile } from './profile.js';
+import type { ChildCommand, ChildReply } from './protocol.js';
+
+export type HostMode = 'child' | 'in-process';
+
+/** Where Flotilla and its bare twin run: a forked child (default) or the benchmark's own process. */
+export interface ServerHost {
+  mode: HostMode;
+  info: ServerInfo;
+  setBare(response: CannedResponse): Promise<void>;
+  rssBytes(): Promise<number>;
+  recentLogs(): Promise<string[]>;
+  /** Samples the server process's CPU until profileStop (in-process, the profile includes autocannon). */
+  profileStart(): Promise<void>;
+  profileStop(): Promise<CpuProfile>;
+  stop(): Promise<void>;
+}
+
+export function startHost(opts: ServerStartOptions, mode: HostMode): Promise<ServerHost> {
+  return mode === 'in-process' ? startInProcess(opts) : startChild(opts);
+}
+
+async function startInProcess(opts: ServerStartOptions): Promise<ServerHost> {
+  const pair = await startServerPair(opts);
+  let stopProfiler: (() => Promise<CpuProfile>) | undefined;
+  return {
+    mode: 'in-process',
+    info: pair.info,
+    setBare: async (r) => pair.setBare(r),
+    rssBytes: async () => pair.rssBytes(),
+    recentLogs: async () => pair.recentLogs(),
+    async profileStart() {
+      stopProfiler = await startProfiler();
+    },
+    async profileStop() {
+      if (!stopProfiler) throw new Error('not profiling');
+      const p = await stopProfiler();
+      stopProfiler = undefined;
+      return p;
+    },
+    stop: () => pair.close(),
+  };
+}
+
+type Pending = { resolve: (r: ChildReply & { ok: true }) => void; reject: (e: Error) => void };
+
+/** Omit<> does not distribute over a union; this does, so each command keeps its own fields. */
+type CommandBody = ChildCommand extends infer C ? (C extends ChildCommand ? Omit<C, 'id'> : never) : never;
+
+async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-child.ts');
+  // process.execArgv carries tsx's loader, so the child runs the TypeScript sources as the parent does
+  const child: ChildProcess = fork(entry, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let exited: string | undefined;
+
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `server child exited (code ${code}, signal ${signal})`;
+      for (const p of pending.values()) p.reject(new Error(exited));
+      pending.clear();
+      resolve();
+    });
+  });
+  child.on('message', (m: ChildReply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m);
+    else p.reject(new Error(`server child: ${m.error}`));
+  });
+  child.on('error', () => undefined);
+
+  const call = (cmd: CommandBody, timeoutMs = 120_000): Promise<ChildReply & { ok: true }> =>
+    new Promise((resolve, reject) => {
+      if (exited) return reject(new Error(exited));
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`server child did not answer ${cmd.cmd} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      pending.set(id, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      child.send({ ...cmd, id } as ChildCommand);
+    });
+
+  /** Stops the child: politely, then (only this child, by its handle) with SIGKILL if it does not exit. */
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    await call({ cmd: 'stop' }, 15_000).catch(() => undefined);
+    const killer = setTimeout(() => {
+      if (!exited) child.kill('SIGKILL');
+    }, 10_000);
+    await exitPromise;
+    clearTimeout(killer);
+  };
+
+  try {
+    const started = await call({ cmd: 'start', opts });
+    if (!started.info) throw new Error('server child sent no info');
+    return {
+      mode: 'child',
+      info: started.info,
+      setBare: async (r) => {
+        await call({ cmd: 'bare', status: r.status, contentType: r.contentType, bodyBase64: r.body.toString('base64') });
+      },
+      rssBytes: async () => (await call({ cmd: 'rss' })).rss ?? 0,
+      recentLogs: async () => (await call({ cmd: 'logs' })).logs ?? [],
+      profileStart: async () => {
+        await call({ cmd: 'profile-start' });
+      },
+      profileStop: async () => {
+        const p = (await call({ cmd: 'profile-stop' })).profile;
+        if (!p) throw new Error('server child sent no profile');
+        return p;
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

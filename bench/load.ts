@@ -1,0 +1,68 @@
+import autocannon from 'autocannon';
+
+/** One request shape of a scenario; `nextPath` makes every request address a different URL. */
+export interface LoadTarget {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  nextPath?: () => string;
+}
+
+export interface LoadResult {
+  /** Mean of the per-second request counts (autocannon's "Req/Sec avg"), all statuses. */
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  completed: number;
+  /** Completed responses whose status was not the expected one. */
+  unexpected: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+}
+
+export interface LoadOptions {
+  port: number;
+  connections: number;
+  seconds: number;
+  expectStatus: number;
+}
+
+/** Runs autocannon on 127.0.0.1:port for `seconds`, bounded by autocannon's own duration. */
+export function load(target: LoadTarget, opts: LoadOptions): Promise<LoadResult> {
+  const request: autocannon.Request = { method: target.method, path: target.path, headers: target.headers, body: target.body };
+  if (target.nextPath) {
+    const next = target.nextPath;
+    request.setupRequest = (req) => ({ ...req, path: next() });
+  }
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${opts.port}`,
+        connections: opts.connections,
+        duration: opts.seconds,
+        timeout: 30,
+        requests: [request],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const statuses: Record<string, number> = {};
+        for (const [code, s] of Object.entries(r.statusCodeStats)) statuses[code] = Number(s.count);
+        const completed = Object.values(statuses).reduce((a, b) => a + b, 0);
+        resolve({
+          reqPerSec: r.requests.average,
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          completed,
+          unexpected: completed - (statuses[String(opts.expectStatus)] ?? 0),
+          statuses,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          seconds: r.duration,
+        });
+      },
+    );
+  });
+}

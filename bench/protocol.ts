@@ -1,0 +1,16 @@
+import type { ServerInfo, ServerStartOptions } from './app-server.js';
+import type { CpuProfile } from './profile.js';
+
+/** Messages between bench/run.ts and bench/server-child.ts over the fork() IPC channel. */
+export type ChildCommand =
+  | { id: number; cmd: 'start'; opts: ServerStartOptions }
+  | { id: number; cmd: 'bare'; status: number; contentType: string; bodyBase64: string }
+  | { id: number; cmd: 'rss' }
+  | { id: number; cmd: 'logs' }
+  | { id: number; cmd: 'profile-start' }
+  | { id: number; cmd: 'profile-stop' }
+  | { id: number; cmd: 'stop' };
+
+export type ChildReply =
+  | { id: number; ok: true; info?: ServerInfo; rss?: number; logs?: string[]; profile?: CpuProfile }
+  | { id: number; ok: false; error: string };

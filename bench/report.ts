@@ -1,0 +1,176 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadResult } from './load.js';
+import type { PeerFigure } from './peers.js';
+import type { ProfileSummary } from './profile.js';
+import type { ScenarioKey } from './scenarios.js';
+import type { SeedResult } from './seed.js';
+
+export interface ScenarioResult {
+  key: ScenarioKey;
+  name: string;
+  /** The request path, with `filters` shown decoded for readability. */
+  url: string;
+  expectStatus: number;
+  responseBytes: number;
+  real?: LoadResult;
+  bare?: LoadResult;
+  peer?: PeerFigure;
+  /** Wrong data or statuses in the captured response or during the load. */
+  problems: string[];
+}
+
+export interface ProfileResult {
+  scenario: string;
+  seconds: number;
+  reqPerSec: number;
+  file: string;
+  summary: ProfileSummary;
+}
+
+export interface DialectResult {
+  dialect: 'sqlite' | 'postgres';
+  version?: string;
+  skipped?: string;
+  error?: string;
+  seed?: SeedResult;
+  rssAfterSeedMiB?: number;
+  rssMaxMiB?: number;
+  scenarios: ScenarioResult[];
+  profile?: ProfileResult;
+}
+
+export interface RunInfo {
+  date: string;
+  startedAt: string;
+  n: number;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  seedConcurrency: number;
+  mode: string;
+  logLevel: string;
+  machine: { cpus: number; cpuModel: string; memGiB: number; os: string; node: string };
+  peersSource: string;
+  peersTarget: string | undefined;
+  totalSeconds?: number;
+}
+
+const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${fmt(x, 1)} %`);
+
+export const ratioOf = (s: ScenarioResult) => (s.real && s.bare && s.bare.reqPerSec > 0 ? (100 * s.real.reqPerSec) / s.bare.reqPerSec : undefined);
+export const peerFactorOf = (s: ScenarioResult) => (s.real && s.peer ? s.real.reqPerSec / s.peer.reqPerSec : undefined);
+
+/** The per-dialect table, in markdown (also what goes to stdout). */
+export function table(d: DialectResult): string {
+  const rows = [
+    '| scenario | URL | req/s | p99 ms | bare req/s | bare p99 ms | ratio | best peer req/s | × best peer |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const s of d.scenarios) {
+    const r = s.real;
+    const b = s.bare;
+    const f = peerFactorOf(s);
+    rows.push(
+      `| ${s.name}${s.problems.length ? ' ⚠' : ''} | \`${s.url}\` | ${r ? fmt(r.reqPerSec) : '–'} | ${r ? fmt(r.p99Ms) : '–'} | ${b ? fmt(b.reqPerSec) : '–'} | ${
+        b ? fmt(b.p99Ms) : '–'
+      } | ${pct(ratioOf(s))} | ${s.peer ? `${fmt(s.peer.reqPerSec)} (${s.peer.peer})` : 'n/a'} | ${f === undefined ? 'n/a' : `${fmt(f, 1)}×`} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function dialectSection(d: DialectResult, run: RunInfo): string {
+  const out: string[] = [`## ${d.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${d.version ? ` (${d.version})` : ''}`, ''];
+  if (d.skipped) return [...out, `**Skipped:** ${d.skipped}`, ''].join('\n');
+  if (d.seed) {
+    out.push(
+      `Seeding: ${fmt(d.seed.rows)} rows (20 categories + ${fmt(run.n)} articles) in ${fmt(d.seed.seconds, 1)} s = **${fmt(d.seed.rowsPerSecond)} rows/s** ` +
+        `(${fmt(d.seed.requests)} batch requests of ≤ 100, ${run.seedConcurrency} in flight). ` +
+        `Server RSS after seeding ${fmt(d.rssAfterSeedMiB ?? NaN)} MiB, highest after a scenario ${fmt(d.rssMaxMiB ?? NaN)} MiB.`,
+      '',
+    );
+  }
+  if (d.error) out.push(`**Failed:** \`${d.error.split('\n')[0]}\``, '', '```', d.error, '```', '');
+  if (d.scenarios.length) out.push(table(d), '');
+  const problems = d.scenarios.filter((s) => s.problems.length);
+  if (problems.length) {
+    out.push('Problems seen (⚠):', '');
+    for (const s of problems) for (const p of s.problems) out.push(`- ${s.name}: ${p}`);
+    out.push('');
+  }
+  const statuses = d.scenarios.filter((s) => s.real && Object.keys(s.real.statuses).length > 0);
+  if (statuses.length) {
+    out.push(
+      `Responses during the load (status: count): ` +
+        statuses.map((s) => `${s.key} ${Object.entries(s.real!.statuses).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')}`).join('; ') +
+        '.',
+      '',
+    );
+  }
+  if (d.profile) out.push(profileSection(d.profile), '');
+  return out.join('\n');
+}
+
+function profileSection(p: ProfileResult): string {
+  const s = p.summary;
+  const lines = [
+    `### Where the server's CPU goes: ${p.scenario}`,
+    '',
+    `An extra ${fmt(p.seconds)} s pass of this scenario with the V8 sampling profiler on in the server process ` +
+      `(${fmt(p.reqPerSec)} req/s while profiling; busy ${fmt(s.busyMs)} ms of ${fmt(s.totalMs)} ms sampled). ` +
+      `Self time, grouped by where the code lives (profile: \`${p.file}\`):`,
+    '',
+    '| group | self ms | % of busy |',
+    '|---|--:|--:|',
+    ...s.groups.map((g) => `| ${g.name} | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
+    '',
+    'Top functions by self time:',
+    '',
+    '| function — location | self ms | % of busy |',
+    '|---|--:|--:|',
+    ...s.functions.map((g) => `| \`${g.name}\` | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
+  ];
+  return lines.join('\n');
+}
+
+/** The plain verdict the issue asks for: does list-of-20 on SQLite reach half of the bare route? */
+export function verdict(results: DialectResult[]): string {
+  const list = results.find((d) => d.dialect === 'sqlite')?.scenarios.find((s) => s.key === 'list');
+  const ratio = list ? ratioOf(list) : undefined;
+  if (!list || ratio === undefined) return '**List of 20 on SQLite vs the bare route: not measured.**';
+  const yes = ratio >= 50;
+  return `**List of 20 ordered by title on SQLite reaches ${fmt(ratio, 1)} % of the bare route (${fmt(list.real!.reqPerSec)} vs ${fmt(
+    list.bare!.reqPerSec,
+  )} req/s): it ${yes ? 'meets' : 'does NOT meet'} the ≥ 50 % bar.**`;
+}
+
+export function renderReport(run: RunInfo, results: DialectResult[], notes: string[]): string {
+  const m = run.machine;
+  const head = [
+    `# Flotilla benchmark — ${run.date}`,
+    '',
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${fmt(m.memGiB, 1)} GiB RAM, ${m.os}, Node ${m.node}. ` +
+      `Started ${run.startedAt}${run.totalSeconds !== undefined ? `, took ${fmt(run.totalSeconds)} s` : ''}.`,
+    '',
+    `N = ${fmt(run.n)} articles + 20 categories; autocannon ${run.connections} connections, ${run.seconds} s per measurement ` +
+      `(after ${run.warmupSeconds} s of warm-up, not counted), on 127.0.0.1. Server: \`createApp\` in a ${run.mode === 'child' ? 'child process (autocannon and the seeding client run in the parent)' : 'the same process as autocannon'}, LOG_LEVEL=${run.logLevel}. ` +
+      `The bare route is a minimal Fastify instance in the same process as the server, replaying one captured response of the scenario (same bytes, status and content-type).`,
+    '',
+    `Columns: req/s = mean requests per second over the run; p99 = 99th percentile latency; ratio = Flotilla req/s ÷ bare req/s; ` +
+      `× best peer = Flotilla req/s ÷ the faster of Strapi/Directus in \`${path.basename(path.dirname(run.peersSource))}/${path.basename(run.peersSource)}\` (10 020 rows there, ${fmt(run.n)} here).` +
+      (run.peersTarget ? ` ${run.peersTarget}` : ''),
+    '',
+    verdict(results),
+    '',
+  ];
+  return [...head, ...results.map((d) => dialectSection(d, run)), ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : [])].join('\n');
+}
+
+export function writeReport(dir: string, run: RunInfo, dialects: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${run.date}-${dialects}.md`);
+  writeFileSync(file, text);
+  return file;
+}

@@ -1,0 +1,222 @@
+// `npm run bench`: seeds N articles through the HTTP API, then measures each scenario against Flotilla and against a
+// bare Fastify route replaying the same bytes, on SQLite and PostgreSQL. See bench/README.md.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { createBenchDatabase, pgUnreachable, PG_ADMIN_URL, type Dialect } from './databases.js';
+import { expectedFor, loadDataset, repoRoot, type Dataset, type Expected } from './dataset.js';
+import { startHost, type ServerHost } from './host.js';
+import { load, type LoadOptions, type LoadResult } from './load.js';
+import { readOptions, type BenchOptions } from './options.js';
+import { bestPeer, loadPeers, type Peers } from './peers.js';
+import { summarize } from './profile.js';
+import { ratioOf, renderReport, table, verdict, writeReport, type DialectResult, type RunInfo, type ScenarioResult } from './report.js';
+import { buildScenarios, type Scenario } from './scenarios.js';
+import { seed } from './seed.js';
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const mib = (bytes: number) => bytes / 1024 / 1024;
+
+interface Captured {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/** One real response of the scenario: what the bare route will replay, and what the checks look at. */
+async function capture(port: number, s: Scenario): Promise<Captured> {
+  const t = s.target;
+  const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers: t.headers, body: t.body });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** Warm-up (not counted), then the measured run. */
+async function measure(s: Scenario, port: number, o: BenchOptions): Promise<LoadResult> {
+  const opts: LoadOptions = { port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus };
+  if (o.warmupSeconds > 0) await load(s.target, { ...opts, seconds: o.warmupSeconds });
+  return load(s.target, opts);
+}
+
+function loadProblems(label: string, r: LoadResult): string[] {
+  const out: string[] = [];
+  if (r.unexpected > 0) out.push(`${label}: ${r.unexpected} of ${r.completed} responses had an unexpected status (${JSON.stringify(r.statuses)})`);
+  if (r.errors > 0) out.push(`${label}: ${r.errors} connection errors (${r.timeouts} timeouts)`);
+  return out;
+}
+
+async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions, peers: Peers): Promise<ScenarioResult> {
+  const result: ScenarioResult = {
+    key: s.key,
+    name: s.name,
+    url: decodeURIComponent(s.target.method === 'GET' ? s.target.path : `${s.target.method} ${s.target.path}`),
+    expectStatus: s.expectStatus,
+    responseBytes: 0,
+    peer: bestPeer(peers, s.peerLabel),
+    problems: [],
+  };
+  const c = await capture(host.info.port, s);
+  result.responseBytes = c.body.length;
+  result.problems.push(...s.check(c.status, c.body.toString('utf8')));
+  if (c.status !== s.expectStatus) {
+    result.problems.push(`not measured: the captured response was ${c.status}: ${c.body.toString('utf8').slice(0, 300)}`);
+    return result;
+  }
+  log(`  ${s.key}: ${c.status}, ${c.body.length} bytes — measuring Flotilla…`);
+  result.real = await measure(s, host.info.port, o);
+  result.problems.push(...loadProblems('Flotilla', result.real));
+  await host.setBare(c);
+  log(`  ${s.key}: ${Math.round(result.real.reqPerSec)} req/s — measuring the bare route…`);
+  result.bare = await measure(s, host.info.barePort, o);
+  result.problems.push(...loadProblems('bare', result.bare));
+  log(`  ${s.key}: bare ${Math.round(result.bare.reqPerSec)} req/s, ratio ${(ratioOf(result) ?? 0).toFixed(1)} %`);
+  return result;
+}
+
+function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): boolean {
+  if (o.profile === 'off') return false;
+  if (o.profile === 'auto') return d.dialect === 'sqlite' && s.key === 'list' && (ratioOf(s) ?? 100) < 50;
+  return o.profile.includes(s.key);
+}
+
+async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: BenchOptions, peers: Peers, sqliteVersion: string): Promise<DialectResult> {
+  const result: DialectResult = { dialect, scenarios: [] };
+  if (dialect === 'postgres') {
+    const why = await pgUnreachable();
+    if (why) {
+      result.skipped = `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')} (${why}); set BENCH_PG_URL to point elsewhere.`;
+      log(`PostgreSQL skipped: ${result.skipped}`);
+      return result;
+    }
+  }
+  log(`\n== ${dialect}`);
+  const db = await createBenchDatabase(dialect, sqliteVersion);
+  const dropDb = onCleanup(`${dialect} database`, db.drop);
+  result.version = db.version;
+  let host: ServerHost | undefined;
+  try {
+    host = await startHost({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: o.logLevel }, o.mode);
+    const stopHost = onCleanup(`${dialect} server`, host.stop);
+    const h = host;
+    try {
+      log(`server pid ${h.info.pid} on :${h.info.port}, bare route on :${h.info.barePort}; seeding ${o.n} articles…`);
+      let shown = 0;
+      result.seed = await seed(ds, {
+        baseUrl: `http://127.0.0.1:${h.info.port}`,
+        readWriteKey: h.info.readWriteKey,
+        n: o.n,
+        batchSize: 100,
+        concurrency: o.seedConcurrency,
+        onProgress: (done, total) => {
+          if (done - shown >= total / 10 || done === total) {
+            shown = done;
+            log(`  seeded ${done}/${total}`);
+          }
+        },
+      });
+      log(`seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`);
+      result.rssAfterSeedMiB = mib(await h.rssBytes());
+      result.rssMaxMiB = result.rssAfterSeedMiB;
+
+      const all = buildScenarios(ds, exp, { ro: h.info.readOnlyKey, rw: h.info.readWriteKey }, dialect);
+      const scenarios = o.scenarios ? all.filter((s) => o.scenarios!.includes(s.key)) : all;
+      for (const s of scenarios) {
+        const r = await runScenario(h, s, o, peers);
+        result.scenarios.push(r);
+        result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await h.rssBytes()));
+      }
+
+      const target = result.scenarios.find((s) => !result.profile && wantProfile(o, result, s));
+      if (target) {
+        const s = scenarios.find((x) => x.key === target.key)!;
+        log(`  profiling ${s.key} for ${o.seconds} s…`);
+        await h.profileStart();
+        const r = await load(s.target, { port: h.info.port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus });
+        const profile = await h.profileStop();
+        const file = path.join(os.tmpdir(), `flotilla-bench-${dialect}-${s.key}-${process.pid}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        result.profile = { scenario: s.name, seconds: o.seconds, reqPerSec: r.reqPerSec, file, summary: summarize(profile, repoRoot) };
+      }
+    } catch (e) {
+      const logs = await h.recentLogs().catch(() => []);
+      result.error = `${(e as Error).stack ?? String(e)}${logs.length ? `\n\nlast server log lines:\n${logs.join('')}` : ''}`;
+      log(`${dialect} failed: ${(e as Error).message}`);
+    } finally {
+      await stopHost();
+    }
+  } catch (e) {
+    result.error = (e as Error).stack ?? String(e);
+    log(`${dialect} failed: ${(e as Error).message}`);
+  } finally {
+    await dropDb();
+  }
+  return result;
+}
+
+function sqliteVersion(): string {
+  const mem = new BetterSqlite3(':memory:');
+  try {
+    return (mem.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  } finally {
+    mem.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const o = readOptions();
+  const disarm = installExitHandlers(o.maxSeconds);
+  const started = Date.now();
+  try {
+    const ds = await loadDataset();
+    const peers = loadPeers();
+    log(`N=${o.n}, ${o.seconds} s per measurement (+${o.warmupSeconds} s warm-up), ${o.connections} connections, server in ${o.mode}`);
+    const exp = expectedFor(ds, o.n);
+    const cpus = os.cpus();
+    const run: RunInfo = {
+      date: new Date(started).toISOString().slice(0, 10),
+      startedAt: new Date(started).toISOString().replace(/\.\d+Z$/, 'Z'),
+      n: o.n,
+      seconds: o.seconds,
+      warmupSeconds: o.warmupSeconds,
+      connections: o.connections,
+      seedConcurrency: o.seedConcurrency,
+      mode: o.mode,
+      logLevel: o.logLevel,
+      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? '?', memGiB: os.totalmem() / 1024 ** 3, os: `${os.type()} ${os.release()}`, node: process.version },
+      peersSource: peers.source,
+      peersTarget: peers.target,
+    };
+    const sv = sqliteVersion();
+    const results: DialectResult[] = [];
+    for (const d of o.dialects) results.push(await runDialect(d, ds, exp, o, peers, sv));
+    run.totalSeconds = (Date.now() - started) / 1000;
+
+    const notes = [
+      `Expected from the data set for N = ${o.n}: ${exp.filtered} articles match the filtered list, ${exp.contains} titles contain "${ds.SEARCH_WORD}"; every captured response is checked against these.`,
+      `The get-by-id scenario rotates over all ${o.n} ids (a stride of a prime ≥ 7 901); its bare route replays one captured object for every id.`,
+      `The peers filter by category *name* through a join; Flotiq filters by the relation's \`dataUrl\` (the Science category's id), which is what this scenario does.`,
+    ];
+    const text = renderReport(run, results, notes);
+    const file = writeReport(o.outDir, run, o.dialects.length > 1 ? 'all' : o.dialects[0], text);
+    for (const d of results) {
+      process.stdout.write(`\n${d.dialect}${d.skipped ? `: skipped — ${d.skipped}` : d.error ? `: FAILED — ${d.error.split('\n')[0]}` : ''}\n`);
+      if (d.seed) process.stdout.write(`seeding: ${Math.round(d.seed.rowsPerSecond)} rows/s\n`);
+      if (d.scenarios.length) process.stdout.write(`${table(d)}\n`);
+    }
+    process.stdout.write(`\n${verdict(results).replace(/\*\*/g, '')}\nreport: ${path.relative(process.cwd(), file)} (${Math.round(run.totalSeconds)} s)\n`);
+    return results.some((d) => d.error) ? 1 : 0;
+  } finally {
+    disarm();
+    await cleanupAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e: Error) => {
+    log(`bench failed: ${e.stack ?? e.message}`);
+    await cleanupAll();
+    process.exit(1);
+  },
+);
