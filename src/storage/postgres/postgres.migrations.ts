@@ -48,4 +48,31 @@ export const postgresMigrations: string[][] = [
        last_used_ms BIGINT)`,
     `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   ],
+  // 2: Panel users, sessions, the audit trail of key events
+  [
+    `CREATE TABLE users (
+       id TEXT PRIMARY KEY,
+       email TEXT NOT NULL,
+       email_key TEXT NOT NULL UNIQUE,
+       password_hash TEXT NOT NULL,
+       name TEXT NOT NULL DEFAULT '',
+       created_ms BIGINT NOT NULL,
+       updated_ms BIGINT NOT NULL)`,
+    `CREATE TABLE sessions (
+       token_hash TEXT PRIMARY KEY,
+       user_id TEXT NOT NULL,
+       csrf_token TEXT NOT NULL,
+       created_ms BIGINT NOT NULL,
+       expires_ms BIGINT NOT NULL)`,
+    `CREATE INDEX sessions_user ON sessions (user_id)`,
+    `CREATE TABLE audit_events (
+       seq BIGSERIAL PRIMARY KEY,
+       at_ms BIGINT NOT NULL,
+       actor TEXT NOT NULL,
+       action TEXT NOT NULL,
+       key_id TEXT,
+       key_name TEXT,
+       detail TEXT NOT NULL DEFAULT '{}')`,
+    `CREATE INDEX audit_events_at ON audit_events (at_ms)`,
+  ],
 ];
