@@ -13,7 +13,13 @@ import { contentTypesRoutes } from './content-types/content-types.routes.js';
 import { TypeRegistry } from './content-types/type-registry.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { SYSTEM } from './core/principal.js';
-import { apiKeyAuth } from './http/route-auth.js';
+import { identify } from './http/route-auth.js';
+import { AuditService } from './auth/audit.service.js';
+import { panelKeysRoutes } from './auth/panel-keys.routes.js';
+import { panelSessionRoutes } from './auth/panel-session.routes.js';
+import { SessionsService } from './auth/sessions.service.js';
+import { UsersService } from './auth/users.service.js';
+import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
 import { connectStorage } from './storage/connect.js';
 import type { Storage } from './storage/port.js';
@@ -29,12 +35,17 @@ export interface Services {
   content: ContentService;
   writer: ContentWriter;
   hydrator: Hydrator;
+  users: UsersService;
+  sessions: SessionsService;
+  audit: AuditService;
 }
 
 export interface App {
   server: FastifyInstance;
   storage: Storage;
   services: Services;
+  /** A one-time first-run setup token, when the database has no user and no administrator was configured. */
+  setupToken: string | undefined;
   close(): Promise<void>;
 }
 
@@ -45,21 +56,43 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   try {
     const crypto = new KeyCrypto(loadMasterSecret(config.secret, config.dataDir));
     const registry = new TypeRegistry(storage);
-    const keys = new ApiKeysService(storage, crypto, clock);
+    const keys = new ApiKeysService(storage, crypto, clock, registry);
     const contentTypes = new ContentTypesService(storage, registry, keys, clock);
     const hydrator = new Hydrator(storage);
     const content = new ContentService(storage, registry, hydrator);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit);
 
+    const users = new UsersService(storage, clock);
+    const sessions = new SessionsService(storage, users, clock);
+    const audit = new AuditService(storage, clock);
+    const now = () => clock.now();
+
     await keys.ensureApplicationKeys(SYSTEM);
     await contentTypes.ensureInternalTypes(SYSTEM);
+    const setupToken = await users.bootstrap(config.adminEmail, config.adminPassword);
 
     const server = createServer({
       logLevel: config.logLevel,
       bodyLimit: Math.max(config.maxObjectBytes * 4, 16 * 1024 * 1024),
       logStream: opts.logStream,
     });
-    server.addHook('onRequest', apiKeyAuth(keys));
+    server.addHook(
+      'onRequest',
+      identify({
+        keys,
+        sessions,
+        failures: new RateLimiter(config.authFailuresPerMinute, 60_000, now),
+        perKey: new RateLimiter(Number.MAX_SAFE_INTEGER, 60_000, now),
+      }),
+    );
+    panelSessionRoutes(server, {
+      users,
+      sessions,
+      loginPerIp: new RateLimiter(config.loginAttemptsPerMinute, 60_000, now),
+      loginPerAccount: new RateLimiter(config.loginFailuresPerAccount, 15 * 60_000, now),
+      secureCookies: (config.publicUrl ?? '').startsWith('https://'),
+    });
+    panelKeysRoutes(server, keys, audit);
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);
@@ -68,7 +101,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator },
+      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit },
+      setupToken,
       async close() {
         await server.close();
         await storage.close();

@@ -5,6 +5,8 @@ import { errors } from '../core/errors.js';
 import type { KeyKind, KeyRule, Principal } from '../core/principal.js';
 import type { Storage, StoredKey } from '../storage/port.js';
 import { generateKey, looksLikeKey, type KeyCrypto } from './key-crypto.js';
+import type { TypeRegistry } from '../content-types/type-registry.js';
+import { addFieldError, type FieldErrors } from '../core/errors.js';
 
 /** What the Panel sees of a key (the only place a key value ever leaves the server). */
 export interface ApiKeyView {
@@ -16,6 +18,17 @@ export interface ApiKeyView {
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
+  /** Requests per minute this key may make (null = unlimited). */
+  requestLimit: number | null;
+}
+
+/** A Principal for a key, with the key's own request limit for the rate limiter. */
+export type KeyPrincipal = Principal & { kind: 'api-key'; requestLimit: number | null };
+
+export interface KeyInput {
+  name?: unknown;
+  rules?: unknown;
+  requestLimit?: unknown;
 }
 
 const TOUCH_EVERY_MS = 60_000;
@@ -27,13 +40,14 @@ const APPLICATION_NAMES: Record<'read-only' | 'read-write', string> = {
 /** API keys: lookup for authentication, and management for the Panel (session principals only). */
 export class ApiKeysService {
   /** hmac → principal; dropped on every 'keys' signal (from this node or, over PostgreSQL, any node). */
-  private readonly cache = new Map<string, Principal & { kind: 'api-key' }>();
+  private readonly cache = new Map<string, KeyPrincipal>();
   private readonly lastTouched = new Map<string, number>();
 
   constructor(
     private readonly storage: Storage,
     private readonly crypto: KeyCrypto,
     private readonly clock: Clock,
+    private readonly registry: TypeRegistry,
   ) {
     storage.subscribe((channel) => {
       if (channel === 'keys') this.cache.clear();
@@ -50,7 +64,7 @@ export class ApiKeysService {
   }
 
   /** Turns a presented key into a Principal, or undefined when it is not a valid key. Never throws on bad input. */
-  async authenticate(presented: string): Promise<(Principal & { kind: 'api-key' }) | undefined> {
+  async authenticate(presented: string): Promise<KeyPrincipal | undefined> {
     if (!looksLikeKey(presented)) return undefined;
     const hmac = this.crypto.hmac(presented);
     let principal = this.cache.get(hmac);
@@ -63,8 +77,11 @@ export class ApiKeysService {
         keyKind: row.kind,
         name: row.name,
         rules: Object.freeze(JSON.parse(row.rules) as KeyRule[]),
+        requestLimit: row.requestLimit,
       });
-      this.cache.set(hmac, principal);
+      // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
+      // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache.
+      if (!this.storage.shared) this.cache.set(hmac, principal);
     }
     this.touch(principal.keyId);
     return principal;
@@ -90,15 +107,118 @@ export class ApiKeysService {
     return key.key;
   }
 
-  /** Creates a user-defined key with these rules (rules are validated by the caller against existing types). */
-  async createUserDefined(p: Principal, name: string, rules: KeyRule[]): Promise<ApiKeyView> {
+  /** Creates a user-defined key with these rules. */
+  async createUserDefined(p: Principal, name: string, rules: KeyRule[], requestLimit: number | null = null): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.insert('user-defined', name, rules);
+    const input = await this.validate({ name, rules, requestLimit }, true);
+    const row = await this.insert('user-defined', input.name!, input.rules!, input.requestLimit ?? null);
     await this.storage.notify('keys', row.id);
     return this.view(row);
   }
 
-  private async insert(kind: KeyKind, name: string, rules: KeyRule[]): Promise<StoredKey> {
+  /** Validates raw Panel input; rules must name existing types, one rule per type, booleans only. */
+  async validate(body: KeyInput, creating: boolean): Promise<{ name?: string; rules?: KeyRule[]; requestLimit?: number | null }> {
+    const errs: FieldErrors = {};
+    const out: { name?: string; rules?: KeyRule[]; requestLimit?: number | null } = {};
+    if (body.name !== undefined || creating) {
+      if (typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 100) {
+        addFieldError(errs, 'name', 'The name is required (1 to 100 characters)');
+      } else out.name = body.name.trim();
+    }
+    if (body.rules !== undefined || creating) {
+      const raw = body.rules ?? [];
+      if (!Array.isArray(raw)) addFieldError(errs, 'rules', 'Rules must be a list');
+      else {
+        const types = await this.registry.all();
+        const seen = new Set<string>();
+        out.rules = [];
+        raw.forEach((r: unknown, i) => {
+          const rule = r as Record<string, unknown> | null;
+          const name = rule?.ctdName;
+          if (typeof name !== 'string' || !types.has(name)) {
+            addFieldError(errs, `rules[${i}].ctdName`, `Content type ${JSON.stringify(name)} does not exist`);
+            return;
+          }
+          if (seen.has(name)) addFieldError(errs, `rules[${i}].ctdName`, `There is already a rule for ${name}`);
+          seen.add(name);
+          const flags = ['canRead', 'canCreate', 'canUpdate', 'canDelete'] as const;
+          for (const f of flags) {
+            if (rule![f] !== undefined && typeof rule![f] !== 'boolean') addFieldError(errs, `rules[${i}].${f}`, 'Must be true or false');
+          }
+          out.rules!.push({
+            ctdName: name,
+            canRead: rule!.canRead === true,
+            canCreate: rule!.canCreate === true,
+            canUpdate: rule!.canUpdate === true,
+            canDelete: rule!.canDelete === true,
+          });
+        });
+      }
+    }
+    if (body.requestLimit !== undefined) {
+      const n = body.requestLimit;
+      if (n === null) out.requestLimit = null;
+      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000) {
+        addFieldError(errs, 'requestLimit', 'Must be null or a whole number of requests per minute (1 to 1000000)');
+      } else out.requestLimit = n;
+    }
+    if (Object.keys(errs).length > 0) throw errors.validation(errs);
+    return out;
+  }
+
+  /** Changes name, rules or request limit. Application keys have no rules: sending rules for them is a 400. */
+  async update(p: Principal, id: string, body: KeyInput): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
+    this.assertManager(p);
+    const row = await this.storage.getKey(id);
+    if (!row) throw errors.notFound();
+    if (row.kind !== 'user-defined' && body.rules !== undefined && !(Array.isArray(body.rules) && body.rules.length === 0)) {
+      throw errors.validation({ rules: ['Application keys have no rules: they are read-only or read-write for every type'] });
+    }
+    const input = await this.validate({ ...body, rules: row.kind === 'user-defined' ? body.rules : undefined }, false);
+    const before = this.view(row);
+    const next: StoredKey = {
+      ...row,
+      name: input.name ?? row.name,
+      rules: input.rules ? JSON.stringify(input.rules) : row.rules,
+      requestLimit: input.requestLimit !== undefined ? input.requestLimit : row.requestLimit,
+      updatedMs: this.clock.now(),
+    };
+    await this.storage.updateKey(next);
+    await this.storage.notify('keys', id);
+    return { view: this.view(next), before };
+  }
+
+  /** A new value for the key; the old one is refused from the next request on, on every node. */
+  async regenerate(p: Principal, id: string): Promise<ApiKeyView> {
+    this.assertManager(p);
+    const row = await this.storage.getKey(id);
+    if (!row) throw errors.notFound();
+    const key = generateKey(row.kind);
+    const next: StoredKey = { ...row, hmac: this.crypto.hmac(key), secretEnc: this.crypto.encrypt(key, row.id), updatedMs: this.clock.now(), lastUsedMs: null };
+    await this.storage.updateKey(next);
+    await this.storage.notify('keys', id);
+    return this.view(next);
+  }
+
+  /** Removes a user-defined key; application keys cannot be removed (409). */
+  async remove(p: Principal, id: string): Promise<ApiKeyView> {
+    this.assertManager(p);
+    const row = await this.storage.getKey(id);
+    if (!row) throw errors.notFound();
+    if (row.kind !== 'user-defined') throw errors.conflict('Application API keys cannot be removed; regenerate them instead');
+    await this.storage.deleteKey(id);
+    await this.storage.notify('keys', id);
+    return this.view(row);
+  }
+
+  async get(p: Principal, id: string): Promise<ApiKeyView> {
+    this.assertManager(p);
+    const row = await this.storage.getKey(id);
+    if (!row) throw errors.notFound();
+    return this.view(row);
+  }
+
+  private async insert(kind: KeyKind, name: string, rules: KeyRule[], requestLimit: number | null = null): Promise<StoredKey> {
     const id = randomUUID();
     const key = generateKey(kind);
     const now = this.clock.now();
@@ -109,7 +229,7 @@ export class ApiKeysService {
       hmac: this.crypto.hmac(key),
       secretEnc: this.crypto.encrypt(key, id),
       rules: JSON.stringify(rules),
-      requestLimit: null,
+      requestLimit,
       createdMs: now,
       updatedMs: now,
       lastUsedMs: null,
@@ -137,6 +257,7 @@ export class ApiKeysService {
       createdAt: iso(k.createdMs),
       updatedAt: iso(k.updatedMs),
       lastUsedAt: k.lastUsedMs === null ? null : iso(k.lastUsedMs),
+      requestLimit: k.requestLimit,
     };
   }
 

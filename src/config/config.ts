@@ -17,6 +17,11 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly maxObjectBytes: number;
   readonly batchLimit: number;
+  /** Failed API-key authentications per client IP per minute before 429. */
+  readonly authFailuresPerMinute: number;
+  /** Panel sign-in attempts per client IP per minute, and failed attempts per account per 15 minutes. */
+  readonly loginAttemptsPerMinute: number;
+  readonly loginFailuresPerAccount: number;
 }
 
 const schema = z.object({
@@ -34,6 +39,9 @@ const schema = z.object({
   FLOTILLA_PUBLIC_URL: z.string().url().optional(),
   FLOTILLA_MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   FLOTILLA_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(100),
+  FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
 });
 
 /** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
@@ -66,5 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.FLOTILLA_PUBLIC_URL,
     maxObjectBytes: e.FLOTILLA_MAX_OBJECT_BYTES,
     batchLimit: e.FLOTILLA_BATCH_LIMIT,
+    authFailuresPerMinute: e.FLOTILLA_AUTH_FAILURES_PER_MINUTE,
+    loginAttemptsPerMinute: e.FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE,
+    loginFailuresPerAccount: e.FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT,
   });
 }

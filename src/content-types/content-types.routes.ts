@@ -5,12 +5,14 @@ import type { ContentTypesService } from './content-types.service.js';
 
 type Q = Record<string, unknown>;
 const base = '/api/v1/internal/contenttype';
-const key = { auth: 'api-key' } as const;
-const json = { auth: 'api-key', jsonBody: true } as const;
+const list = { permission: 'ctd-list' } as const;
+const read = { permission: 'ctd-read' } as const;
+const write = { permission: 'ctd-write' } as const;
+const writeJson = { permission: 'ctd-write', jsonBody: true } as const;
 
 /** The Flotiq CTD endpoints: thin transport over ContentTypesService. */
 export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesService): void {
-  app.get(base, { config: key }, async (req) => {
+  app.get(base, { config: list }, async (req) => {
     const q = req.query as Q;
     const internal = q.internal === undefined || q.internal === '' ? undefined : boolParam(q.internal);
     return types.list(principalOf(req), {
@@ -25,23 +27,23 @@ export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesServ
     });
   });
 
-  app.post(base, { config: json }, async (req) => types.create(principalOf(req), req.body));
+  app.post(base, { config: writeJson }, async (req) => types.create(principalOf(req), req.body));
 
-  app.get<{ Params: { name: string } }>(`${base}/:name`, { config: key }, async (req) => {
+  app.get<{ Params: { name: string } }>(`${base}/:name`, { config: read }, async (req) => {
     const q = req.query as Q;
     return types.get(principalOf(req), req.params.name, { resolveRef: boolParam(q.resolveRef), strictSchema: boolParam(q.strictSchema) });
   });
 
-  app.put<{ Params: { name: string } }>(`${base}/:name`, { config: json }, async (req) =>
+  app.put<{ Params: { name: string } }>(`${base}/:name`, { config: writeJson }, async (req) =>
     types.update(principalOf(req), req.params.name, req.body),
   );
 
-  app.delete<{ Params: { name: string } }>(`${base}/:name`, { config: key }, async (req, reply) => {
+  app.delete<{ Params: { name: string } }>(`${base}/:name`, { config: write }, async (req, reply) => {
     await types.delete(principalOf(req), req.params.name);
     return reply.code(200).send();
   });
 
-  app.post<{ Params: { name: string } }>(`${base}/:name/purge`, { config: key }, async (req, reply) => {
+  app.post<{ Params: { name: string } }>(`${base}/:name/purge`, { config: write }, async (req, reply) => {
     const body = (req.body ?? {}) as { deleteSchema?: unknown };
     await types.purge(principalOf(req), req.params.name, body.deleteSchema === true || body.deleteSchema === 'true');
     return reply.code(204).send();

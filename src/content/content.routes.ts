@@ -8,8 +8,8 @@ import type { ContentWriter } from './content-writer.service.js';
 type Q = Record<string, unknown>;
 type P = { type: string; id: string };
 const base = '/api/v1/content/:type';
-const key = { auth: 'api-key' } as const;
-const json = { auth: 'api-key', jsonBody: true } as const;
+const read = { permission: 'objects-read' } as const;
+const json = (permission: 'objects-create' | 'objects-update' | 'objects-delete' | 'objects-upsert') => ({ permission, jsonBody: true }) as const;
 
 const sendJson = (reply: FastifyReply, text: string, status = 200) => reply.code(status).type('application/json; charset=utf-8').send(text);
 
@@ -20,7 +20,7 @@ function hydrateParam(raw: unknown): 0 | 1 | 2 {
 
 /** The Flotiq content endpoints: thin transport over ContentService and ContentWriter. */
 export function contentRoutes(app: FastifyInstance, reader: ContentService, writer: ContentWriter): void {
-  app.get<{ Params: P }>(base, { config: key }, async (req, reply) => {
+  app.get<{ Params: P }>(base, { config: read }, async (req, reply) => {
     const q = req.query as Q;
     const ids = q['ids[]'] ?? q.ids;
     const text = await reader.list(principalOf(req), req.params.type, {
@@ -36,48 +36,48 @@ export function contentRoutes(app: FastifyInstance, reader: ContentService, writ
     return sendJson(reply, text);
   });
 
-  app.post<{ Params: P }>(base, { config: json }, async (req, reply) =>
+  app.post<{ Params: P }>(base, { config: json('objects-create') }, async (req, reply) =>
     sendJson(reply, await writer.create(principalOf(req), req.params.type, req.body)),
   );
 
-  app.post<{ Params: P }>(`${base}/batch`, { config: json }, async (req, reply) => {
+  app.post<{ Params: P }>(`${base}/batch`, { config: json('objects-upsert') }, async (req, reply) => {
     const q = req.query as Q;
     const { status, report } = await writer.batchCreate(principalOf(req), req.params.type, req.body, boolParam(q.updateExisting));
     return reply.code(status).send(report);
   });
 
-  app.patch<{ Params: P }>(`${base}/batch`, { config: json }, async (req, reply) => {
+  app.patch<{ Params: P }>(`${base}/batch`, { config: json('objects-update') }, async (req, reply) => {
     const { status, report } = await writer.batchPatch(principalOf(req), req.params.type, req.body);
     return reply.code(status).send(report);
   });
 
-  app.post<{ Params: P }>(`${base}/batch-delete`, { config: json }, async (req) =>
+  app.post<{ Params: P }>(`${base}/batch-delete`, { config: json('objects-delete') }, async (req) =>
     writer.batchDelete(principalOf(req), req.params.type, req.body),
   );
 
-  app.get<{ Params: P }>(`${base}/removed`, { config: key }, async (req) => {
+  app.get<{ Params: P }>(`${base}/removed`, { config: { permission: 'objects-removed' } }, async (req) => {
     const q = req.query as Q;
     return reader.removed(principalOf(req), req.params.type, typeof q.deletedAfter === 'string' ? q.deletedAfter : undefined);
   });
 
-  app.get<{ Params: P }>(`${base}/:id`, { config: key }, async (req, reply) =>
+  app.get<{ Params: P }>(`${base}/:id`, { config: read }, async (req, reply) =>
     sendJson(reply, await reader.get(principalOf(req), req.params.type, req.params.id, hydrateParam((req.query as Q).hydrate))),
   );
 
-  app.put<{ Params: P }>(`${base}/:id`, { config: json }, async (req, reply) =>
+  app.put<{ Params: P }>(`${base}/:id`, { config: json('objects-update') }, async (req, reply) =>
     sendJson(reply, await writer.replace(principalOf(req), req.params.type, req.params.id, req.body)),
   );
 
-  app.patch<{ Params: P }>(`${base}/:id`, { config: json }, async (req, reply) =>
+  app.patch<{ Params: P }>(`${base}/:id`, { config: json('objects-update') }, async (req, reply) =>
     sendJson(reply, await writer.patch(principalOf(req), req.params.type, req.params.id, req.body)),
   );
 
-  app.delete<{ Params: P }>(`${base}/:id`, { config: key }, async (req, reply) => {
+  app.delete<{ Params: P }>(`${base}/:id`, { config: { permission: 'objects-delete' } }, async (req, reply) => {
     await writer.delete(principalOf(req), req.params.type, req.params.id);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: P }>(`${base}/:id/version`, { config: key }, async (req, reply) => {
+  app.get<{ Params: P }>(`${base}/:id/version`, { config: read }, async (req, reply) => {
     const q = req.query as Q;
     const text = await reader.versions(
       principalOf(req),
@@ -90,7 +90,7 @@ export function contentRoutes(app: FastifyInstance, reader: ContentService, writ
     return sendJson(reply, text);
   });
 
-  app.get<{ Params: P & { version: string } }>(`${base}/:id/version/:version`, { config: key }, async (req, reply) => {
+  app.get<{ Params: P & { version: string } }>(`${base}/:id/version/:version`, { config: read }, async (req, reply) => {
     const v = Number(req.params.version);
     if (!Number.isInteger(v) || v < 1) throw errors.notFound();
     return sendJson(reply, await reader.version(principalOf(req), req.params.type, req.params.id, v));

@@ -1,23 +1,31 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
-import { errors } from '../core/errors.js';
+import { SESSION_COOKIE, type ActiveSession, type SessionsService } from '../auth/sessions.service.js';
+import { authOf, isRoutePermission, type RouteAuth, type RoutePermission } from '../access/route-permissions.js';
+import { AppError, errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
-
-/**
- * How a route identifies its caller — declared on every route (`config.auth`); a route without it cannot be
- * registered (see server.ts). Identification only: what the caller may do is decided by access/policy in services.
- */
-export type RouteAuth = 'api-key' | 'public';
+import type { RateLimiter } from '../core/rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    auth?: RouteAuth;
+    /** What the route requires (see access/route-permissions.ts); mandatory. */
+    permission?: RoutePermission;
+    /** @deprecated use permission; kept while routes migrate */
+    auth?: 'api-key' | 'public';
     /** The body must be JSON (415 otherwise), even when empty. */
     jsonBody?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
+    session?: ActiveSession;
   }
+}
+
+/** The identification a route needs, from its declared permission (or the older `auth`). */
+export function routeAuth(config: { permission?: unknown; auth?: unknown } | undefined): RouteAuth | undefined {
+  if (isRoutePermission(config?.permission)) return authOf(config.permission);
+  if (config?.auth === 'api-key' || config?.auth === 'public') return config.auth;
+  return undefined;
 }
 
 /** All the places a key may travel; two different keys in one request is a 400. */
@@ -34,19 +42,65 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return found.values().next().value;
 }
 
-/** onRequest hook: attaches the Principal of an API-key route, or answers 401. */
-export function apiKeyAuth(keys: ApiKeysService) {
-  return async (req: FastifyRequest): Promise<void> => {
-    if (req.routeOptions.config.auth !== 'api-key') return;
-    const presented = presentedKey(req);
-    if (!presented) throw errors.unauthorized();
-    const principal = await keys.authenticate(presented);
-    if (!principal) throw errors.unauthorized();
-    req.principal = principal;
+export interface AuthDeps {
+  keys: ApiKeysService;
+  sessions: SessionsService;
+  /** Failed authentications per client IP. */
+  failures: RateLimiter;
+  /** Requests per key per minute, for keys with a request limit. */
+  perKey: RateLimiter;
+}
+
+const tooMany = (seconds: number) => errors.tooManyRequests(seconds);
+
+/**
+ * onRequest hook: identifies the caller of every route by its declared auth, and only that — what the caller may
+ * do is decided by access/policy inside the services.
+ */
+export function identify(deps: AuthDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const auth = routeAuth(req.routeOptions.config);
+    if (auth === 'public' || auth === undefined) return;
+    if (auth === 'api-key') return identifyKey(deps, req);
+    // the Panel never accepts an API key, whatever else the request carries
+    if (presentedKeySafe(req) !== undefined) throw errors.forbidden();
+    if (auth === 'panel-login') return;
+    const session = await deps.sessions.resolve(req.cookies?.[SESSION_COOKIE]);
+    if (!session) throw errors.unauthorized();
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !deps.sessions.csrfMatches(session, req.headers['x-csrf-token'])) {
+      throw new AppError(403, { code: 403, message: 'Missing or invalid CSRF token' });
+    }
+    req.session = session;
+    req.principal = session.principal;
+    void reply;
   };
 }
 
-/** The Principal of a request on an api-key route (set by apiKeyAuth; its absence is a programming error). */
+function presentedKeySafe(req: FastifyRequest): string | undefined {
+  try {
+    return presentedKey(req);
+  } catch {
+    return 'several';
+  }
+}
+
+async function identifyKey(deps: AuthDeps, req: FastifyRequest): Promise<void> {
+  const wait = deps.failures.retryAfter(req.ip);
+  if (wait > 0) throw tooMany(wait);
+  const presented = presentedKey(req);
+  const principal = presented ? await deps.keys.authenticate(presented) : undefined;
+  if (!principal) {
+    deps.failures.hit(req.ip);
+    throw errors.unauthorized();
+  }
+  if (principal.requestLimit !== null) {
+    const over = deps.perKey.take(principal.keyId, principal.requestLimit);
+    if (over > 0) throw tooMany(over);
+  }
+  req.principal = principal;
+}
+
+/** The Principal of a request on an identified route (its absence is a programming error, answered as 401). */
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw errors.unauthorized();
   return req.principal;

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import { routeAuth } from './route-auth.js';
 import { AppError } from '../core/errors.js';
 import { redact } from './redact.js';
 
@@ -36,10 +38,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     }
   });
 
+  void app.register(cookie);
+
+  // the route table is the single list of permissions: a route that declares none cannot exist
   app.addHook('onRoute', (route) => {
-    const auth = (route.config as { auth?: string } | undefined)?.auth;
-    if (auth !== 'api-key' && auth !== 'public' && route.method !== 'HEAD') {
-      throw new Error(`route ${route.method} ${route.url} declares no auth (config.auth)`);
+    if (routeAuth(route.config as { permission?: unknown; auth?: unknown }) === undefined && route.method !== 'HEAD') {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
     }
   });
 

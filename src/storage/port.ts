@@ -1,4 +1,5 @@
 import type { FilterNode } from '../content/filters.js';
+import type { PanelStore } from './panel-port.js';
 
 /** A content type as stored: the sanitized definition plus bookkeeping. */
 export interface StoredType {
@@ -66,6 +67,10 @@ export interface StoredKey {
  */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  /** True when several processes may share this database (per-node caches of security state are then unsafe). */
+  readonly shared: boolean;
+  /** Users, sessions and the audit trail of the Panel. */
+  readonly panel: PanelStore;
   /** Runs fn in one transaction; fn gets a Storage bound to that transaction. */
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -5,6 +5,8 @@ import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
 import type { Signals } from './signals.js';
+import { SqlPanelStore } from './panel-store.js';
+import type { PanelStore } from '../panel-port.js';
 
 const ORDER_COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
 
@@ -53,15 +55,23 @@ function typeLit(type: string): RawBuilder<unknown> {
 
 /** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
+  readonly panel: PanelStore;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ops: DialectOps,
     private readonly signals: Signals,
     private readonly inTransaction = false,
-  ) {}
+  ) {
+    this.panel = new SqlPanelStore(db);
+  }
 
   get dialect() {
     return this.ops.name;
+  }
+
+  get shared(): boolean {
+    return this.ops.name === 'postgres';
   }
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {

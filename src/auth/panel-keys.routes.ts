@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errors } from '../core/errors.js';
+import { intParam } from '../core/query-params.js';
+import { principalOf } from '../http/route-auth.js';
+import type { ApiKeysService, KeyInput } from './api-keys.service.js';
+import type { AuditAction, AuditService } from './audit.service.js';
+
+const session = { permission: 'panel-session' } as const;
+const sessionJson = { permission: 'panel-session', jsonBody: true } as const;
+type Id = { Params: { id: string } };
+
+/** Responses that carry key values must never be stored by a cache. */
+const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+const sameRules = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The Panel's key endpoints (api-keys.md contract) and the audit trail. Session principals only. */
+export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audit: AuditService): void {
+  app.get('/panel/api/keys', { config: session }, async (req, reply) => {
+    noStore(reply);
+    return keys.list(principalOf(req));
+  });
+
+  app.post('/panel/api/keys', { config: sessionJson }, async (req, reply) => {
+    const p = principalOf(req);
+    const body = (req.body ?? {}) as KeyInput;
+    const input = await keys.validate(body, true);
+    const created = await keys.createUserDefined(p, input.name!, input.rules!, input.requestLimit ?? null);
+    await audit.record(p, 'key.created', created, { rules: created.rules });
+    noStore(reply);
+    return created;
+  });
+
+  app.put<Id>('/panel/api/keys/:id', { config: sessionJson }, async (req, reply) => {
+    const p = principalOf(req);
+    const { view, before } = await keys.update(p, req.params.id, (req.body ?? {}) as KeyInput);
+    if (!sameRules(before.rules, view.rules)) await audit.record(p, 'key.rules-changed', view, { before: before.rules, after: view.rules });
+    if (before.name !== view.name || before.requestLimit !== view.requestLimit) {
+      await audit.record(p, 'key.updated', view, { name: view.name, requestLimit: view.requestLimit });
+    }
+    noStore(reply);
+    return view;
+  });
+
+  app.post<Id>('/panel/api/keys/:id/regenerate', { config: session }, async (req, reply) => {
+    const p = principalOf(req);
+    const view = await keys.regenerate(p, req.params.id);
+    await audit.record(p, 'key.regenerated', view);
+    noStore(reply);
+    return view;
+  });
+
+  app.delete<Id>('/panel/api/keys/:id', { config: session }, async (req, reply) => {
+    const p = principalOf(req);
+    const removed = await keys.remove(p, req.params.id);
+    await audit.record(p, 'key.removed', removed);
+    return reply.code(204).send();
+  });
+
+  /** The Panel reports that a person revealed, copied or showed the QR code of a key. */
+  app.post<Id>('/panel/api/keys/:id/events', { config: sessionJson }, async (req, reply) => {
+    const p = principalOf(req);
+    const action = (req.body as { action?: unknown } | undefined)?.action;
+    const map: Record<string, AuditAction> = { revealed: 'key.revealed', copied: 'key.copied', 'qr-shown': 'key.qr-shown' };
+    if (typeof action !== 'string' || !map[action]) throw errors.validation({ action: ['One of: revealed, copied, qr-shown'] });
+    const key = await keys.get(p, req.params.id);
+    await audit.record(p, map[action], key);
+    return reply.code(204).send();
+  });
+
+  app.get('/panel/api/audit', { config: session }, async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    noStore(reply);
+    return audit.list(principalOf(req), intParam(q.limit, 'limit', 100, 1, 1000), q.before === undefined ? undefined : intParam(q.before, 'before', 0, 0, Number.MAX_SAFE_INTEGER));
+  });
+}

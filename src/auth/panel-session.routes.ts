@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../core/errors.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
+import type { UsersService, UserView } from './users.service.js';
+
+export interface PanelSessionDeps {
+  users: UsersService;
+  sessions: SessionsService;
+  /** Login attempts per client IP, and failed attempts per account. */
+  loginPerIp: RateLimiter;
+  loginPerAccount: RateLimiter;
+  secureCookies: boolean;
+}
+
+const login = { permission: 'panel-login' } as const;
+const session = { permission: 'panel-session' } as const;
+
+/** Sign-in, session, sign-out and first-run setup of the Panel (`/panel/api/session`, `/panel/api/setup`). */
+export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps): void {
+  const { users, sessions } = deps;
+
+  const signIn = async (req: FastifyRequest, reply: FastifyReply, user: UserView) => {
+    // a login always starts a fresh session (rotation): the old cookie, if any, is ended first
+    await sessions.end(req.cookies[SESSION_COOKIE]);
+    const s = await sessions.start(user);
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: s.maxAgeSeconds,
+    });
+    reply.header('cache-control', 'no-store');
+    return { user, csrfToken: s.csrfToken };
+  };
+
+  app.post('/panel/api/session', { config: { ...login, jsonBody: true } }, async (req, reply) => {
+    const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
+    const account = typeof body.email === 'string' ? body.email.toLowerCase() : '';
+    const wait = Math.max(deps.loginPerIp.take(req.ip), deps.loginPerAccount.retryAfter(account));
+    if (wait > 0) throw errors.tooManyRequests(wait);
+    const user = await users.verifyCredentials(body.email, body.password);
+    if (!user) {
+      deps.loginPerAccount.hit(account);
+      throw errors.unauthorized();
+    }
+    deps.loginPerAccount.reset(account);
+    return signIn(req, reply, user);
+  });
+
+  app.get('/panel/api/session', { config: session }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { user: req.session!.user, csrfToken: req.session!.csrfToken };
+  });
+
+  app.delete('/panel/api/session', { config: session }, async (req, reply) => {
+    await sessions.end(req.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/panel/api/setup', { config: login }, async () => ({ needed: await users.setupNeeded() }));
+
+  app.post('/panel/api/setup', { config: { ...login, jsonBody: true } }, async (req, reply) => {
+    const wait = deps.loginPerIp.take(req.ip);
+    if (wait > 0) throw errors.tooManyRequests(wait);
+    const body = (req.body ?? {}) as { token?: unknown; email?: unknown; password?: unknown };
+    const user = await users.completeSetup(body.token, body.email, body.password);
+    return signIn(req, reply, user);
+  });
+}
