@@ -3,6 +3,8 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { SYSTEM } from '../src/core/principal.js';
 import { startBare, type CannedResponse } from './bare.js';
+import { startProfiler, type CpuProfile } from './profile.js';
+import { explainStats, startSqlTrace, type SqlStat } from './sql-trace.js';
 
 /** How the server process is started (the same fields whether in-process or in a child). */
 export interface ServerStartOptions {
@@ -27,7 +29,16 @@ export interface ServerPair {
   rssBytes(): number;
   /** The last log lines, for diagnosing a failure. */
   recentLogs(): string[];
+  /** Starts the V8 sampling profiler and SQL timing in this process. */
+  profileStart(): Promise<void>;
+  /** Stops both; the SQL statements come with their plans. */
+  profileStop(): Promise<Profiled>;
   close(): Promise<void>;
+}
+
+export interface Profiled {
+  cpu: CpuProfile;
+  sql: SqlStat[];
 }
 
 /** A log destination that keeps the last lines and echoes errors to stderr (pino writes one JSON line per record). */
@@ -68,11 +79,24 @@ export async function startServerPair(opts: ServerStartOptions): Promise<ServerP
       readOnlyKey: await app.services.keys.applicationKey(SYSTEM, 'read-only'),
       readWriteKey: await app.services.keys.applicationKey(SYSTEM, 'read-write'),
     };
+    let profiling: { cpu: () => Promise<CpuProfile>; sql: () => SqlStat[] } | undefined;
     return {
       info,
       setBare: (r) => bare.set(r),
       rssBytes: () => process.memoryUsage().rss,
       recentLogs: () => [...sink.recent],
+      async profileStart() {
+        if (profiling) throw new Error('already profiling');
+        profiling = { sql: startSqlTrace(), cpu: await startProfiler() };
+      },
+      async profileStop() {
+        if (!profiling) throw new Error('not profiling');
+        const { cpu, sql } = profiling;
+        profiling = undefined;
+        const result = { cpu: await cpu(), sql: sql() };
+        await explainStats(result.sql, opts).catch((e: Error) => process.stderr.write(`EXPLAIN failed: ${e.message}\n`));
+        return result;
+      },
       async close() {
         await bare.close().catch(() => undefined);
         await app.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -13,6 +14,8 @@ export interface BenchDatabase {
   databaseUrl: string | undefined;
   /** The server's version string (PostgreSQL) or the driver's (SQLite), for the report. */
   version: string;
+  /** Whether the query planner has statistics on `objects` yet (they decide which index a list uses). */
+  plannerStats(): Promise<string>;
   drop(): Promise<void>;
 }
 
@@ -52,6 +55,17 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
       dataDir,
       databaseUrl: undefined,
       version: `SQLite ${sqliteVersion}`,
+      async plannerStats() {
+        const db = new BetterSqlite3(path.join(dataDir, 'flotilla.sqlite'), { readonly: true });
+        try {
+          const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'`).get() !== undefined;
+          if (!has) return 'no sqlite_stat1 table (ANALYZE / PRAGMA optimize never ran)';
+          const n = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'objects'`).get() as { n: number }).n;
+          return `sqlite_stat1 has ${n} rows for objects`;
+        } finally {
+          db.close();
+        }
+      },
       async drop() {
         if (dropped) return;
         dropped = true;
@@ -78,6 +92,21 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
     dataDir,
     databaseUrl: url.toString(),
     version: `PostgreSQL ${version}`,
+    async plannerStats() {
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        const r = await c.query(
+          `SELECT n_live_tup, last_analyze, last_autoanalyze, autoanalyze_count FROM pg_stat_user_tables WHERE relname = 'objects'`,
+        );
+        const row = r.rows[0] as { n_live_tup: string; last_analyze: Date | null; last_autoanalyze: Date | null; autoanalyze_count: string } | undefined;
+        if (!row) return 'no statistics row for objects';
+        const at = (d: Date | null) => (d ? d.toISOString().slice(11, 19) + 'Z' : 'never');
+        return `objects: ~${row.n_live_tup} live rows, last ANALYZE ${at(row.last_analyze)}, last autoanalyze ${at(row.last_autoanalyze)} (${row.autoanalyze_count} so far)`;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    },
     async drop() {
       if (dropped) return;
       dropped = true;

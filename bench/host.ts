@@ -1,9 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServerPair, type ServerInfo, type ServerStartOptions } from './app-server.js';
+import { startServerPair, type Profiled, type ServerInfo, type ServerStartOptions } from './app-server.js';
 import type { CannedResponse } from './bare.js';
-import { startProfiler, type CpuProfile } from './profile.js';
 import type { ChildCommand, ChildReply } from './protocol.js';
 
 export type HostMode = 'child' | 'in-process';
@@ -17,7 +16,7 @@ export interface ServerHost {
   recentLogs(): Promise<string[]>;
   /** Samples the server process's CPU until profileStop (in-process, the profile includes autocannon). */
   profileStart(): Promise<void>;
-  profileStop(): Promise<CpuProfile>;
+  profileStop(): Promise<Profiled>;
   stop(): Promise<void>;
 }
 
@@ -27,22 +26,14 @@ export function startHost(opts: ServerStartOptions, mode: HostMode): Promise<Ser
 
 async function startInProcess(opts: ServerStartOptions): Promise<ServerHost> {
   const pair = await startServerPair(opts);
-  let stopProfiler: (() => Promise<CpuProfile>) | undefined;
   return {
     mode: 'in-process',
     info: pair.info,
     setBare: async (r) => pair.setBare(r),
     rssBytes: async () => pair.rssBytes(),
     recentLogs: async () => pair.recentLogs(),
-    async profileStart() {
-      stopProfiler = await startProfiler();
-    },
-    async profileStop() {
-      if (!stopProfiler) throw new Error('not profiling');
-      const p = await stopProfiler();
-      stopProfiler = undefined;
-      return p;
-    },
+    profileStart: () => pair.profileStart(),
+    profileStop: () => pair.profileStop(),
     stop: () => pair.close(),
   };
 }
@@ -118,7 +109,7 @@ async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
         await call({ cmd: 'profile-start' });
       },
       profileStop: async () => {
-        const p = (await call({ cmd: 'profile-stop' })).profile;
+        const p = (await call({ cmd: 'profile-stop' })).profiled;
         if (!p) throw new Error('server child sent no profile');
         return p;
       },

@@ -1,5 +1,4 @@
-import type { ServerInfo, ServerStartOptions } from './app-server.js';
-import type { CpuProfile } from './profile.js';
+import type { Profiled, ServerInfo, ServerStartOptions } from './app-server.js';
 
 /** Messages between bench/run.ts and bench/server-child.ts over the fork() IPC channel. */
 export type ChildCommand =
@@ -12,5 +11,5 @@ export type ChildCommand =
   | { id: number; cmd: 'stop' };
 
 export type ChildReply =
-  | { id: number; ok: true; info?: ServerInfo; rss?: number; logs?: string[]; profile?: CpuProfile }
+  | { id: number; ok: true; info?: ServerInfo; rss?: number; logs?: string[]; profiled?: Profiled }
   | { id: number; ok: false; error: string };

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from './dataset.js';
 import type { LoadResult } from './load.js';
 import type { PeerFigure } from './peers.js';
 import type { ProfileSummary } from './profile.js';
 import type { ScenarioKey } from './scenarios.js';
+import type { SqlStat } from './sql-trace.js';
 import type { SeedResult } from './seed.js';
 
 export interface ScenarioResult {
@@ -24,8 +26,12 @@ export interface ProfileResult {
   scenario: string;
   seconds: number;
   reqPerSec: number;
+  /** Responses completed during the profiled pass. */
+  requests: number;
   file: string;
   summary: ProfileSummary;
+  /** The most expensive SQL statements of the pass, with their plans. */
+  sql: SqlStat[];
 }
 
 export interface DialectResult {
@@ -37,7 +43,9 @@ export interface DialectResult {
   rssAfterSeedMiB?: number;
   rssMaxMiB?: number;
   scenarios: ScenarioResult[];
-  profile?: ProfileResult;
+  profiles: ProfileResult[];
+  /** Whether the planner had table statistics, after seeding and after the scenarios. */
+  plannerStats: string[];
 }
 
 export interface RunInfo {
@@ -92,6 +100,7 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
       '',
     );
   }
+  if (d.plannerStats.length) out.push(`Planner statistics: ${d.plannerStats.join('; ')}.`, '');
   if (d.error) out.push(`**Failed:** \`${d.error.split('\n')[0]}\``, '', '```', d.error, '```', '');
   if (d.scenarios.length) out.push(table(d), '');
   const problems = d.scenarios.filter((s) => s.problems.length);
@@ -109,7 +118,7 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
       '',
     );
   }
-  if (d.profile) out.push(profileSection(d.profile), '');
+  for (const p of d.profiles) out.push(profileSection(p), '');
   return out.join('\n');
 }
 
@@ -132,6 +141,20 @@ function profileSection(p: ProfileResult): string {
     '|---|--:|--:|',
     ...s.functions.map((g) => `| \`${g.name}\` | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
   ];
+  if (p.sql.length) {
+    const perReq = (ms: number) => (p.requests > 0 ? ms / p.requests : NaN);
+    lines.push(
+      '',
+      `SQL during the pass (time from the driver call to its result; ${fmt(p.requests)} HTTP responses):`,
+      '',
+      '| statement | calls | total ms | ms per HTTP request |',
+      '|---|--:|--:|--:|',
+      ...p.sql.map((q) => `| \`${q.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 300)}\` | ${fmt(q.calls)} | ${fmt(q.totalMs)} | ${fmt(perReq(q.totalMs), 3)} |`),
+    );
+    for (const q of p.sql.filter((x) => x.plan?.length).slice(0, 2)) {
+      lines.push('', `Plan of \`${q.sql.replace(/\s+/g, ' ').slice(0, 120)}…\`:`, '', '```', ...(q.plan ?? []), '```');
+    }
+  }
   return lines.join('\n');
 }
 
@@ -159,7 +182,7 @@ export function renderReport(run: RunInfo, results: DialectResult[], notes: stri
       `The bare route is a minimal Fastify instance in the same process as the server, replaying one captured response of the scenario (same bytes, status and content-type).`,
     '',
     `Columns: req/s = mean requests per second over the run; p99 = 99th percentile latency; ratio = Flotilla req/s ÷ bare req/s; ` +
-      `× best peer = Flotilla req/s ÷ the faster of Strapi/Directus in \`${path.basename(path.dirname(run.peersSource))}/${path.basename(run.peersSource)}\` (10 020 rows there, ${fmt(run.n)} here).` +
+      `× best peer = Flotilla req/s ÷ the faster of Strapi/Directus in \`${path.relative(path.resolve(repoRoot, '..'), run.peersSource)}\` (10 020 rows there, ${fmt(run.n)} here).` +
       (run.peersTarget ? ` ${run.peersTarget}` : ''),
     '',
     verdict(results),

@@ -12,7 +12,17 @@ import { load, type LoadOptions, type LoadResult } from './load.js';
 import { readOptions, type BenchOptions } from './options.js';
 import { bestPeer, loadPeers, type Peers } from './peers.js';
 import { summarize } from './profile.js';
-import { ratioOf, renderReport, table, verdict, writeReport, type DialectResult, type RunInfo, type ScenarioResult } from './report.js';
+import {
+  ratioOf,
+  renderReport,
+  table,
+  verdict,
+  writeReport,
+  type DialectResult,
+  type ProfileResult,
+  type RunInfo,
+  type ScenarioResult,
+} from './report.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
 import { seed } from './seed.js';
 
@@ -74,6 +84,28 @@ async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions, peers
   return result;
 }
 
+/** An extra pass of one scenario with the CPU profiler and SQL timing on in the server process. */
+async function profileScenario(h: ServerHost, s: Scenario, o: BenchOptions, dialect: Dialect): Promise<ProfileResult> {
+  await h.profileStart();
+  const loaded = await load(s.target, { port: h.info.port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus }).catch(
+    (e: Error) => e,
+  );
+  const profiled = await h.profileStop();
+  if (loaded instanceof Error) throw loaded;
+  const r = loaded;
+  const file = path.join(os.tmpdir(), `flotilla-bench-${dialect}-${s.key}-${process.pid}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profiled.cpu));
+  return {
+    scenario: s.name,
+    seconds: o.seconds,
+    reqPerSec: r.reqPerSec,
+    requests: r.completed,
+    file,
+    summary: summarize(profiled.cpu, repoRoot),
+    sql: profiled.sql.slice(0, 6),
+  };
+}
+
 function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): boolean {
   if (o.profile === 'off') return false;
   if (o.profile === 'auto') return d.dialect === 'sqlite' && s.key === 'list' && (ratioOf(s) ?? 100) < 50;
@@ -81,7 +113,7 @@ function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): bool
 }
 
 async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: BenchOptions, peers: Peers, sqliteVersion: string): Promise<DialectResult> {
-  const result: DialectResult = { dialect, scenarios: [] };
+  const result: DialectResult = { dialect, scenarios: [], profiles: [], plannerStats: [] };
   if (dialect === 'postgres') {
     const why = await pgUnreachable();
     if (why) {
@@ -117,6 +149,7 @@ async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: Bench
       });
       log(`seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`);
       result.rssAfterSeedMiB = mib(await h.rssBytes());
+      result.plannerStats.push(`after seeding (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`);
       result.rssMaxMiB = result.rssAfterSeedMiB;
 
       const all = buildScenarios(ds, exp, { ro: h.info.readOnlyKey, rw: h.info.readWriteKey }, dialect);
@@ -127,16 +160,12 @@ async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: Bench
         result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await h.rssBytes()));
       }
 
-      const target = result.scenarios.find((s) => !result.profile && wantProfile(o, result, s));
-      if (target) {
-        const s = scenarios.find((x) => x.key === target.key)!;
+      result.plannerStats.push(`after the scenarios (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`);
+      for (const r of result.scenarios) {
+        if (!wantProfile(o, result, r)) continue;
+        const s = scenarios.find((x) => x.key === r.key)!;
         log(`  profiling ${s.key} for ${o.seconds} s…`);
-        await h.profileStart();
-        const r = await load(s.target, { port: h.info.port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus });
-        const profile = await h.profileStop();
-        const file = path.join(os.tmpdir(), `flotilla-bench-${dialect}-${s.key}-${process.pid}.cpuprofile`);
-        writeFileSync(file, JSON.stringify(profile));
-        result.profile = { scenario: s.name, seconds: o.seconds, reqPerSec: r.reqPerSec, file, summary: summarize(profile, repoRoot) };
+        result.profiles.push(await profileScenario(h, s, o, dialect));
       }
     } catch (e) {
       const logs = await h.recentLogs().catch(() => []);

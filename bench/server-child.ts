@@ -1,11 +1,9 @@
 // Child-process entry: runs Flotilla and the bare route in their own process, driven by bench/run.ts over IPC.
 // Forked with the parent's execArgv (tsx's loader).
 import { startServerPair, type ServerPair } from './app-server.js';
-import { startProfiler, type CpuProfile } from './profile.js';
 import type { ChildCommand, ChildReply } from './protocol.js';
 
 let pair: ServerPair | undefined;
-let stopProfiler: (() => Promise<CpuProfile>) | undefined;
 
 function reply(msg: ChildReply): Promise<void> {
   return new Promise((resolve) => {
@@ -30,15 +28,12 @@ async function handle(m: ChildCommand): Promise<void> {
       case 'logs':
         return reply({ id: m.id, ok: true, logs: pair?.recentLogs() ?? [] });
       case 'profile-start':
-        if (stopProfiler) throw new Error('already profiling');
-        stopProfiler = await startProfiler();
+        if (!pair) throw new Error('not started');
+        await pair.profileStart();
         return reply({ id: m.id, ok: true });
-      case 'profile-stop': {
-        if (!stopProfiler) throw new Error('not profiling');
-        const profile = await stopProfiler();
-        stopProfiler = undefined;
-        return reply({ id: m.id, ok: true, profile });
-      }
+      case 'profile-stop':
+        if (!pair) throw new Error('not started');
+        return reply({ id: m.id, ok: true, profiled: await pair.profileStop() });
       case 'stop':
         await pair?.close();
         pair = undefined;

@@ -27,6 +27,7 @@ import type { Storage } from './storage/port.js';
 export interface AppOptions {
   clock?: Clock;
   logStream?: NodeJS.WritableStream;
+  onResponse?: (url: string, body: string) => void;
 }
 
 export interface Services {
@@ -75,6 +76,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logLevel: config.logLevel,
       bodyLimit: Math.max(config.maxObjectBytes * 4, 16 * 1024 * 1024),
       logStream: opts.logStream,
+      onResponse: opts.onResponse,
     });
     server.addHook(
       'onRequest',

@@ -4,7 +4,7 @@ import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import { formatObjectTime, parseClientDate } from '../core/time.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
-import type { OrderKey, Storage } from '../storage/port.js';
+import type { OrderKey, Storage, StoredObject } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
 import type { Hydrator } from './hydrate.js';
@@ -18,6 +18,16 @@ export interface ListObjectsQuery {
   ids: string[] | undefined;
   emptyFirst: boolean;
   hydrate: 0 | 1 | 2;
+}
+
+/** A page of rows for GraphQL: REST filter JSON, REST order paths, raw offset/limit. */
+export interface RowsQuery {
+  filters: string | undefined;
+  ids: string[] | undefined;
+  orderBy: string | undefined;
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
 }
 
 const COLUMN_ORDER: Record<string, OrderKey> = {
@@ -85,6 +95,34 @@ export class ContentService {
     const items = q.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, q.hydrate) : rows.map((r) => objectJson(r));
     const env = envelope([] as never[], total, q.page, q.limit);
     return `{"total_count":${env.total_count},"total_pages":${env.total_pages},"current_page":${env.current_page},"count":${items.length},"data":[${items.join(',')}]}`;
+  }
+
+  /** Stored rows of one page (GraphQL shapes them itself); same policy, filter and order rules as `list`. */
+  async listRows(p: Principal, type: string, q: RowsQuery): Promise<StoredObject[]> {
+    const t = await this.typeFor(p, 'read', type);
+    const where = parseFilters(q.filters, t.fields);
+    return this.storage.listObjects({
+      type,
+      where,
+      ids: q.ids,
+      order: this.orderKey(q.orderBy),
+      direction: q.direction,
+      emptyFirst: false,
+      limit: q.limit,
+      offset: q.offset,
+    });
+  }
+
+  /** The total of a `listRows` query (cached per type generation, like `list`). */
+  async countRows(p: Principal, type: string, q: Pick<RowsQuery, 'filters' | 'ids'>): Promise<number> {
+    const t = await this.typeFor(p, 'read', type);
+    return this.count(type, parseFilters(q.filters, t.fields), q.ids);
+  }
+
+  /** Live objects of one type by id, in one query (relation loading); ids the caller cannot see are simply absent. */
+  async getRows(p: Principal, type: string, ids: string[]): Promise<StoredObject[]> {
+    await this.typeFor(p, 'read', type);
+    return this.storage.getObjects(type, ids);
   }
 
   private orderKey(orderBy: string | undefined): OrderKey {

@@ -4,11 +4,26 @@ import { routeAuth } from './route-auth.js';
 import { AppError } from '../core/errors.js';
 import { redact } from './redact.js';
 
+/** One registered route and what it requires: the route table the permission-matrix test walks. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 export interface ServerOptions {
   logLevel: string;
   bodyLimit: number;
   /** Extra pino destination (tests capture every log line to scan for secrets). */
   logStream?: NodeJS.WritableStream;
+  /** Sees every response body (tests scan them for key values). */
+  onResponse?: (url: string, body: string) => void;
 }
 
 /** The Fastify instance with Flotilla's wire conventions: JSON parsing, one error format, redacted logs. */
@@ -41,9 +56,15 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   void app.register(cookie);
 
   // the route table is the single list of permissions: a route that declares none cannot exist
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    if (routeAuth(route.config as { permission?: unknown; auth?: unknown }) === undefined && route.method !== 'HEAD') {
+    const config = route.config as { permission?: string; auth?: unknown } | undefined;
+    if (routeAuth(config) === undefined && route.method !== 'HEAD') {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, permission: config?.permission });
     }
   });
 
@@ -52,6 +73,14 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/([\w.+-]+\+)?json/i.test(type)) throw new AppError(415, { code: 415, message: 'Unsupported Media Type' });
   });
+
+  if (opts.onResponse) {
+    const seen = opts.onResponse;
+    app.addHook('onSend', async (req, _reply, payload) => {
+      if (typeof payload === 'string' || Buffer.isBuffer(payload)) seen(req.url, String(payload));
+      return payload;
+    });
+  }
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {

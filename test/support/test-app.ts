@@ -1,13 +1,16 @@
 import { Writable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
 import { loadConfig } from '../../src/config/config.js';
 import { SYSTEM } from '../../src/core/principal.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 
 /** Every log line written by any test app in this process, for the secret-scan tests. */
 export const capturedLogs: string[] = [];
+
+export const ADMIN = { email: 'admin@example.test', password: 'correct horse battery staple' };
 
 export interface TestApp {
   app: App;
@@ -17,6 +20,16 @@ export interface TestApp {
   rw: string;
   /** inject() with an optional key in X-AUTH-TOKEN. */
   call(method: InjectOptions['method'], url: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  /** Every response body this app sent, with its URL (scanned for key values at teardown). */
+  responses: { url: string; body: string }[];
+}
+
+/** Key values may appear only in the Panel's key responses. */
+export function assertNoKeyLeaks(responses: { url: string; body: string }[], logs: string[]): void {
+  const leaks = responses.filter((r) => !r.url.startsWith('/panel/api/keys') && new RegExp(KEY_PATTERN.source).test(r.body));
+  expect(leaks.map((l) => `${l.url}: ${l.body.slice(0, 200)}`)).toEqual([]);
+  const logLeaks = logs.filter((l) => new RegExp(KEY_PATTERN.source).test(l));
+  expect(logLeaks).toEqual([]);
 }
 
 export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
@@ -25,6 +38,10 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
     FLOTILLA_DATA_DIR: db.dataDir,
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     LOG_LEVEL: 'info',
+    FLOTILLA_ADMIN_EMAIL: ADMIN.email,
+    FLOTILLA_ADMIN_PASSWORD: ADMIN.password,
+    FLOTILLA_AUTH_FAILURES_PER_MINUTE: '100000',
+    FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
     ...env,
   });
   const logStream = new Writable({
@@ -33,7 +50,8 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
       cb();
     },
   });
-  const app = await createApp(config, { logStream });
+  const responses: { url: string; body: string }[] = [];
+  const app = await createApp(config, { logStream, onResponse: (url, body) => responses.push({ url, body }) });
   const ro = await app.services.keys.applicationKey(SYSTEM, 'read-only');
   const rw = await app.services.keys.applicationKey(SYSTEM, 'read-write');
   return {
@@ -42,6 +60,7 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
     db,
     ro,
     rw,
+    responses,
     call(method, url, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.key) headers['x-auth-token'] = opts.key;
@@ -57,7 +76,11 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
   };
 }
 
-/** Registers beforeAll/afterAll that start a fresh app on a fresh database of this dialect for the suite. */
+/**
+ * Registers beforeAll/afterAll that start a fresh app on a fresh database of this dialect for the suite.
+ * At teardown every response body and log line of the suite is scanned: no key value may appear outside
+ * `/panel/api/keys` responses — so the whole test run doubles as a secret scan.
+ */
 export function useTestApp(dialect: DialectName, env: Record<string, string> = {}): () => TestApp {
   let t: TestApp | undefined;
   beforeAll(async () => {
@@ -67,9 +90,24 @@ export function useTestApp(dialect: DialectName, env: Record<string, string> = {
     if (!t) return;
     await t.app.close();
     await t.db.drop();
+    assertNoKeyLeaks(t.responses, capturedLogs);
   });
   return () => {
     if (!t) throw new Error('test app not started');
     return t;
   };
+}
+
+/** Signs in to the Panel; returns the cookie header and CSRF token for later calls. */
+export async function panelLogin(t: TestApp, creds = ADMIN): Promise<{ cookie: string; csrf: string }> {
+  const res = await t.call('POST', '/panel/api/session', { body: creds });
+  expect(res.statusCode, res.body).toBe(200);
+  const set = res.cookies.find((c) => c.name === 'flotilla_session');
+  expect(set).toBeDefined();
+  return { cookie: `flotilla_session=${set!.value}`, csrf: res.json().csrfToken };
+}
+
+/** A Panel call with the session cookie (and CSRF header unless told otherwise). */
+export function panelCall(t: TestApp, s: { cookie: string; csrf: string }, method: InjectOptions['method'], url: string, body?: unknown, csrf = true) {
+  return t.call(method, url, { body, headers: { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } });
 }

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+/** Size and modification time of a stored file (what ETag, Last-Modified and ranges are built from). */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** Inclusive byte range, as in an HTTP `Range` header. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The file-store port: where media bytes live. Keys are `/`-separated paths of safe segments (see `mediaKeys`).
+ * The disk adapter is the default; an S3-compatible adapter implements the same five verbs, and no caller changes.
+ * `put` is atomic: a reader sees the old file, no file, or the whole new file, never a partial one.
+ */
+export interface FileStore {
+  put(key: string, body: Readable | Buffer): Promise<FileStat>;
+  /** The bytes (or one range of them); undefined when the key does not exist. */
+  get(key: string, range?: ByteRange): Promise<Readable | undefined>;
+  stat(key: string): Promise<FileStat | undefined>;
+  /** Removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every key that starts with `prefix`. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/**
+ * Ids are the file names, but an id may hold characters that mean something in a path (`.`, spaces, quotes);
+ * plain ids stay readable and anything else is encoded so a key can never climb out of its folder.
+ */
+function segment(id: string): string {
+  if (/^[A-Za-z0-9_-]{1,200}$/.test(id)) return id;
+  const encoded = Buffer.from(id).toString('base64url');
+  // file names stop at 255 bytes; a long odd id is hashed instead (ids are final, so the hash never changes)
+  return encoded.length <= 200 ? `~${encoded}` : `~h${createHash('sha256').update(id).digest('hex')}`;
+}
+
+/** Where the original of a media object and its generated sizes are kept. */
+export const mediaKeys = {
+  original: (id: string) => `originals/${segment(id)}`,
+  renditionPrefix: (id: string) => `renditions/${segment(id)}/`,
+  rendition: (id: string, name: string) => `renditions/${segment(id)}/${name}`,
+};
