@@ -1,0 +1,189 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_PERMISSIONS, type RoutePermission } from '../../src/access/route-permissions.js';
+import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { dialectsUnderTest } from '../support/databases.js';
+import { ctd, text } from '../support/fixtures.js';
+import { useTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Every route × every kind of caller × two content types answers exactly what the key policy of api-keys.md says.
+ * The expectations below are written from the specification, independently of src/access/policy.ts. A route
+ * without a declared permission cannot be registered; a route without a sample request here fails this suite.
+ */
+const CALLERS = ['none', 'malformed', 'unknown', 'ro', 'rw', 'ud-read', 'ud-create', 'ud-update', 'ud-delete', 'ud-none'] as const;
+type Caller = (typeof CALLERS)[number];
+const TYPES = ['alpha', 'beta'] as const; // user-defined keys have their one rule on alpha only
+type TypeName = (typeof TYPES)[number];
+
+function allowedBySpec(permission: RoutePermission, caller: Caller, type: TypeName): boolean {
+  const grant = caller.startsWith('ud-') ? caller.slice(3) : undefined;
+  const app = caller === 'ro' || caller === 'rw';
+  const onAlpha = type === 'alpha';
+  switch (permission) {
+    case 'any-key':
+    case 'ctd-list':
+    case 'graphql':
+      return true;
+    case 'ctd-read':
+      return app || (grant !== undefined && grant !== 'none' && onAlpha);
+    case 'ctd-write':
+    case 'media-create':
+      return caller === 'rw';
+    case 'objects-read':
+    case 'search':
+      return app || (grant === 'read' && onAlpha);
+    case 'objects-create':
+    case 'objects-upsert':
+      return caller === 'rw' || (grant === 'create' && onAlpha);
+    case 'objects-update':
+      return caller === 'rw' || (grant === 'update' && onAlpha);
+    case 'objects-delete':
+      return caller === 'rw' || (grant === 'delete' && onAlpha);
+    case 'objects-removed':
+      return app; // user-defined keys need read and delete together; no single grant has both
+    default:
+      throw new Error(`no specification for ${permission}`);
+  }
+}
+
+interface Sample {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  /** The status of a permitted call. */
+  ok: number;
+}
+
+let counter = 0;
+const fresh = () => `${Date.now().toString(36)}${(counter++).toString(36)}`.replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+
+/** One representative request per route; `type` is alpha or beta; fixtures are made with the read-write key. */
+const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> = {
+  'GET /api/auth-context': async () => ({ method: 'GET', url: '/api/auth-context', ok: 200 }),
+  'GET /api/v1/internal/contenttype': async () => ({ method: 'GET', url: '/api/v1/internal/contenttype', ok: 200 }),
+  'POST /api/v1/internal/contenttype': async () => ({ method: 'POST', url: '/api/v1/internal/contenttype', body: ctd(`m${fresh()}`, { a: text() }), ok: 200 }),
+  'GET /api/v1/internal/contenttype/:name': async (_t, type) => ({ method: 'GET', url: `/api/v1/internal/contenttype/${type}`, ok: 200 }),
+  'PUT /api/v1/internal/contenttype/:name': async (_t, type) => ({ method: 'PUT', url: `/api/v1/internal/contenttype/${type}`, body: ctd(type, { title: text() }), ok: 200 }),
+  'DELETE /api/v1/internal/contenttype/:name': async (t) => {
+    const name = `d${fresh()}`;
+    await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(name, { a: text() }) });
+    return { method: 'DELETE', url: `/api/v1/internal/contenttype/${name}`, ok: 200 };
+  },
+  'POST /api/v1/internal/contenttype/:name/purge': async (t) => {
+    const name = `p${fresh()}`;
+    await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(name, { a: text() }) });
+    return { method: 'POST', url: `/api/v1/internal/contenttype/${name}/purge`, body: {}, ok: 204 };
+  },
+  'GET /api/v1/content/:type': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}`, ok: 200 }),
+  'POST /api/v1/content/:type': async (_t, type) => ({ method: 'POST', url: `/api/v1/content/${type}`, body: { title: 'new' }, ok: 200 }),
+  'POST /api/v1/content/:type/batch': async (_t, type) => ({ method: 'POST', url: `/api/v1/content/${type}/batch`, body: [{ title: 'b' }], ok: 200 }),
+  'PATCH /api/v1/content/:type/batch': async (_t, type) => ({ method: 'PATCH', url: `/api/v1/content/${type}/batch`, body: [{ id: 'o1', title: 'p' }], ok: 200 }),
+  'POST /api/v1/content/:type/batch-delete': async (t, type) => ({ method: 'POST', url: `/api/v1/content/${type}/batch-delete`, body: [await object(t, type)], ok: 200 }),
+  'GET /api/v1/content/:type/removed': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/removed`, ok: 200 }),
+  'GET /api/v1/content/:type/:id': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1`, ok: 200 }),
+  'PUT /api/v1/content/:type/:id': async (_t, type) => ({ method: 'PUT', url: `/api/v1/content/${type}/o1`, body: { title: 'put' }, ok: 200 }),
+  'PATCH /api/v1/content/:type/:id': async (_t, type) => ({ method: 'PATCH', url: `/api/v1/content/${type}/o1`, body: { title: 'patch' }, ok: 200 }),
+  'DELETE /api/v1/content/:type/:id': async (t, type) => ({ method: 'DELETE', url: `/api/v1/content/${type}/${await object(t, type)}`, ok: 204 }),
+  'GET /api/v1/content/:type/:id/version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version`, ok: 200 }),
+  'GET /api/v1/content/:type/:id/version/:version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version/1`, ok: 200 }),
+};
+
+/** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */
+const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; body?: unknown; withoutKey: number }> = {
+  'POST /panel/api/session': { method: 'POST', url: '/panel/api/session', body: { email: 'x@y.test', password: 'wrong wrong' }, withoutKey: 401 },
+  'GET /panel/api/session': { method: 'GET', url: '/panel/api/session', withoutKey: 401 },
+  'DELETE /panel/api/session': { method: 'DELETE', url: '/panel/api/session', withoutKey: 401 },
+  'GET /panel/api/setup': { method: 'GET', url: '/panel/api/setup', withoutKey: 200 },
+  'POST /panel/api/setup': { method: 'POST', url: '/panel/api/setup', body: { token: 'guess' }, withoutKey: 403 },
+  'GET /panel/api/keys': { method: 'GET', url: '/panel/api/keys', withoutKey: 401 },
+  'POST /panel/api/keys': { method: 'POST', url: '/panel/api/keys', body: { name: 'n', rules: [] }, withoutKey: 401 },
+  'PUT /panel/api/keys/:id': { method: 'PUT', url: '/panel/api/keys/x', body: { name: 'n' }, withoutKey: 401 },
+  'POST /panel/api/keys/:id/regenerate': { method: 'POST', url: '/panel/api/keys/x/regenerate', withoutKey: 401 },
+  'DELETE /panel/api/keys/:id': { method: 'DELETE', url: '/panel/api/keys/x', withoutKey: 401 },
+  'POST /panel/api/keys/:id/events': { method: 'POST', url: '/panel/api/keys/x/events', body: { action: 'copied' }, withoutKey: 401 },
+  'GET /panel/api/audit': { method: 'GET', url: '/panel/api/audit', withoutKey: 401 },
+};
+
+async function object(t: TestApp, type: TypeName): Promise<string> {
+  const id = `x${fresh()}`;
+  const res = await t.call('POST', `/api/v1/content/${type}`, { key: t.rw, body: { id, title: 'x' } });
+  expect(res.statusCode).toBe(200);
+  return id;
+}
+
+describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
+  const t = useTestApp(dialect);
+  const keys = {} as Record<Caller, string | undefined>;
+
+  beforeAll(async () => {
+    for (const type of TYPES) {
+      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(type, { title: text() }) })).statusCode).toBe(200);
+      expect((await t().call('POST', `/api/v1/content/${type}`, { key: t().rw, body: { id: 'o1', title: 'one' } })).statusCode).toBe(200);
+    }
+    const ud = async (grant: keyof Omit<KeyRule, 'ctdName'> | undefined) =>
+      (
+        await t().app.services.keys.createUserDefined(
+          SYSTEM,
+          `ud ${grant ?? 'none'}`,
+          grant ? [{ ctdName: 'alpha', canRead: false, canCreate: false, canUpdate: false, canDelete: false, [grant]: true }] : [],
+        )
+      ).key;
+    Object.assign(keys, {
+      none: undefined,
+      malformed: 'not-a-key',
+      unknown: `fla_rw_${'Z'.repeat(40)}`,
+      ro: t().ro,
+      rw: t().rw,
+      'ud-read': await ud('canRead'),
+      'ud-create': await ud('canCreate'),
+      'ud-update': await ud('canUpdate'),
+      'ud-delete': await ud('canDelete'),
+      'ud-none': await ud(undefined),
+    });
+  });
+
+  it('every registered route declares a known permission and has a sample here', () => {
+    const routes = t().app.server.routeTable;
+    expect(routes.length).toBeGreaterThan(20);
+    const missing = routes
+      .filter((r) => r.permission !== 'public')
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((k) => !SAMPLES[k] && !PANEL_SAMPLES[k]);
+    expect(missing).toEqual([]);
+    for (const r of routes) expect(Object.keys(ROUTE_PERMISSIONS), `${r.method} ${r.url}`).toContain(r.permission);
+  });
+
+  it('API routes answer exactly what the specification says, for every caller and type', async () => {
+    const failures: string[] = [];
+    for (const route of t().app.server.routeTable) {
+      const build = SAMPLES[`${route.method} ${route.url}`];
+      if (!build) continue;
+      const permission = route.permission as RoutePermission;
+      for (const type of TYPES) {
+        for (const caller of CALLERS) {
+          const sample = await build(t(), type);
+          const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body });
+          const expected = ['none', 'malformed', 'unknown'].includes(caller) ? 401 : allowedBySpec(permission, caller, type) ? sample.ok : 403;
+          if (res.statusCode !== expected) failures.push(`${route.method} ${route.url} [${permission}] ${caller} on ${type}: ${res.statusCode}, expected ${expected} ${res.body.slice(0, 120)}`);
+          if (res.statusCode === 403) expect(res.json()).toEqual({ code: 403, message: 'Access denied' });
+          if (res.statusCode === 401) expect(res.json()).toEqual({ code: 401, message: 'Unauthorized' });
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('Panel routes refuse every API key and answer 401 (or their own status) without a session', async () => {
+    const failures: string[] = [];
+    for (const route of t().app.server.routeTable) {
+      const sample = PANEL_SAMPLES[`${route.method} ${route.url}`];
+      if (!sample) continue;
+      for (const caller of CALLERS) {
+        const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body });
+        const expected = caller === 'none' ? sample.withoutKey : 403;
+        if (res.statusCode !== expected) failures.push(`${route.method} ${route.url} ${caller}: ${res.statusCode}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
