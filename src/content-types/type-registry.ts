@@ -41,6 +41,13 @@ export class TypeRegistry {
   }
 
   async get(name: string): Promise<LoadedType | undefined> {
+    const hit = (await this.all()).get(name);
+    if (hit || !this.storage.shared) return hit;
+    // Another node may have created the type a moment ago and its signal may still be on the way: a miss on a
+    // shared database is checked against the database before it becomes a 404.
+    const row = await this.storage.getType(name);
+    if (!row) return undefined;
+    this.invalidate();
     return (await this.all()).get(name);
   }
 
