@@ -2,16 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { boolParam, directionParam, intParam, listParam } from '../core/query-params.js';
 import { principalOf } from '../http/route-auth.js';
 import type { ContentTypesService } from './content-types.service.js';
+import { API_MOUNT, type RouteMount } from '../http/route-mount.js';
 
 type Q = Record<string, unknown>;
-const base = '/api/v1/internal/contenttype';
-const list = { permission: 'ctd-list' } as const;
-const read = { permission: 'ctd-read' } as const;
-const write = { permission: 'ctd-write' } as const;
-const writeJson = { permission: 'ctd-write', jsonBody: true } as const;
 
 /** The Flotiq CTD endpoints: thin transport over ContentTypesService. */
-export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesService): void {
+export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesService, mount: RouteMount = API_MOUNT): void {
+  const base = `${mount.prefix}/api/v1/internal/contenttype`;
+  const list = { permission: mount.permission('ctd-list') };
+  const read = { permission: mount.permission('ctd-read') };
+  const write = { permission: mount.permission('ctd-write') };
+  const writeJson = { permission: mount.permission('ctd-write'), jsonBody: true };
+
   app.get(base, { config: list }, async (req) => {
     const q = req.query as Q;
     const internal = q.internal === undefined || q.internal === '' ? undefined : boolParam(q.internal);

@@ -2,14 +2,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { boolParam, directionParam, intParam, listParam } from '../core/query-params.js';
 import { errors } from '../core/errors.js';
 import { principalOf } from '../http/route-auth.js';
+import { API_MOUNT, type RouteMount } from '../http/route-mount.js';
 import type { ContentService } from './content.service.js';
 import type { ContentWriter } from './content-writer.service.js';
 
 type Q = Record<string, unknown>;
 type P = { type: string; id: string };
-const base = '/api/v1/content/:type';
-const read = { permission: 'objects-read' } as const;
-const json = (permission: 'objects-create' | 'objects-update' | 'objects-delete' | 'objects-upsert') => ({ permission, jsonBody: true }) as const;
 
 const sendJson = (reply: FastifyReply, text: string, status = 200) => reply.code(status).type('application/json; charset=utf-8').send(text);
 
@@ -19,7 +17,11 @@ function hydrateParam(raw: unknown): 0 | 1 | 2 {
 }
 
 /** The Flotiq content endpoints: thin transport over ContentService and ContentWriter. */
-export function contentRoutes(app: FastifyInstance, reader: ContentService, writer: ContentWriter): void {
+export function contentRoutes(app: FastifyInstance, reader: ContentService, writer: ContentWriter, mount: RouteMount = API_MOUNT): void {
+  const base = `${mount.prefix}/api/v1/content/:type`;
+  const read = { permission: mount.permission('objects-read') };
+  const json = (permission: 'objects-create' | 'objects-update' | 'objects-delete' | 'objects-upsert') => ({ permission: mount.permission(permission), jsonBody: true });
+
   app.get<{ Params: P }>(base, { config: read }, async (req, reply) => {
     const q = req.query as Q;
     const ids = q['ids[]'] ?? q.ids;
@@ -55,7 +57,7 @@ export function contentRoutes(app: FastifyInstance, reader: ContentService, writ
     writer.batchDelete(principalOf(req), req.params.type, req.body),
   );
 
-  app.get<{ Params: P }>(`${base}/removed`, { config: { permission: 'objects-removed' } }, async (req) => {
+  app.get<{ Params: P }>(`${base}/removed`, { config: { permission: mount.permission('objects-removed') } }, async (req) => {
     const q = req.query as Q;
     return reader.removed(principalOf(req), req.params.type, typeof q.deletedAfter === 'string' ? q.deletedAfter : undefined);
   });
@@ -72,7 +74,7 @@ export function contentRoutes(app: FastifyInstance, reader: ContentService, writ
     sendJson(reply, await writer.patch(principalOf(req), req.params.type, req.params.id, req.body)),
   );
 
-  app.delete<{ Params: P }>(`${base}/:id`, { config: { permission: 'objects-delete' } }, async (req, reply) => {
+  app.delete<{ Params: P }>(`${base}/:id`, { config: { permission: mount.permission('objects-delete') } }, async (req, reply) => {
     await writer.delete(principalOf(req), req.params.type, req.params.id);
     return reply.code(204).send();
   });

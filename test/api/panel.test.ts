@@ -120,6 +120,18 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     expect(after.lastUsedAt).not.toBeNull();
   });
 
+  it('serves the Flotiq API to the Panel under /panel/api with the session (CSRF on writes)', async () => {
+    const s = await panelLogin(t());
+    const list = await panelCall(t(), s, 'GET', '/panel/api/v1/internal/contenttype?internal=0');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().data.map((c: { name: string }) => c.name)).toContain('page');
+    const made = await panelCall(t(), s, 'POST', '/panel/api/v1/content/page', { id: 'from-panel', title: 'Made in the Panel' });
+    expect(made.statusCode).toBe(200);
+    expect((await t().call('GET', '/api/v1/content/page/from-panel', { key: t().ro })).json().title).toBe('Made in the Panel');
+    expect((await panelCall(t(), s, 'DELETE', '/panel/api/v1/content/page/from-panel', undefined, false)).statusCode).toBe(403);
+    expect((await t().call('GET', '/panel/api/v1/content/page', { key: t().rw })).statusCode).toBe(403);
+  });
+
   it('logs out: the session cookie stops working', async () => {
     const s = await panelLogin(t());
     expect((await panelCall(t(), s, 'GET', '/panel/api/session')).statusCode).toBe(200);
