@@ -177,7 +177,8 @@ function walkFields(props: Raw, required: unknown, meta: unknown, at: At, depth:
   const out: Fields = { properties: {}, required: [], meta: { order: [], propertiesConfig: {} } };
   for (const p of names) {
     if (!PROPERTY_NAME.test(p)) addFieldError(errors, at.names, MSG.badName);
-    else if (p === '__proto__' || (depth === 0 && RESERVED_PROPERTY_NAMES.includes(p)))
+    // names of Object.prototype members would be read through the prototype by plain-object code paths
+    else if (p === '__proto__' || p in Object.prototype || (depth === 0 && RESERVED_PROPERTY_NAMES.includes(p)))
       addFieldError(errors, at.names, MSG.notAllowed(p));
     else {
       if (!order.includes(p)) addFieldError(errors, `${at.meta}.order`, MSG.notInOrder(p));

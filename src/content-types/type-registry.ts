@@ -20,6 +20,8 @@ export interface LoadedType {
 export class TypeRegistry {
   private loaded: Map<string, LoadedType> | undefined;
   private loading: Promise<Map<string, LoadedType>> | undefined;
+  /** Bumped by invalidate(): a load that started before an invalidation must not be kept. */
+  private generation = 0;
 
   constructor(private readonly storage: Storage) {
     storage.subscribe((channel) => {
@@ -28,15 +30,17 @@ export class TypeRegistry {
   }
 
   invalidate(): void {
+    this.generation++;
     this.loaded = undefined;
     this.loading = undefined;
   }
 
   async all(): Promise<ReadonlyMap<string, LoadedType>> {
     if (this.loaded) return this.loaded;
-    this.loading ??= this.load();
-    const map = await this.loading;
-    this.loaded = map;
+    const generation = this.generation;
+    const loading = (this.loading ??= this.load());
+    const map = await loading;
+    if (generation === this.generation) this.loaded = map;
     return map;
   }
 

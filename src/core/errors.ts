@@ -33,7 +33,8 @@ export const errors = {
 
 /** Adds `message` to `map[path]`, creating the list on first use. */
 export function addFieldError(map: FieldErrors, path: string, message: string): void {
-  (map[path] ??= []).push(message);
+  if (!Object.hasOwn(map, path)) map[path] = [];
+  map[path].push(message);
 }
 
 export function hasErrors(map: FieldErrors): boolean {

@@ -130,3 +130,15 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
     }
   });
 });
+
+describe.each(dialectsUnderTest())('property names that collide with JavaScript built-ins on %s', (dialect) => {
+  const t = useTestApp(dialect);
+
+  it('refuses them with a 400 at the property, never a 500', async () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const res = await t().call('POST', CT, { key: t().rw, body: ctd('weird', { [name]: text() }) });
+      expect(res.statusCode, name).toBe(400);
+      expect(JSON.stringify(res.json())).toContain(`Property name ${name} not allowed`);
+    }
+  });
+});

@@ -86,6 +86,13 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
   'DELETE /api/v1/content/:type/:id': async (t, type) => ({ method: 'DELETE', url: `/api/v1/content/${type}/${await object(t, type)}`, ok: 204 }),
   'GET /api/v1/content/:type/:id/version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version`, ok: 200 }),
   'GET /api/v1/content/:type/:id/version/:version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version/1`, ok: 200 }),
+  // GraphQL: every valid key gets a schema of its readable types (what it may see is tested in graphql.test.ts)
+  'POST /api/v2/graphql': async () => ({ method: 'POST', url: '/api/v2/graphql', body: { query: '{ __typename }' }, ok: 200 }),
+  'GET /api/v2/graphql': async () => ({ method: 'GET', url: '/api/v2/graphql?query=%7B__typename%7D', ok: 200 }),
+  'GET /api/v2/graphql/schema': async () => ({ method: 'GET', url: '/api/v2/graphql/schema', ok: 200 }),
+  'POST /api/graphql': async () => ({ method: 'POST', url: '/api/graphql', body: { query: '{ __typename }' }, ok: 200 }),
+  'GET /api/graphql': async () => ({ method: 'GET', url: '/api/graphql?query=%7B__typename%7D', ok: 200 }),
+  'GET /api/graphql/schema': async () => ({ method: 'GET', url: '/api/graphql/schema', ok: 200 }),
 };
 
 /** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */

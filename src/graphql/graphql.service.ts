@@ -1,0 +1,189 @@
+import {
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  printSchema,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { inScope, objectScope } from '../access/policy.js';
+import type { ContentService } from '../content/content.service.js';
+import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
+import type { Principal } from '../core/principal.js';
+import type { Storage } from '../storage/port.js';
+import type { GraphqlContext } from './context.js';
+import { formatError, gqlError } from './graphql-errors.js';
+import { buildLegacySchema } from './legacy-schema.js';
+import { checkCost, checkShape, DEFAULT_LIMITS, type Limits } from './limits.js';
+import { RelationLoader } from './loader.js';
+import type { Flavor } from './object-types.js';
+import { buildV2Schema } from './schema-builder.js';
+
+/** A GraphQL request as sent (POST body or GET query): nothing is trusted yet. */
+export interface GraphqlRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+export interface GraphqlResponse {
+  status: number;
+  body: { data?: unknown; errors?: readonly GraphQLFormattedError[] };
+}
+
+interface Built {
+  schema: GraphQLSchema;
+  sdl?: string;
+}
+
+/** Distinct schemas kept at once (one per schema version × flavor × readable-type set). */
+const CACHE_SIZE = 200;
+
+/**
+ * GraphQL over the content service. The schema a principal gets is built from the content types that
+ * `objectScope(p, 'read')` allows and nothing else, so execution, introspection and SDL agree; every read then goes
+ * through ContentService, which asks the policy again.
+ */
+export class GraphqlService {
+  /** Storage reads made by relation loaders, so a test can prove batching. */
+  relationQueries = 0;
+  private generation = 0;
+  private readonly cache = new Map<string, Built>();
+
+  constructor(
+    storage: Storage,
+    private readonly registry: TypeRegistry,
+    private readonly content: ContentService,
+    private readonly limits: Limits = DEFAULT_LIMITS,
+  ) {
+    // a CTD changed on this node or another (LISTEN/NOTIFY): every cached schema may be stale
+    storage.subscribe((channel) => {
+      if (channel === 'types') this.invalidate();
+    });
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.cache.clear();
+  }
+
+  /** The SDL of the schema this principal sees. */
+  async sdl(p: Principal, flavor: Flavor): Promise<string> {
+    const built = await this.built(p, flavor);
+    return (built.sdl ??= printSchema(built.schema));
+  }
+
+  /** Runs one request and shapes the GraphQL response (status 400 when nothing was executed). */
+  async execute(p: Principal, flavor: Flavor, req: GraphqlRequest, onInternal: (e: Error) => void): Promise<GraphqlResponse> {
+    const input = normalize(req);
+    if (input instanceof GraphQLError) return fail(400, [input]);
+    const { schema } = await this.built(p, flavor);
+    let doc;
+    try {
+      doc = parse(input.query, { maxTokens: this.limits.maxTokens });
+    } catch (e) {
+      const err = e instanceof GraphQLError ? e : new GraphQLError(String(e));
+      return fail(400, [withLocations(gqlError('GRAPHQL_PARSE_FAILED', err.message), err)]);
+    }
+    const shape = checkShape(doc, this.limits);
+    if (shape.length > 0) return fail(400, shape);
+    const invalid = validate(schema, doc, undefined, { maxErrors: 20 });
+    if (invalid.length > 0)
+      return fail(
+        400,
+        invalid.map((e) => withLocations(gqlError('GRAPHQL_VALIDATION_FAILED', e.message), e)),
+      );
+    const op = getOperationAST(doc, input.operationName);
+    if (op && op.operation !== 'query') return fail(400, [gqlError('GRAPHQL_VALIDATION_FAILED', 'Only queries are supported')]);
+    if (op) {
+      const tooCostly = checkCost(schema, doc, op, input.variables ?? {}, this.limits);
+      if (tooCostly) return fail(400, [tooCostly]);
+    }
+    const contextValue: GraphqlContext = {
+      principal: p,
+      content: this.content,
+      loader: new RelationLoader(p, this.content, () => this.relationQueries++),
+    };
+    const result = await execute({
+      schema,
+      document: doc,
+      contextValue,
+      variableValues: input.variables,
+      operationName: input.operationName,
+    });
+    // no data at all: the request itself was wrong (unknown operation, bad variables)
+    if (!('data' in result) || result.data === undefined) {
+      return fail(
+        400,
+        (result.errors ?? []).map((e) => withLocations(gqlError('BAD_USER_INPUT', e.message), e)),
+      );
+    }
+    const body: GraphqlResponse['body'] = { data: result.data };
+    if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e, onInternal));
+    return { status: 200, body };
+  }
+
+  private async built(p: Principal, flavor: Flavor): Promise<Built> {
+    const generation = this.generation;
+    const scope = objectScope(p, 'read');
+    const readable = [...(await this.registry.all()).values()]
+      .filter((t) => inScope(scope, t.ct.name))
+      .sort((a, b) => (a.ct.name < b.ct.name ? -1 : a.ct.name > b.ct.name ? 1 : 0));
+    // id and version of every readable CTD: the key is the schema version × the read scope, so a schema built from
+    // an older snapshot (or for a deleted and re-created type) can never answer for a newer one
+    const key = `${flavor}\0${readable.map((t) => `${t.ct.name}:${t.ct.id}@${t.version}`).join(',')}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const built: Built = { schema: build(flavor, readable) };
+    if (generation === this.generation) {
+      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, built);
+    }
+    return built;
+  }
+}
+
+function build(flavor: Flavor, readable: readonly LoadedType[]): GraphQLSchema {
+  return flavor === 'v2' ? buildV2Schema(readable) : buildLegacySchema(readable);
+}
+
+function fail(status: number, errs: readonly GraphQLError[]): GraphqlResponse {
+  return { status, body: { errors: errs.map((e) => e.toJSON()) } };
+}
+
+function withLocations(target: GraphQLError, from: GraphQLError): GraphQLError {
+  return new GraphQLError(target.message, {
+    nodes: from.nodes,
+    source: from.source,
+    positions: from.positions,
+    extensions: target.extensions,
+  });
+}
+
+/** Checks the request envelope: `query` a non-empty string, `variables` an object (or its JSON), `operationName` a string. */
+function normalize(
+  req: GraphqlRequest,
+): { query: string; variables: Record<string, unknown> | undefined; operationName: string | undefined } | GraphQLError {
+  if (typeof req.query !== 'string' || req.query.trim() === '') return gqlError('BAD_USER_INPUT', 'Must provide a query string');
+  let variables = req.variables;
+  if (typeof variables === 'string' && variables.trim() !== '') {
+    try {
+      variables = JSON.parse(variables) as unknown;
+    } catch {
+      return gqlError('BAD_USER_INPUT', 'Variables are invalid JSON');
+    }
+  }
+  if (variables === '' || variables === null) variables = undefined;
+  if (variables !== undefined && (typeof variables !== 'object' || Array.isArray(variables)))
+    return gqlError('BAD_USER_INPUT', 'Variables must be an object');
+  const op = req.operationName;
+  if (op !== undefined && op !== null && op !== '' && typeof op !== 'string')
+    return gqlError('BAD_USER_INPUT', 'operationName must be a string');
+  return {
+    query: req.query,
+    variables: variables as Record<string, unknown> | undefined,
+    operationName: typeof op === 'string' && op !== '' ? op : undefined,
+  };
+}
