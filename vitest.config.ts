@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'panel/src/**/*.test.ts'],
+    // the second builds the Panel when its sources are newer than panel/dist (the e2e suites drive the build)
+    globalSetup: ['test/support/global-setup.ts', 'test/e2e/support/build-panel.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -99,7 +99,14 @@ export async function startServerPair(opts: ServerStartOptions): Promise<ServerP
       },
       async close() {
         await bare.close().catch(() => undefined);
-        await app.close();
+        // Node's server.close() waits for keep-alive connections whose requests were in flight when it was called
+        // (they stay open after answering); a stop during seeding would wait for the client's idle timeout.
+        const force = setTimeout(() => app.server.server.closeAllConnections(), 2000);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+        }
       },
     };
   } catch (e) {

@@ -16,6 +16,8 @@ export interface BenchDatabase {
   version: string;
   /** Whether the query planner has statistics on `objects` yet (they decide which index a list uses). */
   plannerStats(): Promise<string>;
+  /** PostgreSQL: ANALYZE the database (what autovacuum's autoanalyze does on its own when it is on). */
+  analyze(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -66,6 +68,9 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
           db.close();
         }
       },
+      async analyze() {
+        throw new Error('ANALYZE from another connection does not reach the server: SQLite loads statistics per connection');
+      },
       async drop() {
         if (dropped) return;
         dropped = true;
@@ -92,17 +97,28 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
     dataDir,
     databaseUrl: url.toString(),
     version: `PostgreSQL ${version}`,
+    async analyze() {
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        await c.query('ANALYZE');
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    },
     async plannerStats() {
       const c = new pg.Client({ connectionString: url.toString() });
       await c.connect();
       try {
+        const autovacuum = String((await c.query('SHOW autovacuum')).rows[0]?.autovacuum ?? '?');
         const r = await c.query(
           `SELECT n_live_tup, last_analyze, last_autoanalyze, autoanalyze_count FROM pg_stat_user_tables WHERE relname = 'objects'`,
         );
-        const row = r.rows[0] as { n_live_tup: string; last_analyze: Date | null; last_autoanalyze: Date | null; autoanalyze_count: string } | undefined;
-        if (!row) return 'no statistics row for objects';
+        const row = r.rows[0] as
+          { n_live_tup: string; last_analyze: Date | null; last_autoanalyze: Date | null; autoanalyze_count: string } | undefined;
+        if (!row) return `no statistics row for objects (autovacuum ${autovacuum})`;
         const at = (d: Date | null) => (d ? d.toISOString().slice(11, 19) + 'Z' : 'never');
-        return `objects: ~${row.n_live_tup} live rows, last ANALYZE ${at(row.last_analyze)}, last autoanalyze ${at(row.last_autoanalyze)} (${row.autoanalyze_count} so far)`;
+        return `objects: ~${row.n_live_tup} live rows, last ANALYZE ${at(row.last_analyze)}, last autoanalyze ${at(row.last_autoanalyze)} (autovacuum ${autovacuum})`;
       } finally {
         await c.end().catch(() => undefined);
       }

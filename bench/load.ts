@@ -66,3 +66,25 @@ export function load(target: LoadTarget, opts: LoadOptions): Promise<LoadResult>
     );
   });
 }
+
+/**
+ * Waits until the server has worked off what autocannon left behind: when a run ends, autocannon drops its 32
+ * connections, but the requests already received still execute (a slow list keeps a SQLite server busy for seconds),
+ * and would slow down whatever is measured next in the same process. Done when three probes in a row answer quickly.
+ */
+export async function quiesce(
+  port: number,
+  probe: { path: string; headers: Record<string, string> },
+  maxMs = 30_000,
+): Promise<number> {
+  const started = performance.now();
+  let fast = 0;
+  while (performance.now() - started < maxMs) {
+    const t = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}${probe.path}`, { headers: probe.headers });
+    await res.arrayBuffer();
+    fast = performance.now() - t < 25 ? fast + 1 : 0;
+    if (fast >= 3) break;
+  }
+  return performance.now() - started;
+}

@@ -14,6 +14,8 @@ export interface BenchOptions {
   mode: HostMode;
   logLevel: string;
   seedConcurrency: number;
+  /** Run ANALYZE on the PostgreSQL database after seeding (as autoanalyze would; it may be off or not yet due). */
+  pgAnalyze: boolean;
   /** 'auto': profile SQLite's list-of-20 when it is below 50 % of bare; 'off'; or scenario keys to profile everywhere. */
   profile: 'auto' | 'off' | ScenarioKey[];
   scenarios: ScenarioKey[] | undefined;
@@ -32,30 +34,37 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
 }
 
 function keys(raw: string, name: string): ScenarioKey[] {
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const k of list) if (!(KEYS as string[]).includes(k)) throw new Error(`${name}: unknown scenario ${k} (known: ${KEYS.join(', ')})`);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const k of list)
+    if (!(KEYS as string[]).includes(k)) throw new Error(`${name}: unknown scenario ${k} (known: ${KEYS.join(', ')})`);
   return list as ScenarioKey[];
 }
 
 export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const dialects = (env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+  const dialects = (env.BENCH_DIALECTS ?? 'sqlite,postgres')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const d of dialects) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`BENCH_DIALECTS: unknown dialect ${d}`);
   const mode = env.BENCH_MODE ?? 'child';
   if (mode !== 'child' && mode !== 'in-process') throw new Error(`BENCH_MODE must be child or in-process, got ${mode}`);
   const profileRaw = env.BENCH_PROFILE ?? 'auto';
-  const seconds = int(env, 'BENCH_SECONDS', 10, 1, 120);
   return {
     n: int(env, 'BENCH_N', 100_000, 20, 2_000_000),
-    seconds,
-    warmupSeconds: int(env, 'BENCH_WARMUP', Math.min(2, seconds), 0, 60),
+    seconds: int(env, 'BENCH_SECONDS', 10, 1, 120),
+    warmupSeconds: int(env, 'BENCH_WARMUP', 1, 0, 60),
     connections: int(env, 'BENCH_CONNECTIONS', 32, 1, 1000),
     dialects: dialects as Dialect[],
     mode,
     logLevel: env.BENCH_LOG_LEVEL ?? 'warn',
-    seedConcurrency: int(env, 'BENCH_SEED_CONCURRENCY', 4, 1, 64),
+    seedConcurrency: int(env, 'BENCH_SEED_CONCURRENCY', 8, 1, 64),
+    pgAnalyze: int(env, 'BENCH_PG_ANALYZE', 1, 0, 1) === 1,
     profile: profileRaw === 'auto' || profileRaw === 'off' ? profileRaw : keys(profileRaw, 'BENCH_PROFILE'),
     scenarios: env.BENCH_SCENARIOS ? keys(env.BENCH_SCENARIOS, 'BENCH_SCENARIOS') : undefined,
     outDir: path.resolve(repoRoot, env.BENCH_OUT ?? 'bench/results'),
-    maxSeconds: int(env, 'BENCH_MAX_SECONDS', 840, 10, 24 * 3600),
+    maxSeconds: int(env, 'BENCH_MAX_SECONDS', 720, 10, 24 * 3600),
   };
 }

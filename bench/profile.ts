@@ -68,7 +68,7 @@ export function summarize(p: CpuProfile, root: string, top = 15): ProfileSummary
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName, url } = node.callFrame;
     total += us;
     const g = groupOf(url, functionName, root);
     if (g === '(idle)') {
@@ -76,7 +76,8 @@ export function summarize(p: CpuProfile, root: string, top = 15): ProfileSummary
       continue;
     }
     groups.set(g, (groups.get(g) ?? 0) + us);
-    const where = url ? `${groupOf(url, functionName, root)}:${lineNumber + 1}` : 'native';
+    // no line numbers: tsx's transpiled sources do not map them back to the .ts files
+    const where = url ? groupOf(url, functionName, root) : 'native';
     const key = `${functionName || '(anonymous)'} — ${where}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
   }

@@ -23,6 +23,7 @@ export interface ScenarioResult {
 }
 
 export interface ProfileResult {
+  dialect: 'sqlite' | 'postgres';
   scenario: string;
   seconds: number;
   reqPerSec: number;
@@ -59,29 +60,33 @@ export interface RunInfo {
   mode: string;
   logLevel: string;
   machine: { cpus: number; cpuModel: string; memGiB: number; os: string; node: string };
+  /** 1-minute load averages at the start and the end: other work on the machine skews every figure. */
+  loadAvg: { start: number; end?: number };
   peersSource: string;
   peersTarget: string | undefined;
   totalSeconds?: number;
 }
 
-const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const fmt = (x: number, digits = 0) =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${fmt(x, 1)} %`);
 
-export const ratioOf = (s: ScenarioResult) => (s.real && s.bare && s.bare.reqPerSec > 0 ? (100 * s.real.reqPerSec) / s.bare.reqPerSec : undefined);
+export const ratioOf = (s: ScenarioResult) =>
+  s.real && s.bare && s.bare.reqPerSec > 0 ? (100 * s.real.reqPerSec) / s.bare.reqPerSec : undefined;
 export const peerFactorOf = (s: ScenarioResult) => (s.real && s.peer ? s.real.reqPerSec / s.peer.reqPerSec : undefined);
 
 /** The per-dialect table, in markdown (also what goes to stdout). */
 export function table(d: DialectResult): string {
   const rows = [
-    '| scenario | URL | req/s | p99 ms | bare req/s | bare p99 ms | ratio | best peer req/s | × best peer |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | URL | bytes | req/s | p99 ms | bare req/s | bare p99 ms | ratio | best peer req/s | × best peer |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of d.scenarios) {
     const r = s.real;
     const b = s.bare;
     const f = peerFactorOf(s);
     rows.push(
-      `| ${s.name}${s.problems.length ? ' ⚠' : ''} | \`${s.url}\` | ${r ? fmt(r.reqPerSec) : '–'} | ${r ? fmt(r.p99Ms) : '–'} | ${b ? fmt(b.reqPerSec) : '–'} | ${
+      `| ${s.name}${s.problems.length ? ' ⚠' : ''} | \`${s.url}\` | ${fmt(s.responseBytes)} | ${r ? fmt(r.reqPerSec) : '–'} | ${r ? fmt(r.p99Ms) : '–'} | ${b ? fmt(b.reqPerSec) : '–'} | ${
         b ? fmt(b.p99Ms) : '–'
       } | ${pct(ratioOf(s))} | ${s.peer ? `${fmt(s.peer.reqPerSec)} (${s.peer.peer})` : 'n/a'} | ${f === undefined ? 'n/a' : `${fmt(f, 1)}×`} |`,
     );
@@ -101,7 +106,10 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
     );
   }
   if (d.plannerStats.length) out.push(`Planner statistics: ${d.plannerStats.join('; ')}.`, '');
-  if (d.error) out.push(`**Failed:** \`${d.error.split('\n')[0]}\``, '', '```', d.error, '```', '');
+  if (d.error) {
+    out.push(`**Failed:** \`${d.error.split('\n')[0]}\``, '');
+    if (d.error.includes('\n')) out.push('```', d.error, '```', '');
+  }
   if (d.scenarios.length) out.push(table(d), '');
   const problems = d.scenarios.filter((s) => s.problems.length);
   if (problems.length) {
@@ -113,7 +121,14 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
   if (statuses.length) {
     out.push(
       `Responses during the load (status: count): ` +
-        statuses.map((s) => `${s.key} ${Object.entries(s.real!.statuses).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')}`).join('; ') +
+        statuses
+          .map(
+            (s) =>
+              `${s.key} ${Object.entries(s.real!.statuses)
+                .map(([k, v]) => `${k}: ${fmt(v)}`)
+                .join(', ')}`,
+          )
+          .join('; ') +
         '.',
       '',
     );
@@ -141,15 +156,33 @@ function profileSection(p: ProfileResult): string {
     '|---|--:|--:|',
     ...s.functions.map((g) => `| \`${g.name}\` | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
   ];
+  const top = p.sql[0];
+  if (top) {
+    const mean = top.calls > 0 ? top.totalMs / top.calls : NaN;
+    const share =
+      p.dialect === 'sqlite' && s.busyMs > 0
+        ? ` = ${fmt((100 * top.totalMs) / s.busyMs, 1)} % of the server process's busy CPU time (SQLite runs inside it)`
+        : '';
+    lines.splice(
+      2,
+      0,
+      `**Dominant cost:** the SQL statement \`${top.sql.replace(/\s+/g, ' ').slice(0, 100)}…\` — ${fmt(top.calls)} calls, ` +
+        `${fmt(mean, 2)} ms each, ${fmt(top.totalMs)} ms in all${share}.`,
+      '',
+    );
+  }
   if (p.sql.length) {
-    const perReq = (ms: number) => (p.requests > 0 ? ms / p.requests : NaN);
     lines.push(
       '',
-      `SQL during the pass (time from the driver call to its result; ${fmt(p.requests)} HTTP responses):`,
+      `SQL during the pass, including the requests autocannon left in flight at its end (time from the driver call to ` +
+        `its result; ${fmt(p.requests)} HTTP responses counted by autocannon):`,
       '',
-      '| statement | calls | total ms | ms per HTTP request |',
+      '| statement | calls | total ms | mean ms per call |',
       '|---|--:|--:|--:|',
-      ...p.sql.map((q) => `| \`${q.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 300)}\` | ${fmt(q.calls)} | ${fmt(q.totalMs)} | ${fmt(perReq(q.totalMs), 3)} |`),
+      ...p.sql.map(
+        (q) =>
+          `| \`${q.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 300)}\` | ${fmt(q.calls)} | ${fmt(q.totalMs)} | ${fmt(q.calls > 0 ? q.totalMs / q.calls : NaN, 3)} |`,
+      ),
     );
     for (const q of p.sql.filter((x) => x.plan?.length).slice(0, 2)) {
       lines.push('', `Plan of \`${q.sql.replace(/\s+/g, ' ').slice(0, 120)}…\`:`, '', '```', ...(q.plan ?? []), '```');
@@ -175,7 +208,8 @@ export function renderReport(run: RunInfo, results: DialectResult[], notes: stri
     `# Flotilla benchmark — ${run.date}`,
     '',
     `Machine: ${m.cpus} cores (${m.cpuModel}), ${fmt(m.memGiB, 1)} GiB RAM, ${m.os}, Node ${m.node}. ` +
-      `Started ${run.startedAt}${run.totalSeconds !== undefined ? `, took ${fmt(run.totalSeconds)} s` : ''}.`,
+      `Started ${run.startedAt}${run.totalSeconds !== undefined ? `, took ${fmt(run.totalSeconds)} s` : ''}; ` +
+      `1-minute load average ${fmt(run.loadAvg.start, 2)} at the start${run.loadAvg.end !== undefined ? `, ${fmt(run.loadAvg.end, 2)} at the end` : ''}.`,
     '',
     `N = ${fmt(run.n)} articles + 20 categories; autocannon ${run.connections} connections, ${run.seconds} s per measurement ` +
       `(after ${run.warmupSeconds} s of warm-up, not counted), on 127.0.0.1. Server: \`createApp\` in a ${run.mode === 'child' ? 'child process (autocannon and the seeding client run in the parent)' : 'the same process as autocannon'}, LOG_LEVEL=${run.logLevel}. ` +
@@ -188,7 +222,11 @@ export function renderReport(run: RunInfo, results: DialectResult[], notes: stri
     verdict(results),
     '',
   ];
-  return [...head, ...results.map((d) => dialectSection(d, run)), ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : [])].join('\n');
+  return [
+    ...head,
+    ...results.map((d) => dialectSection(d, run)),
+    ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
 }
 
 export function writeReport(dir: string, run: RunInfo, dialects: string, text: string): string {

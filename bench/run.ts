@@ -1,17 +1,15 @@
 // `npm run bench`: seeds N articles through the HTTP API, then measures each scenario against Flotilla and against a
 // bare Fastify route replaying the same bytes, on SQLite and PostgreSQL. See bench/README.md.
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { budgetExhausted, cleanupAll, installExitHandlers, interruptedWith, onCleanup } from './cleanup.js';
 import { createBenchDatabase, pgUnreachable, PG_ADMIN_URL, type Dialect } from './databases.js';
-import { expectedFor, loadDataset, repoRoot, type Dataset, type Expected } from './dataset.js';
+import { expectedFor, loadDataset, type Dataset, type Expected } from './dataset.js';
 import { startHost, type ServerHost } from './host.js';
-import { load, type LoadOptions, type LoadResult } from './load.js';
+import { log, profileScenario, runScenario } from './measure.js';
 import { readOptions, type BenchOptions } from './options.js';
-import { bestPeer, loadPeers, type Peers } from './peers.js';
-import { summarize } from './profile.js';
+import { loadPeers, type Peers } from './peers.js';
 import {
   ratioOf,
   renderReport,
@@ -19,92 +17,13 @@ import {
   verdict,
   writeReport,
   type DialectResult,
-  type ProfileResult,
   type RunInfo,
   type ScenarioResult,
 } from './report.js';
-import { buildScenarios, type Scenario } from './scenarios.js';
+import { buildScenarios } from './scenarios.js';
 import { seed } from './seed.js';
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const mib = (bytes: number) => bytes / 1024 / 1024;
-
-interface Captured {
-  status: number;
-  contentType: string;
-  body: Buffer;
-}
-
-/** One real response of the scenario: what the bare route will replay, and what the checks look at. */
-async function capture(port: number, s: Scenario): Promise<Captured> {
-  const t = s.target;
-  const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers: t.headers, body: t.body });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: Buffer.from(await res.arrayBuffer()) };
-}
-
-/** Warm-up (not counted), then the measured run. */
-async function measure(s: Scenario, port: number, o: BenchOptions): Promise<LoadResult> {
-  const opts: LoadOptions = { port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus };
-  if (o.warmupSeconds > 0) await load(s.target, { ...opts, seconds: o.warmupSeconds });
-  return load(s.target, opts);
-}
-
-function loadProblems(label: string, r: LoadResult): string[] {
-  const out: string[] = [];
-  if (r.unexpected > 0) out.push(`${label}: ${r.unexpected} of ${r.completed} responses had an unexpected status (${JSON.stringify(r.statuses)})`);
-  if (r.errors > 0) out.push(`${label}: ${r.errors} connection errors (${r.timeouts} timeouts)`);
-  return out;
-}
-
-async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions, peers: Peers): Promise<ScenarioResult> {
-  const result: ScenarioResult = {
-    key: s.key,
-    name: s.name,
-    url: decodeURIComponent(s.target.method === 'GET' ? s.target.path : `${s.target.method} ${s.target.path}`),
-    expectStatus: s.expectStatus,
-    responseBytes: 0,
-    peer: bestPeer(peers, s.peerLabel),
-    problems: [],
-  };
-  const c = await capture(host.info.port, s);
-  result.responseBytes = c.body.length;
-  result.problems.push(...s.check(c.status, c.body.toString('utf8')));
-  if (c.status !== s.expectStatus) {
-    result.problems.push(`not measured: the captured response was ${c.status}: ${c.body.toString('utf8').slice(0, 300)}`);
-    return result;
-  }
-  log(`  ${s.key}: ${c.status}, ${c.body.length} bytes — measuring Flotilla…`);
-  result.real = await measure(s, host.info.port, o);
-  result.problems.push(...loadProblems('Flotilla', result.real));
-  await host.setBare(c);
-  log(`  ${s.key}: ${Math.round(result.real.reqPerSec)} req/s — measuring the bare route…`);
-  result.bare = await measure(s, host.info.barePort, o);
-  result.problems.push(...loadProblems('bare', result.bare));
-  log(`  ${s.key}: bare ${Math.round(result.bare.reqPerSec)} req/s, ratio ${(ratioOf(result) ?? 0).toFixed(1)} %`);
-  return result;
-}
-
-/** An extra pass of one scenario with the CPU profiler and SQL timing on in the server process. */
-async function profileScenario(h: ServerHost, s: Scenario, o: BenchOptions, dialect: Dialect): Promise<ProfileResult> {
-  await h.profileStart();
-  const loaded = await load(s.target, { port: h.info.port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus }).catch(
-    (e: Error) => e,
-  );
-  const profiled = await h.profileStop();
-  if (loaded instanceof Error) throw loaded;
-  const r = loaded;
-  const file = path.join(os.tmpdir(), `flotilla-bench-${dialect}-${s.key}-${process.pid}.cpuprofile`);
-  writeFileSync(file, JSON.stringify(profiled.cpu));
-  return {
-    scenario: s.name,
-    seconds: o.seconds,
-    reqPerSec: r.reqPerSec,
-    requests: r.completed,
-    file,
-    summary: summarize(profiled.cpu, repoRoot),
-    sql: profiled.sql.slice(0, 6),
-  };
-}
 
 function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): boolean {
   if (o.profile === 'off') return false;
@@ -112,7 +31,14 @@ function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): bool
   return o.profile.includes(s.key);
 }
 
-async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: BenchOptions, peers: Peers, sqliteVersion: string): Promise<DialectResult> {
+async function runDialect(
+  dialect: Dialect,
+  ds: Dataset,
+  exp: Expected,
+  o: BenchOptions,
+  peers: Peers,
+  sqliteVersion: string,
+): Promise<DialectResult> {
   const result: DialectResult = { dialect, scenarios: [], profiles: [], plannerStats: [] };
   if (dialect === 'postgres') {
     const why = await pgUnreachable();
@@ -132,6 +58,10 @@ async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: Bench
     const stopHost = onCleanup(`${dialect} server`, host.stop);
     const h = host;
     try {
+      const stats = async (when: string) =>
+        result.plannerStats.push(
+          `${when} (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`,
+        );
       log(`server pid ${h.info.pid} on :${h.info.port}, bare route on :${h.info.barePort}; seeding ${o.n} articles…`);
       let shown = 0;
       result.seed = await seed(ds, {
@@ -140,6 +70,19 @@ async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: Bench
         n: o.n,
         batchSize: 100,
         concurrency: o.seedConcurrency,
+        shouldStop: budgetExhausted,
+        // autovacuum would ANALYZE the growing table within a minute; without statistics PostgreSQL looks ids up
+        // through a partial index of another field (a scan), and seeding slows down quadratically
+        midway:
+          dialect === 'postgres' && o.pgAnalyze
+            ? {
+                at: Math.min(2000, o.n),
+                fn: async () => {
+                  await db.analyze();
+                  await stats('during seeding, after the harness ran ANALYZE');
+                },
+              }
+            : undefined,
         onProgress: (done, total) => {
           if (done - shown >= total / 10 || done === total) {
             shown = done;
@@ -147,22 +90,35 @@ async function runDialect(dialect: Dialect, ds: Dataset, exp: Expected, o: Bench
           }
         },
       });
-      log(`seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`);
+      log(
+        `seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`,
+      );
       result.rssAfterSeedMiB = mib(await h.rssBytes());
-      result.plannerStats.push(`after seeding (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`);
+      await stats('after seeding');
+      if (dialect === 'postgres' && o.pgAnalyze) {
+        const t = performance.now();
+        await db.analyze();
+        await stats(
+          `after the harness's second ANALYZE (${Math.round(performance.now() - t)} ms; BENCH_PG_ANALYZE=0 skips both)`,
+        );
+      }
       result.rssMaxMiB = result.rssAfterSeedMiB;
 
       const all = buildScenarios(ds, exp, { ro: h.info.readOnlyKey, rw: h.info.readWriteKey }, dialect);
       const scenarios = o.scenarios ? all.filter((s) => o.scenarios!.includes(s.key)) : all;
       for (const s of scenarios) {
+        if (budgetExhausted()) {
+          result.error ??= `BENCH_MAX_SECONDS=${o.maxSeconds} reached: scenarios from "${s.name}" on were not run`;
+          break;
+        }
         const r = await runScenario(h, s, o, peers);
         result.scenarios.push(r);
         result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await h.rssBytes()));
       }
 
-      result.plannerStats.push(`after the scenarios (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`);
+      await stats('after the scenarios');
       for (const r of result.scenarios) {
-        if (!wantProfile(o, result, r)) continue;
+        if (!wantProfile(o, result, r) || budgetExhausted()) continue;
         const s = scenarios.find((x) => x.key === r.key)!;
         log(`  profiling ${s.key} for ${o.seconds} s…`);
         result.profiles.push(await profileScenario(h, s, o, dialect));
@@ -199,7 +155,9 @@ async function main(): Promise<number> {
   try {
     const ds = await loadDataset();
     const peers = loadPeers();
-    log(`N=${o.n}, ${o.seconds} s per measurement (+${o.warmupSeconds} s warm-up), ${o.connections} connections, server in ${o.mode}`);
+    log(
+      `N=${o.n}, ${o.seconds} s per measurement (+${o.warmupSeconds} s warm-up), ${o.connections} connections, server in ${o.mode}`,
+    );
     const exp = expectedFor(ds, o.n);
     const cpus = os.cpus();
     const run: RunInfo = {
@@ -212,14 +170,40 @@ async function main(): Promise<number> {
       seedConcurrency: o.seedConcurrency,
       mode: o.mode,
       logLevel: o.logLevel,
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? '?', memGiB: os.totalmem() / 1024 ** 3, os: `${os.type()} ${os.release()}`, node: process.version },
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? '?',
+        memGiB: os.totalmem() / 1024 ** 3,
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+      },
+      loadAvg: { start: os.loadavg()[0] },
       peersSource: peers.source,
       peersTarget: peers.target,
     };
     const sv = sqliteVersion();
     const results: DialectResult[] = [];
-    for (const d of o.dialects) results.push(await runDialect(d, ds, exp, o, peers, sv));
+    for (const d of o.dialects) {
+      if (interruptedWith() !== undefined) break;
+      if (budgetExhausted()) {
+        results.push({
+          dialect: d,
+          skipped: `BENCH_MAX_SECONDS=${o.maxSeconds} reached before it started`,
+          scenarios: [],
+          profiles: [],
+          plannerStats: [],
+        });
+        continue;
+      }
+      results.push(await runDialect(d, ds, exp, o, peers, sv));
+    }
     run.totalSeconds = (Date.now() - started) / 1000;
+    run.loadAvg.end = os.loadavg()[0];
+    const interrupted = interruptedWith();
+    if (interrupted !== undefined) {
+      log('interrupted: no report written');
+      return interrupted;
+    }
 
     const notes = [
       `Expected from the data set for N = ${o.n}: ${exp.filtered} articles match the filtered list, ${exp.contains} titles contain "${ds.SEARCH_WORD}"; every captured response is checked against these.`,
@@ -229,11 +213,15 @@ async function main(): Promise<number> {
     const text = renderReport(run, results, notes);
     const file = writeReport(o.outDir, run, o.dialects.length > 1 ? 'all' : o.dialects[0], text);
     for (const d of results) {
-      process.stdout.write(`\n${d.dialect}${d.skipped ? `: skipped — ${d.skipped}` : d.error ? `: FAILED — ${d.error.split('\n')[0]}` : ''}\n`);
+      process.stdout.write(
+        `\n${d.dialect}${d.skipped ? `: skipped — ${d.skipped}` : d.error ? `: FAILED — ${d.error.split('\n')[0]}` : ''}\n`,
+      );
       if (d.seed) process.stdout.write(`seeding: ${Math.round(d.seed.rowsPerSecond)} rows/s\n`);
       if (d.scenarios.length) process.stdout.write(`${table(d)}\n`);
     }
-    process.stdout.write(`\n${verdict(results).replace(/\*\*/g, '')}\nreport: ${path.relative(process.cwd(), file)} (${Math.round(run.totalSeconds)} s)\n`);
+    process.stdout.write(
+      `\n${verdict(results).replace(/\*\*/g, '')}\nreport: ${path.relative(process.cwd(), file)} (${Math.round(run.totalSeconds)} s)\n`,
+    );
     return results.some((d) => d.error) ? 1 : 0;
   } finally {
     disarm();

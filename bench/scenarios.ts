@@ -32,7 +32,9 @@ function parseList(body: string): ListBody | string {
 }
 
 const dataUrlOf = (v: unknown): string | undefined =>
-  v && typeof v === 'object' && typeof (v as { dataUrl?: unknown }).dataUrl === 'string' ? (v as { dataUrl: string }).dataUrl : undefined;
+  v && typeof v === 'object' && typeof (v as { dataUrl?: unknown }).dataUrl === 'string'
+    ? (v as { dataUrl: string }).dataUrl
+    : undefined;
 
 /** Request `step` ids apart, so consecutive gets hit different pages of the table and no single cached row. */
 function idRotation(n: number): () => string {
@@ -49,7 +51,10 @@ export function buildScenarios(ds: Dataset, exp: Expected, keys: { ro: string; r
   const ro = { 'x-auth-token': keys.ro };
   const science = categoryUrl(ds.CATEGORY_NAMES.indexOf(ds.FILTER_CATEGORY));
   const enc = (o: unknown) => encodeURIComponent(JSON.stringify(o));
-  const filtered = { views: { type: 'greaterThan', filter: ds.FILTER_VIEWS_GT }, 'category[*].dataUrl': { type: 'equals', filter: science } };
+  const filtered = {
+    views: { type: 'greaterThan', filter: ds.FILTER_VIEWS_GT },
+    'category[*].dataUrl': { type: 'equals', filter: science },
+  };
   const contains = { title: { type: 'contains', filter: ds.SEARCH_WORD } };
   const sample = Math.floor(n / 2);
 
@@ -70,7 +75,9 @@ export function buildScenarios(ds: Dataset, exp: Expected, keys: { ro: string; r
         const want = exp.firstTitles.slice(0, titles.length);
         if (JSON.stringify(titles) !== JSON.stringify(want)) {
           const note = dialect === 'postgres' ? ' (PostgreSQL orders by the database collation, not code units)' : '';
-          out.push(`first titles differ from code-unit order${note}: got ${JSON.stringify(titles.slice(0, 3))}…, expected ${JSON.stringify(want.slice(0, 3))}…`);
+          out.push(
+            `first titles differ from code-unit order${note}: got ${JSON.stringify(titles.slice(0, 3))}…, expected ${JSON.stringify(want.slice(0, 3))}…`,
+          );
         }
         return status === 200 ? out : [`status ${status}`, ...out];
       },
@@ -102,7 +109,8 @@ export function buildScenarios(ds: Dataset, exp: Expected, keys: { ro: string; r
         if (typeof b === 'string') return [b];
         const out: string[] = status === 200 ? [] : [`status ${status}`];
         if (b.total_count !== exp.filtered) out.push(`total_count ${b.total_count}, expected ${exp.filtered}`);
-        if (b.data.length !== Math.min(20, exp.filtered)) out.push(`${b.data.length} items, expected ${Math.min(20, exp.filtered)}`);
+        if (b.data.length !== Math.min(20, exp.filtered))
+          out.push(`${b.data.length} items, expected ${Math.min(20, exp.filtered)}`);
         const bad = b.data.filter((d) => !((d.views ?? 0) > ds.FILTER_VIEWS_GT && dataUrlOf(d.category?.[0]) === science));
         if (bad.length) out.push(`${bad.length} items do not match the filter (e.g. ${bad[0].id})`);
         return out;

@@ -9,6 +9,10 @@ export interface SeedOptions {
   /** Batch requests in flight at once. */
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
+  /** Polled between batches: true stops the seeding with an error. */
+  shouldStop?: () => boolean;
+  /** Called once (and awaited, inside the timed seeding) when `at` articles exist. */
+  midway?: { at: number; fn: () => Promise<void> };
 }
 
 export interface SeedResult {
@@ -68,10 +72,15 @@ export async function seed(ds: Dataset, opts: SeedOptions): Promise<SeedResult> 
   let next = 0;
   let done = 0;
   let failed = false;
+  let midway = opts.midway;
   const worker = async (): Promise<void> => {
     for (;;) {
       const b = next++;
       if (b >= batches || failed) return;
+      if (opts.shouldStop?.()) {
+        failed = true;
+        throw new Error(`seeding stopped after ${done} of ${opts.n} articles: time budget exhausted`);
+      }
       const from = b * opts.batchSize;
       const to = Math.min(opts.n, from + opts.batchSize);
       const items = [];
@@ -85,6 +94,11 @@ export async function seed(ds: Dataset, opts: SeedOptions): Promise<SeedResult> 
       requests++;
       done += items.length;
       opts.onProgress?.(done, opts.n);
+      if (midway && done >= midway.at) {
+        const { fn } = midway;
+        midway = undefined;
+        await fn();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));

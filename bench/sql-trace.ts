@@ -69,7 +69,11 @@ export function startSqlTrace(): () => SqlStat[] {
 }
 
 /** Adds the database's plan to the `top` most expensive statements (a read-only connection of its own). */
-export async function explainStats(stats: SqlStat[], where: { dataDir: string; databaseUrl: string | undefined }, top = 5): Promise<void> {
+export async function explainStats(
+  stats: SqlStat[],
+  where: { dataDir: string; databaseUrl: string | undefined },
+  top = 5,
+): Promise<void> {
   const selects = stats.filter((s) => /^\s*(select|with)\b/i.test(s.sql)).slice(0, top);
   if (where.databaseUrl) {
     const c = new pg.Client({ connectionString: where.databaseUrl });

@@ -12,8 +12,11 @@ import { ContentTypesService } from './content-types/content-types.service.js';
 import { contentTypesRoutes } from './content-types/content-types.routes.js';
 import { TypeRegistry } from './content-types/type-registry.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { GraphqlService } from './graphql/graphql.service.js';
+import { graphqlRoutes } from './graphql/graphql.routes.js';
 import { SYSTEM } from './core/principal.js';
 import { identify } from './http/route-auth.js';
+import { PANEL_MOUNT } from './http/route-mount.js';
 import { AuditService } from './auth/audit.service.js';
 import { panelKeysRoutes } from './auth/panel-keys.routes.js';
 import { panelSessionRoutes } from './auth/panel-session.routes.js';
@@ -21,7 +24,11 @@ import { SessionsService } from './auth/sessions.service.js';
 import { UsersService } from './auth/users.service.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
+import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
+import { panelStaticRoutes } from './panel/panel-static.js';
+import { SearchService } from './search/search.service.js';
+import { searchRoutes } from './search/search.routes.js';
 import type { Storage } from './storage/port.js';
 
 export interface AppOptions {
@@ -39,6 +46,7 @@ export interface Services {
   users: UsersService;
   sessions: SessionsService;
   audit: AuditService;
+  graphql: GraphqlService;
 }
 
 export interface App {
@@ -62,6 +70,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const hydrator = new Hydrator(storage);
     const content = new ContentService(storage, registry, hydrator);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit);
+    const graphql = new GraphqlService(storage, registry, content);
+    const search = await SearchService.start(storage, registry, hydrator);
+    const media = createMedia(config, storage, writer);
 
     const users = new UsersService(storage, clock);
     const sessions = new SessionsService(storage, users, clock);
@@ -98,12 +109,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);
+    // the same handlers for the Panel, under its session
+    contentTypesRoutes(server, contentTypes, PANEL_MOUNT);
+    contentRoutes(server, content, writer, PANEL_MOUNT);
+    graphqlRoutes(server, graphql);
+    searchRoutes(server, search);
+    await registerMedia(server, media, writer, config);
+    await panelStaticRoutes(server);
     await server.ready();
 
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit },
+      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql },
       setupToken,
       async close() {
         await server.close();

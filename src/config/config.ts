@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MIME_TYPES } from '../media/media-types.js';
 
 /** Every setting Flotilla reads, parsed once from the environment and frozen. README documents each one. */
 export interface Config {
@@ -22,6 +23,14 @@ export interface Config {
   /** Panel sign-in attempts per client IP per minute, and failed attempts per account per 15 minutes. */
   readonly loginAttemptsPerMinute: number;
   readonly loginFailuresPerAccount: number;
+  /** Root of the disk file store for media (originals and generated sizes). */
+  readonly mediaDir: string;
+  readonly mediaMaxBytes: number;
+  readonly mediaMimeTypes: readonly string[];
+  /** Largest W or H an `/image/{W}x{H}/...` URL may ask for. */
+  readonly mediaMaxDimension: number;
+  /** Generated sizes kept on disk per media object; more are rendered but not kept. */
+  readonly mediaMaxRenditions: number;
 }
 
 const schema = z.object({
@@ -42,6 +51,14 @@ const schema = z.object({
   FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
   FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  FLOTILLA_MEDIA_DIR: z.string().optional(),
+  FLOTILLA_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  FLOTILLA_MEDIA_MIME_TYPES: z
+    .string()
+    .regex(/^\s*[\w.+-]+\/[\w.+-]+\s*(,\s*[\w.+-]+\/[\w.+-]+\s*)*$/, 'must be a comma-separated list of MIME types')
+    .optional(),
+  FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
+  FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
 });
 
 /** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
@@ -77,5 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.FLOTILLA_AUTH_FAILURES_PER_MINUTE,
     loginAttemptsPerMinute: e.FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE,
     loginFailuresPerAccount: e.FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT,
+    mediaDir: path.resolve(e.FLOTILLA_MEDIA_DIR ?? path.join(e.FLOTILLA_DATA_DIR, 'media')),
+    mediaMaxBytes: e.FLOTILLA_MEDIA_MAX_BYTES,
+    mediaMimeTypes: Object.freeze(e.FLOTILLA_MEDIA_MIME_TYPES?.split(',').map((m) => m.trim().toLowerCase()) ?? DEFAULT_MIME_TYPES),
+    mediaMaxDimension: e.FLOTILLA_MEDIA_MAX_DIMENSION,
+    mediaMaxRenditions: e.FLOTILLA_MEDIA_MAX_RENDITIONS,
   });
 }

@@ -22,6 +22,13 @@ export interface BatchReport {
 
 type Mode = 'create' | 'put' | 'patch';
 
+/**
+ * Runs after objects were deleted and the deletion committed (single and batch), with the ids as stored. For side
+ * effects only (media removes its files): the deletion was already allowed, so a hook decides nothing; and it was
+ * already committed, so a hook handles its own failures rather than throwing.
+ */
+export type AfterDelete = (type: string, ids: readonly string[]) => Promise<void>;
+
 /** A validated write, ready for storage. */
 interface Prepared {
   obj: NewObject;
@@ -30,6 +37,8 @@ interface Prepared {
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
 export class ContentWriter {
+  private readonly afterDelete: AfterDelete[] = [];
+
   constructor(
     private readonly storage: Storage,
     private readonly reader: ContentService,
@@ -160,23 +169,40 @@ export class ContentWriter {
     return refs.map((r) => ({ type: r.type, id: r.id }));
   }
 
+  /** Registers a post-delete hook (wired in app.ts). */
+  onDeleted(hook: AfterDelete): void {
+    this.afterDelete.push(hook);
+  }
+
+  private async deleted(type: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    for (const hook of this.afterDelete) await hook(type, ids);
+  }
+
   async delete(p: Principal, type: string, id: string): Promise<void> {
     await this.reader.typeFor(p, 'delete', type);
-    const problem = await this.deleteOne(type, id);
+    const gone: string[] = [];
+    const problem = await this.deleteOne(type, id, gone);
     if (problem === 'missing') throw errors.notFound();
     if (problem === 'referenced') throw errors.errorList(['This content object is used in another content object.']);
     this.reader.bump(type);
     await this.storage.notify('objects', type);
+    await this.deleted(type, gone);
   }
 
-  private async deleteOne(type: string, id: string): Promise<'missing' | 'referenced' | undefined> {
-    return this.storage.transaction(async (tx) => {
+  private async deleteOne(type: string, id: string, gone?: string[]): Promise<'missing' | 'referenced' | undefined> {
+    let storedId = '';
+    const problem = await this.storage.transaction(async (tx) => {
       const row = await tx.getObject(type, id);
       if (!row) return 'missing';
       if (await tx.isReferenced(type, row.id)) return 'referenced';
       await tx.softDeleteObject(type, row.id, this.clock.now());
+      storedId = row.id;
       return undefined;
     });
+    // only once committed: a post-delete hook must never act on a deletion that rolled back
+    if (problem === undefined) gone?.push(storedId);
+    return problem;
   }
 
   async batchDelete(p: Principal, type: string, body: unknown): Promise<{ deletedCount: number }> {
@@ -187,8 +213,9 @@ export class ContentWriter {
     this.assertBatchSize(body.length);
     const problems: string[] = [];
     let deleted = 0;
+    const gone: string[] = [];
     for (const id of body as string[]) {
-      const problem = await this.deleteOne(type, id);
+      const problem = await this.deleteOne(type, id, gone);
       if (problem === 'missing') problems.push(`Content object: "${id}" doesn't exist`);
       else if (problem === 'referenced') problems.push(`Content object: "${id}" is used in another content object.`);
       else deleted++;
@@ -197,6 +224,7 @@ export class ContentWriter {
       this.reader.bump(type);
       await this.storage.notify('objects', type);
     }
+    await this.deleted(type, gone);
     if (problems.length > 0) throw new AppError(400, { errors: problems, deletedCount: deleted });
     return { deletedCount: deleted };
   }

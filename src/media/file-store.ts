@@ -18,8 +18,11 @@ export interface ByteRange {
  * The disk adapter is the default; an S3-compatible adapter implements the same five verbs, and no caller changes.
  * `put` is atomic: a reader sees the old file, no file, or the whole new file, never a partial one.
  */
+/** Bytes to store: a buffer, a stream, or a finished local file that the store takes over (moves or uploads). */
+export type PutBody = Readable | Buffer | { path: string };
+
 export interface FileStore {
-  put(key: string, body: Readable | Buffer): Promise<FileStat>;
+  put(key: string, body: PutBody): Promise<FileStat>;
   /** The bytes (or one range of them); undefined when the key does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable | undefined>;
   stat(key: string): Promise<FileStat | undefined>;

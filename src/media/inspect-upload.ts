@@ -30,7 +30,7 @@ export function sizeText(size: number, limit: number): { size: string; limit: st
 /** The file name a client sent, reduced to a safe display name (no path, no control characters). */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  // control characters and quotes would break headers and the JSON of clients that build them by hand
   const name = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
   return name === '' || name === '.' || name === '..' ? 'file' : name;
 }

@@ -1,5 +1,6 @@
 import type { FilterNode } from '../content/filters.js';
 import type { PanelStore } from './panel-port.js';
+import type { SearchQuery, SearchResult } from '../search/search-query.js';
 
 /** A content type as stored: the sanitized definition plus bookkeeping. */
 export interface StoredType {
@@ -122,6 +123,11 @@ export interface Storage {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  /** Full-text search; hits, total and aggregations stay within the scope the query carries. */
+  search(q: SearchQuery): Promise<SearchResult>;
+  /** Indexes every live object for search when a migration asked for it (or `force`); returns how many. */
+  rebuildSearchIndex(force: boolean): Promise<number>;
 
   /** Cross-node signals: PostgreSQL LISTEN/NOTIFY, in-process for SQLite. */
   notify(channel: Channel, payload: string): Promise<void>;

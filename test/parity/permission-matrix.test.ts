@@ -50,8 +50,28 @@ interface Sample {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** The status of a permitted call. */
   ok: number;
+}
+
+/** A real multipart upload of a small text file. */
+function multipartText(): { body: string; headers: Record<string, string> } {
+  const boundary = `----matrix${fresh()}`;
+  const body = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="type"',
+    '',
+    'file',
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="file"; filename="note.txt"',
+    'Content-Type: text/plain',
+    '',
+    'hello from the permission matrix',
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 let counter = 0;
@@ -93,6 +113,9 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
   'POST /api/graphql': async () => ({ method: 'POST', url: '/api/graphql', body: { query: '{ __typename }' }, ok: 200 }),
   'GET /api/graphql': async () => ({ method: 'GET', url: '/api/graphql?query=%7B__typename%7D', ok: 200 }),
   'GET /api/graphql/schema': async () => ({ method: 'GET', url: '/api/graphql/schema', ok: 200 }),
+  // search itself is open to every key; asking for a type the key cannot read is the 403 case
+  'GET /api/v1/search': async (_t, type) => ({ method: 'GET', url: `/api/v1/search?q=*&content_type[]=${type}`, ok: 200 }),
+  'POST /api/media': async () => ({ method: 'POST', url: '/api/media', ...multipartText(), ok: 200 }),
 };
 
 /** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */
@@ -169,7 +192,7 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
       for (const type of TYPES) {
         for (const caller of CALLERS) {
           const sample = await build(t(), type);
-          const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body });
+          const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body, headers: sample.headers });
           const expected = ['none', 'malformed', 'unknown'].includes(caller) ? 401 : allowedBySpec(permission, caller, type) ? sample.ok : 403;
           if (res.statusCode !== expected) failures.push(`${route.method} ${route.url} [${permission}] ${caller} on ${type}: ${res.statusCode}, expected ${expected} ${res.body.slice(0, 120)}`);
           if (res.statusCode === 403) expect(res.json()).toEqual({ code: 403, message: 'Access denied' });

@@ -75,4 +75,31 @@ export const postgresMigrations: string[][] = [
        detail TEXT NOT NULL DEFAULT '{}')`,
     `CREATE INDEX audit_events_at ON audit_events (at_ms)`,
   ],
+  // 3: full-text search (src/storage/postgres/postgres.search.ts; docs/decisions/0003-search-engine.md); the index is
+  // filled from the stored objects at the next start (SearchService.start) because of the search:rebuild marker
+  [
+    `CREATE EXTENSION IF NOT EXISTS pg_trgm`,
+    `CREATE TABLE search_docs (
+       seq BIGINT PRIMARY KEY,
+       type TEXT NOT NULL,
+       keys TEXT[] NOT NULL,
+       tsv TSVECTOR NOT NULL)`,
+    `CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv)`,
+    `CREATE INDEX search_docs_keys ON search_docs USING GIN (keys)`,
+    `CREATE TABLE search_fields (
+       seq BIGINT NOT NULL,
+       slot SMALLINT NOT NULL,
+       type TEXT NOT NULL,
+       keys TEXT[] NOT NULL,
+       tsv TSVECTOR NOT NULL,
+       PRIMARY KEY (seq, slot))`,
+    `CREATE INDEX search_fields_tsv ON search_fields USING GIN (tsv)`,
+    // the listed fields of a document as one tsvector, for `fields[]` queries that must see them together
+    `CREATE AGGREGATE search_tsvector_agg (tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')`,
+    `CREATE TABLE search_words (word TEXT PRIMARY KEY)`,
+    `CREATE INDEX search_words_trgm ON search_words USING GIST (word gist_trgm_ops)`,
+    `CREATE INDEX objects_live_updated_all ON objects (updated_ms, seq) WHERE deleted_ms IS NULL`,
+    `CREATE INDEX objects_live_created_all ON objects (created_ms, seq) WHERE deleted_ms IS NULL`,
+    `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+  ],
 ];

@@ -7,6 +7,8 @@ import { whereFilters } from './where.js';
 import type { Signals } from './signals.js';
 import { SqlPanelStore } from './panel-store.js';
 import type { PanelStore } from '../panel-port.js';
+import type { SearchQuery, SearchResult } from '../../search/search-query.js';
+import { SearchIndex } from './search-index.js';
 
 const ORDER_COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
 
@@ -56,6 +58,7 @@ function typeLit(type: string): RawBuilder<unknown> {
 /** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
   readonly panel: PanelStore;
+  private readonly searchIndex: SearchIndex;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -64,6 +67,7 @@ export class SqlStorage implements Storage {
     private readonly inTransaction = false,
   ) {
     this.panel = new SqlPanelStore(db);
+    this.searchIndex = new SearchIndex(db, ops);
   }
 
   get dialect() {
@@ -106,6 +110,7 @@ export class SqlStorage implements Storage {
   }
 
   async updateType(name: string, definition: string, nowMs: number): Promise<void> {
+    await this.searchIndex.onTypeChange(name, definition);
     await this.db
       .updateTable('content_types')
       .set({ definition: this.ops.jsonParam(definition) as never, version: sql`version + 1`, updated_ms: nowMs })
@@ -243,6 +248,7 @@ export class SqlStorage implements Storage {
       .returning('seq')
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
+    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
     return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: 1, createdMs: o.createdMs, updatedMs: o.updatedMs, deletedMs: null };
   }
 
@@ -259,6 +265,7 @@ export class SqlStorage implements Storage {
       .returning(['seq', 'created_ms'])
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
+    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
     return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: o.version, createdMs: Number(r.created_ms), updatedMs: o.updatedMs, deletedMs: null };
   }
 
@@ -269,21 +276,25 @@ export class SqlStorage implements Storage {
       .where('type', '=', type)
       .where('id_key', '=', idKey(id))
       .execute();
+    await this.searchIndex.onRewrite(type, id, data);
   }
 
   async softDeleteObject(type: string, id: string, nowMs: number): Promise<void> {
     const key = idKey(id);
+    await this.searchIndex.onDelete(type, id);
     await this.db.updateTable('objects').set({ deleted_ms: nowMs }).where('type', '=', type).where('id_key', '=', key).execute();
     await this.db.deleteFrom('object_refs').where('src_type', '=', type).where('src_key', '=', key).execute();
   }
 
   async purgeDeletedObject(type: string, id: string): Promise<void> {
     const key = idKey(id);
+    await this.searchIndex.onDelete(type, id, true);
     await this.db.deleteFrom('objects').where('type', '=', type).where('id_key', '=', key).where('deleted_ms', 'is not', null).execute();
     await this.db.deleteFrom('object_versions').where('type', '=', type).where('id_key', '=', key).execute();
   }
 
   async purgeType(type: string): Promise<void> {
+    await this.searchIndex.onPurgeType(type);
     await this.db.deleteFrom('object_refs').where('src_type', '=', type).execute();
     await this.db.deleteFrom('object_versions').where('type', '=', type).execute();
     await this.db.deleteFrom('objects').where('type', '=', type).execute();
@@ -406,6 +417,16 @@ export class SqlStorage implements Storage {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  // ---- search (SQL in search-index.ts and the dialect search files)
+
+  search(q: SearchQuery): Promise<SearchResult> {
+    return this.searchIndex.search(q);
+  }
+
+  rebuildSearchIndex(force: boolean): Promise<number> {
+    return this.searchIndex.rebuild(force);
   }
 
   async notify(channel: Channel, payload: string): Promise<void> {

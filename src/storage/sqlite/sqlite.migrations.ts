@@ -75,4 +75,15 @@ export const sqliteMigrations: string[][] = [
        detail TEXT NOT NULL DEFAULT '{}')`,
     `CREATE INDEX audit_events_at ON audit_events (at_ms)`,
   ],
+  // 3: full-text search (src/storage/sqlite/sqlite.search.ts; docs/decisions/0003-search-engine.md); the index is
+  // filled from the stored objects at the next start (SearchService.start) because of the search:rebuild marker
+  [
+    `CREATE VIRTUAL TABLE search_fts USING fts5(k, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15,
+       content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2')`,
+    `CREATE TABLE search_words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)`,
+    `CREATE VIRTUAL TABLE search_trigrams USING fts5(word, content='search_words', content_rowid='id', tokenize='trigram')`,
+    `CREATE INDEX objects_live_updated_all ON objects (updated_ms, seq) WHERE deleted_ms IS NULL`,
+    `CREATE INDEX objects_live_created_all ON objects (created_ms, seq) WHERE deleted_ms IS NULL`,
+    `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ],
 ];

@@ -1,0 +1,43 @@
+import { request } from './http.js';
+import type { ContentObject, ListEnvelope } from './types.js';
+
+export interface ListQuery {
+  page?: number;
+  limit?: number;
+  orderBy?: string;
+  direction?: 'asc' | 'desc';
+  /** Flotiq's `filters` JSON, already serialised. */
+  filters?: string;
+  ids?: string[];
+}
+
+const base = (type: string) => `/v1/content/${encodeURIComponent(type)}`;
+const one = (type: string, id: string) => `${base(type)}/${encodeURIComponent(id)}`;
+
+function query(q: ListQuery): string {
+  const p = new URLSearchParams();
+  if (q.page) p.set('page', String(q.page));
+  if (q.limit) p.set('limit', String(q.limit));
+  if (q.orderBy) p.set('order_by', q.orderBy);
+  if (q.direction) p.set('order_direction', q.direction);
+  if (q.filters) p.set('filters', q.filters);
+  for (const id of q.ids ?? []) p.append('ids[]', id);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const contentApi = {
+  list: (type: string, q: ListQuery = {}) => request<ListEnvelope<ContentObject>>('GET', `${base(type)}${query(q)}`),
+  get: (type: string, id: string) => request<ContentObject>('GET', one(type, id)),
+  create: (type: string, body: Record<string, unknown>) => request<ContentObject>('POST', base(type), body),
+  replace: (type: string, id: string, body: Record<string, unknown>) => request<ContentObject>('PUT', one(type, id), body),
+  remove: (type: string, id: string) => request<void>('DELETE', one(type, id)),
+};
+
+/** `/api/v1/content/{type}/{id}` → its type and id, or undefined for another kind of URL. */
+export function parseDataUrl(dataUrl: string): { type: string; id: string } | undefined {
+  const m = /^\/api\/v1\/content\/([^/]+)\/([^/]+)$/.exec(dataUrl);
+  return m ? { type: decodeURIComponent(m[1]), id: decodeURIComponent(m[2]) } : undefined;
+}
+
+export const dataUrlOf = (type: string, id: string) => `/api/v1/content/${type}/${id}`;

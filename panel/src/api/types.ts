@@ -1,0 +1,75 @@
+import type { KeyKind, KeyRule } from '../../../src/core/principal.js';
+
+export type {
+  ContentType,
+  InputType,
+  MetaDefinition,
+  PropertyConfig,
+  PropertySchema,
+} from '../../../src/content-types/content-type.js';
+export type { KeyKind, KeyRule };
+
+/** A Panel user, as `/panel/api/session` describes them. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface SessionInfo {
+  user: User;
+  csrfToken: string;
+}
+
+/** One API key as the Panel's key endpoints return it (the only place a key value is ever shown). */
+export interface ApiKey {
+  id: string;
+  name: string;
+  kind: KeyKind;
+  key: string;
+  rules: KeyRule[];
+  createdAt: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+  requestLimit?: number | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  keyId: string | null;
+  keyName: string | null;
+}
+
+/** Flotiq's list envelope (§3.2). */
+export interface ListEnvelope<T> {
+  total_count: number;
+  total_pages: number;
+  current_page: number;
+  count: number;
+  data: T[];
+}
+
+export interface ObjectInternal {
+  contentType: string;
+  createdAt: string;
+  updatedAt: string;
+  objectTitle?: string;
+}
+
+/** A content object: its id, the server-managed block, and the fields of its type. */
+export interface ContentObject {
+  id: string;
+  internal?: ObjectInternal;
+  [field: string]: unknown;
+}
+
+export interface DataSource {
+  dataUrl: string;
+  type: 'internal' | 'external';
+}
+
+/** A 400 body: field path → messages (Flotiq's validation format). */
+export type FieldErrors = Record<string, string[]>;

@@ -1,0 +1,49 @@
+import { useEffect, type ReactNode } from 'react';
+import { ApiKeysPage } from '../keys/ApiKeysPage.js';
+import { ContentEditorPage } from '../content/ContentEditorPage.js';
+import { ContentIndexPage } from '../content/ContentIndexPage.js';
+import { ContentListPage } from '../content/ContentListPage.js';
+import { ContentTypeEditorPage } from '../content-types/ContentTypeEditorPage.js';
+import { ContentTypesPage } from '../content-types/ContentTypesPage.js';
+import { MediaPage } from '../media/MediaPage.js';
+import { EmptyState } from '../ui/States.js';
+import { Link, matchPath, useRouter } from './router.js';
+
+type Params = Record<string, string>;
+const ROUTES: [string, (p: Params) => ReactNode][] = [
+  ['/content-types', () => <ContentTypesPage />],
+  ['/content-types/new', () => <ContentTypeEditorPage key="new" />],
+  ['/content-types/:name', (p) => <ContentTypeEditorPage key={p.name} name={p.name} />],
+  ['/content', () => <ContentIndexPage />],
+  ['/content/:type', (p) => <ContentListPage key={p.type} type={p.type} />],
+  ['/content/:type/new', (p) => <ContentEditorPage key={`${p.type}/new`} type={p.type} />],
+  ['/content/:type/object/:id', (p) => <ContentEditorPage key={`${p.type}/${p.id}`} type={p.type} id={p.id} />],
+  ['/media', () => <MediaPage />],
+  ['/api-keys', () => <ApiKeysPage />],
+];
+
+/** The signed-in pages, by path. */
+export function Routes() {
+  const { path, navigate } = useRouter();
+  const home = path === '/' || path === '/login';
+  useEffect(() => {
+    if (home) navigate('/content-types', { replace: true });
+  }, [home, navigate]);
+  if (home) return null;
+  for (const [pattern, render] of ROUTES) {
+    const params = matchPath(pattern, path);
+    if (params) return <>{render(params)}</>;
+  }
+  return (
+    <EmptyState title="This page does not exist">
+      <Link to="/content-types">Go to content types</Link>
+    </EmptyState>
+  );
+}
+
+/** Sets the window title of a page. */
+export function usePageTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · Flotilla`;
+  }, [title]);
+}

@@ -1,0 +1,20 @@
+import { useEffect, type ReactNode } from 'react';
+
+/** The centred card of the sign-in and setup pages. */
+export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Flotilla`;
+  }, [title]);
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <div className="brand brand-large">
+          <img src="/favicon.svg" alt="" width="36" height="36" />
+          <span>Flotilla</span>
+        </div>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { errorMessage, fieldErrorsOf } from '../api/errors.js';
+import { ApiError } from '../api/http.js';
+import { sessionApi } from '../api/session.js';
+import type { FieldErrors, SessionInfo } from '../api/types.js';
+import { Link } from '../app/router.js';
+import { Field } from '../ui/Field.js';
+import { Loading } from '../ui/States.js';
+import { AuthLayout } from './AuthLayout.js';
+
+/** The token of the one-time link `/setup#token=...` (kept in the fragment so it never reaches a log). */
+function tokenFromHash(): string {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+}
+
+/** First run: the person holding the one-time link creates the first administrator. */
+export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) {
+  const [needed, setNeeded] = useState<boolean | undefined>(undefined);
+  const [token, setToken] = useState(tokenFromHash);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    // a second link pasted into the same tab changes only the fragment
+    const onHash = () => setToken(tokenFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    sessionApi.setupNeeded().then(
+      (r) => setNeeded(r.needed),
+      () => setNeeded(false),
+    );
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    if (password !== repeat) {
+      setErrors({ repeat: ['The passwords do not match'] });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const s = await sessionApi.completeSetup(token, email, password);
+      window.history.replaceState(null, '', '/');
+      onSignedIn(s);
+    } catch (err) {
+      setBusy(false);
+      const fields = fieldErrorsOf(err);
+      if (fields) setErrors(fields);
+      else
+        setError(
+          err instanceof ApiError && err.status === 403
+            ? 'This setup link is not valid (it works only once).'
+            : errorMessage(err),
+        );
+    }
+  };
+
+  if (needed === undefined) return <Loading />;
+  if (!needed) {
+    return (
+      <AuthLayout title="Flotilla is set up">
+        <p>
+          An administrator already exists. <Link to="/">Sign in</Link> instead.
+        </p>
+      </AuthLayout>
+    );
+  }
+  return (
+    <AuthLayout title="Create the first administrator">
+      {!token && (
+        <p className="form-error" role="alert">
+          Open the one-time link printed by the server at start (it ends with <code>#token=…</code>).
+        </p>
+      )}
+      <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <Field label="E-mail" errors={errors.email} required>
+          {({ id, describedBy, invalid, required: isRequired }) => (
+            <input
+              id={id}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              aria-required={isRequired}
+              autoFocus
+            />
+          )}
+        </Field>
+        <Field label="Password" help="At least 8 characters." errors={errors.password} required>
+          {({ id, describedBy, invalid, required: isRequired }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              aria-required={isRequired}
+            />
+          )}
+        </Field>
+        <Field label="Repeat the password" errors={errors.repeat} required>
+          {({ id, describedBy, invalid, required: isRequired }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={repeat}
+              onChange={(e) => setRepeat(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              aria-required={isRequired}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !token || !email || !password}>
+          {busy ? 'Creating…' : 'Create administrator'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,158 @@
+import { useState, type FormEvent } from 'react';
+import { contentApi } from '../api/content.js';
+import { contentTypesApi } from '../api/content-types.js';
+import { errorMessage, fieldErrorsOf } from '../api/errors.js';
+import type { ContentObject, ContentType, FieldErrors } from '../api/types.js';
+import { useNotices } from '../app/notices.js';
+import { Link, useRouter } from '../app/router.js';
+import { usePageTitle } from '../app/Routes.js';
+import { useLoad } from '../app/use-load.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { formatDate } from '../ui/format.js';
+import { Icon } from '../ui/Icon.js';
+import { ErrorState, Loading } from '../ui/States.js';
+import { ObjectFields } from './ObjectFields.js';
+
+const load = async (type: string, id: string | undefined) => {
+  const [types, object] = await Promise.all([contentTypesApi.list(), id ? contentApi.get(type, id) : Promise.resolve(undefined)]);
+  const ct = types.data.find((t) => t.name === type) ?? (await contentTypesApi.get(type));
+  return { types: types.data, ct, object };
+};
+
+/** Creates an object of a type (no `id`) or edits one, with a form built from the type's definition. */
+export function ContentEditorPage({ type, id }: { type: string; id?: string }) {
+  const loaded = useLoad(() => load(type, id), `${type}/${id ?? ''}`);
+  if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Loading label="Loading…" />;
+  return <Editor ct={loaded.data.ct} types={loaded.data.types} object={loaded.data.object} />;
+}
+
+/** The stored fields of an object (without id and the server-managed block). */
+function fieldsOf(o: ContentObject | undefined): Record<string, unknown> {
+  if (!o) return {};
+  const { id: _id, internal: _internal, ...rest } = o;
+  return rest;
+}
+
+function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; object: ContentObject | undefined }) {
+  const creating = !object;
+  const { navigate } = useRouter();
+  const { notify } = useNotices();
+  const [saved, setSaved] = useState(object);
+  const [values, setValues] = useState<Record<string, unknown>>(() => fieldsOf(object));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const title = saved?.internal?.objectTitle || saved?.id || `New ${ct.label} object`;
+  usePageTitle(title);
+  const dirty = JSON.stringify(values) !== JSON.stringify(fieldsOf(saved));
+  const listPath = `/content/${encodeURIComponent(ct.name)}`;
+  const schema = ct.schemaDefinition.allOf[1];
+
+  const save = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setBusy(true);
+    try {
+      const result = saved
+        ? await contentApi.replace(ct.name, saved.id, { ...values, id: saved.id })
+        : await contentApi.create(ct.name, values);
+      setErrors({});
+      setSaved(result);
+      setValues(fieldsOf(result));
+      notify('success', saved ? 'The object was saved.' : 'The object was created.');
+      if (!saved) navigate(`${listPath}/object/${encodeURIComponent(result.id)}`, { replace: true });
+    } catch (err) {
+      setErrors(fieldErrorsOf(err) ?? {});
+      notify('error', `The object was not saved: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    try {
+      await contentApi.remove(ct.name, saved!.id);
+      notify('success', 'The object was deleted.');
+      navigate(listPath);
+    } catch (err) {
+      notify('error', `The object was not deleted: ${errorMessage(err)}`);
+      throw err;
+    }
+  };
+
+  // a field's messages go away as soon as it is changed; the others stay until the next save
+  const edit = (next: Record<string, unknown>) => {
+    const changed = Object.keys({ ...values, ...next }).filter((k) => JSON.stringify(values[k]) !== JSON.stringify(next[k]));
+    setValues(next);
+    if (changed.length)
+      setErrors((all) => Object.fromEntries(Object.entries(all).filter(([k]) => !changed.includes(k.split(/[.[]/)[0]))));
+  };
+
+  const known = new Set(ct.metaDefinition.order);
+  const otherErrors = Object.entries(errors).filter(([k]) => !known.has(k.split(/[.[]/)[0]));
+
+  return (
+    <form className="page" onSubmit={(e) => void save(e)} noValidate>
+      <header className="page-head">
+        <div>
+          <p className="crumbs">
+            <Link to="/content">Content</Link> / <Link to={listPath}>{ct.label}</Link> /
+          </p>
+          <h1>{title}</h1>
+          {saved?.internal && (
+            <p className="muted">
+              <code>{saved.id}</code> · updated {formatDate(saved.internal.updatedAt)}
+            </p>
+          )}
+        </div>
+        <div className="page-actions">
+          {dirty && !creating && <span className="badge badge-warn">Unsaved changes</span>}
+          {saved && (
+            <button type="button" className="btn btn-danger-text" onClick={() => setConfirmDelete(true)}>
+              <Icon name="trash" size={16} /> Delete
+            </button>
+          )}
+          <button type="submit" className="btn btn-primary" disabled={busy || (!dirty && !creating)}>
+            <Icon name="save" size={16} /> {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </header>
+      {otherErrors.length > 0 && (
+        <div className="form-error" role="alert">
+          <ul>{otherErrors.flatMap(([k, msgs]) => msgs.map((m) => <li key={`${k}${m}`}>{k === 'id' ? `ID: ${m}` : m}</li>))}</ul>
+        </div>
+      )}
+      <div className="card form-card">
+        <ObjectFields
+          meta={ct.metaDefinition}
+          properties={schema.properties}
+          required={ct.schemaDefinition.required}
+          value={values}
+          onChange={edit}
+          path=""
+          errors={errors}
+          types={types}
+        />
+      </div>
+      <div className="form-foot">
+        <Link className="btn" to={listPath}>
+          Back to the list
+        </Link>
+        <button type="submit" className="btn btn-primary" disabled={busy || (!dirty && !creating)}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {confirmDelete && saved && (
+        <ConfirmDialog
+          title="Delete this object?"
+          confirmLabel="Delete"
+          danger
+          onConfirm={remove}
+          onClose={() => setConfirmDelete(false)}
+        >
+          <p>“{title}” will be deleted.</p>
+        </ConfirmDialog>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { errorMessage } from '../api/errors.js';
+import { keysApi } from '../api/keys.js';
+import type { ApiKey } from '../api/types.js';
+import { useNotices } from '../app/notices.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { Icon } from '../ui/Icon.js';
+import { copyText } from './clipboard.js';
+import { QrDialog } from './QrDialog.js';
+
+interface Props {
+  apiKey: ApiKey;
+  onChanged(key: ApiKey): void;
+  /** Removes a user-defined key; absent for application keys (the button is shown disabled). */
+  onRemove?: () => Promise<void>;
+  onAudited(): void;
+}
+
+/** Copy, QR code, Regenerate and Remove for one saved key; copying and showing the code go to the audit trail. */
+export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
+  const { notify } = useNotices();
+  const [dialog, setDialog] = useState<'qr' | 'regenerate' | 'remove' | undefined>();
+
+  const record = (action: 'copied' | 'qr-shown') =>
+    keysApi
+      .record(apiKey.id, action)
+      .then(onAudited, (e: unknown) => notify('error', `Not recorded in the audit trail: ${errorMessage(e)}`));
+
+  const copy = async () => {
+    try {
+      await copyText(apiKey.key);
+      notify('success', `The key “${apiKey.name}” was copied to the clipboard.`);
+      void record('copied');
+    } catch (e) {
+      notify('error', `Could not copy the key: ${errorMessage(e)}`);
+    }
+  };
+
+  const showQr = () => {
+    setDialog('qr');
+    void record('qr-shown');
+  };
+
+  const regenerate = async () => {
+    try {
+      onChanged(await keysApi.regenerate(apiKey.id));
+      notify('success', `A new value was generated for “${apiKey.name}”. The old value no longer works.`);
+      onAudited();
+    } catch (e) {
+      notify('error', `Could not regenerate the key: ${errorMessage(e)}`);
+      throw e;
+    }
+  };
+
+  return (
+    <div className="key-actions">
+      <button type="button" className="btn btn-small" onClick={() => void copy()}>
+        <Icon name="copy" size={16} /> Copy
+      </button>
+      <button type="button" className="btn btn-small" onClick={showQr}>
+        <Icon name="qr" size={16} /> QR code
+      </button>
+      <button type="button" className="btn btn-small" onClick={() => setDialog('regenerate')}>
+        <Icon name="refresh" size={16} /> Regenerate
+      </button>
+      <button
+        type="button"
+        className="btn btn-small btn-danger-text"
+        disabled={!onRemove}
+        title={onRemove ? undefined : 'Application keys cannot be removed, only regenerated'}
+        onClick={() => setDialog('remove')}
+      >
+        <Icon name="trash" size={16} /> Remove
+      </button>
+      {dialog === 'qr' && <QrDialog name={apiKey.name} value={apiKey.key} onClose={() => setDialog(undefined)} />}
+      {dialog === 'regenerate' && (
+        <ConfirmDialog
+          title="Regenerate this key?"
+          confirmLabel="Regenerate"
+          danger
+          onConfirm={regenerate}
+          onClose={() => setDialog(undefined)}
+        >
+          <p>“{apiKey.name}” gets a new value. Every application using the current value will be refused from now on.</p>
+        </ConfirmDialog>
+      )}
+      {dialog === 'remove' && onRemove && (
+        <ConfirmDialog
+          title="Remove this key?"
+          confirmLabel="Remove"
+          danger
+          onConfirm={onRemove}
+          onClose={() => setDialog(undefined)}
+        >
+          <p>“{apiKey.name}” will stop working at once. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { ContentWriter } from '../content/content-writer.service.js';
+import type { Storage } from '../storage/port.js';
+import { DiskFileStore } from './disk-file-store.js';
+import type { FileStore } from './file-store.js';
+import { imageRoutes } from './image.routes.js';
+import { ImageService } from './image.service.js';
+import { removeMediaFiles } from './media-cleanup.js';
+import { MediaUploadService } from './media-upload.service.js';
+import { mediaRoutes } from './media.routes.js';
+
+export interface Media {
+  files: FileStore;
+  uploads: MediaUploadService;
+  images: ImageService;
+}
+
+/** The media services over the configured file store (disk today; an S3 adapter would be chosen here). */
+export function createMedia(config: Config, storage: Storage, writer: ContentWriter): Media {
+  const files = new DiskFileStore(config.mediaDir);
+  const limits = { maxBytes: config.mediaMaxBytes, mimeTypes: config.mediaMimeTypes };
+  // uploads are received on local disk whatever the store, so a slow client never holds a store connection open
+  const uploads = new MediaUploadService(files, writer, limits, path.join(config.dataDir, 'tmp', 'uploads'));
+  const images = new ImageService(storage, files, {
+    maxDimension: config.mediaMaxDimension,
+    maxRenditions: config.mediaMaxRenditions,
+    mimeTypes: config.mediaMimeTypes,
+  });
+  return { files, uploads, images };
+}
+
+/** Routes and the post-delete hook that removes a deleted `_media` object's files. */
+export async function registerMedia(server: FastifyInstance, media: Media, writer: ContentWriter, config: Config): Promise<void> {
+  writer.onDeleted(removeMediaFiles(media.files, server.log));
+  await server.register(mediaRoutes(media.uploads, config.mediaMaxBytes));
+  imageRoutes(server, media.images);
+}

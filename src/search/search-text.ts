@@ -1,0 +1,75 @@
+import { errors } from '../core/errors.js';
+import type { SearchClause, SearchTerm } from './search-query.js';
+import { words } from './search-words.js';
+
+export type QueryMode = 'default' | 'exact' | 'fuzzy';
+
+/** More clauses than this are refused: each one costs index work (and, fuzzy, a vocabulary lookup). */
+const MAX_CLAUSES = 16;
+
+const bad = (message: string) => errors.validation({ q: [message] });
+
+/**
+ * Parses `q` (a subset of Elasticsearch's query_string) into clauses: words are alternatives (OR, ES's default
+ * operator), `+word` or `a AND b` requires, `-word` or `NOT word` excludes, `"a phrase"` matches words in order,
+ * `word*` matches a prefix. A `field:` qualifier is ignored (use `fields[]`). `*`, empty or absent means
+ * everything: undefined. `exact` turns the whole text into one phrase.
+ */
+export function parseSearchText(q: string | undefined, mode: QueryMode): SearchClause[] | undefined {
+  const text = (q ?? '').trim();
+  if (text === '' || text === '*') return undefined;
+  const clauses = mode === 'exact' ? exactClauses(text) : defaultClauses(text);
+  if (clauses.length > MAX_CLAUSES) throw bad(`At most ${MAX_CLAUSES} terms are allowed`);
+  if (!clauses.some((c) => c.occur !== 'not')) {
+    throw bad(clauses.length === 0 ? 'The query has no searchable word' : 'The query needs at least one term that is not excluded');
+  }
+  return clauses;
+}
+
+function exactClauses(text: string): SearchClause[] {
+  const all = words(text);
+  return all.length === 0 ? [] : [{ occur: 'must', term: termOf(all, false) }];
+}
+
+function termOf(ws: string[], prefix: boolean): SearchTerm {
+  if (ws.length > 1) return { kind: 'phrase', words: ws };
+  return prefix ? { kind: 'prefix', word: ws[0] } : { kind: 'word', word: ws[0] };
+}
+
+const TOKEN = /([+-]?)(?:"([^"]*)"?|(\S+))/g;
+
+function defaultClauses(text: string): SearchClause[] {
+  const out: SearchClause[] = [];
+  let pendingNot = false;
+  let andNext = false;
+  for (const m of text.matchAll(TOKEN)) {
+    const [, sign, quoted, bare] = m;
+    if (quoted === undefined && sign === '') {
+      if (bare === 'AND') {
+        const last = out[out.length - 1];
+        if (last && last.occur === 'should') last.occur = 'must';
+        andNext = true;
+        continue;
+      }
+      if (bare === 'OR') continue;
+      if (bare === 'NOT') {
+        pendingNot = true;
+        continue;
+      }
+    }
+    let raw = quoted ?? bare;
+    let prefix = false;
+    if (quoted === undefined) {
+      raw = raw.replace(/^[A-Za-z0-9_.]+:(?=.)/, '');
+      prefix = raw.endsWith('*');
+      raw = raw.replace(/\*+$/, '');
+    }
+    const ws = words(raw);
+    if (ws.length === 0) continue;
+    const occur = sign === '-' || pendingNot ? 'not' : sign === '+' || andNext ? 'must' : 'should';
+    out.push({ occur, term: termOf(ws, prefix && ws.length === 1) });
+    pendingNot = false;
+    andNext = false;
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import { inScope, objectScope } from '../access/policy.js';
+import type { Hydrator } from '../content/hydrate.js';
+import { objectJson } from '../content/object-json.js';
+import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
+import { errors } from '../core/errors.js';
+import type { Principal } from '../core/principal.js';
+import type { Storage } from '../storage/port.js';
+import { checkFields } from './search-fields.js';
+import type { SearchRequest } from './search-params.js';
+import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from './search-query.js';
+import { searchResponse } from './search-response.js';
+import { parseSearchText } from './search-text.js';
+
+/** Remembered total_counts (per exact query and scope), valid until the next write anywhere. */
+const MAX_CACHED_TOTALS = 2000;
+
+/**
+ * `GET /api/v1/search`. Asks access/policy which types the caller may read and hands exactly that scope to storage,
+ * whose full-text engine computes hits, total_count and aggregations inside it. Hydration goes through the
+ * Hydrator, which applies the same policy to every relation.
+ */
+export class SearchService {
+  private generation = 0;
+  private readonly totals = new Map<string, { generation: number; total: number }>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly registry: TypeRegistry,
+    private readonly hydrator: Hydrator,
+  ) {
+    // any write on any node may change any count: drop them all (cheap; counts are re-made on demand)
+    storage.subscribe((channel) => {
+      if (channel === 'objects' || channel === 'types') this.generation++;
+    });
+  }
+
+  /** Creates the service after filling the index from existing objects when a migration asked for it. */
+  static async start(storage: Storage, registry: TypeRegistry, hydrator: Hydrator): Promise<SearchService> {
+    await storage.rebuildSearchIndex(false);
+    return new SearchService(storage, registry, hydrator);
+  }
+
+  /** The JSON text of the Flotiq search response. */
+  async search(p: Principal, r: SearchRequest): Promise<string> {
+    const scope = await this.readableTypes(p, r.contentTypes);
+    if (r.page * r.limit > MAX_RESULT_WINDOW) {
+      throw errors.validation({ page: [`Only the first ${MAX_RESULT_WINDOW} results can be reached: page × limit must not exceed ${MAX_RESULT_WINDOW}`] });
+    }
+    const clauses = parseSearchText(r.q, r.mode);
+    if (scope.types.length === 0) return searchResponse(r, emptyResult(r), []);
+    const order = checkFields(scope.types, r);
+    const query: SearchQuery = {
+      scope: scope.all ? 'all' : scope.types.map((t) => t.ct.name),
+      clauses,
+      fuzzy: r.mode === 'fuzzy',
+      fields: r.fields,
+      filters: r.filters,
+      postFilters: r.postFilters,
+      termsAggregations: r.aggregateBy,
+      statsAggregations: r.aggregateByNumeric,
+      order: order && { key: order, direction: r.direction },
+      offset: (r.page - 1) * r.limit,
+      limit: r.limit,
+    };
+    const result = await this.withCachedTotal(query);
+    const rows = result.hits.map((h) => h.object);
+    const items = r.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, r.hydrate) : rows.map((o) => objectJson(o));
+    const ctIds = new Map(scope.types.map((t) => [t.ct.name, t.ct.id]));
+    return searchResponse(r, result, items.map((json, i) => ({ json, object: rows[i], ctdId: ctIds.get(rows[i].type) })));
+  }
+
+  /**
+   * The types searched: the requested ones, each of which must be readable (403 otherwise, whether it exists or
+   * not), or every readable type. `all` is true when nothing narrows the caller's unlimited read scope.
+   */
+  private async readableTypes(p: Principal, requested: string[]): Promise<{ all: boolean; types: LoadedType[] }> {
+    const scope = objectScope(p, 'read');
+    for (const name of requested) if (!inScope(scope, name)) throw errors.forbidden();
+    const known = await this.registry.all();
+    const names = requested.length > 0 ? requested : scope.all ? [...known.keys()] : [...scope.types];
+    const types = [...new Set(names)].flatMap((n) => known.get(n) ?? []);
+    return { all: scope.all && requested.length === 0, types };
+  }
+
+  /** Counting every match is the costly part of a common word: reuse the count while nothing was written. */
+  private async withCachedTotal(query: SearchQuery): Promise<SearchResult> {
+    const { offset: _o, limit: _l, order: _order, termsAggregations: _t, statsAggregations: _s, ...identity } = query;
+    const key = JSON.stringify(identity);
+    const generation = this.generation;
+    const hit = this.totals.get(key);
+    const result = await this.storage.search(hit && hit.generation === generation ? { ...query, knownTotal: hit.total } : query);
+    if (this.totals.size >= MAX_CACHED_TOTALS) this.totals.clear();
+    this.totals.set(key, { generation, total: result.total });
+    return result;
+  }
+}
+
+function emptyResult(r: SearchRequest): SearchResult {
+  return {
+    total: 0,
+    hits: [],
+    terms: Object.fromEntries(r.aggregateBy.map((f) => [f, { buckets: [], otherDocCount: 0 }])),
+    stats: Object.fromEntries(r.aggregateByNumeric.map((f) => [f, { count: 0, min: null, max: null, avg: null, sum: 0 }])),
+  };
+}

@@ -1,0 +1,192 @@
+import { sql, type RawBuilder } from 'kysely';
+import { foldText } from '../../search/search-words.js';
+import { combineClauses, EMPTY_STATS, type Db, type MatchPlan, type PlanTerm, type Scored, type SearchDialect } from '../sql/search-dialect.js';
+
+/**
+ * PostgreSQL full-text search. `search_docs` holds one row per live object (type, key tokens, a tsvector of all its
+ * text, GIN-indexed); `search_fields` one row per non-empty text slot, for `fields[]`: the listed fields are matched
+ * together, like SQLite's column filter (a word in the title and another in the body satisfy `+a +b`). Ranking is
+ * ts_rank (per field times its boost, summed, for `fields[]`). Fuzzy expansion uses pg_trgm's trigram distance (GiST,
+ * nearest first) over the vocabulary `search_words`. Text is folded (diacritics removed) before
+ * `to_tsvector('english', …)`, like SQLite's `remove_diacritics`, so both engines agree on what a word is.
+ */
+
+const CFG = sql.raw(`'english'::regconfig`);
+
+function termQuery(t: PlanTerm): RawBuilder<unknown> {
+  switch (t.kind) {
+    case 'any':
+      return sql`(${sql.join(t.words.map((w) => sql`plainto_tsquery(${CFG}, ${w})`), sql` || `)})`;
+    case 'phrase':
+      return sql`phraseto_tsquery(${CFG}, ${t.words.join(' ')})`;
+    case 'prefix':
+      // the word is letters and digits only, so it cannot carry tsquery syntax
+      return sql`to_tsquery(${CFG}, ${`${t.word}:*`})`;
+  }
+}
+
+const joinOp = (op: string) => (xs: RawBuilder<unknown>[]) => (xs.length === 1 ? xs[0] : sql`(${sql.join(xs, sql.raw(` ${op} `))})`);
+
+/** The one-row relation `q`: the whole query, and `any` positive term (an index-usable superset of the matches). */
+function queryRow(plan: MatchPlan): RawBuilder<unknown> {
+  const clauses = plan.clauses ?? [];
+  const whole = combineClauses(clauses, termQuery, {
+    and: joinOp('&&'),
+    or: joinOp('||'),
+    not: (x, excluded) => sql`(${x} ${sql.join(excluded.map((e) => sql`&& (!! ${e})`), sql` `)})`,
+  });
+  const any = joinOp('||')(clauses.filter((c) => c.occur !== 'not').map((c) => termQuery(c.term)));
+  return sql`SELECT ${whole} AS q, ${any} AS any`;
+}
+
+/**
+ * Whether the listed fields must be checked together: with several required terms, or exclusions, a document can
+ * match although no single field does (or fail although one does). Otherwise one matching field row suffices.
+ */
+function together(plan: MatchPlan): boolean {
+  const clauses = plan.clauses ?? [];
+  return clauses.filter((c) => c.occur === 'must').length > 1 || clauses.some((c) => c.occur === 'not');
+}
+
+const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`));
+
+/** Conditions other than the text on a row `alias` of search_docs, or (`fields`) of search_fields. */
+function rowConditions(plan: MatchPlan, alias: string, fields: boolean): RawBuilder<unknown> {
+  const a = sql.raw(alias);
+  const parts: RawBuilder<unknown>[] = [];
+  if (fields && plan.groups) {
+    parts.push(sql`(${sql.join(plan.groups.map((g) => sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join([...g.slots.keys()])}))`), sql` OR `)})`);
+  } else if (plan.types !== 'all') {
+    parts.push(sql`${a}.type IN (${list(plan.types)})`);
+  }
+  for (const tokens of plan.filters) parts.push(sql`${a}.keys && CAST(${tokens} AS text[])`);
+  return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
+}
+
+/** The boost of a search_fields row, from its type and slot. */
+function boost(plan: MatchPlan): RawBuilder<unknown> {
+  const whens = (plan.groups ?? []).flatMap((g) =>
+    [...g.slots].map(([slot, b]) => sql`WHEN f.type IN (${list(g.types)}) AND f.slot = ${slot} THEN ${sql.lit(b)}`),
+  );
+  return sql`(CASE ${sql.join(whens, sql` `)} ELSE 0 END)`;
+}
+
+/** Matching seqs above `floor` (0: all), then `tail` (ORDER/OFFSET/LIMIT), reading the query from relation `q`. */
+function candidates(plan: MatchPlan, floor: number, tail: RawBuilder<unknown>): RawBuilder<unknown> {
+  const above = (alias: string) => (floor > 0 ? sql`AND ${sql.raw(alias)}.seq > ${floor}` : sql``);
+  if (!plan.groups) return sql`SELECT d.seq FROM search_docs d, q WHERE d.tsv @@ q.q AND ${rowConditions(plan, 'd', false)} ${above('d')} ${tail}`;
+  if (!together(plan)) {
+    return sql`SELECT f.seq FROM search_fields f, q WHERE f.tsv @@ q.q AND ${rowConditions(plan, 'f', true)} ${above('f')} GROUP BY f.seq ${tail}`;
+  }
+  // documents with some listed field holding a positive term, then the whole query over all their listed fields
+  return sql`SELECT f.seq FROM search_fields f WHERE ${rowConditions(plan, 'f', true)} AND f.seq IN (
+      SELECT c.seq FROM search_fields c, q WHERE c.tsv @@ q.any AND ${rowConditions(plan, 'c', true)} ${above('c')})
+    GROUP BY f.seq HAVING search_tsvector_agg(f.tsv) @@ (SELECT q.q FROM q) ${tail}`;
+}
+
+const newestFirst = (plan: MatchPlan) => sql.raw(plan.groups ? 'ORDER BY f.seq DESC' : 'ORDER BY d.seq DESC');
+
+/** Scores the seqs of CTE `picked`: ts_rank, or for fields[] each listed field's rank of any term times its boost. */
+function scoreOf(plan: MatchPlan): RawBuilder<unknown> {
+  return plan.groups
+    ? sql`SELECT f.seq, sum(ts_rank(f.tsv, q.any) * ${boost(plan)}) AS score FROM picked JOIN search_fields f ON f.seq = picked.seq
+        CROSS JOIN q WHERE ${rowConditions(plan, 'f', true)} GROUP BY f.seq`
+    : sql`SELECT d.seq, ts_rank(d.tsv, q.q) AS score FROM picked JOIN search_docs d ON d.seq = picked.seq CROSS JOIN q`;
+}
+
+/**
+ * Picks seqs with plain index scans off (otherwise the planner walks the primary key newest-first and tests, i.e.
+ * detoasts, every row's tsvector, where a bitmap of the GIN index ANDed with the seq range touches only matching
+ * rows), then ranks just the picked rows through the primary key.
+ */
+async function scored(db: Db, plan: MatchPlan, pick: RawBuilder<unknown>): Promise<Scored[]> {
+  const q = sql`WITH q AS MATERIALIZED (${queryRow(plan)})`;
+  const run = async (trx: Db) => {
+    await sql`SET LOCAL enable_indexscan = off`.execute(trx);
+    const seqs = (await sql<{ seq: number }>`${q} ${pick}`.execute(trx)).rows.map((r) => Number(r.seq));
+    if (seqs.length === 0) return [];
+    await sql`SET LOCAL enable_indexscan = on`.execute(trx);
+    const r = await sql<Scored>`${q}, picked AS (SELECT unnest(CAST(${seqs} AS bigint[])) AS seq) ${scoreOf(plan)}`.execute(trx);
+    return r.rows.map((x) => ({ seq: Number(x.seq), score: Number(x.score) }));
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+export const postgresSearch: SearchDialect = {
+  lockRows: ' FOR SHARE',
+
+  async write(db, seq, type, doc) {
+    const texts = doc.slots.map((s) => foldText(s));
+    const all = texts.filter(Boolean).join('\n');
+    await sql`INSERT INTO search_docs (seq, type, keys, tsv) VALUES (${seq}, ${type}, CAST(${doc.keys} AS text[]), to_tsvector(${CFG}, ${all}))
+      ON CONFLICT (seq) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv`.execute(db);
+    await sql`DELETE FROM search_fields WHERE seq = ${seq}`.execute(db);
+    const slots = texts.flatMap((t, i) => (t === '' ? [] : [i]));
+    if (slots.length === 0) return;
+    await sql`INSERT INTO search_fields (seq, slot, type, keys, tsv)
+      SELECT ${seq}, s.slot, ${type}, CAST(${doc.keys} AS text[]), to_tsvector(${CFG}, s.txt)
+      FROM unnest(CAST(${slots} AS int[]), CAST(${slots.map((i) => texts[i])} AS text[])) AS s(slot, txt)`.execute(db);
+  },
+
+  async remove(db, seqs) {
+    if (seqs.length === 0) return;
+    await sql`DELETE FROM search_docs WHERE seq = ANY(CAST(${seqs} AS bigint[]))`.execute(db);
+    await sql`DELETE FROM search_fields WHERE seq = ANY(CAST(${seqs} AS bigint[]))`.execute(db);
+  },
+
+  async addWords(db, words) {
+    // sorted, so that concurrent writers take the unique-index locks in one order and cannot deadlock
+    const sorted = [...words].sort();
+    await sql`INSERT INTO search_words (word) SELECT unnest(CAST(${sorted} AS text[])) ON CONFLICT DO NOTHING`.execute(db);
+  },
+
+  async similarWords(db, word, limit) {
+    const r = await sql<{ word: string }>`SELECT word FROM search_words ORDER BY word <-> ${word} LIMIT ${limit}`.execute(db);
+    return r.rows.map((x) => x.word);
+  },
+
+  matches(plan) {
+    if (!plan.clauses) return sql`SELECT d.seq FROM search_docs d WHERE ${rowConditions(plan, 'd', false)}`;
+    // the query is a one-row CTE, computed once rather than once per row
+    return sql`WITH q AS MATERIALIZED (${queryRow(plan)}) ${candidates(plan, 0, sql``)}`;
+  },
+
+  async rankedNewest(db, plan, limit, total) {
+    if (total <= limit) return scored(db, plan, candidates(plan, 0, sql``));
+    // at the observed density the newest `limit` matches lie within the newest ~2·limit·maxSeq/total seqs: looking
+    // only there touches a bounded part of the index and table; a window that falls short is retried over all
+    const max = Number((await sql<{ m: number | null }>`SELECT max(seq) AS m FROM search_docs`.execute(db)).rows[0]?.m ?? 0);
+    const floor = Math.floor(max - (2 * limit * max) / Math.max(total, 1));
+    const pick = (f: number) => scored(db, plan, candidates(plan, f, sql`${newestFirst(plan)} LIMIT ${limit}`));
+    const first = await pick(floor);
+    return first.length >= limit || floor <= 0 ? first : pick(0);
+  },
+
+  async newestAfter(db, plan, skip, take) {
+    const rows = await scored(db, plan, candidates(plan, 0, sql`${newestFirst(plan)} OFFSET ${skip} LIMIT ${take}`));
+    return rows.sort((a, b) => b.seq - a.seq);
+  },
+
+  async terms(db, seqs, field, size) {
+    const v = sql`(o.data -> CAST(${field} AS text))`;
+    const r = await sql<{ v: string; n: number; total: string }>`SELECT v::text AS v, n, total FROM (
+        SELECT v, n, sum(n) OVER () AS total FROM (
+          SELECT el.v, count(DISTINCT o.seq) AS n FROM objects o
+          CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${v}) = 'array' THEN ${v} ELSE jsonb_build_array(${v}) END) AS el(v)
+          WHERE o.seq IN (${seqs}) AND jsonb_typeof(el.v) IN ('string', 'number', 'boolean')
+          GROUP BY el.v) g) w
+      ORDER BY n DESC, v ASC LIMIT ${size}`.execute(db);
+    const buckets = r.rows.map((x) => ({ key: JSON.parse(x.v) as string | number | boolean, docCount: Number(x.n) }));
+    const total = r.rows.length > 0 ? Number(r.rows[0].total) : 0;
+    return { buckets, otherDocCount: total - buckets.reduce((s, b) => s + b.docCount, 0) };
+  },
+
+  async stats(db, seqs, field) {
+    const r = await sql<{ c: number; mn: number | null; mx: number | null; av: number | null; s: number }>`SELECT count(*) AS c,
+        min(v) AS mn, max(v) AS mx, avg(v) AS av, coalesce(sum(v), 0) AS s FROM (
+          SELECT CAST(o.data ->> CAST(${field} AS text) AS float8) AS v FROM objects o
+          WHERE o.seq IN (${seqs}) AND jsonb_typeof(o.data -> CAST(${field} AS text)) = 'number') t`.execute(db);
+    const x = r.rows[0];
+    return x && Number(x.c) > 0 ? { count: Number(x.c), min: x.mn, max: x.mx, avg: x.av, sum: Number(x.s) } : EMPTY_STATS;
+  },
+};

@@ -1,0 +1,110 @@
+import { sql, type Kysely } from 'kysely';
+import { layoutOfDefinition, searchDocument, type SearchLayout } from '../../search/search-document.js';
+import type { SearchQuery, SearchResult } from '../../search/search-query.js';
+import { postgresSearch } from '../postgres/postgres.search.js';
+import { sqliteSearch } from '../sqlite/sqlite.search.js';
+import type { DialectOps } from './dialect-ops.js';
+import { idKey, type Database } from './schema.js';
+import type { SearchDialect } from './search-dialect.js';
+import { runSearch } from './search-runner.js';
+
+const DIALECTS: Record<DialectOps['name'], SearchDialect> = { sqlite: sqliteSearch, postgres: postgresSearch };
+
+/** Set by migration 3 (and by nothing else): the index must be built from the objects already stored. */
+const REBUILD_MARKER = 'search:rebuild';
+const BATCH = 500;
+
+/**
+ * Keeps the full-text index in step with the objects. SqlStorage calls one hook per write, inside the same
+ * transaction as the write itself, so a committed object is always searchable as committed and a rolled-back one
+ * never is. The index format lives in search/search-document.ts, the engine SQL in the dialect files.
+ */
+export class SearchIndex {
+  private readonly dialect: SearchDialect;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ops: DialectOps,
+  ) {
+    this.dialect = DIALECTS[ops.name];
+  }
+
+  search(q: SearchQuery): Promise<SearchResult> {
+    return runSearch(this.db, this.ops, this.dialect, q);
+  }
+
+  private async layoutOf(type: string): Promise<SearchLayout | undefined> {
+    const r = await sql<{ d: string }>`SELECT CAST(definition AS TEXT) AS d FROM content_types WHERE name = ${type}`.execute(this.db);
+    return r.rows[0] ? layoutOfDefinition(r.rows[0].d) : undefined;
+  }
+
+  private async index(seq: number, type: string, data: string, layout: SearchLayout): Promise<void> {
+    const doc = searchDocument(layout, type, data);
+    await this.dialect.write(this.db, seq, type, doc);
+    if (doc.words.length > 0) await this.dialect.addWords(this.db, doc.words);
+  }
+
+  /** An object was inserted or its data replaced. */
+  async onWrite(seq: number, type: string, data: string): Promise<void> {
+    const layout = await this.layoutOf(type);
+    if (layout) await this.index(seq, type, data, layout);
+  }
+
+  /** An object's data was rewritten in place (CTD migration). */
+  async onRewrite(type: string, id: string, data: string): Promise<void> {
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)} AND deleted_ms IS NULL`.execute(this.db);
+    if (r.rows[0]) await this.onWrite(Number(r.rows[0].seq), type, data);
+  }
+
+  /** An object is being soft-deleted (`deletedOnly`: its deleted leftovers are being purged). */
+  async onDelete(type: string, id: string, deletedOnly = false): Promise<void> {
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)}
+      ${deletedOnly ? sql`AND deleted_ms IS NOT NULL` : sql``}`.execute(this.db);
+    await this.dialect.remove(this.db, r.rows.map((x) => Number(x.seq)));
+  }
+
+  /** Every object of a type is about to go. */
+  async onPurgeType(type: string): Promise<void> {
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND deleted_ms IS NULL`.execute(this.db);
+    await this.dialect.remove(this.db, r.rows.map((x) => Number(x.seq)));
+  }
+
+  /** A type definition is about to change: reindex its objects when the text fields or their slots change. */
+  async onTypeChange(type: string, nextDefinition: string): Promise<void> {
+    const before = await this.layoutOf(type);
+    const after = layoutOfDefinition(nextDefinition);
+    if (before && before.signature === after.signature) return;
+    await this.reindexType(type, after);
+  }
+
+  private async reindexType(type: string, layout: SearchLayout): Promise<number> {
+    let after = 0;
+    let n = 0;
+    for (;;) {
+      const rows = (
+        await sql<{ seq: number; data: string }>`SELECT seq, ${this.ops.dataText} AS data FROM objects
+          WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(this.db)
+      ).rows;
+      for (const r of rows) await this.index(Number(r.seq), type, r.data, layout);
+      n += rows.length;
+      if (rows.length < BATCH) return n;
+      after = Number(rows[rows.length - 1].seq);
+    }
+  }
+
+  /**
+   * Builds the index of every live object (one transaction per type), when migration 3 asked for it or `force`.
+   * Idempotent, so nodes starting together may both run it. Returns the number of objects indexed.
+   */
+  async rebuild(force: boolean): Promise<number> {
+    const marker = await sql<{ value: string }>`SELECT value FROM meta WHERE key = ${REBUILD_MARKER}`.execute(this.db);
+    if (!force && marker.rows.length === 0) return 0;
+    const types = (await sql<{ name: string; d: string }>`SELECT name, CAST(definition AS TEXT) AS d FROM content_types ORDER BY name`.execute(this.db)).rows;
+    let n = 0;
+    for (const t of types) {
+      n += await this.db.transaction().execute((trx) => new SearchIndex(trx, this.ops).reindexType(t.name, layoutOfDefinition(t.d)));
+    }
+    await sql`DELETE FROM meta WHERE key = ${REBUILD_MARKER}`.execute(this.db);
+    return n;
+  }
+}

@@ -1,0 +1,135 @@
+import { sql, type RawBuilder } from 'kysely';
+import {
+  RANK_POOL,
+  TERMS_BUCKETS,
+  type SearchHit,
+  type SearchQuery,
+  type SearchResult,
+  type StatsAggregation,
+  type TermsAggregation,
+} from '../../search/search-query.js';
+import type { OrderKey, StoredObject } from '../port.js';
+import type { DialectOps } from './dialect-ops.js';
+import { EMPTY_STATS, type Db, type MatchPlan, type Scored, type SearchDialect } from './search-dialect.js';
+import { filterTokens, matchPlan } from './search-plan.js';
+
+const COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
+
+type Row = { seq: number; type: string; id: string; data: string; title: string; version: number; created_ms: number; updated_ms: number; deleted_ms: number | null };
+
+/** Type names are ^[_a-z]+$ (the CTD sanitizer's rule): inlined, they let planners use the per-type indexes. */
+function typeList(types: readonly string[]): RawBuilder<unknown> {
+  if (!types.every((t) => /^[_a-z]+$/.test(t))) throw new Error('invalid type name reached search');
+  return sql.join(types.map((t) => sql.lit(t)));
+}
+
+const liveInScope = (scope: SearchQuery['scope']) =>
+  scope === 'all' ? sql`objects.deleted_ms IS NULL` : sql`objects.deleted_ms IS NULL AND objects.type IN (${typeList(scope)})`;
+
+function orderExpr(ops: DialectOps, key: OrderKey): RawBuilder<unknown> {
+  return key.kind === 'column' ? sql.ref(`objects.${COLUMNS[key.column]}`) : ops.value(key.path);
+}
+
+type Sortable = string | number | boolean | null | undefined;
+
+/** Missing values last in both directions (Elasticsearch's default); numbers before text. */
+function compareValues(a: Sortable, b: Sortable, direction: 'asc' | 'desc'): number {
+  const missing = (v: Sortable) => v === null || v === undefined;
+  if (missing(a) || missing(b)) return missing(a) === missing(b) ? 0 : missing(a) ? 1 : -1;
+  const c = typeof a === 'number' && typeof b === 'number' ? a - b : typeof a === 'number' ? -1 : typeof b === 'number' ? 1 : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  return direction === 'asc' ? c : -c;
+}
+
+/** Score first, then the requested order, then newest first. */
+async function sortPool(db: Db, ops: DialectOps, pool: Scored[], order: SearchQuery['order']): Promise<Scored[]> {
+  const values = new Map<number, Sortable>();
+  if (order && pool.length > 0) {
+    const r = await sql<{ seq: number; v: Sortable }>`SELECT objects.seq, ${orderExpr(ops, order.key)} AS v FROM objects
+      WHERE objects.seq IN (${sql.join(pool.map((p) => p.seq))})`.execute(db);
+    for (const x of r.rows) values.set(Number(x.seq), x.v);
+  }
+  return [...pool].sort(
+    (a, b) => b.score - a.score || (order ? compareValues(values.get(a.seq), values.get(b.seq), order.direction) : 0) || b.seq - a.seq,
+  );
+}
+
+/**
+ * A page of a text search. The RANK_POOL newest matches are ranked by relevance (bounded work however common the
+ * words are); matches beyond them follow newest first. total_count is exact either way.
+ */
+async function rankedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan: MatchPlan, q: SearchQuery, total: number): Promise<Scored[]> {
+  const poolSize = Math.min(total, RANK_POOL);
+  const end = q.offset + q.limit;
+  const page: Scored[] = [];
+  if (q.offset < poolSize) {
+    const sorted = await sortPool(db, ops, await dialect.rankedNewest(db, plan, RANK_POOL, total), q.order);
+    page.push(...sorted.slice(q.offset, end));
+  }
+  if (end > poolSize && total > poolSize) {
+    const skip = Math.max(q.offset, poolSize);
+    page.push(...(await dialect.newestAfter(db, plan, skip, end - skip)));
+  }
+  return page;
+}
+
+/** A page of `q=*` (everything, or only filters): ordered by the requested key, score 1 as Elasticsearch's match_all. */
+async function orderedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan: MatchPlan, q: SearchQuery): Promise<Scored[]> {
+  const filtered = plan.filters.length > 0 ? sql`AND objects.seq IN (${dialect.matches(plan)})` : sql``;
+  let order = sql``;
+  if (q.order) {
+    const key = orderExpr(ops, q.order.key);
+    const dir = sql.raw(q.order.direction === 'desc' ? 'DESC' : 'ASC');
+    order = q.order.key.kind === 'column' ? sql`${key} ${dir}, ` : sql`CASE WHEN ${key} IS NULL THEN 1 ELSE 0 END, ${key} ${dir}, `;
+  }
+  const r = await sql<{ seq: number }>`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)} ${filtered}
+    ORDER BY ${order}objects.seq DESC LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
+  return r.rows.map((x) => ({ seq: Number(x.seq), score: 1 }));
+}
+
+async function load(db: Db, ops: DialectOps, page: Scored[]): Promise<SearchHit[]> {
+  if (page.length === 0) return [];
+  const r = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${ops.dataText} AS data, objects.title, objects.version,
+      objects.created_ms, objects.updated_ms, objects.deleted_ms
+    FROM objects WHERE objects.seq IN (${sql.join(page.map((p) => p.seq))}) AND objects.deleted_ms IS NULL`.execute(db);
+  const bySeq = new Map(r.rows.map((x) => [Number(x.seq), x]));
+  return page.flatMap((p) => {
+    const x = bySeq.get(p.seq);
+    if (!x) return []; // deleted since the index answered
+    const object: StoredObject = {
+      seq: Number(x.seq),
+      type: x.type,
+      id: x.id,
+      data: x.data,
+      title: x.title,
+      version: Number(x.version),
+      createdMs: Number(x.created_ms),
+      updatedMs: Number(x.updated_ms),
+      deletedMs: null,
+    };
+    return [{ object, score: p.score }];
+  });
+}
+
+async function aggregate(db: Db, dialect: SearchDialect, q: SearchQuery, seqs: RawBuilder<unknown> | undefined) {
+  const terms: Record<string, TermsAggregation> = {};
+  const stats: Record<string, StatsAggregation> = {};
+  for (const f of q.termsAggregations) terms[f] = seqs ? await dialect.terms(db, seqs, f, TERMS_BUCKETS) : { buckets: [], otherDocCount: 0 };
+  for (const f of q.statsAggregations) stats[f] = seqs ? await dialect.stats(db, seqs, f) : EMPTY_STATS;
+  return { terms, stats };
+}
+
+/** Answers a search entirely inside the query's scope: hits, total and aggregations. */
+export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect, q: SearchQuery): Promise<SearchResult> {
+  const plan = await matchPlan(db, dialect, q);
+  if (!plan) return { total: 0, hits: [], ...(await aggregate(db, dialect, q, undefined)) };
+  const indexed = plan.clauses !== undefined || plan.filters.length > 0;
+  const counted = indexed ? sql`SELECT count(*) AS n FROM (${dialect.matches(plan)}) m` : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q.scope)}`;
+  const total = q.knownTotal ?? Number((await sql<{ n: number }>`${counted}`.execute(db)).rows[0]?.n ?? 0);
+  let page: Scored[] = [];
+  if (q.offset < total) page = plan.clauses ? await rankedPage(db, ops, dialect, plan, q, total) : await orderedPage(db, ops, dialect, plan, q);
+  const hits = await load(db, ops, page);
+  // aggregations see the filters but not the post filters, so facet counts ignore what post_filters hide
+  const pre: MatchPlan = { ...plan, filters: filterTokens(q.filters) };
+  const seqs = pre.clauses !== undefined || pre.filters.length > 0 ? dialect.matches(pre) : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)}`;
+  return { total, hits, ...(await aggregate(db, dialect, q, seqs)) };
+}
