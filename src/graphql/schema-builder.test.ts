@@ -71,7 +71,7 @@ describe('GraphQL names', () => {
       __translations: textProp(),
       '9lives': textProp(),
       _9lives: textProp(),
-      constructor: textProp(),
+      plain: textProp(),
     });
     const also = loaded('_odd', { a: textProp() });
     for (const schema of [buildV2Schema([odd, also]), buildLegacySchema([odd, also])]) {
@@ -79,7 +79,7 @@ describe('GraphQL names', () => {
       const sdl = printSchema(schema);
       expect(sdl).toContain('type _odd {');
       expect(sdl).toContain('type _odd_2 {');
-      expect(sdl).toMatch(/_translations: String\n {2}_9lives_2: String\n {2}_9lives: String\n {2}constructor: String/);
+      expect(sdl).toMatch(/_translations: String\n {2}_9lives_2: String\n {2}_9lives: String\n {2}plain: String/);
     }
   });
 

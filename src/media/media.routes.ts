@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { open } from 'node:fs/promises';
 import { errors } from '../core/errors.js';
 import { principalOf } from '../http/route-auth.js';
+import { API_MOUNT, PANEL_MOUNT } from '../http/route-mount.js';
 import type { MediaUploadService, ReceivedUpload } from './media-upload.service.js';
 
 /**
@@ -46,12 +47,15 @@ export function mediaRoutes(uploads: MediaUploadService, maxBytes: number) {
     // Any other body reaches the handler unread, so a caller without the right hears 403 whatever it sent, and
     // only an allowed caller learns that the body must be multipart (415).
     app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
-    app.post('/api/media', { config: { permission: 'media-create' } }, async (req, reply) => {
-      const json = await uploads.upload(principalOf(req), (tmp) => {
-        if (!req.isMultipart()) throw errors.unsupportedMediaType();
-        return receive(req, tmp, maxBytes);
+    for (const mount of [API_MOUNT, PANEL_MOUNT]) {
+      // the Panel uploads with its session (and CSRF token); the service decides with that session's Principal
+      app.post(`${mount.prefix}/api/media`, { config: { permission: mount.permission('media-create') } }, async (req, reply) => {
+        const json = await uploads.upload(principalOf(req), (tmp) => {
+          if (!req.isMultipart()) throw errors.unsupportedMediaType();
+          return receive(req, tmp, maxBytes);
+        });
+        return reply.type('application/json; charset=utf-8').send(json);
       });
-      return reply.type('application/json; charset=utf-8').send(json);
-    });
+    }
   };
 }

@@ -124,11 +124,11 @@ describe('first run, navigation, media and layout', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByText('No media yet').isVisible()).toBe(true);
     expect((await s.api('GET', `/api/v1/content/_media/${media.id}`, s.t.ro)).status).toBe(404);
 
-    // uploading from the page goes through the session; until the server has that route the page says so
-    const panelUpload = s.t.app.server.routeTable.some((r) => r.method === 'POST' && r.url === '/panel/api/media');
+    // uploading from the page goes through the session (POST /panel/api/media) and lands in the library
     await page.getByLabel('Upload files').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: png });
-    if (panelUpload) await page.getByRole('button', { name: 'Preview blue.png' }).waitFor();
-    else await expect.poll(() => page.getByText('Uploading from the Panel is not available').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Preview blue.png' }).waitFor();
+    const listed = (await s.api('GET', '/api/v1/content/_media?filters=' + encodeURIComponent('{"fileName":{"type":"equals","filter":"blue.png"}}'), s.t.ro)).json as { data: { width: number }[] };
+    expect(listed.data.map((m) => m.width)).toEqual([64]);
   });
 
   it('fits 1280×800 and 390×844 on every page, with loading and empty states', async () => {

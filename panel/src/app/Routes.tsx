@@ -40,10 +40,3 @@ export function Routes() {
     </EmptyState>
   );
 }
-
-/** Sets the window title of a page. */
-export function usePageTitle(title: string): void {
-  useEffect(() => {
-    document.title = `${title} · Flotilla`;
-  }, [title]);
-}

@@ -1,10 +1,9 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { usePageTitle } from '../app/page-title.js';
 
 /** The centred card of the sign-in and setup pages. */
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
-  useEffect(() => {
-    document.title = `${title} · Flotilla`;
-  }, [title]);
+  usePageTitle(title);
   return (
     <main className="auth-page">
       <div className="auth-card">

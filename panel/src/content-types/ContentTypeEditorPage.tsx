@@ -4,7 +4,7 @@ import { errorMessage, fieldErrorsOf } from '../api/errors.js';
 import type { ContentType, FieldErrors } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
 import { Link, useRouter } from '../app/router.js';
-import { usePageTitle } from '../app/Routes.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Field } from '../ui/Field.js';

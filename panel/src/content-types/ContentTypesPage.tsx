@@ -1,6 +1,6 @@
 import { contentTypesApi } from '../api/content-types.js';
 import { Link } from '../app/router.js';
-import { usePageTitle } from '../app/Routes.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';

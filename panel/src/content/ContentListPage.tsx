@@ -5,7 +5,7 @@ import { errorMessage } from '../api/errors.js';
 import type { ContentObject, ContentType } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
 import { Link } from '../app/router.js';
-import { usePageTitle } from '../app/Routes.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';

@@ -4,7 +4,7 @@ import { errorMessage } from '../api/errors.js';
 import { keysApi } from '../api/keys.js';
 import type { ApiKey } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
-import { usePageTitle } from '../app/Routes.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { Icon } from '../ui/Icon.js';
 import { EmptyState, ErrorState, Loading } from '../ui/States.js';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { contentApi } from '../api/content.js';
 import { errorMessage } from '../api/errors.js';
 import type { MediaObject } from '../api/media.js';
-import { usePageTitle } from '../app/Routes.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { useNotices } from '../app/notices.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
