@@ -39,12 +39,22 @@ export interface ProfileSummary {
   functions: ProfileLine[];
 }
 
+/** What the busiest native frames are, for readers of the report (names are V8's, not unique). */
+const NATIVE_HINTS: Record<string, string> = {
+  all: ' (better-sqlite3: SQLite running a query)',
+  get: ' (better-sqlite3: SQLite running a query)',
+  run: ' (better-sqlite3: SQLite running a statement)',
+  Statement: ' (better-sqlite3: SQLite compiling a statement)',
+  writev: ' (socket writes)',
+  writeUtf8String: ' (socket writes)',
+};
+
 /** Which part of the stack a frame belongs to: a package, a project file, Node internals or V8. */
 function groupOf(url: string, fn: string, root: string): string {
   if (fn === '(garbage collector)') return 'V8 garbage collector';
   if (fn === '(program)') return 'V8/native (program)';
   if (fn === '(idle)') return '(idle)';
-  if (url === '') return `native: ${fn || '(anonymous)'}`;
+  if (url === '') return `native: ${fn || '(anonymous)'}${NATIVE_HINTS[fn] ?? ''}`;
   if (url.startsWith('node:')) return 'node internals (http, net, streams)';
   const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
   const nm = file.lastIndexOf('/node_modules/');

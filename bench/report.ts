@@ -69,7 +69,7 @@ export interface RunInfo {
 
 const fmt = (x: number, digits = 0) =>
   Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
-const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${fmt(x, 1)} %`);
+const pct = (x: number | undefined) => (x === undefined ? 'n/a' : x < 0.01 ? '< 0.01 %' : `${fmt(x, x < 1 ? 2 : 1)} %`);
 
 export const ratioOf = (s: ScenarioResult) =>
   s.real && s.bare && s.bare.reqPerSec > 0 ? (100 * s.real.reqPerSec) / s.bare.reqPerSec : undefined;
@@ -157,20 +157,21 @@ function profileSection(p: ProfileResult): string {
     ...s.functions.map((g) => `| \`${g.name}\` | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
   ];
   const top = p.sql[0];
+  const group = s.groups[0];
+  const summary: string[] = [];
+  if (group) summary.push(`the largest share of the server's CPU is \`${group.name}\` (${fmt(group.percent, 1)} % of busy time)`);
   if (top) {
     const mean = top.calls > 0 ? top.totalMs / top.calls : NaN;
     const share =
       p.dialect === 'sqlite' && s.busyMs > 0
         ? ` = ${fmt((100 * top.totalMs) / s.busyMs, 1)} % of the server process's busy CPU time (SQLite runs inside it)`
-        : '';
-    lines.splice(
-      2,
-      0,
-      `**Dominant cost:** the SQL statement \`${top.sql.replace(/\s+/g, ' ').slice(0, 100)}…\` — ${fmt(top.calls)} calls, ` +
-        `${fmt(mean, 2)} ms each, ${fmt(top.totalMs)} ms in all${share}.`,
-      '',
+        : " (time waiting for PostgreSQL, not the server's CPU)";
+    summary.push(
+      `the costliest SQL statement is \`${top.sql.replace(/\s+/g, ' ').slice(0, 100)}…\` — ${fmt(top.calls)} calls, ` +
+        `${fmt(mean, 2)} ms each, ${fmt(top.totalMs)} ms in all${share}`,
     );
   }
+  if (summary.length) lines.splice(2, 0, `**In short:** ${summary.join('; ')}.`, '');
   if (p.sql.length) {
     lines.push(
       '',
@@ -197,7 +198,7 @@ export function verdict(results: DialectResult[]): string {
   const ratio = list ? ratioOf(list) : undefined;
   if (!list || ratio === undefined) return '**List of 20 on SQLite vs the bare route: not measured.**';
   const yes = ratio >= 50;
-  return `**List of 20 ordered by title on SQLite reaches ${fmt(ratio, 1)} % of the bare route (${fmt(list.real!.reqPerSec)} vs ${fmt(
+  return `**List of 20 ordered by title on SQLite reaches ${pct(ratio)} of the bare route (${fmt(list.real!.reqPerSec)} vs ${fmt(
     list.bare!.reqPerSec,
   )} req/s): it ${yes ? 'meets' : 'does NOT meet'} the ≥ 50 % bar.**`;
 }

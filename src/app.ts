@@ -124,7 +124,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql },
       setupToken,
       async close() {
+        // keep-alive clients may hold connections open: give requests in flight a moment, then cut them
+        const cut = setTimeout(() => server.server.closeAllConnections(), 2000);
+        cut.unref();
         await server.close();
+        clearTimeout(cut);
         await storage.close();
       },
     };

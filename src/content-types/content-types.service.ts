@@ -30,6 +30,12 @@ export interface GetTypeOptions {
   strictSchema: boolean;
 }
 
+const TEXT_INPUTS = new Set(['text', 'textarea', 'email']);
+
+/** The fields that get expression indexes, and which of them also get a `contains` index. */
+const indexSpec = (fields: readonly { name: string; indexable: boolean; inputType: string }[]) =>
+  fields.filter((f) => f.indexable).map((f) => ({ name: f.name, text: TEXT_INPUTS.has(f.inputType) }));
+
 /** Content Type Definitions: list, get, create, replace (migrating objects), delete, purge. */
 export class ContentTypesService {
   constructor(
@@ -119,7 +125,7 @@ export class ContentTypesService {
     const loaded = toLoaded(ct, 1);
     await this.storage.transaction(async (tx) => {
       await tx.insertType(ct.name, JSON.stringify(ct), now);
-      await tx.syncFieldIndexes(ct.name, loaded.fields.filter((f) => f.indexable).map((f) => f.name));
+      await tx.syncFieldIndexes(ct.name, indexSpec(loaded.fields));
     });
     await this.storage.notify('types', ct.name);
     return ct;
@@ -178,7 +184,7 @@ export class ContentTypesService {
         }
       }
       await tx.updateType(name, JSON.stringify(next), now);
-      await tx.syncFieldIndexes(name, loaded.fields.filter((f) => f.indexable).map((f) => f.name));
+      await tx.syncFieldIndexes(name, indexSpec(loaded.fields));
     });
     this.registry.invalidate();
     await this.storage.notify('types', name);

@@ -3,12 +3,19 @@
  * Flotiq-compatible JSON to send; the HTTP error handler only serialises it.
  */
 export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+
+  constructor(status: number, body: unknown) {
+    // An AppError is an answer, not a fault: capturing a stack trace for every 401/403/404 costs more than the
+    // rest of such a request, and nobody reads it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : `HTTP ${status}`);
+    Error.stackTraceLimit = limit;
     this.name = 'AppError';
+    this.status = status;
+    this.body = body;
   }
 }
 

@@ -82,7 +82,7 @@ export interface Storage {
   updateType(name: string, definition: string, nowMs: number): Promise<void>;
   deleteType(name: string): Promise<void>;
   /** Creates the expression indexes for the scalar fields of a type (idempotent) and drops stale ones. */
-  syncFieldIndexes(type: string, fields: string[]): Promise<void>;
+  syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void>;
 
   getObject(type: string, id: string): Promise<StoredObject | undefined>;
   getObjects(type: string, ids: string[]): Promise<StoredObject[]>;

@@ -109,6 +109,19 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
     expect(await list('&order_direction=desc')).toEqual(['b', 'a', 'c', 'd']);
   });
 
+  it('pages across the boundary between objects with and without the ordered field', async () => {
+    const page = async (q: string) => (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro })).json().data.map((o: { id: string }) => o.id);
+    const one = [];
+    for (let p = 1; p <= 5; p++) one.push(...(await page(`&limit=1&page=${p}`)));
+    expect(one).toEqual(['c', 'a', 'b', 'd']);
+    expect(await page('&limit=3&page=2')).toEqual(['d']);
+    expect(await page('&limit=3&page=3')).toEqual([]);
+    expect(await page('&limit=2&page=1&empty_first=true')).toEqual(['d', 'c']);
+    expect(await page('&limit=2&page=2&empty_first=true')).toEqual(['a', 'b']);
+    expect(await page('&limit=2&page=2&order_direction=desc')).toEqual(['c', 'd']);
+    expect(await page('&limit=3&page=1&order_direction=desc&empty_first=true')).toEqual(['d', 'b', 'a']);
+  });
+
   it('answers 400 with Flotiq bodies for malformed filters', async () => {
     const bad = await t().call('GET', '/api/v1/content/item?filters={oops', { key: t().ro });
     expect(bad.statusCode).toBe(400);

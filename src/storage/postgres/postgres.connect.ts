@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Channel, Storage } from '../port.js';
 import type { Database } from '../sql/schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
+import { PlannerStatistics } from '../sql/statistics.js';
 import { LocalSignals } from '../sql/signals.js';
 import { postgresMigrations } from './postgres.migrations.js';
 import { postgresOps } from './postgres.ops.js';
@@ -70,7 +71,9 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Stora
   const signals = new PostgresSignals(url, pool);
   await signals.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new SqlStorage(db, postgresOps, signals);
+  const stats = new PlannerStatistics(async () => void (await pool.query('ANALYZE objects, object_refs')));
+  await stats.refresh();
+  return new SqlStorage(db, postgresOps, signals, stats);
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {

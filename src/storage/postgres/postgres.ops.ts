@@ -31,5 +31,8 @@ export const postgresOps: DialectOps = {
   elementText: (sub) => sql.raw<string>(sub.length === 0 ? `(el.v #>> '{}')` : `(${arrowText('el.v', sub)})`),
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
+  // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
+  textIndexDdl: (indexName, type, field) =>
+    `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects USING gin ((data->>'${field}') gin_trgm_ops) WHERE type = '${type}' AND deleted_ms IS NULL`,
   listFieldIndexesSql: `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'objects' AND indexname LIKE 'fx\\_%'`,
 };

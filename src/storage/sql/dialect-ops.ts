@@ -28,6 +28,8 @@ export interface DialectOps {
   elementText(sub: string[]): RawBuilder<string>;
   /** DDL of the expression index for one scalar field of one type. */
   fieldIndexDdl(indexName: string, type: string, field: string): string;
+  /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
+  textIndexDdl?(indexName: string, type: string, field: string): string;
   /** SQL listing the names of existing field indexes (named fx_…). */
   readonly listFieldIndexesSql: string;
 }

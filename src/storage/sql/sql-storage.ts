@@ -5,6 +5,7 @@ import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
 import type { Signals } from './signals.js';
+import type { PlannerStatistics } from './statistics.js';
 import { SqlPanelStore } from './panel-store.js';
 import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../../search/search-query.js';
@@ -64,6 +65,7 @@ export class SqlStorage implements Storage {
     private readonly db: Kysely<Database>,
     private readonly ops: DialectOps,
     private readonly signals: Signals,
+    private readonly stats: PlannerStatistics,
     private readonly inTransaction = false,
   ) {
     this.panel = new SqlPanelStore(db);
@@ -80,7 +82,7 @@ export class SqlStorage implements Storage {
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, true)));
+    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true)));
   }
 
   async close(): Promise<void> {
@@ -122,22 +124,31 @@ export class SqlStorage implements Storage {
     await this.db.deleteFrom('content_types').where('name', '=', name).execute();
   }
 
-  async syncFieldIndexes(type: string, fields: string[]): Promise<void> {
-    const name = (f: string) => `fx_${createHash('sha1').update(`${type}\0${f}`).digest('hex').slice(0, 20)}`;
-    const prefix = `fx_`;
-    const wanted = new Map(fields.map((f) => [name(f), f]));
-    const owned = new Set(
-      (await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `fieldindex:${type}:%`).execute()).map((r) => r.value),
-    );
-    for (const [idx, field] of wanted) {
-      if (owned.has(idx)) continue;
-      await sql.raw(this.ops.fieldIndexDdl(idx, type, field)).execute(this.db);
-      await this.setMeta(`fieldindex:${type}:${field}`, idx);
+  async syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void> {
+    const name = (f: string, kind: string) => `fx_${createHash('sha1').update(`${type}\0${f}\0${kind}`).digest('hex').slice(0, 20)}`;
+    const wanted = new Map<string, { key: string; ddl: string }>();
+    for (const f of fields) {
+      const idx = name(f.name, 'value');
+      wanted.set(idx, { key: `fieldindex:${type}:${f.name}`, ddl: this.ops.fieldIndexDdl(idx, type, f.name) });
+      const textIdx = name(f.name, 'text');
+      const textDdl = f.text ? this.ops.textIndexDdl?.(textIdx, type, f.name) : undefined;
+      if (textDdl) wanted.set(textIdx, { key: `fieldindex:${type}:${f.name}:text`, ddl: textDdl });
     }
-    for (const idx of owned) {
-      if (wanted.has(idx) || !idx.startsWith(prefix)) continue;
-      await sql.raw(`DROP INDEX IF EXISTS "${idx}"`).execute(this.db);
-      await this.db.deleteFrom('meta').where('value', '=', idx).where('key', 'like', `fieldindex:${type}:%`).execute();
+    // exact prefix match in code: `_` in type names is a LIKE wildcard and would reach other types' rows
+    const prefix = `fieldindex:${type}:`;
+    const owned = (await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `fieldindex:%`).execute()).filter((r) =>
+      r.key.startsWith(prefix),
+    );
+    const ownedNames = new Set(owned.map((r) => r.value));
+    for (const [idx, { key, ddl }] of wanted) {
+      if (ownedNames.has(idx)) continue;
+      await sql.raw(ddl).execute(this.db);
+      await this.setMeta(key, idx);
+    }
+    for (const row of owned) {
+      if (wanted.has(row.value) || !row.value.startsWith('fx_')) continue;
+      await sql.raw(`DROP INDEX IF EXISTS "${row.value}"`).execute(this.db);
+      await this.db.deleteFrom('meta').where('key', '=', row.key).execute();
     }
   }
 
@@ -183,15 +194,36 @@ export class SqlStorage implements Storage {
 
   async listObjects(q: ListQuery): Promise<StoredObject[]> {
     const dir = sql.raw(q.direction === 'desc' ? 'DESC' : 'ASC');
-    const key = q.order.kind === 'column' ? sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`) : this.ops.value(q.order.path);
-    // NULL placement: empty_first puts missing values first whatever the direction
-    const nulls = q.order.kind === 'data' ? sql`CASE WHEN ${key} IS NULL THEN ${sql.lit(q.emptyFirst ? 0 : 1)} ELSE ${sql.lit(q.emptyFirst ? 1 : 0)} END, ` : sql``;
+    if (q.order.kind === 'column') {
+      return this.pageRows(q, sql`ORDER BY ${sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`)} ${dir}, objects.seq ${dir}`, q.limit, q.offset);
+    }
+    // Objects without the field come last (first with empty_first) in both directions. A single ORDER BY with a
+    // NULL-placement term cannot walk the (field, seq) index, so the page is read as two index-ordered segments.
+    const key = this.ops.value(q.order.path);
+    const present = { ...q, extra: sql`${key} IS NOT NULL` };
+    const missing = { ...q, extra: sql`${key} IS NULL` };
+    const byKey = sql`ORDER BY ${key} ${dir}, objects.seq ${dir}`;
+    const bySeq = sql`ORDER BY objects.seq ${dir}`;
+    const [first, firstOrder, second, secondOrder] = q.emptyFirst ? [missing, bySeq, present, byKey] : [present, byKey, missing, bySeq];
+    const rows = await this.pageRows(first, firstOrder, q.limit, q.offset);
+    if (rows.length === q.limit) return rows;
+    // the first segment ended on this page (or before it): the second segment starts where the first one ended
+    const firstTotal = rows.length > 0 ? q.offset + rows.length : await this.countWhere(first);
+    const more = await this.pageRows(second, secondOrder, q.limit - rows.length, Math.max(0, q.offset - firstTotal));
+    return rows.concat(more);
+  }
+
+  private async pageRows(q: ListQuery & { extra?: RawBuilder<unknown> }, order: RawBuilder<unknown>, limit: number, offset: number): Promise<StoredObject[]> {
     const rows = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
         objects.created_ms, objects.updated_ms, objects.deleted_ms
-      FROM objects WHERE ${this.liveWhere(q)}
-      ORDER BY ${nulls}${key} ${dir}, objects.seq ${dir}
-      LIMIT ${sql.lit(q.limit)} OFFSET ${sql.lit(q.offset)}`.execute(this.db);
+      FROM objects WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}
+      ${order} LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
     return rows.rows.map(toObject);
+  }
+
+  private async countWhere(q: ListQuery & { extra?: RawBuilder<unknown> }): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM objects WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   async countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): Promise<number> {
@@ -232,6 +264,7 @@ export class SqlStorage implements Storage {
   }
 
   async insertObject(o: NewObject): Promise<StoredObject> {
+    this.stats.noteWrites();
     const r = await this.db
       .insertInto('objects')
       .values({
@@ -253,6 +286,7 @@ export class SqlStorage implements Storage {
   }
 
   async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
+    this.stats.noteWrites();
     const key = idKey(o.id);
     // keep the state being replaced as a version row, so every version stays readable
     await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms)

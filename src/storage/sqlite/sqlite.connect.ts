@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { PlannerStatistics } from '../sql/statistics.js';
 import type { Storage } from '../port.js';
 import type { Database } from '../sql/schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
@@ -18,9 +19,34 @@ export async function connectSqlite(file: string): Promise<Storage> {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -65536');
+  raw.pragma('analysis_limit = 1000');
   migrate(raw);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  return new SqlStorage(db, sqliteOps, new LocalSignals());
+  const stats = new PlannerStatistics(async () => void raw.exec('ANALYZE'));
+  await stats.refresh();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  return new SqlStorage(db, sqliteOps, new LocalSignals(), stats);
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and queries repeat (the SQL text holds
+ * only placeholders and validated type names), so compiled statements are kept in a bounded LRU.
+ */
+function cachingStatements(raw: BetterSqlite3.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText);
+      } else {
+        stmt = raw.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
 }
 
 function migrate(raw: BetterSqlite3.Database): void {
