@@ -23,6 +23,8 @@ export interface Config {
   /** Panel sign-in attempts per client IP per minute, and failed attempts per account per 15 minutes. */
   readonly loginAttemptsPerMinute: number;
   readonly loginFailuresPerAccount: number;
+  /** Memory for finished list pages on SQLite (0 turns the page cache off). */
+  readonly pageCacheBytes: number;
   /** Root of the disk file store for media (originals and generated sizes). */
   readonly mediaDir: string;
   readonly mediaMaxBytes: number;
@@ -51,6 +53,7 @@ const schema = z.object({
   FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
   FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  FLOTILLA_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   FLOTILLA_MEDIA_DIR: z.string().optional(),
   FLOTILLA_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   FLOTILLA_MEDIA_MIME_TYPES: z
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.FLOTILLA_AUTH_FAILURES_PER_MINUTE,
     loginAttemptsPerMinute: e.FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE,
     loginFailuresPerAccount: e.FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT,
+    pageCacheBytes: Math.round(e.FLOTILLA_PAGE_CACHE_MB * 1024 * 1024),
     mediaDir: path.resolve(e.FLOTILLA_MEDIA_DIR ?? path.join(e.FLOTILLA_DATA_DIR, 'media')),
     mediaMaxBytes: e.FLOTILLA_MEDIA_MAX_BYTES,
     mediaMimeTypes: Object.freeze(e.FLOTILLA_MEDIA_MIME_TYPES?.split(',').map((m) => m.trim().toLowerCase()) ?? DEFAULT_MIME_TYPES),

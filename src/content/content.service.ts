@@ -7,6 +7,7 @@ import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js
 import type { OrderKey, Storage, StoredObject } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
+import { PageCache } from './page-cache.js';
 import type { Hydrator } from './hydrate.js';
 
 export interface ListObjectsQuery {
@@ -47,23 +48,34 @@ const COLUMN_ORDER: Record<string, OrderKey> = {
 export class ContentService {
   /** Per-type write generation: a cached total_count is valid while its type's generation is unchanged. */
   private readonly generations = new Map<string, number>();
+  /** Bumped when every type must be considered changed (a lost signal connection); generations never go back. */
+  private epoch = 0;
   private readonly counts = new Map<string, { gen: number; n: number }>();
+
+  private readonly pages: PageCache;
 
   constructor(
     private readonly storage: Storage,
     private readonly registry: TypeRegistry,
     private readonly hydrator: Hydrator,
+    pageCacheBytes = 0,
   ) {
+    this.pages = new PageCache(storage.shared ? 0 : pageCacheBytes);
     storage.subscribe((channel, payload) => {
       if (channel === 'objects' || channel === 'types') this.bump(payload);
     });
   }
 
+  private generation(type: string): number {
+    return this.epoch * 2 ** 32 + (this.generations.get(type) ?? 0);
+  }
+
   /** Called after every write to a type (and, through signals, after writes on other nodes). */
   bump(type: string): void {
     if (type === '*') {
-      this.generations.clear();
+      this.epoch++;
       this.counts.clear();
+      this.pages.clear();
       return;
     }
     this.generations.set(type, (this.generations.get(type) ?? 0) + 1);
@@ -79,6 +91,21 @@ export class ContentService {
 
   async list(p: Principal, type: string, q: ListObjectsQuery): Promise<string> {
     const t = await this.typeFor(p, 'read', type);
+    // decided above: the caller may read this type; a hydrate=0 page is then the same for every such caller
+    const cacheable = q.hydrate === 0 && this.pages.enabled;
+    const gen = this.generation(type);
+    const key = cacheable ? `${type}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}` : '';
+    if (cacheable) {
+      const hit = this.pages.get(key, gen);
+      if (hit !== undefined) return hit;
+    }
+    const text = await this.readPage(p, t, q);
+    if (cacheable) this.pages.set(key, gen, text);
+    return text;
+  }
+
+  private async readPage(p: Principal, t: LoadedType, q: ListObjectsQuery): Promise<string> {
+    const type = t.ct.name;
     const where = parseFilters(q.filters, t.fields);
     const order = this.orderKey(q.orderBy);
     const rows = await this.storage.listObjects({
@@ -136,7 +163,7 @@ export class ContentService {
 
   private async count(type: string, where: FilterNode[], ids: string[] | undefined): Promise<number> {
     const key = `${type}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
-    const gen = this.generations.get(type) ?? 0;
+    const gen = this.generation(type);
     const hit = this.counts.get(key);
     if (hit && hit.gen === gen) return hit.n;
     const n = await this.storage.countObjects({ type, where, ids });

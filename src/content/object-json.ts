@@ -1,4 +1,16 @@
 import { formatObjectTime } from '../core/time.js';
+
+/** Formatting a timestamp is a measurable share of a list response; the same rows are served again and again. */
+const times = new Map<number, string>();
+function time(ms: number): string {
+  let s = times.get(ms);
+  if (s === undefined) {
+    if (times.size >= 50_000) times.clear();
+    s = formatObjectTime(ms);
+    times.set(ms, s);
+  }
+  return s;
+}
 import type { StoredObject } from '../storage/port.js';
 
 /** The server-managed `internal` block of an object. */
@@ -24,7 +36,7 @@ export function internalBlock(o: Pick<StoredObject, 'type' | 'title' | 'version'
  * The stored document never contains `id` or `internal` (writes strip them), so keys cannot collide.
  */
 export function objectJson(o: StoredObject, data: string = o.data): string {
-  const head = `{"id":${JSON.stringify(o.id)},"internal":${JSON.stringify(internalBlock(o))}`;
+  const head = `{"id":${JSON.stringify(o.id)},"internal":${internalJson(o)}`;
   const body = data.trim();
   return body.length <= 2 ? `${head}}` : `${head},${body.slice(1)}`;
 }
@@ -32,4 +44,13 @@ export function objectJson(o: StoredObject, data: string = o.data): string {
 /** What a writer without read access gets back: the id and the internal block only. */
 export function objectStubJson(o: StoredObject): string {
   return objectJson(o, '{}');
+}
+
+/** internalBlock as JSON text, written directly (same keys, same order; a unit test holds the two together). */
+export function internalJson(o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>): string {
+  return (
+    `{"contentType":"${o.type}","createdAt":"${time(o.createdMs)}","updatedAt":"${time(o.updatedMs)}",` +
+    `"deletedAt":"${o.deletedMs === null ? '' : time(o.deletedMs)}","workflowState":"saved","objectTitle":${JSON.stringify(o.title)},` +
+    `"latestVersion":${o.version},"status":"public","publicVersion":-1,"publishedAt":"","workflowPublicVersion":-1,"workflowPublishedAt":""}`
+  );
 }

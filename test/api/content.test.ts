@@ -138,3 +138,24 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
     expect(byCreated.data[0].id).toBe('c4');
   });
 });
+
+describe.each(dialectsUnderTest())('list pages stay exact under writes on %s', (dialect) => {
+  const t = useTestApp(dialect);
+
+  it('a page read twice reflects every write in between, and a definition change', async () => {
+    await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('memo', { title: text(), n: number() }) });
+    const page = async () => (await t().call('GET', '/api/v1/content/memo?order_by=title&limit=5', { key: t().ro })).json();
+    expect((await page()).total_count).toBe(0);
+    expect((await page()).data).toEqual([]);
+    await t().call('POST', '/api/v1/content/memo', { key: t().rw, body: { id: 'm1', title: 'b', n: 1 } });
+    expect((await page()).data.map((o: { id: string }) => o.id)).toEqual(['m1']);
+    await t().call('POST', '/api/v1/content/memo/batch', { key: t().rw, body: [{ id: 'm2', title: 'a', n: 2 }] });
+    expect((await page()).data.map((o: { id: string }) => o.id)).toEqual(['m2', 'm1']);
+    await t().call('PATCH', '/api/v1/content/memo/m2', { key: t().rw, body: { title: 'c' } });
+    expect((await page()).data.map((o: { title: string }) => o.title)).toEqual(['b', 'c']);
+    await t().call('DELETE', '/api/v1/content/memo/m1', { key: t().rw });
+    expect((await page()).total_count).toBe(1);
+    await t().call('PUT', '/api/v1/internal/contenttype/memo', { key: t().rw, body: ctd('memo', { title: text() }) });
+    expect((await page()).data[0]).not.toHaveProperty('n');
+  });
+});

@@ -31,6 +31,7 @@ export const postgresOps: DialectOps = {
   elementText: (sub) => sql.raw<string>(sub.length === 0 ? `(el.v #>> '{}')` : `(${arrowText('el.v', sub)})`),
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
+  forceIndex: () => '',
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects USING gin ((data->>'${field}') gin_trgm_ops) WHERE type = '${type}' AND deleted_ms IS NULL`,

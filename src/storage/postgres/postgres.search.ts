@@ -95,17 +95,21 @@ function scoreOf(plan: MatchPlan): RawBuilder<unknown> {
 }
 
 /**
- * Picks seqs with plain index scans off (otherwise the planner walks the primary key newest-first and tests, i.e.
- * detoasts, every row's tsvector, where a bitmap of the GIN index ANDed with the seq range touches only matching
- * rows), then ranks just the picked rows through the primary key.
+ * Picks seqs (trying each pick until one returns `enough` rows) with plain index scans off — otherwise the planner
+ * walks the primary key newest-first and tests, i.e. detoasts, every row's tsvector, where a bitmap of the GIN index
+ * ANDed with the seq range touches only matching rows — then ranks just the picked rows.
  */
-async function scored(db: Db, plan: MatchPlan, pick: RawBuilder<unknown>): Promise<Scored[]> {
+async function scored(db: Db, plan: MatchPlan, picks: RawBuilder<unknown>[], enough: number): Promise<Scored[]> {
   const q = sql`WITH q AS MATERIALIZED (${queryRow(plan)})`;
   const run = async (trx: Db) => {
     await sql`SET LOCAL enable_indexscan = off`.execute(trx);
-    const seqs = (await sql<{ seq: number }>`${q} ${pick}`.execute(trx)).rows.map((r) => Number(r.seq));
-    if (seqs.length === 0) return [];
+    let seqs: number[] = [];
+    for (const pick of picks) {
+      seqs = (await sql<{ seq: number }>`${q} ${pick}`.execute(trx)).rows.map((r) => Number(r.seq));
+      if (seqs.length >= enough) break;
+    }
     await sql`SET LOCAL enable_indexscan = on`.execute(trx);
+    if (seqs.length === 0) return [];
     const r = await sql<Scored>`${q}, picked AS (SELECT unnest(CAST(${seqs} AS bigint[])) AS seq) ${scoreOf(plan)}`.execute(trx);
     return r.rows.map((x) => ({ seq: Number(x.seq), score: Number(x.score) }));
   };
@@ -116,28 +120,31 @@ export const postgresSearch: SearchDialect = {
   lockRows: ' FOR SHARE',
 
   async write(db, seq, type, doc) {
-    const texts = doc.slots.map((s) => foldText(s));
-    const all = texts.filter(Boolean).join('\n');
-    await sql`INSERT INTO search_docs (seq, type, keys, tsv) VALUES (${seq}, ${type}, CAST(${doc.keys} AS text[]), to_tsvector(${CFG}, ${all}))
-      ON CONFLICT (seq) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv`.execute(db);
-    await sql`DELETE FROM search_fields WHERE seq = ${seq}`.execute(db);
-    const slots = texts.flatMap((t, i) => (t === '' ? [] : [i]));
-    if (slots.length === 0) return;
-    await sql`INSERT INTO search_fields (seq, slot, type, keys, tsv)
-      SELECT ${seq}, s.slot, ${type}, CAST(${doc.keys} AS text[]), to_tsvector(${CFG}, s.txt)
-      FROM unnest(CAST(${slots} AS int[]), CAST(${slots.map((i) => texts[i])} AS text[])) AS s(slot, txt)`.execute(db);
+    // one statement: each field is tokenized once, the document vector is their concatenation, field rows of
+    // slots now empty go, and the words join the vocabulary (sorted, so that concurrent writers take the unique
+    // index locks in one order and cannot deadlock)
+    const slots = doc.slots.flatMap((t, i) => (t === '' ? [] : [i]));
+    const texts = slots.map((i) => foldText(doc.slots[i]));
+    const keys = sql`CAST(${doc.keys} AS text[])`;
+    await sql`WITH f AS (
+        SELECT s.slot, to_tsvector(${CFG}, s.txt) AS tsv FROM unnest(CAST(${slots} AS int[]), CAST(${texts} AS text[])) AS s(slot, txt)
+      ), d AS (
+        INSERT INTO search_docs (seq, type, keys, tsv)
+        SELECT ${seq}, ${type}, ${keys}, coalesce((SELECT search_tsvector_agg(f.tsv ORDER BY f.slot) FROM f), ''::tsvector)
+        ON CONFLICT (seq) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv
+      ), gone AS (
+        DELETE FROM search_fields WHERE seq = ${seq} AND slot <> ALL(CAST(${slots} AS int[]))
+      ), w AS (
+        INSERT INTO search_words (word) SELECT unnest(CAST(${[...doc.words].sort()} AS text[])) ON CONFLICT DO NOTHING
+      )
+      INSERT INTO search_fields (seq, slot, type, keys, tsv) SELECT ${seq}, f.slot, ${type}, ${keys}, f.tsv FROM f
+      ON CONFLICT (seq, slot) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv`.execute(db);
   },
 
   async remove(db, seqs) {
     if (seqs.length === 0) return;
     await sql`DELETE FROM search_docs WHERE seq = ANY(CAST(${seqs} AS bigint[]))`.execute(db);
     await sql`DELETE FROM search_fields WHERE seq = ANY(CAST(${seqs} AS bigint[]))`.execute(db);
-  },
-
-  async addWords(db, words) {
-    // sorted, so that concurrent writers take the unique-index locks in one order and cannot deadlock
-    const sorted = [...words].sort();
-    await sql`INSERT INTO search_words (word) SELECT unnest(CAST(${sorted} AS text[])) ON CONFLICT DO NOTHING`.execute(db);
   },
 
   async similarWords(db, word, limit) {
@@ -151,19 +158,18 @@ export const postgresSearch: SearchDialect = {
     return sql`WITH q AS MATERIALIZED (${queryRow(plan)}) ${candidates(plan, 0, sql``)}`;
   },
 
-  async rankedNewest(db, plan, limit, total) {
-    if (total <= limit) return scored(db, plan, candidates(plan, 0, sql``));
-    // at the observed density the newest `limit` matches lie within the newest ~2·limit·maxSeq/total seqs: looking
-    // only there touches a bounded part of the index and table; a window that falls short is retried over all
+  async rankedNewest(db, plan, limit) {
+    // the newest matches among the newest 8·limit seqs, else 64·limit, else all: a common word fills the pool from a
+    // small, bounded slice of the index and table; a rare one has few matches to visit anyway. A window covering
+    // half the table or more would save little over looking everywhere.
     const max = Number((await sql<{ m: number | null }>`SELECT max(seq) AS m FROM search_docs`.execute(db)).rows[0]?.m ?? 0);
-    const floor = Math.floor(max - (2 * limit * max) / Math.max(total, 1));
-    const pick = (f: number) => scored(db, plan, candidates(plan, f, sql`${newestFirst(plan)} LIMIT ${limit}`));
-    const first = await pick(floor);
-    return first.length >= limit || floor <= 0 ? first : pick(0);
+    const floors = [max - 8 * limit, max - 64 * limit].filter((f) => f > max / 2);
+    const picks = [...floors, 0].map((f) => candidates(plan, f, sql`${newestFirst(plan)} LIMIT ${limit}`));
+    return scored(db, plan, picks, limit);
   },
 
   async newestAfter(db, plan, skip, take) {
-    const rows = await scored(db, plan, candidates(plan, 0, sql`${newestFirst(plan)} OFFSET ${skip} LIMIT ${take}`));
+    const rows = await scored(db, plan, [candidates(plan, 0, sql`${newestFirst(plan)} OFFSET ${skip} LIMIT ${take}`)], take);
     return rows.sort((a, b) => b.seq - a.seq);
   },
 

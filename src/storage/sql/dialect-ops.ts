@@ -28,6 +28,11 @@ export interface DialectOps {
   elementText(sub: string[]): RawBuilder<string>;
   /** DDL of the expression index for one scalar field of one type. */
   fieldIndexDdl(indexName: string, type: string, field: string): string;
+  /**
+   * A hint that makes the planner walk a field index for an ordered page. SQLite's planner does not pick a partial
+   * expression index for ORDER BY … LIMIT on its own (it sorts the whole type instead); PostgreSQL's does.
+   */
+  forceIndex(indexName: string): string;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
   /** SQL listing the names of existing field indexes (named fx_…). */

@@ -41,18 +41,16 @@ export type Db = Kysely<Database>;
  * transaction; reads get the plan and answer with object sequence numbers, which the shared code turns into objects.
  */
 export interface SearchDialect {
-  /** Replaces the index entry of one object. */
+  /** Replaces the index entry of one object and adds its words to the fuzzy vocabulary (which only grows). */
   write(db: Db, seq: number, type: string, doc: SearchDocument): Promise<void>;
   /** Removes the index entries of these objects. */
   remove(db: Db, seqs: number[]): Promise<void>;
-  /** Adds words to the fuzzy vocabulary (words already there are ignored). */
-  addWords(db: Db, words: string[]): Promise<void>;
   /** Vocabulary words most similar to `word` by shared trigrams (candidates; the caller checks edit distance). */
   similarWords(db: Db, word: string, limit: number): Promise<string[]>;
   /** A subquery of one column, `seq`, selecting every match. */
   matches(plan: MatchPlan): RawBuilder<unknown>;
-  /** The `limit` newest matches with their relevance (higher is better); `total` is the exact number of matches. */
-  rankedNewest(db: Db, plan: MatchPlan, limit: number, total: number): Promise<Scored[]>;
+  /** The `limit` newest matches with their relevance (higher is better). */
+  rankedNewest(db: Db, plan: MatchPlan, limit: number): Promise<Scored[]>;
   /** Matches newest first after skipping `skip`, with their relevance. */
   newestAfter(db: Db, plan: MatchPlan, skip: number, take: number): Promise<Scored[]>;
   terms(db: Db, seqs: RawBuilder<unknown>, field: string, size: number): Promise<TermsAggregation>;

@@ -39,9 +39,7 @@ export class SearchIndex {
   }
 
   private async index(seq: number, type: string, data: string, layout: SearchLayout): Promise<void> {
-    const doc = searchDocument(layout, type, data);
-    await this.dialect.write(this.db, seq, type, doc);
-    if (doc.words.length > 0) await this.dialect.addWords(this.db, doc.words);
+    await this.dialect.write(this.db, seq, type, searchDocument(layout, type, data));
   }
 
   /** An object was inserted or its data replaced. */

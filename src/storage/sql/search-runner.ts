@@ -54,17 +54,15 @@ async function sortPool(db: Db, ops: DialectOps, pool: Scored[], order: SearchQu
 }
 
 /**
- * A page of a text search. The RANK_POOL newest matches are ranked by relevance (bounded work however common the
- * words are); matches beyond them follow newest first. total_count is exact either way.
+ * A page of a text search. The RANK_POOL newest matches (`pool`) are ranked by relevance: bounded work however
+ * common the words are. Matches beyond them follow newest first. total_count is exact either way.
  */
-async function rankedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan: MatchPlan, q: SearchQuery, total: number): Promise<Scored[]> {
-  const poolSize = Math.min(total, RANK_POOL);
+async function rankedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan: MatchPlan, q: SearchQuery, total: number, pool: Scored[]): Promise<Scored[]> {
+  // the pool itself says how many matches it holds: a total remembered by the service cannot hide fresh hits
+  const poolSize = pool.length;
   const end = q.offset + q.limit;
   const page: Scored[] = [];
-  if (q.offset < poolSize) {
-    const sorted = await sortPool(db, ops, await dialect.rankedNewest(db, plan, RANK_POOL, total), q.order);
-    page.push(...sorted.slice(q.offset, end));
-  }
+  if (q.offset < poolSize) page.push(...(await sortPool(db, ops, pool, q.order)).slice(q.offset, end));
   if (end > poolSize && total > poolSize) {
     const skip = Math.max(q.offset, poolSize);
     page.push(...(await dialect.newestAfter(db, plan, skip, end - skip)));
@@ -124,12 +122,17 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   if (!plan) return { total: 0, hits: [], ...(await aggregate(db, dialect, q, undefined)) };
   const indexed = plan.clauses !== undefined || plan.filters.length > 0;
   const counted = indexed ? sql`SELECT count(*) AS n FROM (${dialect.matches(plan)}) m` : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q.scope)}`;
-  const total = q.knownTotal ?? Number((await sql<{ n: number }>`${counted}`.execute(db)).rows[0]?.n ?? 0);
+  // counting and ranking are independent: PostgreSQL runs them on two connections at once
+  const [total, pool] = await Promise.all([
+    q.knownTotal ?? sql<{ n: number }>`${counted}`.execute(db).then((r) => Number(r.rows[0]?.n ?? 0)),
+    plan.clauses && q.offset < RANK_POOL ? dialect.rankedNewest(db, plan, RANK_POOL) : [],
+  ]);
   let page: Scored[] = [];
-  if (q.offset < total) page = plan.clauses ? await rankedPage(db, ops, dialect, plan, q, total) : await orderedPage(db, ops, dialect, plan, q);
-  const hits = await load(db, ops, page);
+  if (plan.clauses) page = await rankedPage(db, ops, dialect, plan, q, total, pool);
+  else if (q.offset < total) page = await orderedPage(db, ops, dialect, plan, q);
   // aggregations see the filters but not the post filters, so facet counts ignore what post_filters hide
   const pre: MatchPlan = { ...plan, filters: filterTokens(q.filters) };
   const seqs = pre.clauses !== undefined || pre.filters.length > 0 ? dialect.matches(pre) : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)}`;
-  return { total, hits, ...(await aggregate(db, dialect, q, seqs)) };
+  const [hits, aggregations] = await Promise.all([load(db, ops, page), aggregate(db, dialect, q, seqs)]);
+  return { total, hits, ...aggregations };
 }

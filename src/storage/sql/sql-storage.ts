@@ -56,6 +56,11 @@ function typeLit(type: string): RawBuilder<unknown> {
   return sql.lit(type);
 }
 
+/** The name of a field index: stable, so that readers can name it without a lookup. */
+export function fieldIndexName(type: string, field: string, kind: 'value' | 'text'): string {
+  return `fx_${createHash('sha1').update(`${type}\0${field}\0${kind}`).digest('hex').slice(0, 20)}`;
+}
+
 /** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
   readonly panel: PanelStore;
@@ -67,6 +72,7 @@ export class SqlStorage implements Storage {
     private readonly signals: Signals,
     private readonly stats: PlannerStatistics,
     private readonly inTransaction = false,
+    private readonly indexes: { known: Set<string>; loaded: boolean } = { known: new Set(), loaded: false },
   ) {
     this.panel = new SqlPanelStore(db);
     this.searchIndex = new SearchIndex(db, ops);
@@ -82,7 +88,7 @@ export class SqlStorage implements Storage {
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true)));
+    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes)));
   }
 
   async close(): Promise<void> {
@@ -125,7 +131,7 @@ export class SqlStorage implements Storage {
   }
 
   async syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void> {
-    const name = (f: string, kind: string) => `fx_${createHash('sha1').update(`${type}\0${f}\0${kind}`).digest('hex').slice(0, 20)}`;
+    const name = (f: string, kind: 'value' | 'text') => fieldIndexName(type, f, kind);
     const wanted = new Map<string, { key: string; ddl: string }>();
     for (const f of fields) {
       const idx = name(f.name, 'value');
@@ -141,12 +147,14 @@ export class SqlStorage implements Storage {
     );
     const ownedNames = new Set(owned.map((r) => r.value));
     for (const [idx, { key, ddl }] of wanted) {
+      this.indexes.known.add(idx);
       if (ownedNames.has(idx)) continue;
       await sql.raw(ddl).execute(this.db);
       await this.setMeta(key, idx);
     }
     for (const row of owned) {
       if (wanted.has(row.value) || !row.value.startsWith('fx_')) continue;
+      this.indexes.known.delete(row.value);
       await sql.raw(`DROP INDEX IF EXISTS "${row.value}"`).execute(this.db);
       await this.db.deleteFrom('meta').where('key', '=', row.key).execute();
     }
@@ -200,12 +208,23 @@ export class SqlStorage implements Storage {
     // Objects without the field come last (first with empty_first) in both directions. A single ORDER BY with a
     // NULL-placement term cannot walk the (field, seq) index, so the page is read as two index-ordered segments.
     const key = this.ops.value(q.order.path);
-    const present = { ...q, extra: sql`${key} IS NOT NULL` };
+    // with filters the planner may know a better path (a selective filter); without, walk the field's index
+    const hint = q.order.path.length === 1 && q.where.length === 0 && !q.ids ? await this.indexHint(q.type, q.order.path[0]) : '';
+    const present = { ...q, extra: sql`${key} IS NOT NULL`, hint };
     const missing = { ...q, extra: sql`${key} IS NULL` };
     const byKey = sql`ORDER BY ${key} ${dir}, objects.seq ${dir}`;
     const bySeq = sql`ORDER BY objects.seq ${dir}`;
     const [first, firstOrder, second, secondOrder] = q.emptyFirst ? [missing, bySeq, present, byKey] : [present, byKey, missing, bySeq];
-    const rows = await this.pageRows(first, firstOrder, q.limit, q.offset);
+    let rows: StoredObject[];
+    try {
+      rows = await this.pageRows(first, firstOrder, q.limit, q.offset);
+    } catch (e) {
+      if (!hint) throw e;
+      // the hint named an index that a rolled-back change had announced: forget the hints and plan freely
+      this.indexes.known.clear();
+      this.indexes.loaded = false;
+      rows = await this.pageRows({ ...first, hint: '' }, firstOrder, q.limit, q.offset);
+    }
     if (rows.length === q.limit) return rows;
     // the first segment ended on this page (or before it): the second segment starts where the first one ended
     const firstTotal = rows.length > 0 ? q.offset + rows.length : await this.countWhere(first);
@@ -213,10 +232,20 @@ export class SqlStorage implements Storage {
     return rows.concat(more);
   }
 
-  private async pageRows(q: ListQuery & { extra?: RawBuilder<unknown> }, order: RawBuilder<unknown>, limit: number, offset: number): Promise<StoredObject[]> {
+  private async indexHint(type: string, field: string): Promise<string> {
+    if (!this.indexes.loaded) {
+      const rows = await this.db.selectFrom('meta').select('value').where('key', 'like', 'fieldindex:%').execute();
+      for (const r of rows) this.indexes.known.add(r.value);
+      this.indexes.loaded = true;
+    }
+    const idx = fieldIndexName(type, field, 'value');
+    return this.indexes.known.has(idx) ? this.ops.forceIndex(idx) : '';
+  }
+
+  private async pageRows(q: ListQuery & { extra?: RawBuilder<unknown>; hint?: string }, order: RawBuilder<unknown>, limit: number, offset: number): Promise<StoredObject[]> {
     const rows = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
         objects.created_ms, objects.updated_ms, objects.deleted_ms
-      FROM objects WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}
+      FROM objects ${sql.raw(q.hint ?? '')} WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}
       ${order} LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
     return rows.rows.map(toObject);
   }

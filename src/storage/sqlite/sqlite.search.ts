@@ -73,21 +73,19 @@ export const sqliteSearch: SearchDialect = {
     // contentless_delete=1 lets REPLACE drop the previous entry of the rowid
     await sql`INSERT OR REPLACE INTO search_fts (rowid, k, ${sql.raw(COLUMNS.join(', '))})
       VALUES (${seq}, ${doc.keys.join(' ')}, ${sql.join(doc.slots)})`.execute(db);
+    if (doc.words.length === 0) return;
+    // one short statement whatever the number of words (a VALUES list would be a new statement every time)
+    const added = await sql<{ id: number; word: string }>`INSERT OR IGNORE INTO search_words (word)
+      SELECT value FROM json_each(${JSON.stringify(doc.words)}) RETURNING id, word`.execute(db);
+    if (added.rows.length === 0) return;
+    const padded = added.rows.map((r) => ({ id: r.id, w: `^^${r.word}$` }));
+    await sql`INSERT INTO search_trigrams (rowid, word) SELECT json_extract(value, '$.id'), json_extract(value, '$.w')
+      FROM json_each(${JSON.stringify(padded)})`.execute(db);
   },
 
   async remove(db, seqs) {
     // one rowid at a time: FTS5 answers `rowid = ?` directly but scans the whole index for `rowid IN (...)`
     for (const seq of seqs) await sql`DELETE FROM search_fts WHERE rowid = ${seq}`.execute(db);
-  },
-
-  async addWords(db, words) {
-    // one short statement whatever the number of words (a VALUES list would be a new statement every time)
-    const added = await sql<{ id: number; word: string }>`INSERT OR IGNORE INTO search_words (word)
-      SELECT value FROM json_each(${JSON.stringify(words)}) RETURNING id, word`.execute(db);
-    if (added.rows.length === 0) return;
-    const padded = added.rows.map((r) => ({ id: r.id, w: `^^${r.word}$` }));
-    await sql`INSERT INTO search_trigrams (rowid, word) SELECT json_extract(value, '$.id'), json_extract(value, '$.w')
-      FROM json_each(${JSON.stringify(padded)})`.execute(db);
   },
 
   async similarWords(db, word, limit) {

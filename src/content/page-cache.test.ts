@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { PageCache } from './page-cache.js';
+
+describe('PageCache', () => {
+  it('serves a page only for the generation it was read at', () => {
+    const c = new PageCache(1000);
+    c.set('a', 1, 'page');
+    expect(c.get('a', 1)).toBe('page');
+    expect(c.get('a', 2)).toBeUndefined();
+    expect(c.get('a', 1)).toBeUndefined();
+  });
+
+  it('evicts the least recently used pages beyond its byte budget, and is off at 0', () => {
+    const c = new PageCache(300);
+    c.set('a', 1, 'x'.repeat(30));
+    c.set('b', 1, 'y'.repeat(30));
+    expect(c.get('a', 1)).toBeDefined();
+    for (let i = 0; i < 10; i++) c.set(`k${i}`, 1, 'z'.repeat(30));
+    expect(c.get('b', 1)).toBeUndefined();
+    const off = new PageCache(0);
+    off.set('a', 1, 'p');
+    expect(off.get('a', 1)).toBeUndefined();
+  });
+});
