@@ -30,7 +30,7 @@ export interface GetTypeOptions {
   strictSchema: boolean;
 }
 
-const TEXT_INPUTS = new Set(['text', 'textarea', 'email']);
+const TEXT_INPUTS = new Set(['text', 'email']);
 
 /** The fields that get expression indexes, and which of them also get a `contains` index. */
 const indexSpec = (fields: readonly { name: string; indexable: boolean; inputType: string }[]) =>

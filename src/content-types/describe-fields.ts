@@ -1,9 +1,12 @@
 import type { ContentType, FieldInfo, InputType, MetaDefinition, PropertySchema } from './content-type.js';
 
-/** Scalar types whose values can get an expression index; `select` only when single-valued. */
+/**
+ * Scalar types whose values get an expression index; `select` only when single-valued. Long-text types (textarea,
+ * markdown, rich text) are left out: an index of whole paragraphs is larger than the table (measured: 349 MB for
+ * 100 000 objects) and ordering by them is rare; full-text search serves them instead.
+ */
 const INDEXABLE: ReadonlySet<InputType> = new Set([
   'text',
-  'textarea',
   'email',
   'radio',
   'select',
