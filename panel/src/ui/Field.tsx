@@ -57,3 +57,31 @@ export function FieldErrorList({ errors }: { errors?: string[] }) {
     </ul>
   );
 }
+
+/** A group of controls for one field (radio buttons, geo, relations, lists), legend marked when required. */
+export function FieldGroup({
+  label,
+  required,
+  className,
+  children,
+}: {
+  label: string;
+  required: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <fieldset className={`field field-group${className ? ` ${className}` : ''}`}>
+      <legend className="field-label">
+        {label}
+        {required && (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </legend>
+      {children}
+    </fieldset>
+  );
+}

@@ -1,4 +1,4 @@
-import { FieldErrorList } from '../../ui/Field.js';
+import { FieldErrorList, FieldGroup } from '../../ui/Field.js';
 import { Icon } from '../../ui/Icon.js';
 import { errorsUnder, type FieldProps } from './field-props.js';
 
@@ -42,16 +42,7 @@ export function BlockInput({ path, config, required, value, onChange, errors }: 
     onChange(blocks.length || required ? { time: Date.now(), blocks, version: doc.version ?? '2.28.2' } : undefined);
   const change = (i: number, b: Block) => set(doc.blocks.map((x, j) => (j === i ? b : x)));
   return (
-    <fieldset className="field field-group">
-      <legend className="field-label">
-        {config.label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </legend>
+    <FieldGroup label={config.label} required={required}>
       {config.helpText && <p className="field-help">{config.helpText}</p>}
       <ol className="blocks">
         {doc.blocks.map((b, i) => (
@@ -110,6 +101,6 @@ export function BlockInput({ path, config, required, value, onChange, errors }: 
         <Icon name="plus" size={16} /> Add block
       </button>
       <FieldErrorList errors={errorsUnder(errors, path)} />
-    </fieldset>
+    </FieldGroup>
   );
 }

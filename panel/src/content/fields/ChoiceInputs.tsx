@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { Field, FieldErrorList } from '../../ui/Field.js';
+import { Field, FieldErrorList, FieldGroup } from '../../ui/Field.js';
 import { errorsAt, errorsUnder, type FieldProps } from './field-props.js';
 
 /** The options of a radio or select field, with their labels when the type defines some. */
@@ -33,16 +33,7 @@ export function RadioInput(p: FieldProps) {
   const name = useId();
   const options = optionsOf(p);
   return (
-    <fieldset className="field field-group">
-      <legend className="field-label">
-        {config.label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </legend>
+    <FieldGroup label={config.label} required={required}>
       <div className="checks-row">
         {!required && (
           <label className="check">
@@ -71,7 +62,7 @@ export function RadioInput(p: FieldProps) {
       </div>
       {config.helpText && <p className="field-help">{config.helpText}</p>}
       <FieldErrorList errors={errorsAt(errors, path)} />
-    </fieldset>
+    </FieldGroup>
   );
 }
 
@@ -81,16 +72,7 @@ export function SelectInput(p: FieldProps) {
   if (config.multiple) {
     const chosen = Array.isArray(value) ? (value as string[]) : [];
     return (
-      <fieldset className="field field-group">
-        <legend className="field-label">
-          {config.label}
-          {required && (
-            <span className="required" aria-hidden="true">
-              {' '}
-              *
-            </span>
-          )}
-        </legend>
+      <FieldGroup label={config.label} required={required}>
         <div className="checks-row">
           {options.map((o) => (
             <label className="check" key={o.value}>
@@ -106,7 +88,7 @@ export function SelectInput(p: FieldProps) {
         </div>
         {config.helpText && <p className="field-help">{config.helpText}</p>}
         <FieldErrorList errors={errorsUnder(errors, path)} />
-      </fieldset>
+      </FieldGroup>
     );
   }
   return (

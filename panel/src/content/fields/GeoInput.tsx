@@ -1,4 +1,4 @@
-import { FieldErrorList } from '../../ui/Field.js';
+import { FieldErrorList, FieldGroup } from '../../ui/Field.js';
 import { errorsUnder, type FieldProps } from './field-props.js';
 
 interface Geo {
@@ -14,16 +14,7 @@ export function GeoInput({ path, config, required, value, onChange, errors }: Fi
     onChange(next.lat === undefined && next.lon === undefined ? undefined : next);
   };
   return (
-    <fieldset className="field field-group">
-      <legend className="field-label">
-        {config.label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </legend>
+    <FieldGroup label={config.label} required={required}>
       <div className="field-grid field-grid-2">
         <label className="stack-label">
           Latitude
@@ -52,6 +43,6 @@ export function GeoInput({ path, config, required, value, onChange, errors }: Fi
       </div>
       {config.helpText && <p className="field-help">{config.helpText}</p>}
       <FieldErrorList errors={errorsUnder(errors, path)} />
-    </fieldset>
+    </FieldGroup>
   );
 }

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { PropertySchema } from '../../api/types.js';
-import { FieldErrorList } from '../../ui/Field.js';
+import { FieldErrorList, FieldGroup } from '../../ui/Field.js';
 import { Icon } from '../../ui/Icon.js';
 import { ObjectFields } from '../ObjectFields.js';
 import { errorsAt, type FieldProps } from './field-props.js';
@@ -30,16 +30,7 @@ export function ListInput({ path, config, schema, required, value, onChange, err
     set(items.filter((_, j) => j !== i));
   };
   return (
-    <fieldset className="field field-group list-field">
-      <legend className="field-label">
-        {config.label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </legend>
+    <FieldGroup label={config.label} required={required} className="list-field">
       {config.helpText && <p className="field-help">{config.helpText}</p>}
       <FieldErrorList errors={errorsAt(errors, path)} />
       {items.length === 0 && <p className="muted">No items.</p>}
@@ -92,6 +83,6 @@ export function ListInput({ path, config, schema, required, value, onChange, err
       <button type="button" className="btn btn-small" disabled={config.readonly} onClick={() => set([...items, {}])}>
         <Icon name="plus" size={16} /> Add item
       </button>
-    </fieldset>
+    </FieldGroup>
   );
 }

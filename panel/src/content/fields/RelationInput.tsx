@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { contentApi, parseDataUrl } from '../../api/content.js';
 import type { DataSource } from '../../api/types.js';
 import { useLoad } from '../../app/use-load.js';
-import { FieldErrorList } from '../../ui/Field.js';
+import { FieldErrorList, FieldGroup } from '../../ui/Field.js';
 import { Icon } from '../../ui/Icon.js';
 import { errorsUnder, type FieldProps } from './field-props.js';
 import { RelationPicker } from './RelationPicker.js';
@@ -35,16 +35,7 @@ export function RelationInput({ path, config, required, value, onChange, errors,
   const titleOf = (r: DataSource) => titles.data?.get(r.dataUrl) ?? parseDataUrl(r.dataUrl)?.id ?? r.dataUrl;
   const typeLabel = (r: DataSource) => types.find((t) => t.name === parseDataUrl(r.dataUrl)?.type)?.label ?? '';
   return (
-    <fieldset className="field field-group">
-      <legend className="field-label">
-        {config.label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </legend>
+    <FieldGroup label={config.label} required={required}>
       {refs.length === 0 ? (
         <p className="muted">Nothing chosen.</p>
       ) : (
@@ -88,6 +79,6 @@ export function RelationInput({ path, config, required, value, onChange, errors,
           }}
         />
       )}
-    </fieldset>
+    </FieldGroup>
   );
 }
