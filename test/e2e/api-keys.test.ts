@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ctd, text } from '../support/fixtures.js';
 import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
@@ -9,7 +9,7 @@ import { decodeQr } from './support/qr.js';
  * The API keys page in Chromium against a real server: every key a person copies or scans is then used against
  * the real API, so what the Panel shows is proven to be what the server accepts.
  */
-describe('the API keys page', { timeout: 60_000 }, () => {
+describe.skipIf(!inject('browserAvailable'))('the API keys page', { timeout: 60_000 }, () => {
   let s: PanelServer;
   let browser: Browser;
   let context: BrowserContext;

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ctd, text } from '../support/fixtures.js';
 import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
@@ -7,7 +7,7 @@ import { startPanelServer, type PanelServer } from './support/panel-server.js';
 type Json = Record<string, unknown>;
 
 /** Content types and content through the Panel's forms, read back through the API with the read-only key. */
-describe('content types and content', { timeout: 90_000 }, () => {
+describe.skipIf(!inject('browserAvailable'))('content types and content', { timeout: 90_000 }, () => {
   let s: PanelServer;
   let browser: Browser;
   let context: BrowserContext;

@@ -4,7 +4,7 @@ import { launchChromium, newContext, signIn } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
 
 /** The key flow once more on PostgreSQL, where a regenerated key must stop working on every node at once. */
-describe.skipIf(!inject('pgAvailable'))('the API keys page on PostgreSQL', { timeout: 60_000 }, () => {
+describe.skipIf(!inject('pgAvailable') || !inject('browserAvailable'))('the API keys page on PostgreSQL', { timeout: 60_000 }, () => {
   let s: PanelServer;
   let browser: Browser;
   let context: BrowserContext;

@@ -1,13 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { DESKTOP, expectNoHorizontalOverflow, launchChromium, newContext, PHONE, snap, watchErrors } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
 
 const OWNER = { email: 'owner@example.test', password: 'a long enough password' };
 
 /** First-run setup, sign-out, keyboard use, the media library, and the layouts of every page at two sizes. */
-describe('first run, navigation, media and layout', { timeout: 90_000 }, () => {
+describe.skipIf(!inject('browserAvailable'))('first run, navigation, media and layout', { timeout: 90_000 }, () => {
   let s: PanelServer;
   let browser: Browser;
   let context: BrowserContext;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -6,6 +7,7 @@ export const PG_ADMIN_URL = process.env.FLOTILLA_TEST_PG_URL ?? 'postgres://post
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAvailable: boolean;
+    browserAvailable: boolean;
   }
 }
 
@@ -28,4 +30,11 @@ export default async function setup(project: TestProject): Promise<void> {
     await client.end().catch(() => undefined);
   }
   project.provide('pgAvailable', available);
+
+  // the Panel's end-to-end suites drive Debian's Chromium; CI installs it (.ci/run) and requires it
+  const chromium = process.env.FLOTILLA_CHROMIUM ?? '/usr/bin/chromium';
+  const browser = existsSync(chromium);
+  if (!browser && required) throw new Error(`Chromium is required (CI) but missing at ${chromium}: apt-get install -y chromium`);
+  if (!browser) console.warn(`Chromium not found at ${chromium}: the end-to-end suites are skipped (apt-get install -y chromium)`);
+  project.provide('browserAvailable', browser);
 }
