@@ -1,4 +1,5 @@
 import {
+  type DocumentNode,
   execute,
   getOperationAST,
   GraphQLError,
@@ -36,7 +37,11 @@ export interface GraphqlResponse {
 interface Built {
   schema: GraphQLSchema;
   sdl?: string;
+  /** Queries already parsed, shape-checked and validated against this schema (clients repeat their queries). */
+  docs?: Map<string, DocumentNode>;
 }
+
+const DOCS_PER_SCHEMA = 200;
 
 /** Distinct schemas kept at once (one per schema version × flavor × readable-type set). */
 const CACHE_SIZE = 200;
@@ -79,22 +84,28 @@ export class GraphqlService {
   async execute(p: Principal, flavor: Flavor, req: GraphqlRequest, onInternal: (e: Error) => void): Promise<GraphqlResponse> {
     const input = normalize(req);
     if (input instanceof GraphQLError) return fail(400, [input]);
-    const { schema } = await this.built(p, flavor);
-    let doc;
-    try {
-      doc = parse(input.query, { maxTokens: this.limits.maxTokens });
-    } catch (e) {
-      const err = e instanceof GraphQLError ? e : new GraphQLError(String(e));
-      return fail(400, [withLocations(gqlError('GRAPHQL_PARSE_FAILED', err.message), err)]);
+    const built = await this.built(p, flavor);
+    const { schema } = built;
+    let doc = built.docs?.get(input.query);
+    if (!doc) {
+      try {
+        doc = parse(input.query, { maxTokens: this.limits.maxTokens });
+      } catch (e) {
+        const err = e instanceof GraphQLError ? e : new GraphQLError(String(e));
+        return fail(400, [withLocations(gqlError('GRAPHQL_PARSE_FAILED', err.message), err)]);
+      }
+      const shape = checkShape(doc, this.limits);
+      if (shape.length > 0) return fail(400, shape);
+      const invalid = validate(schema, doc, undefined, { maxErrors: 20 });
+      if (invalid.length > 0)
+        return fail(
+          400,
+          invalid.map((e) => withLocations(gqlError('GRAPHQL_VALIDATION_FAILED', e.message), e)),
+        );
+      built.docs ??= new Map();
+      if (built.docs.size >= DOCS_PER_SCHEMA) built.docs.delete(built.docs.keys().next().value as string);
+      built.docs.set(input.query, doc);
     }
-    const shape = checkShape(doc, this.limits);
-    if (shape.length > 0) return fail(400, shape);
-    const invalid = validate(schema, doc, undefined, { maxErrors: 20 });
-    if (invalid.length > 0)
-      return fail(
-        400,
-        invalid.map((e) => withLocations(gqlError('GRAPHQL_VALIDATION_FAILED', e.message), e)),
-      );
     const op = getOperationAST(doc, input.operationName);
     if (op && op.operation !== 'query') return fail(400, [gqlError('GRAPHQL_VALIDATION_FAILED', 'Only queries are supported')]);
     if (op) {
