@@ -11,6 +11,8 @@ export interface ServerStartOptions {
   dataDir: string;
   databaseUrl: string | undefined;
   logLevel: string;
+  /** More server settings (environment variables Flotilla reads, e.g. FLOTILLA_PAGE_CACHE_MB). */
+  env?: Record<string, string>;
 }
 
 export interface ServerInfo {
@@ -58,6 +60,7 @@ function logSink(keep = 50): { stream: Writable; recent: string[] } {
 
 export async function startServerPair(opts: ServerStartOptions): Promise<ServerPair> {
   const config = loadConfig({
+    ...opts.env,
     FLOTILLA_DATA_DIR: opts.dataDir,
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     LOG_LEVEL: opts.logLevel,

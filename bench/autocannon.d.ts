@@ -62,3 +62,11 @@ declare module 'autocannon' {
 
   export = autocannon;
 }
+
+// autocannon's per-connection response queue: addBody appends every body chunk to a string (see bench/load.ts)
+declare module 'autocannon/lib/pipelinedRequestsQueue.js' {
+  class PipelinedRequestsQueue {
+    addBody(data: Buffer): void;
+  }
+  export = PipelinedRequestsQueue;
+}

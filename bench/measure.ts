@@ -17,19 +17,26 @@ export const log = (msg: string) => process.stderr.write(`${msg}\n`);
 interface Captured {
   status: number;
   contentType: string;
+  headers: Record<string, string>;
   body: Buffer;
 }
 
 /** One real response of the scenario: what the bare route will replay, and what the checks look at. */
 async function capture(port: number, s: Scenario): Promise<Captured> {
   const t = s.target;
-  const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers: t.headers, body: t.body });
+  // fetch takes bytes as a Uint8Array (a Buffer is one, but not to the DOM typings)
+  const body = typeof t.body === 'string' || t.body === undefined ? t.body : new Uint8Array(t.body);
+  const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers: t.headers, body });
   return {
     status: res.status,
     contentType: res.headers.get('content-type') ?? 'application/json',
+    headers: Object.fromEntries(res.headers),
     body: Buffer.from(await res.arrayBuffer()),
   };
 }
+
+/** The measured seconds of a scenario: BENCH_SECONDS, or less for one that creates objects. */
+export const secondsOf = (s: Scenario, o: BenchOptions) => Math.min(o.seconds, s.maxSeconds ?? o.seconds);
 
 /** A cheap request through Flotilla's whole path (auth, policy, one indexed read), used to wait for a drained server. */
 const probeOf = (h: ServerHost) => ({
@@ -39,7 +46,7 @@ const probeOf = (h: ServerHost) => ({
 
 /** Warm-up (not counted), then the measured run; the server is drained before each and after the last. */
 async function measure(s: Scenario, h: ServerHost, port: number, o: BenchOptions): Promise<LoadResult> {
-  const opts: LoadOptions = { port, connections: o.connections, seconds: o.seconds, expectStatus: s.expectStatus };
+  const opts: LoadOptions = { port, connections: o.connections, seconds: secondsOf(s, o), expectStatus: s.expectStatus };
   const drain = async (after: string) => {
     const ms = await quiesce(h.info.port, probeOf(h));
     if (ms > 1000) log(`    waited ${(ms / 1000).toFixed(1)} s for the server to finish the requests left by ${after}`);
@@ -69,12 +76,19 @@ export async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions
     url: decodeURIComponent(s.target.method === 'GET' ? s.target.path : `${s.target.method} ${s.target.path}`),
     expectStatus: s.expectStatus,
     responseBytes: 0,
-    peer: bestPeer(peers, s.peerLabel),
+    seconds: secondsOf(s, o),
+    cache: s.cache,
+    serverEnv: s.serverEnv,
+    peer: s.peerLabel ? bestPeer(peers, s.peerLabel) : undefined,
     problems: [],
   };
+  for (let i = 0; i < (s.warmRequests ?? 0); i++) {
+    const w = await capture(host.info.port, s);
+    if (w.status !== s.expectStatus) log(`  ${s.key}: the warm request answered ${w.status}`);
+  }
   const c = await capture(host.info.port, s);
   result.responseBytes = c.body.length;
-  result.problems.push(...s.check(c.status, c.body.toString('utf8')));
+  result.problems.push(...s.check(c.status, c.body.toString('utf8'), { headers: c.headers, bytes: c.body }));
   if (c.status !== s.expectStatus) {
     result.problems.push(`not measured: the captured response was ${c.status}: ${c.body.toString('utf8').slice(0, 300)}`);
     return result;
@@ -97,7 +111,7 @@ export async function profileScenario(h: ServerHost, s: Scenario, o: BenchOption
   const loaded = await load(s.target, {
     port: h.info.port,
     connections: o.connections,
-    seconds: o.seconds,
+    seconds: secondsOf(s, o),
     expectStatus: s.expectStatus,
   }).catch((e: Error) => e);
   await quiesce(h.info.port, probeOf(h));
@@ -109,7 +123,7 @@ export async function profileScenario(h: ServerHost, s: Scenario, o: BenchOption
   return {
     dialect,
     scenario: s.name,
-    seconds: o.seconds,
+    seconds: secondsOf(s, o),
     reqPerSec: r.reqPerSec,
     requests: r.completed,
     file,

@@ -6,8 +6,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { budgetExhausted, cleanupAll, installExitHandlers, interruptedWith, onCleanup } from './cleanup.js';
 import { createBenchDatabase, pgUnreachable, PG_ADMIN_URL, type Dialect } from './databases.js';
 import { expectedFor, loadDataset, type Dataset, type Expected } from './dataset.js';
+import { RANK_POOL } from '../src/search/search-query.js';
 import { startHost, type ServerHost } from './host.js';
 import { log, profileScenario, runScenario } from './measure.js';
+import { makePng, seedMedia, type SeededMedia } from './media.js';
 import { readOptions, type BenchOptions } from './options.js';
 import { loadPeers, type Peers } from './peers.js';
 import {
@@ -20,25 +22,38 @@ import {
   type RunInfo,
   type ScenarioResult,
 } from './report.js';
-import { buildScenarios } from './scenarios.js';
+import { buildScenarios, runOrder, SCENARIO_KEYS, type Scenario } from './scenarios.js';
+import { measureSearchTerms, type SearchTerm, type SearchTerms } from './search-terms.js';
 import { seed } from './seed.js';
 
 const mib = (bytes: number) => bytes / 1024 / 1024;
 
 function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): boolean {
   if (o.profile === 'off') return false;
-  if (o.profile === 'auto') return d.dialect === 'sqlite' && s.key === 'list' && (ratioOf(s) ?? 100) < 50;
+  if (o.profile === 'auto')
+    return d.dialect === 'sqlite' && (s.key === 'list' || s.key === 'list-uncached') && (ratioOf(s) ?? 100) < 50;
   return o.profile.includes(s.key);
 }
 
+/** Inputs every dialect shares: the data set, what it implies, the search terms and the PNGs. */
+interface Shared {
+  ds: Dataset;
+  exp: Expected;
+  terms: SearchTerms;
+  mediaPng: Buffer;
+  uploadPng: Buffer;
+}
+
+const envKey = (env: Record<string, string> | undefined) => JSON.stringify(env ?? {});
+
 async function runDialect(
   dialect: Dialect,
-  ds: Dataset,
-  exp: Expected,
+  sh: Shared,
   o: BenchOptions,
   peers: Peers,
   sqliteVersion: string,
 ): Promise<DialectResult> {
+  const { ds } = sh;
   const result: DialectResult = { dialect, scenarios: [], profiles: [], plannerStats: [] };
   if (dialect === 'postgres') {
     const why = await pgUnreachable();
@@ -52,21 +67,36 @@ async function runDialect(
   const db = await createBenchDatabase(dialect, sqliteVersion);
   const dropDb = onCleanup(`${dialect} database`, db.drop);
   result.version = db.version;
+  // Scenarios needing other server settings run in a server process started with them, on the same database: the
+  // first server also seeds, the others start after the previous one stopped (SQLite has one writer process).
+  const wanted = (s: Scenario) => !o.scenarios || o.scenarios.includes(s.key);
+  const plan = (keys: { ro: string; rw: string }, media: SeededMedia | undefined) =>
+    runOrder(
+      buildScenarios({ ...sh, keys, dialect, media, uploadPng: sh.uploadPng }).filter(wanted),
+    );
+  const firstEnv = plan({ ro: '', rw: '' }, undefined)[0]?.serverEnv;
   let host: ServerHost | undefined;
+  let hostEnv = firstEnv;
+  let stopHost = async () => undefined as void;
+  const start = async (env: Record<string, string> | undefined) => {
+    host = await startHost({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: o.logLevel, env }, o.mode);
+    hostEnv = env;
+    stopHost = onCleanup(`${dialect} server`, host.stop);
+    if (env) log(`server pid ${host.info.pid} on :${host.info.port} with ${envKey(env)}`);
+  };
   try {
-    host = await startHost({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: o.logLevel }, o.mode);
-    const stopHost = onCleanup(`${dialect} server`, host.stop);
-    const h = host;
+    await start(firstEnv);
     try {
+      const h0 = host!;
       const stats = async (when: string) =>
         result.plannerStats.push(
           `${when} (${new Date().toISOString().slice(11, 19)}Z): ${await db.plannerStats().catch((e: Error) => e.message)}`,
         );
-      log(`server pid ${h.info.pid} on :${h.info.port}, bare route on :${h.info.barePort}; seeding ${o.n} articles…`);
+      log(`server pid ${h0.info.pid} on :${h0.info.port}, bare route on :${h0.info.barePort}; seeding ${o.n} articles…`);
       let shown = 0;
       result.seed = await seed(ds, {
-        baseUrl: `http://127.0.0.1:${h.info.port}`,
-        readWriteKey: h.info.readWriteKey,
+        baseUrl: `http://127.0.0.1:${h0.info.port}`,
+        readWriteKey: h0.info.readWriteKey,
         n: o.n,
         batchSize: 100,
         concurrency: o.seedConcurrency,
@@ -93,7 +123,7 @@ async function runDialect(
       log(
         `seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`,
       );
-      result.rssAfterSeedMiB = mib(await h.rssBytes());
+      result.rssAfterSeedMiB = mib(await h0.rssBytes());
       await stats('after seeding');
       if (dialect === 'postgres' && o.pgAnalyze) {
         const t = performance.now();
@@ -103,28 +133,39 @@ async function runDialect(
         );
       }
       result.rssMaxMiB = result.rssAfterSeedMiB;
+      // the image scenario's object: one PNG through the real upload endpoint (not timed)
+      const media = await seedMedia(`http://127.0.0.1:${h0.info.port}`, h0.info.readWriteKey, sh.mediaPng);
+      log(`uploaded ${media.id} (${media.width}×${media.height}, ${media.bytes} bytes)`);
 
-      const all = buildScenarios(ds, exp, { ro: h.info.readOnlyKey, rw: h.info.readWriteKey }, dialect);
-      const scenarios = o.scenarios ? all.filter((s) => o.scenarios!.includes(s.key)) : all;
-      for (const s of scenarios) {
+      let scenarios = plan({ ro: h0.info.readOnlyKey, rw: h0.info.readWriteKey }, media);
+      for (let i = 0; i < scenarios.length; i++) {
+        let s = scenarios[i];
         if (budgetExhausted()) {
           result.error ??= `BENCH_MAX_SECONDS=${o.maxSeconds} reached: scenarios from "${s.name}" on were not run`;
           break;
         }
-        const r = await runScenario(h, s, o, peers);
+        if (envKey(s.serverEnv) !== envKey(hostEnv)) {
+          log(`  restarting the server ${s.serverEnv ? `with ${envKey(s.serverEnv)}` : 'with the default settings'}…`);
+          await stopHost();
+          await start(s.serverEnv);
+          // the same stored keys, but take them from the new process rather than assume it
+          scenarios = plan({ ro: host!.info.readOnlyKey, rw: host!.info.readWriteKey }, media);
+          s = scenarios[i];
+        }
+        const r = await runScenario(host!, s, o, peers);
         result.scenarios.push(r);
-        result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await h.rssBytes()));
+        result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await host!.rssBytes()));
+        // profiled at once, while the server with its settings still runs
+        if (wantProfile(o, result, r) && !budgetExhausted()) {
+          log(`  profiling ${s.key} for ${o.seconds} s…`);
+          result.profiles.push(await profileScenario(host!, s, o, dialect));
+        }
       }
-
+      // the tables list scenarios in one fixed order, whatever order they ran in
+      result.scenarios.sort((a, b) => SCENARIO_KEYS.indexOf(a.key) - SCENARIO_KEYS.indexOf(b.key));
       await stats('after the scenarios');
-      for (const r of result.scenarios) {
-        if (!wantProfile(o, result, r) || budgetExhausted()) continue;
-        const s = scenarios.find((x) => x.key === r.key)!;
-        log(`  profiling ${s.key} for ${o.seconds} s…`);
-        result.profiles.push(await profileScenario(h, s, o, dialect));
-      }
     } catch (e) {
-      const logs = await h.recentLogs().catch(() => []);
+      const logs = (await host?.recentLogs().catch(() => [])) ?? [];
       result.error = `${(e as Error).stack ?? String(e)}${logs.length ? `\n\nlast server log lines:\n${logs.join('')}` : ''}`;
       log(`${dialect} failed: ${(e as Error).message}`);
     } finally {
@@ -137,6 +178,35 @@ async function runDialect(
     await dropDb();
   }
   return result;
+}
+
+const pctText = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} %`;
+
+function describeTerm(t: SearchTerm): string {
+  return `"${t.word}" in ${t.fields === 'title' ? 'titles' : 'title or body'}: ${t.docs} articles (${pctText(t.percent)}); fuzzy "${t.typo}" → {${t.expansion.join(', ')}}: ${t.fuzzyDocs}`;
+}
+
+/** How the search terms were chosen, and what they match, for the Notes. */
+function searchNotes(terms: SearchTerms, n: number): string[] {
+  const r = terms.range;
+  return [
+    `Search terms were chosen by measuring document frequency over the ${n} generated articles before seeding (the data set draws its ${terms.vocabulary} words uniformly). ` +
+      `A vocabulary word occurs in ${pctText(r.all.min)}–${pctText(r.all.max)} of the articles counting title and body, and in ${pctText(r.title.min)}–${pctText(r.title.max)} of the titles: no single word is near 1 % or 30 %. ` +
+      `Each term is the one-word query (all text fields, or \`fields[]=title\`) whose frequency is nearest the target on a log scale, "${terms.quantum.word}" excluded.`,
+    `"1 %" term: \`q=${terms.rare.word}&content_type[]=article${terms.rare.fields === 'title' ? '&fields[]=title' : ''}\` — measured ${terms.rare.docs} of ${n} articles = ${pctText(terms.rare.percent)} (the rarest a single word gets here). Fuzzy: \`q=${terms.rare.typo}&query_mode=fuzzy\` (one letter changed), which expands to {${terms.rare.expansion.join(', ')}}: ${terms.rare.fuzzyDocs} articles.`,
+    `"30 %" term: \`q=${terms.common.word}&content_type[]=article${terms.common.fields === 'title' ? '&fields[]=title' : ''}\` — measured ${terms.common.docs} of ${n} articles = ${pctText(terms.common.percent)}. Fuzzy: \`q=${terms.common.typo}&query_mode=fuzzy\`, expanding to {${terms.common.expansion.join(', ')}}: ${terms.common.fuzzyDocs} articles.`,
+    `"${terms.quantum.word}" (title or body, the peers' search): ${terms.quantum.docs} articles = ${pctText(terms.quantum.percent)}. Every captured search response is checked against these counts (\`total_count\`) and each hit must contain the term (or an expansion) in the searched fields.`,
+  ];
+}
+
+/** Under the Targets table: what the search figures stand for, and why the common term is bounded. */
+function targetNotes(terms: SearchTerms, n: number): string[] {
+  const pool = Math.min(RANK_POOL, n);
+  return [
+    `The "1 %" row uses the rarest single-word query the data set has: "${terms.rare.word}" in titles, ${pctText(terms.rare.percent)} of the articles (${terms.rare.docs} matches${terms.rare.docs > RANK_POOL ? `, more than the ${RANK_POOL} a 1 % term has at N = 100 000` : ''}); see Notes.`,
+    `The "30 %" row ("${terms.common.word}", ${pctText(terms.common.percent)} of the articles, ${terms.common.docs} matches) is bounded by design: the search engine ranks only the RANK_POOL = ${RANK_POOL} newest matches of a query (SQLite's FTS5 walks the doclist newest-first and stops after ${RANK_POOL} rows, so bm25 runs at most ${pool} times whatever the term's frequency) and counts the rest without ranking, remembering that count until the next write (docs/decisions/0003-search-engine.md, src/storage/sql/search-runner.ts) — so its cost per request is capped near that of a term with ${RANK_POOL} matches rather than growing with the ${terms.common.docs} matches.`,
+    `"met" compares the SQLite figure with the bar; PostgreSQL's figures stand beside them for comparison (the bars are stated for SQLite).`,
+  ];
 }
 
 function sqliteVersion(): string {
@@ -159,6 +229,13 @@ async function main(): Promise<number> {
       `N=${o.n}, ${o.seconds} s per measurement (+${o.warmupSeconds} s warm-up), ${o.connections} connections, server in ${o.mode}`,
     );
     const exp = expectedFor(ds, o.n);
+    const t0 = performance.now();
+    const terms = measureSearchTerms(ds, o.n);
+    log(
+      `search terms (document frequency over ${o.n} articles, ${Math.round(performance.now() - t0)} ms): ` +
+        `rare ${describeTerm(terms.rare)}; common ${describeTerm(terms.common)}; quantum ${describeTerm(terms.quantum)}`,
+    );
+    const sh: Shared = { ds, exp, terms, mediaPng: await makePng(1200, 800), uploadPng: await makePng(64, 48) };
     const cpus = os.cpus();
     const run: RunInfo = {
       date: new Date(started).toISOString().slice(0, 10),
@@ -195,7 +272,7 @@ async function main(): Promise<number> {
         });
         continue;
       }
-      results.push(await runDialect(d, ds, exp, o, peers, sv));
+      results.push(await runDialect(d, sh, o, peers, sv));
     }
     run.totalSeconds = (Date.now() - started) / 1000;
     run.loadAvg.end = os.loadavg()[0];
@@ -207,10 +284,13 @@ async function main(): Promise<number> {
 
     const notes = [
       `Expected from the data set for N = ${o.n}: ${exp.filtered} articles match the filtered list, ${exp.contains} titles contain "${ds.SEARCH_WORD}"; every captured response is checked against these.`,
-      `The get-by-id scenario rotates over all ${o.n} ids (a stride of a prime ≥ 7 901); its bare route replays one captured object for every id.`,
+      `The get-by-id scenarios (plain and \`hydrate=2\`) rotate over all ${o.n} ids (a stride of a prime ≥ 7 901); their bare route replays one captured object for every id.`,
       `The peers filter by category *name* through a join; Flotiq filters by the relation's \`dataUrl\` (the Science category's id), which is what this scenario does.`,
+      ...searchNotes(terms, o.n),
+      `Media: one ${sh.mediaPng.length}-byte 1200×800 PNG (generated with sharp) is uploaded through \`POST /api/media\` after seeding; the image scenario asks once for \`/image/400x0/{id}.png\` before capturing (the rendition is made and kept), then measures. The upload scenario sends one fixed multipart body (a ${sh.uploadPng.length}-byte 64×48 PNG) with the read-write key; every request creates a \`_media\` object and its file, so it runs last and short. Its bare route reads the whole multipart body into a buffer (no part parsing) and replays the captured JSON.`,
+      `The uncached list runs in a second server process (\`FLOTILLA_PAGE_CACHE_MB=0\`) on the same database, started after seeding; the other scenarios run in a server with the default settings (page cache 64 MB).`,
     ];
-    const text = renderReport(run, results, notes);
+    const text = renderReport(run, results, notes, targetNotes(terms, o.n));
     const file = writeReport(o.outDir, run, o.dialects.length > 1 ? 'all' : o.dialects[0], text);
     for (const d of results) {
       process.stdout.write(

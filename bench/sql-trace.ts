@@ -18,8 +18,9 @@ type Runnable = Record<'all' | 'get' | 'run' | 'iterate', Fn> & { source: string
 
 /**
  * Times every SQL statement the server runs until the returned function is called (which restores the drivers).
- * SQLite: wraps the statements better-sqlite3's `prepare` returns (Kysely prepares each query anew). PostgreSQL:
- * wraps `pg.Client#query` (the time includes waiting for a pooled connection's answer, i.e. the database's work).
+ * SQLite: wraps the methods of better-sqlite3's Statement prototype, so statements the server prepared (and cached)
+ * before the trace began are timed too. PostgreSQL: wraps `pg.Client#query` (the time includes waiting for a
+ * pooled connection's answer, i.e. the database's work).
  */
 export function startSqlTrace(): () => SqlStat[] {
   const stats = new Map<string, SqlStat>();
@@ -31,23 +32,23 @@ export function startSqlTrace(): () => SqlStat[] {
     stats.set(sql, s);
   };
 
-  const dbProto = BetterSqlite3.prototype as unknown as { prepare: (sql: string) => Runnable };
-  const prepare = dbProto.prepare;
-  dbProto.prepare = function (this: unknown, sql: string) {
-    const stmt = prepare.call(this, sql);
-    for (const m of ['all', 'get', 'run', 'iterate'] as const) {
-      const f = stmt[m];
-      stmt[m] = function (this: unknown, ...args: unknown[]) {
-        const t = performance.now();
-        try {
-          return f.apply(this, args);
-        } finally {
-          record(stmt.source, args.flat(), performance.now() - t);
-        }
-      };
-    }
-    return stmt;
-  };
+  // every statement shares one prototype: take it from a throw-away statement
+  const mem = new BetterSqlite3(':memory:');
+  const stmtProto = Object.getPrototypeOf(mem.prepare('SELECT 1')) as Runnable;
+  mem.close();
+  const methods = ['all', 'get', 'run', 'iterate'] as const;
+  const originals = Object.fromEntries(methods.map((m) => [m, stmtProto[m]])) as Record<(typeof methods)[number], Fn>;
+  for (const m of methods) {
+    const f = originals[m];
+    stmtProto[m] = function (this: Runnable, ...args: unknown[]) {
+      const t = performance.now();
+      try {
+        return f.apply(this, args);
+      } finally {
+        record(this.source, args.flat(), performance.now() - t);
+      }
+    };
+  }
 
   const clientProto = pg.Client.prototype as unknown as { query: Fn };
   const query = clientProto.query;
@@ -62,7 +63,7 @@ export function startSqlTrace(): () => SqlStat[] {
   };
 
   return () => {
-    dbProto.prepare = prepare;
+    for (const m of methods) stmtProto[m] = originals[m];
     clientProto.query = query;
     return [...stats.values()].sort((a, b) => b.totalMs - a.totalMs);
   };
