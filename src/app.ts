@@ -71,7 +71,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const content = new ContentService(storage, registry, hydrator, config.pageCacheBytes);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit);
     const graphql = new GraphqlService(storage, registry, content);
-    const search = await SearchService.start(storage, registry, hydrator);
+    const search = await SearchService.start(storage, registry, hydrator, config.pageCacheBytes);
     const media = createMedia(config, storage, writer);
 
     const users = new UsersService(storage, clock);

@@ -10,6 +10,7 @@ import type { SearchRequest } from './search-params.js';
 import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from './search-query.js';
 import { searchResponse } from './search-response.js';
 import { parseSearchText } from './search-text.js';
+import { PageCache } from '../content/page-cache.js';
 
 /** Remembered total_counts (per exact query and scope), valid until the next write anywhere. */
 const MAX_CACHED_TOTALS = 2000;
@@ -22,12 +23,20 @@ const MAX_CACHED_TOTALS = 2000;
 export class SearchService {
   private generation = 0;
   private readonly totals = new Map<string, { generation: number; total: number }>();
+  /**
+   * Whole responses of repeated searches (hydrate=0), valid until the next write anywhere — on storage that this
+   * process owns only (SQLite), where every write bumps the generation before it answers; see decision 0007.
+   * The key holds the scope the policy computed, so callers with different read scopes never share an entry.
+   */
+  private readonly responses: PageCache;
 
   constructor(
     private readonly storage: Storage,
     private readonly registry: TypeRegistry,
     private readonly hydrator: Hydrator,
+    responseCacheBytes = 0,
   ) {
+    this.responses = new PageCache(storage.shared ? 0 : responseCacheBytes);
     // any write on any node may change any count: drop them all (cheap; counts are re-made on demand)
     storage.subscribe((channel) => {
       if (channel === 'objects' || channel === 'types') this.generation++;
@@ -35,16 +44,23 @@ export class SearchService {
   }
 
   /** Creates the service after filling the index from existing objects when a migration asked for it. */
-  static async start(storage: Storage, registry: TypeRegistry, hydrator: Hydrator): Promise<SearchService> {
+  static async start(
+    storage: Storage,
+    registry: TypeRegistry,
+    hydrator: Hydrator,
+    responseCacheBytes = 0,
+  ): Promise<SearchService> {
     await storage.rebuildSearchIndex(false);
-    return new SearchService(storage, registry, hydrator);
+    return new SearchService(storage, registry, hydrator, responseCacheBytes);
   }
 
   /** The JSON text of the Flotiq search response. */
   async search(p: Principal, r: SearchRequest): Promise<string> {
     const scope = await this.readableTypes(p, r.contentTypes);
     if (r.page * r.limit > MAX_RESULT_WINDOW) {
-      throw errors.validation({ page: [`Only the first ${MAX_RESULT_WINDOW} results can be reached: page × limit must not exceed ${MAX_RESULT_WINDOW}`] });
+      throw errors.validation({
+        page: [`Only the first ${MAX_RESULT_WINDOW} results can be reached: page × limit must not exceed ${MAX_RESULT_WINDOW}`],
+      });
     }
     const clauses = parseSearchText(r.q, r.mode);
     if (scope.types.length === 0) return searchResponse(r, emptyResult(r), []);
@@ -62,11 +78,22 @@ export class SearchService {
       offset: (r.page - 1) * r.limit,
       limit: r.limit,
     };
+    const cacheable = r.hydrate === 0 && this.responses.enabled;
+    const generation = this.generation;
+    const key = cacheable ? JSON.stringify([query, r.page, r.limit]) : '';
+    const cached = cacheable ? this.responses.get(key, generation) : undefined;
+    if (cached !== undefined) return cached;
     const result = await this.withCachedTotal(query);
     const rows = result.hits.map((h) => h.object);
     const items = r.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, r.hydrate) : rows.map((o) => objectJson(o));
     const ctIds = new Map(scope.types.map((t) => [t.ct.name, t.ct.id]));
-    return searchResponse(r, result, items.map((json, i) => ({ json, object: rows[i], ctdId: ctIds.get(rows[i].type) })));
+    const text = searchResponse(
+      r,
+      result,
+      items.map((json, i) => ({ json, object: rows[i], ctdId: ctIds.get(rows[i].type) })),
+    );
+    if (cacheable) this.responses.set(key, generation, text);
+    return text;
   }
 
   /**
