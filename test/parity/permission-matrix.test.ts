@@ -75,7 +75,16 @@ function multipartText(): { body: string; headers: Record<string, string> } {
 }
 
 let counter = 0;
-const fresh = () => `${Date.now().toString(36)}${(counter++).toString(36)}`.replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+/** A new lower-case name each call (CTD names allow only a-z and _): the counter written in base 26 letters. */
+const fresh = () => {
+  let n = counter++;
+  let out = '';
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return `${out}_`;
+};
 
 /** One representative request per route; `type` is alpha or beta; fixtures are made with the read-write key. */
 const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> = {
