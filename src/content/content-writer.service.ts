@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import type { LoadedType } from '../content-types/type-registry.js';
-import type { NewObject, Storage, StoredObject } from '../storage/port.js';
+import { StaleWriteError, type NewObject, type Storage, type StoredObject } from '../storage/port.js';
 import type { ContentService } from './content.service.js';
 import { objectJson, objectStubJson } from './object-json.js';
 import { objectTitle } from './object-title.js';
@@ -71,12 +71,31 @@ export class ContentWriter {
   }
 
   private async writeOne(t: LoadedType, body: unknown, mode: Mode, pathId: string | undefined): Promise<StoredObject> {
-    const prepared = await this.prepare(t, body, mode, pathId, new Set());
-    if ('errors' in prepared) throw errors.validation(prepared.errors);
-    const row = await this.store(prepared);
+    const row = await this.retryStale(async () => {
+      const prepared = await this.prepare(t, body, mode, pathId, new Set());
+      if ('errors' in prepared) throw errors.validation(prepared.errors);
+      return this.store(prepared);
+    });
     this.reader.bump(t.ct.name);
     await this.storage.notify('objects', t.ct.name);
     return row;
+  }
+
+  /**
+   * Reads, validates and writes again when another request changed the object in between (an update is checked
+   * against the version it was prepared from), so a PATCH never silently drops a concurrent PATCH.
+   */
+  private async retryStale<T>(attempt: (retry: boolean) => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt(i > 0);
+      } catch (e) {
+        if (!(e instanceof StaleWriteError)) throw e;
+        // every round lets at least one writer through; a little jitter keeps the others from colliding again
+        if (i >= 15) throw errors.conflict('The object is being changed by other requests; try again');
+        await new Promise((r) => setTimeout(r, Math.random() * 2 * (i + 1)));
+      }
+    }
   }
 
   private async store(prepared: Prepared): Promise<StoredObject> {
@@ -235,8 +254,10 @@ export class ContentWriter {
     if (updateExisting && !canUpsert(p, type)) throw errors.forbidden();
     const items = this.batchItems(body);
     const seen = new Set<string>();
-    return this.runBatch(t, items, async (item) => {
+    return this.runBatch(t, items, async (item, retry) => {
       const id = (item as { id?: unknown } | null)?.id;
+      // a retried item (a concurrent write won) is prepared afresh: it is not its own duplicate
+      if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
       if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id))) {
         seen.add(id.toLowerCase());
         return this.prepare(t, item, 'put', id, seen);
@@ -268,13 +289,16 @@ export class ContentWriter {
     }
   }
 
-  private async runBatch(t: LoadedType, items: unknown[], prep: (item: unknown) => Promise<Prepared | { errors: FieldErrors }>) {
+  private async runBatch(t: LoadedType, items: unknown[], prep: (item: unknown, retry: boolean) => Promise<Prepared | { errors: FieldErrors }>) {
     const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
     for (const item of items) {
       let result: Prepared | { errors: FieldErrors };
       try {
-        result = await prep(item);
-        if (!('errors' in result)) await this.store(result);
+        result = await this.retryStale(async (retry) => {
+          const r = await prep(item, retry);
+          if (!('errors' in r)) await this.store(r);
+          return r;
+        });
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
         result = { errors: e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body) ? (e.body as FieldErrors) : { _: [String(e.message)] } };

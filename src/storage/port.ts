@@ -93,7 +93,10 @@ export interface Storage {
   /** All live objects of a type, in batches, for CTD migrations. */
   eachObject(type: string, batch: number, fn: (rows: StoredObject[]) => Promise<void>): Promise<void>;
   insertObject(o: NewObject): Promise<StoredObject>;
-  /** Replaces data, bumps version, stores the previous data as a version row. */
+  /**
+   * Replaces data, bumps version (to `o.version`), stores the previous data as a version row. Throws
+   * StaleWriteError when the stored version is not `o.version - 1` (a concurrent write won): nothing changes then.
+   */
   updateObject(o: NewObject & { version: number }): Promise<StoredObject>;
   /** Rewrites data without a new version (CTD migrations). */
   rewriteObjectData(type: string, id: string, data: string, title: string): Promise<void>;
@@ -135,3 +138,11 @@ export interface Storage {
 }
 
 export type Channel = 'keys' | 'types' | 'objects' | 'sessions';
+
+/** updateObject found the object at another version than the caller read: someone wrote in between. */
+export class StaleWriteError extends Error {
+  constructor() {
+    super('the object changed since it was read');
+    this.name = 'StaleWriteError';
+  }
+}

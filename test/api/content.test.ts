@@ -159,3 +159,21 @@ describe.each(dialectsUnderTest())('list pages stay exact under writes on %s', (
     expect((await page()).data[0]).not.toHaveProperty('n');
   });
 });
+
+describe.each(dialectsUnderTest())('concurrent writes on %s', (dialect) => {
+  const t = useTestApp(dialect);
+
+  it('concurrent PATCHes of one object all land (none silently overwrites another)', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, text()]));
+    await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('board', fields) });
+    await t().call('POST', '/api/v1/content/board', { key: t().rw, body: { id: 'b1' } });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => t().call('PATCH', '/api/v1/content/board/b1', { key: t().rw, body: { [`f${i}`]: `v${i}` } })),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+    const got = (await t().call('GET', '/api/v1/content/board/b1', { key: t().ro })).json();
+    for (let i = 0; i < 8; i++) expect(got[`f${i}`]).toBe(`v${i}`);
+    expect(got.internal.latestVersion).toBe(9);
+    expect((await t().call('GET', '/api/v1/content/board/b1/version', { key: t().ro })).json().total_count).toBe(9);
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Channel, ListQuery, NewObject, Storage, StoredKey, StoredObject, StoredType } from '../port.js';
+import { StaleWriteError, type Channel, type ListQuery, type NewObject, type Storage, type StoredKey, type StoredObject, type StoredType } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
@@ -317,6 +317,17 @@ export class SqlStorage implements Storage {
   async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
     this.stats.noteWrites();
     const key = idKey(o.id);
+    // claim the row at the version the caller read: PostgreSQL holds the row lock until commit and re-checks the
+    // version for a concurrent writer, which then finds nothing; SQLite runs one write transaction at a time
+    const claimed = await this.db
+      .updateTable('objects')
+      .set({ version: sql`version` })
+      .where('type', '=', o.type)
+      .where('id_key', '=', key)
+      .where('version', '=', o.version - 1)
+      .returning('seq')
+      .executeTakeFirst();
+    if (!claimed) throw new StaleWriteError();
     // keep the state being replaced as a version row, so every version stays readable
     await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms)
       SELECT type, id_key, version, data, updated_ms FROM objects WHERE type = ${o.type} AND id_key = ${key}`.execute(this.db);
