@@ -20,7 +20,9 @@ export async function makePng(width: number, height: number): Promise<Buffer> {
       px[o + 2] = disc ? 40 : 160;
     }
   }
-  return sharp(px, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Width and height from a PNG's IHDR chunk; undefined when the bytes are not a PNG. */

@@ -38,8 +38,7 @@ function keys(raw: string, name: string): ScenarioKey[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const k of list)
-    if (!KEYS.includes(k)) throw new Error(`${name}: unknown scenario ${k} (known: ${KEYS.join(', ')})`);
+  for (const k of list) if (!KEYS.includes(k)) throw new Error(`${name}: unknown scenario ${k} (known: ${KEYS.join(', ')})`);
   return list as ScenarioKey[];
 }
 

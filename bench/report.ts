@@ -83,12 +83,17 @@ export const peerFactorOf = (s: ScenarioResult) => (s.real && s.peer ? s.real.re
 /** What the "cache" column means, one line per value used. */
 const CACHE_LEGEND: Record<CacheUse, string> = {
   page: 'page = the whole response comes from the page cache (`src/content/page-cache.ts`, SQLite only, hydrate=0 lists): the measured run repeats one query, as a production server answers a repeated query',
-  count: "count = `total_count` is remembered between identical searches until the next write (`SearchService`); the hits are ranked and loaded on every request",
+  count:
+    'count = `total_count` is remembered between identical searches until the next write (`SearchService`); the hits are ranked and loaded on every request',
   file: 'file = the resized image was rendered once (the warm request) and is read from the file store on every request',
 };
 
 const envText = (env: Record<string, string> | undefined) =>
-  env ? Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+  env
+    ? Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')
+    : '';
 
 /** The per-dialect table, in markdown (also what goes to stdout). */
 export function table(d: DialectResult): string {
@@ -114,7 +119,10 @@ export function table(d: DialectResult): string {
 function cacheLegend(d: DialectResult): string {
   const used = [...new Set(d.scenarios.map((s) => s.cache).filter((c) => c !== undefined))];
   const lines = used.map((c) => `- ${CACHE_LEGEND[c]}.`);
-  if (d.scenarios.some((s) => !s.cache)) lines.push('- – = the response is built anew for every request (a list\'s count, here and in GraphQL, is remembered until the next write to the type).');
+  if (d.scenarios.some((s) => !s.cache))
+    lines.push(
+      "- – = the response is built anew for every request (a list's count, here and in GraphQL, is remembered until the next write to the type).",
+    );
   if (d.scenarios.some((s) => s.serverEnv))
     lines.push(
       `- off (…) = measured in a second server process started with these settings on the same database${d.dialect === 'postgres' ? ' (PostgreSQL never uses the page cache: other nodes may write)' : ''}.`,

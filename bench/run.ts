@@ -71,9 +71,7 @@ async function runDialect(
   // first server also seeds, the others start after the previous one stopped (SQLite has one writer process).
   const wanted = (s: Scenario) => !o.scenarios || o.scenarios.includes(s.key);
   const plan = (keys: { ro: string; rw: string }, media: SeededMedia | undefined) =>
-    runOrder(
-      buildScenarios({ ...sh, keys, dialect, media, uploadPng: sh.uploadPng }).filter(wanted),
-    );
+    runOrder(buildScenarios({ ...sh, keys, dialect, media, uploadPng: sh.uploadPng }).filter(wanted));
   const firstEnv = plan({ ro: '', rw: '' }, undefined)[0]?.serverEnv;
   let host: ServerHost | undefined;
   let hostEnv = firstEnv;

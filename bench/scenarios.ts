@@ -153,7 +153,9 @@ function searchScenario(
       const out: string[] = status === 200 ? [] : [`status ${status}`];
       if (!Array.isArray(b.data)) return [...out, 'no data array'];
       if (b.total_count !== expected)
-        out.push(`total_count ${b.total_count}, expected ${expected} (articles with ${accepted.join('|')} in ${t.fields === 'title' ? 'the title' : 'title or body'})`);
+        out.push(
+          `total_count ${b.total_count}, expected ${expected} (articles with ${accepted.join('|')} in ${t.fields === 'title' ? 'the title' : 'title or body'})`,
+        );
       if (b.data.length !== Math.min(20, expected)) out.push(`${b.data.length} items, expected ${Math.min(20, expected)}`);
       const bad = b.data.filter((h) => {
         const it = h.item;
@@ -413,7 +415,8 @@ export function buildScenarios(c: ScenarioContext): Scenario[] {
         else if (size.width !== want.width || Math.abs(size.height - want.height) > 1)
           out.push(`${size.width}×${size.height}, expected ${want.width}×${want.height}`);
         // the server says whether it rendered (MISS) or read the kept rendition (HIT); after the warm request it must not render
-        if (res.headers['x-flotilla-cache'] === 'MISS') out.push('rendered again after the warm request (x-flotilla-cache: MISS)');
+        if (res.headers['x-flotilla-cache'] === 'MISS')
+          out.push('rendered again after the warm request (x-flotilla-cache: MISS)');
         return out;
       },
     });
@@ -439,7 +442,8 @@ export function buildScenarios(c: ScenarioContext): Scenario[] {
         if (typeof o === 'string') return [o];
         const out: string[] = status === 200 ? [] : [`status ${status}`];
         if (typeof o.id !== 'string' || !o.id.startsWith('_media-')) out.push(`id ${JSON.stringify(o.id)}`);
-        if (o.mimeType !== 'image/png' || o.extension !== 'png') out.push(`mimeType ${String(o.mimeType)}, extension ${String(o.extension)}`);
+        if (o.mimeType !== 'image/png' || o.extension !== 'png')
+          out.push(`mimeType ${String(o.mimeType)}, extension ${String(o.extension)}`);
         if (o.width !== size?.width || o.height !== size?.height) out.push(`stored ${String(o.width)}×${String(o.height)}`);
         return out;
       },

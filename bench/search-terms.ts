@@ -103,7 +103,15 @@ export function measureSearchTerms(ds: Dataset, n: number): SearchTerms {
       .sort((a, b) => a.d - b.d || a.word.localeCompare(b.word))[0];
   const term = (c: { word: string; fields: SearchFields; docs: number }): SearchTerm => {
     const typo = typoOf(c.word, vocab);
-    return { word: c.word, fields: c.fields, docs: c.docs, percent: (100 * c.docs) / n, typo, expansion: expansionOf(typo, vocab), fuzzyDocs: 0 };
+    return {
+      word: c.word,
+      fields: c.fields,
+      docs: c.docs,
+      percent: (100 * c.docs) / n,
+      typo,
+      expansion: expansionOf(typo, vocab),
+      fuzzyDocs: 0,
+    };
   };
   const quantumWord = ds.SEARCH_WORD.toLowerCase();
   const rare = term(nearest(1, [quantumWord]));

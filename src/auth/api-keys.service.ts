@@ -143,7 +143,8 @@ export class ApiKeysService {
           seen.add(name);
           const flags = ['canRead', 'canCreate', 'canUpdate', 'canDelete'] as const;
           for (const f of flags) {
-            if (rule![f] !== undefined && typeof rule![f] !== 'boolean') addFieldError(errs, `rules[${i}].${f}`, 'Must be true or false');
+            if (rule![f] !== undefined && typeof rule![f] !== 'boolean')
+              addFieldError(errs, `rules[${i}].${f}`, 'Must be true or false');
           }
           out.rules!.push({
             ctdName: name,
@@ -194,7 +195,13 @@ export class ApiKeysService {
     const row = await this.storage.getKey(id);
     if (!row) throw errors.notFound();
     const key = generateKey(row.kind);
-    const next: StoredKey = { ...row, hmac: this.crypto.hmac(key), secretEnc: this.crypto.encrypt(key, row.id), updatedMs: this.clock.now(), lastUsedMs: null };
+    const next: StoredKey = {
+      ...row,
+      hmac: this.crypto.hmac(key),
+      secretEnc: this.crypto.encrypt(key, row.id),
+      updatedMs: this.clock.now(),
+      lastUsedMs: null,
+    };
     await this.storage.updateKey(next);
     await this.storage.notify('keys', id);
     return this.view(next);

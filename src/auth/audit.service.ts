@@ -4,7 +4,15 @@ import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import type { Storage } from '../storage/port.js';
 
-export type AuditAction = 'key.created' | 'key.updated' | 'key.rules-changed' | 'key.regenerated' | 'key.removed' | 'key.revealed' | 'key.copied' | 'key.qr-shown';
+export type AuditAction =
+  | 'key.created'
+  | 'key.updated'
+  | 'key.rules-changed'
+  | 'key.regenerated'
+  | 'key.removed'
+  | 'key.revealed'
+  | 'key.copied'
+  | 'key.qr-shown';
 
 export interface AuditView {
   id: number;
@@ -23,7 +31,12 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  async record(p: Principal, action: AuditAction, key: { id: string; name: string } | null, detail: Record<string, unknown> = {}): Promise<void> {
+  async record(
+    p: Principal,
+    action: AuditAction,
+    key: { id: string; name: string } | null,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.storage.panel.insertAudit({
       atMs: this.clock.now(),
       actor: p.kind === 'user' ? p.email : p.kind,

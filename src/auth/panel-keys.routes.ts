@@ -34,7 +34,8 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
   app.put<Id>('/panel/api/keys/:id', { config: sessionJson }, async (req, reply) => {
     const p = principalOf(req);
     const { view, before } = await keys.update(p, req.params.id, (req.body ?? {}) as KeyInput);
-    if (!sameRules(before.rules, view.rules)) await audit.record(p, 'key.rules-changed', view, { before: before.rules, after: view.rules });
+    if (!sameRules(before.rules, view.rules))
+      await audit.record(p, 'key.rules-changed', view, { before: before.rules, after: view.rules });
     if (before.name !== view.name || before.requestLimit !== view.requestLimit) {
       await audit.record(p, 'key.updated', view, { name: view.name, requestLimit: view.requestLimit });
     }
@@ -71,6 +72,10 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
   app.get('/panel/api/audit', { config: session }, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     noStore(reply);
-    return audit.list(principalOf(req), intParam(q.limit, 'limit', 100, 1, 1000), q.before === undefined ? undefined : intParam(q.before, 'before', 0, 0, Number.MAX_SAFE_INTEGER));
+    return audit.list(
+      principalOf(req),
+      intParam(q.limit, 'limit', 100, 1, 1000),
+      q.before === undefined ? undefined : intParam(q.before, 'before', 0, 0, Number.MAX_SAFE_INTEGER),
+    );
   });
 }

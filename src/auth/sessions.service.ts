@@ -32,7 +32,13 @@ export class SessionsService {
     const csrfToken = randomBytes(24).toString('base64url');
     const now = this.clock.now();
     await this.storage.panel.deleteExpiredSessions(now);
-    await this.storage.panel.insertSession({ tokenHash: sha256(token), userId: user.id, csrfToken, createdMs: now, expiresMs: now + SESSION_MS });
+    await this.storage.panel.insertSession({
+      tokenHash: sha256(token),
+      userId: user.id,
+      csrfToken,
+      createdMs: now,
+      expiresMs: now + SESSION_MS,
+    });
     return { token, csrfToken, maxAgeSeconds: SESSION_MS / 1000 };
   }
 
@@ -43,7 +49,12 @@ export class SessionsService {
     if (!s || s.expiresMs <= this.clock.now()) return undefined;
     const user = await this.users.get(s.userId);
     if (!user) return undefined;
-    return { user, csrfToken: s.csrfToken, tokenHash, principal: Object.freeze({ kind: 'user' as const, userId: user.id, email: user.email }) };
+    return {
+      user,
+      csrfToken: s.csrfToken,
+      tokenHash,
+      principal: Object.freeze({ kind: 'user' as const, userId: user.id, email: user.email }),
+    };
   }
 
   async end(token: string | undefined): Promise<void> {

@@ -48,7 +48,9 @@ export class UsersService {
   async completeSetup(token: unknown, email: unknown, password: unknown): Promise<UserView> {
     const stored = await this.storage.getMeta(SETUP_META);
     const ok =
-      typeof token === 'string' && stored !== undefined && stored !== '' &&
+      typeof token === 'string' &&
+      stored !== undefined &&
+      stored !== '' &&
       timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(stored, 'hex'));
     if (!ok || !(await this.setupNeeded())) throw errors.forbidden();
     const user = await this.create(email, password, 'Administrator');
@@ -58,10 +60,13 @@ export class UsersService {
 
   async create(email: unknown, password: unknown, name: string): Promise<UserView> {
     const errs: FieldErrors = {};
-    if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) addFieldError(errs, 'email', 'A valid e-mail address is required');
-    if (typeof password !== 'string' || password.length < 8 || password.length > 1024) addFieldError(errs, 'password', 'The password must have 8 to 1024 characters');
+    if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
+      addFieldError(errs, 'email', 'A valid e-mail address is required');
+    if (typeof password !== 'string' || password.length < 8 || password.length > 1024)
+      addFieldError(errs, 'password', 'The password must have 8 to 1024 characters');
     if (Object.keys(errs).length > 0) throw errors.validation(errs);
-    if (await this.storage.panel.getUserByEmail(email as string)) throw errors.validation({ email: ['This value is already used'] });
+    if (await this.storage.panel.getUserByEmail(email as string))
+      throw errors.validation({ email: ['This value is already used'] });
     const now = this.clock.now();
     const user: StoredUser = {
       id: randomUUID(),

@@ -48,14 +48,22 @@ const schema = z.object({
   FLOTILLA_ADMIN_EMAIL: z.string().email().optional(),
   FLOTILLA_ADMIN_PASSWORD: z.string().min(8).optional(),
   FLOTILLA_PUBLIC_URL: z.string().url().optional(),
-  FLOTILLA_MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  FLOTILLA_MAX_OBJECT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   FLOTILLA_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(100),
   FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
   FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   FLOTILLA_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   FLOTILLA_MEDIA_DIR: z.string().optional(),
-  FLOTILLA_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  FLOTILLA_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   FLOTILLA_MEDIA_MIME_TYPES: z
     .string()
     .regex(/^\s*[\w.+-]+\/[\w.+-]+\s*(,\s*[\w.+-]+\/[\w.+-]+\s*)*$/, 'must be a comma-separated list of MIME types')
@@ -100,7 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageCacheBytes: Math.round(e.FLOTILLA_PAGE_CACHE_MB * 1024 * 1024),
     mediaDir: path.resolve(e.FLOTILLA_MEDIA_DIR ?? path.join(e.FLOTILLA_DATA_DIR, 'media')),
     mediaMaxBytes: e.FLOTILLA_MEDIA_MAX_BYTES,
-    mediaMimeTypes: Object.freeze(e.FLOTILLA_MEDIA_MIME_TYPES?.split(',').map((m) => m.trim().toLowerCase()) ?? DEFAULT_MIME_TYPES),
+    mediaMimeTypes: Object.freeze(
+      e.FLOTILLA_MEDIA_MIME_TYPES?.split(',').map((m) => m.trim().toLowerCase()) ?? DEFAULT_MIME_TYPES,
+    ),
     mediaMaxDimension: e.FLOTILLA_MEDIA_MAX_DIMENSION,
     mediaMaxRenditions: e.FLOTILLA_MEDIA_MAX_RENDITIONS,
   });

@@ -1,7 +1,21 @@
 /** The 16 Flotiq input types (OAS enum). */
 export const INPUT_TYPES = [
-  'text', 'textarea', 'textMarkdown', 'richtext', 'email', 'radio', 'select', 'dateTime', 'custom', 'number',
-  'checkbox', 'datasource', 'object', 'geo', 'simpleList', 'block',
+  'text',
+  'textarea',
+  'textMarkdown',
+  'richtext',
+  'email',
+  'radio',
+  'select',
+  'dateTime',
+  'custom',
+  'number',
+  'checkbox',
+  'datasource',
+  'object',
+  'geo',
+  'simpleList',
+  'block',
 ] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 

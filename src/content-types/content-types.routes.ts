@@ -33,7 +33,10 @@ export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesServ
 
   app.get<{ Params: { name: string } }>(`${base}/:name`, { config: read }, async (req) => {
     const q = req.query as Q;
-    return types.get(principalOf(req), req.params.name, { resolveRef: boolParam(q.resolveRef), strictSchema: boolParam(q.strictSchema) });
+    return types.get(principalOf(req), req.params.name, {
+      resolveRef: boolParam(q.resolveRef),
+      strictSchema: boolParam(q.strictSchema),
+    });
   });
 
   app.put<{ Params: { name: string } }>(`${base}/:name`, { config: writeJson }, async (req) =>

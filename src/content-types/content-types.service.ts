@@ -142,7 +142,8 @@ export class ContentTypesService {
     const body = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : input;
     if (body && typeof body === 'object' && !Array.isArray(body)) {
       const b = body as Record<string, unknown>;
-      if (b.name !== undefined && b.name !== name) throw errors.validation({ name: ['The name of a content type cannot be changed'] });
+      if (b.name !== undefined && b.name !== name)
+        throw errors.validation({ name: ['The name of a content type cannot be changed'] });
       b.name = name;
     }
     const result = sanitizeContentType(body, { allowInternalName: current.ct.internal });

@@ -5,15 +5,7 @@ import type { ContentType, FieldInfo, InputType, MetaDefinition, PropertySchema 
  * markdown, rich text) are left out: an index of whole paragraphs is larger than the table (measured: 349 MB for
  * 100 000 objects) and ordering by them is rare; full-text search serves them instead.
  */
-const INDEXABLE: ReadonlySet<InputType> = new Set([
-  'text',
-  'email',
-  'radio',
-  'select',
-  'number',
-  'checkbox',
-  'dateTime',
-]);
+const INDEXABLE: ReadonlySet<InputType> = new Set(['text', 'email', 'radio', 'select', 'number', 'checkbox', 'dateTime']);
 
 /** The top-level fields of a sanitized CTD, in `metaDefinition.order` order. */
 export function describeFields(ct: Pick<ContentType, 'schemaDefinition' | 'metaDefinition'>): FieldInfo[] {

@@ -114,7 +114,13 @@ export class ContentWriter {
   }
 
   /** Validates one object for create/put/patch; returns the row to store or the field errors. */
-  private async prepare(t: LoadedType, body: unknown, mode: Mode, pathId: string | undefined, batchIds: Set<string>): Promise<Prepared | { errors: FieldErrors }> {
+  private async prepare(
+    t: LoadedType,
+    body: unknown,
+    mode: Mode,
+    pathId: string | undefined,
+    batchIds: Set<string>,
+  ): Promise<Prepared | { errors: FieldErrors }> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw errors.badRequest('The request body must be a JSON object');
     }
@@ -124,7 +130,10 @@ export class ContentWriter {
     let id: string;
     let existing: StoredObject | undefined;
     if (mode === 'create') {
-      if (bodyId !== undefined && (typeof bodyId !== 'string' || bodyId === '' || !ID_PATTERN.test(bodyId) || bodyId.length > 255)) {
+      if (
+        bodyId !== undefined &&
+        (typeof bodyId !== 'string' || bodyId === '' || !ID_PATTERN.test(bodyId) || bodyId.length > 255)
+      ) {
         return { errors: { id: ['This value is not valid.'] } };
       }
       id = (bodyId as string | undefined) ?? `${type}-${randomUUID()}`;
@@ -148,7 +157,9 @@ export class ContentWriter {
     const bytes = Buffer.byteLength(json);
     if (bytes > this.maxObjectBytes) {
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2).replace(/\.00$/, '')} MB`;
-      throw errors.payloadTooLarge(`Content Object size limit exceeded by an object with ID: ${id}. Requested size ${mb(bytes)}, limit: ${mb(this.maxObjectBytes)})`);
+      throw errors.payloadTooLarge(
+        `Content Object size limit exceeded by an object with ID: ${id}. Requested size ${mb(bytes)}, limit: ${mb(this.maxObjectBytes)})`,
+      );
     }
     await this.checkUnique(t, data, existing ? id : undefined, errs);
     const refs = Object.keys(errs).length === 0 ? await this.checkRelations(t, data, errs) : [];
@@ -163,7 +174,8 @@ export class ContentWriter {
   private async checkUnique(t: LoadedType, data: Record<string, unknown>, selfId: string | undefined, errs: FieldErrors) {
     for (const f of t.fields) {
       if (!f.unique || data[f.name] === undefined || data[f.name] === null || data[f.name] === '') continue;
-      if (await this.storage.findByFieldValue(t.ct.name, f.name, data[f.name], selfId)) addFieldError(errs, f.name, 'This value is already used');
+      if (await this.storage.findByFieldValue(t.ct.name, f.name, data[f.name], selfId))
+        addFieldError(errs, f.name, 'This value is already used');
     }
   }
 
@@ -182,7 +194,8 @@ export class ContentWriter {
     for (const r of refs) {
       if (!found.has(`${r.type}\0${r.id.toLowerCase()}`)) {
         const key = r.path;
-        if (!errs[key]?.includes('This value does not exist in database')) addFieldError(errs, key, 'This value does not exist in database');
+        if (!errs[key]?.includes('This value does not exist in database'))
+          addFieldError(errs, key, 'This value does not exist in database');
       }
     }
     return refs.map((r) => ({ type: r.type, id: r.id }));
@@ -249,7 +262,12 @@ export class ContentWriter {
   }
 
   /** POST batch: create (or, with updateExisting, upsert) each item; valid items are saved even if others fail. */
-  async batchCreate(p: Principal, type: string, body: unknown, updateExisting: boolean): Promise<{ status: number; report: BatchReport }> {
+  async batchCreate(
+    p: Principal,
+    type: string,
+    body: unknown,
+    updateExisting: boolean,
+  ): Promise<{ status: number; report: BatchReport }> {
     const t = await this.reader.typeFor(p, 'create', type);
     if (updateExisting && !canUpsert(p, type)) throw errors.forbidden();
     const items = this.batchItems(body);
@@ -285,11 +303,19 @@ export class ContentWriter {
 
   private assertBatchSize(n: number): void {
     if (n > this.batchLimit) {
-      throw new AppError(400, { code: 400, message: `Batch limit exceeded: at most ${this.batchLimit} items per request`, batch_limit: this.batchLimit });
+      throw new AppError(400, {
+        code: 400,
+        message: `Batch limit exceeded: at most ${this.batchLimit} items per request`,
+        batch_limit: this.batchLimit,
+      });
     }
   }
 
-  private async runBatch(t: LoadedType, items: unknown[], prep: (item: unknown, retry: boolean) => Promise<Prepared | { errors: FieldErrors }>) {
+  private async runBatch(
+    t: LoadedType,
+    items: unknown[],
+    prep: (item: unknown, retry: boolean) => Promise<Prepared | { errors: FieldErrors }>,
+  ) {
     const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
     for (const item of items) {
       let result: Prepared | { errors: FieldErrors };
@@ -301,7 +327,12 @@ export class ContentWriter {
         });
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
-        result = { errors: e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body) ? (e.body as FieldErrors) : { _: [String(e.message)] } };
+        result = {
+          errors:
+            e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body)
+              ? (e.body as FieldErrors)
+              : { _: [String(e.message)] },
+        };
       }
       if ('errors' in result) {
         report.batch_error_count++;

@@ -9,7 +9,8 @@ import type { ContentWriter } from './content-writer.service.js';
 type Q = Record<string, unknown>;
 type P = { type: string; id: string };
 
-const sendJson = (reply: FastifyReply, text: string, status = 200) => reply.code(status).type('application/json; charset=utf-8').send(text);
+const sendJson = (reply: FastifyReply, text: string, status = 200) =>
+  reply.code(status).type('application/json; charset=utf-8').send(text);
 
 function hydrateParam(raw: unknown): 0 | 1 | 2 {
   const n = intParam(raw, 'hydrate', 0, 0, 2);
@@ -17,10 +18,18 @@ function hydrateParam(raw: unknown): 0 | 1 | 2 {
 }
 
 /** The Flotiq content endpoints: thin transport over ContentService and ContentWriter. */
-export function contentRoutes(app: FastifyInstance, reader: ContentService, writer: ContentWriter, mount: RouteMount = API_MOUNT): void {
+export function contentRoutes(
+  app: FastifyInstance,
+  reader: ContentService,
+  writer: ContentWriter,
+  mount: RouteMount = API_MOUNT,
+): void {
   const base = `${mount.prefix}/api/v1/content/:type`;
   const read = { permission: mount.permission('objects-read') };
-  const json = (permission: 'objects-create' | 'objects-update' | 'objects-delete' | 'objects-upsert') => ({ permission: mount.permission(permission), jsonBody: true });
+  const json = (permission: 'objects-create' | 'objects-update' | 'objects-delete' | 'objects-upsert') => ({
+    permission: mount.permission(permission),
+    jsonBody: true,
+  });
 
   app.get<{ Params: P }>(base, { config: read }, async (req, reply) => {
     const q = req.query as Q;

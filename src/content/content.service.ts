@@ -94,7 +94,9 @@ export class ContentService {
     // decided above: the caller may read this type; a hydrate=0 page is then the same for every such caller
     const cacheable = q.hydrate === 0 && this.pages.enabled;
     const gen = this.generation(type);
-    const key = cacheable ? `${type}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}` : '';
+    const key = cacheable
+      ? `${type}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}`
+      : '';
     if (cacheable) {
       const hit = this.pages.get(key, gen);
       if (hit !== undefined) return hit;
@@ -191,7 +193,14 @@ export class ContentService {
     return this.storage.listRemoved(type, after);
   }
 
-  async versions(p: Principal, type: string, id: string, page: number, limit: number, direction: 'asc' | 'desc'): Promise<string> {
+  async versions(
+    p: Principal,
+    type: string,
+    id: string,
+    page: number,
+    limit: number,
+    direction: 'asc' | 'desc',
+  ): Promise<string> {
     await this.typeFor(p, 'read', type);
     const row = await this.storage.getObject(type, id);
     if (!row) throw errors.notFound();

@@ -3,8 +3,21 @@ import { parseClientDate } from '../core/time.js';
 import type { FieldInfo } from '../content-types/content-type.js';
 
 export const FILTER_OPS = [
-  'equals', 'notEqual', 'contains', 'notContains', 'startsWith', 'endsWith', 'lessThan', 'lessThanOrEqual',
-  'greaterThan', 'greaterThanOrEqual', 'inRange', 'empty', 'notEmpty', 'includes', 'overlaps',
+  'equals',
+  'notEqual',
+  'contains',
+  'notContains',
+  'startsWith',
+  'endsWith',
+  'lessThan',
+  'lessThanOrEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'inRange',
+  'empty',
+  'notEmpty',
+  'includes',
+  'overlaps',
 ] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
@@ -141,7 +154,9 @@ function parseOne(path: string, spec: unknown, byName: Map<string, FieldInfo>): 
   const s = spec as { type?: unknown; filter?: unknown; filter2?: unknown };
   const opName = s.type === 'notEquals' ? 'notEqual' : s.type;
   if (typeof opName !== 'string' || !(FILTER_OPS as readonly string[]).includes(opName)) {
-    throw errors.validation({ filters: [`Unknown filter type ${JSON.stringify(s.type)} for ${path}. Allowed: ${FILTER_OPS.join(', ')}`] });
+    throw errors.validation({
+      filters: [`Unknown filter type ${JSON.stringify(s.type)} for ${path}. Allowed: ${FILTER_OPS.join(', ')}`],
+    });
   }
   const op = opName as FilterOp;
   // an array-valued field used with includes/overlaps/contains means "some element"

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { internalBlock, internalJson, objectJson } from './object-json.js';
 
-const row = { seq: 1, type: 'blog_post', id: 'p"1', data: '{"title":"Hi \\"there\\"","n":1}', title: 'Hi "there" \\ ü', version: 3, createdMs: 1_700_000_000_123, updatedMs: 1_700_000_100_000, deletedMs: null };
+const row = {
+  seq: 1,
+  type: 'blog_post',
+  id: 'p"1',
+  data: '{"title":"Hi \\"there\\"","n":1}',
+  title: 'Hi "there" \\ ü',
+  version: 3,
+  createdMs: 1_700_000_000_123,
+  updatedMs: 1_700_000_100_000,
+  deletedMs: null,
+};
 
 describe('object JSON', () => {
   it('writes the internal block exactly as JSON.stringify(internalBlock()) would', () => {

@@ -47,7 +47,9 @@ export function objectStubJson(o: StoredObject): string {
 }
 
 /** internalBlock as JSON text, written directly (same keys, same order; a unit test holds the two together). */
-export function internalJson(o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>): string {
+export function internalJson(
+  o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>,
+): string {
   return (
     `{"contentType":"${o.type}","createdAt":"${time(o.createdMs)}","updatedAt":"${time(o.updatedMs)}",` +
     `"deletedAt":"${o.deletedMs === null ? '' : time(o.deletedMs)}","workflowState":"saved","objectTitle":${JSON.stringify(o.title)},` +

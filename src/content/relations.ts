@@ -33,7 +33,13 @@ export function collectRefs(t: LoadedType, data: Record<string, unknown>): Relat
 
 type Configs = LoadedType['ct']['metaDefinition']['propertiesConfig'];
 
-function walk(props: Record<string, PropertySchema>, configs: Configs, data: Record<string, unknown>, prefix: string, out: RelationRef[]) {
+function walk(
+  props: Record<string, PropertySchema>,
+  configs: Configs,
+  data: Record<string, unknown>,
+  prefix: string,
+  out: RelationRef[],
+) {
   for (const [name, schema] of Object.entries(props)) {
     const value = data[name];
     if (!Array.isArray(value)) continue;
@@ -49,7 +55,13 @@ function walk(props: Record<string, PropertySchema>, configs: Configs, data: Rec
     if (config?.inputType === 'object' && items?.properties) {
       value.forEach((el, i) => {
         if (el && typeof el === 'object') {
-          walk(items.properties!, config.items?.propertiesConfig ?? {}, el as Record<string, unknown>, `${prefix}${name}.${i}.`, out);
+          walk(
+            items.properties!,
+            config.items?.propertiesConfig ?? {},
+            el as Record<string, unknown>,
+            `${prefix}${name}.${i}.`,
+            out,
+          );
         }
       });
     }

@@ -8,5 +8,11 @@ export interface ListEnvelope<T> {
 }
 
 export function envelope<T>(data: T[], total: number, page: number, limit: number): ListEnvelope<T> {
-  return { total_count: total, total_pages: limit > 0 ? Math.ceil(total / limit) : 0, current_page: page, count: data.length, data };
+  return {
+    total_count: total,
+    total_pages: limit > 0 ? Math.ceil(total / limit) : 0,
+    current_page: page,
+    count: data.length,
+    data,
+  };
 }

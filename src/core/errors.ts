@@ -11,7 +11,9 @@ export class AppError extends Error {
     // rest of such a request, and nobody reads it.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : `HTTP ${status}`);
+    super(
+      typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : `HTTP ${status}`,
+    );
     Error.stackTraceLimit = limit;
     this.name = 'AppError';
     this.status = status;

@@ -14,7 +14,13 @@ export type KeyKind = 'read-only' | 'read-write' | 'user-defined';
  * `system` is for internal jobs (start-up seeding, migrations); it is never produced from a request.
  */
 export type Principal =
-  | { readonly kind: 'api-key'; readonly keyId: string; readonly keyKind: KeyKind; readonly name: string; readonly rules: readonly KeyRule[] }
+  | {
+      readonly kind: 'api-key';
+      readonly keyId: string;
+      readonly keyKind: KeyKind;
+      readonly name: string;
+      readonly rules: readonly KeyRule[];
+    }
   | { readonly kind: 'user'; readonly userId: string; readonly email: string }
   | { readonly kind: 'system' };
 

@@ -16,7 +16,8 @@ export function boolParam(raw: unknown): boolean {
 export function directionParam(raw: unknown): 'asc' | 'desc' {
   if (raw === undefined || raw === '') return 'asc';
   const s = String(raw).toLowerCase();
-  if (s !== 'asc' && s !== 'desc') throw errors.validation({ order_direction: ['The value you selected is not a valid choice.'] });
+  if (s !== 'asc' && s !== 'desc')
+    throw errors.validation({ order_direction: ['The value you selected is not a valid choice.'] });
   return s;
 }
 
@@ -24,5 +25,8 @@ export function directionParam(raw: unknown): 'asc' | 'desc' {
 export function listParam(raw: unknown): string[] {
   if (raw === undefined) return [];
   const items = Array.isArray(raw) ? raw : [raw];
-  return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return items
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -42,7 +42,10 @@ describe('DiskFileStore', () => {
   it('lists by prefix and deletes, removing folders it emptied; deleting a missing key is fine', async () => {
     for (const n of ['100x0.png', '50x50.png']) await store.put(mediaKeys.rendition('_media-1', n), Buffer.from(n));
     await store.put(mediaKeys.rendition('_media-10', '1x1.png'), Buffer.from('x'));
-    expect((await store.list(mediaKeys.renditionPrefix('_media-1'))).sort()).toEqual(['renditions/_media-1/100x0.png', 'renditions/_media-1/50x50.png']);
+    expect((await store.list(mediaKeys.renditionPrefix('_media-1'))).sort()).toEqual([
+      'renditions/_media-1/100x0.png',
+      'renditions/_media-1/50x50.png',
+    ]);
     expect(await store.list('renditions/_media-1')).toHaveLength(3);
     for (const k of await store.list(mediaKeys.renditionPrefix('_media-1'))) await store.delete(k);
     expect(existsSync(path.join(root, 'renditions', '_media-1'))).toBe(false);

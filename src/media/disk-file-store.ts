@@ -90,7 +90,13 @@ export class DiskFileStore implements FileStore {
     await rm(file, { force: true });
     // drop the folders the key emptied, so deleted media leave no trace; a folder still in use stays
     for (let dir = path.dirname(file); dir.startsWith(this.root + path.sep); dir = path.dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
     }
   }
 
@@ -105,7 +111,11 @@ export class DiskFileStore implements FileStore {
       throw e;
     }
     const keys = names.map((n) => (dir === '' ? n : `${dir}/${n}`).split(path.sep).join('/'));
-    const files = await Promise.all(keys.filter((k) => k.startsWith(prefix) && !k.startsWith('.partial')).map(async (k) => ((await this.stat(k)) ? k : undefined)));
+    const files = await Promise.all(
+      keys
+        .filter((k) => k.startsWith(prefix) && !k.startsWith('.partial'))
+        .map(async (k) => ((await this.stat(k)) ? k : undefined)),
+    );
     return files.filter((k): k is string => k !== undefined);
   }
 }

@@ -24,11 +24,21 @@ describe('planSize', () => {
 
 describe('trim', () => {
   it('top,right,bottom,left cut that much off each side', () => {
-    expect(resolveTrim({ top: 10, right: 10, bottom: 10, left: 10 }, 400, 400)).toEqual({ left: 10, top: 10, width: 380, height: 380 });
+    expect(resolveTrim({ top: 10, right: 10, bottom: 10, left: 10 }, 400, 400)).toEqual({
+      left: 10,
+      top: 10,
+      width: 380,
+      height: 380,
+    });
   });
 
   it('top,left,width,height is a window from the top-left point', () => {
-    expect(resolveTrim({ top: 10, left: 10, width: 50, height: 50 }, 400, 400)).toEqual({ left: 10, top: 10, width: 50, height: 50 });
+    expect(resolveTrim({ top: 10, left: 10, width: 50, height: 50 }, 400, 400)).toEqual({
+      left: 10,
+      top: 10,
+      width: 50,
+      height: 50,
+    });
   });
 
   it('top,right,width,height (the path form) is a window ending `right` pixels before the right edge', () => {
@@ -36,7 +46,12 @@ describe('trim', () => {
   });
 
   it('clips to the image and refuses an empty result', () => {
-    expect(resolveTrim({ top: 0, left: 350, width: 100, height: 10 }, 400, 300)).toEqual({ left: 350, top: 0, width: 50, height: 10 });
+    expect(resolveTrim({ top: 0, left: 350, width: 100, height: 10 }, 400, 300)).toEqual({
+      left: 350,
+      top: 0,
+      width: 50,
+      height: 10,
+    });
     expect(() => resolveTrim({ top: 0, left: 400 }, 400, 300)).toThrow(AppError);
   });
 

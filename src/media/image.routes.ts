@@ -55,6 +55,11 @@ export function imageRoutes(app: FastifyInstance, images: ImageService): void {
   );
 
   app.get<{ Params: Params }>('/image/:size/:id/:name/transform/trim/:spec', { config: pub }, async (req, reply) =>
-    serve(req, reply, { id: req.params.id, ext: splitExt(req.params.name)[1], trim: parseTrimPath(req.params.spec) }, req.params.size),
+    serve(
+      req,
+      reply,
+      { id: req.params.id, ext: splitExt(req.params.name)[1], trim: parseTrimPath(req.params.spec) },
+      req.params.size,
+    ),
   );
 }

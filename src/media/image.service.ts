@@ -179,7 +179,11 @@ export class ImageService {
       this.memory.set(job.memo, entry);
       return { ...fromBytes(entry, job.contentType, GENERATED_CACHE), cache: 'MISS' };
     }
-    const entry = { data: out.data, mtimeMs: originalStat.mtimeMs, etag: `"${createHash('sha1').update(out.data).digest('base64url')}"` };
+    const entry = {
+      data: out.data,
+      mtimeMs: originalStat.mtimeMs,
+      etag: `"${createHash('sha1').update(out.data).digest('base64url')}"`,
+    };
     return { ...fromBytes(entry, job.contentType, GENERATED_CACHE), cache: 'BYPASS' };
   }
 }

@@ -31,7 +31,10 @@ export function sizeText(size: number, limit: number): { size: string; limit: st
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   // control characters and quotes would break headers and the JSON of clients that build them by hand
-  const name = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  const name = base
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 200);
   return name === '' || name === '.' || name === '..' ? 'file' : name;
 }
 
@@ -47,7 +50,10 @@ async function readHead(path: string): Promise<Buffer> {
 }
 
 /** The real type of the bytes: sharp for images, signatures for the rest, else whatever the client declared. */
-async function detect(path: string, declared: string): Promise<{ mime: string; width: number; height: number } | { mismatch: string }> {
+async function detect(
+  path: string,
+  declared: string,
+): Promise<{ mime: string; width: number; height: number } | { mismatch: string }> {
   const meta = await sharp(path, { failOn: 'error' })
     .metadata()
     .catch(() => undefined);

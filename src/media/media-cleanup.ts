@@ -14,7 +14,10 @@ export function removeMediaFiles(store: FileStore, log: FastifyBaseLogger) {
         await store.delete(mediaKeys.original(id));
         for (const key of await store.list(mediaKeys.renditionPrefix(id))) await store.delete(key);
       } catch (e) {
-        log.error({ err: { message: (e as Error).message }, mediaId: id }, 'could not remove the files of a deleted media object');
+        log.error(
+          { err: { message: (e as Error).message }, mediaId: id },
+          'could not remove the files of a deleted media object',
+        );
       }
     }
   };

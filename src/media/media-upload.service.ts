@@ -61,7 +61,19 @@ export class MediaUploadService {
       await this.store.put(key, { path: tmp }); // the store takes the file over (on disk: one rename)
       try {
         const { mimeType, extension, fileName, type, width, height } = found;
-        const body = { id, fileName, mimeType, size: file.size, width, height, url: `/image/0x0/${id}.${extension}`, externalId: '', source: 'disk', extension, type };
+        const body = {
+          id,
+          fileName,
+          mimeType,
+          size: file.size,
+          width,
+          height,
+          url: `/image/0x0/${id}.${extension}`,
+          externalId: '',
+          source: 'disk',
+          extension,
+          type,
+        };
         return withoutInternal(await this.writer.create(p, '_media', body));
       } catch (e) {
         await this.store.delete(key);

@@ -4,7 +4,10 @@ import sharp from 'sharp';
 import type { Region } from './image-geometry.js';
 
 /** Given the real (EXIF-oriented) size of the original: the region to keep and the size to produce. */
-export type RenderPlan = (width: number, height: number) => { region: Region | undefined; size: { width: number; height: number } };
+export type RenderPlan = (
+  width: number,
+  height: number,
+) => { region: Region | undefined; size: { width: number; height: number } };
 
 /**
  * Trims, then resizes (Flotiq: "images are transformed before they are resized"), keeping the original's format.
@@ -29,5 +32,10 @@ export async function renderImage(
     img = img.resize(size.width, size.height, { fit: 'cover', position: 'centre' });
   }
   const { data, info } = await img.toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, trustedSize: real.width === expected.width && real.height === expected.height };
+  return {
+    data,
+    width: info.width,
+    height: info.height,
+    trustedSize: real.width === expected.width && real.height === expected.height,
+  };
 }

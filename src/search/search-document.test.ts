@@ -1,24 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldInfo, InputType } from '../content-types/content-type.js';
-import { filterVariants, SEARCH_SLOTS, searchDocument, searchLayout, stripTags, typeToken, valueToken } from './search-document.js';
+import {
+  filterVariants,
+  SEARCH_SLOTS,
+  searchDocument,
+  searchLayout,
+  stripTags,
+  typeToken,
+  valueToken,
+} from './search-document.js';
 
 const field = (name: string, inputType: InputType) => ({ name, inputType }) as FieldInfo;
 
 describe('search document', () => {
-  const layout = searchLayout([field('title', 'text'), field('price', 'number'), field('body', 'richtext'), field('tags', 'simpleList')]);
+  const layout = searchLayout([
+    field('title', 'text'),
+    field('price', 'number'),
+    field('body', 'richtext'),
+    field('tags', 'simpleList'),
+  ]);
 
   it('puts text fields in slots in CTD order; the 17th and later share the last slot', () => {
-    expect(layout.fields.map((f) => [f.name, f.slot])).toEqual([['title', 0], ['body', 1], ['tags', 2]]);
+    expect(layout.fields.map((f) => [f.name, f.slot])).toEqual([
+      ['title', 0],
+      ['body', 1],
+      ['tags', 2],
+    ]);
     const many = searchLayout(Array.from({ length: 20 }, (_, i) => field(`f${i}`, 'text')));
     expect(many.fields.map((f) => f.slot).slice(14)).toEqual([14, 15, 15, 15, 15, 15]);
     expect(searchLayout([field('body', 'text')]).signature).not.toBe(searchLayout([field('body', 'richtext')]).signature);
   });
 
   it('indexes text (HTML stripped), list items, exact-value keys and vocabulary words', () => {
-    const doc = searchDocument(layout, 'post', JSON.stringify({ title: 'Hello', price: 5, body: '<p>Big <b>news</b> &amp; more</p>', tags: ['alpha', 'beta'] }));
+    const doc = searchDocument(
+      layout,
+      'post',
+      JSON.stringify({ title: 'Hello', price: 5, body: '<p>Big <b>news</b> &amp; more</p>', tags: ['alpha', 'beta'] }),
+    );
     expect(doc.slots).toHaveLength(SEARCH_SLOTS);
     expect(doc.slots.slice(0, 3).map((s) => s.trim().replace(/\s+/g, ' '))).toEqual(['Hello', 'Big news & more', 'alpha beta']);
-    expect(doc.keys).toEqual([typeToken('post'), valueToken('title', 'Hello'), valueToken('price', '5'), valueToken('body', '<p>Big <b>news</b> &amp; more</p>'), valueToken('tags', 'alpha'), valueToken('tags', 'beta')]);
+    expect(doc.keys).toEqual([
+      typeToken('post'),
+      valueToken('title', 'Hello'),
+      valueToken('price', '5'),
+      valueToken('body', '<p>Big <b>news</b> &amp; more</p>'),
+      valueToken('tags', 'alpha'),
+      valueToken('tags', 'beta'),
+    ]);
     expect(doc.words).toEqual(['hello', 'big', 'news', 'more', 'alpha', 'beta']);
   });
 

@@ -13,7 +13,16 @@ import { vocabularyWords } from './search-words.js';
 export const SEARCH_SLOTS = 16;
 
 /** Fields whose string values are searchable text. */
-const TEXT_INPUTS: ReadonlySet<InputType> = new Set(['text', 'textarea', 'textMarkdown', 'richtext', 'email', 'select', 'radio', 'simpleList']);
+const TEXT_INPUTS: ReadonlySet<InputType> = new Set([
+  'text',
+  'textarea',
+  'textMarkdown',
+  'richtext',
+  'email',
+  'select',
+  'radio',
+  'simpleList',
+]);
 
 /** Bounds per object, so one huge document cannot make a write (or the vocabulary) explode. */
 const MAX_KEYS = 256;
@@ -98,7 +107,11 @@ export function stripTags(html: string): string {
 }
 
 function fieldText(value: unknown, html: boolean): string {
-  const parts = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+  const parts = Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? [value]
+      : [];
   const text = parts.join('\n');
   return html ? stripTags(text) : text;
 }

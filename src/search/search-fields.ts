@@ -9,7 +9,16 @@ import type { SearchRequest } from './search-params.js';
  * the same answer whether the field exists on a type the key cannot read or nowhere: nothing is revealed.
  */
 
-const TEXT: ReadonlySet<InputType> = new Set(['text', 'textarea', 'textMarkdown', 'richtext', 'email', 'select', 'radio', 'simpleList']);
+const TEXT: ReadonlySet<InputType> = new Set([
+  'text',
+  'textarea',
+  'textMarkdown',
+  'richtext',
+  'email',
+  'select',
+  'radio',
+  'simpleList',
+]);
 /** Fields with scalar values (or lists of them): what exact filters, terms buckets and ordering can use. */
 const SCALAR: ReadonlySet<InputType> = new Set([...TEXT, 'number', 'checkbox', 'dateTime']);
 
@@ -37,11 +46,18 @@ export function checkFields(types: readonly LoadedType[], r: SearchRequest): Ord
   for (const name of r.aggregateBy) check(types, name, (x) => SCALAR.has(x.inputType), 'aggregate_by[]', 'field');
   for (const name of r.aggregateByNumeric) {
     check(types, name, (x) => x.inputType === 'number', 'aggregate_by_numeric[]', 'number field');
-    if (r.aggregateBy.includes(name)) throw errors.validation({ 'aggregate_by_numeric[]': [`${name} is already aggregated by aggregate_by[]`] });
+    if (r.aggregateBy.includes(name))
+      throw errors.validation({ 'aggregate_by_numeric[]': [`${name} is already aggregated by aggregate_by[]`] });
   }
   const by = r.orderBy;
   if (by === undefined || by === '_score' || by === 'score') return undefined;
   if (COLUMN_ORDER[by]) return COLUMN_ORDER[by];
-  check(types, by, (x) => SCALAR.has(x.inputType) && !(x.inputType === 'select' && x.config.multiple === true) && x.inputType !== 'simpleList', 'order_by', 'sortable field');
+  check(
+    types,
+    by,
+    (x) => SCALAR.has(x.inputType) && !(x.inputType === 'select' && x.config.multiple === true) && x.inputType !== 'simpleList',
+    'order_by',
+    'sortable field',
+  );
   return { kind: 'data', path: [by] };
 }

@@ -56,7 +56,8 @@ function filtersParam(q: Record<string, unknown>, name: 'filters' | 'post_filter
 
 export function searchRequest(q: Record<string, unknown>): SearchRequest {
   const mode = q.query_mode === undefined || q.query_mode === '' ? 'default' : String(q.query_mode);
-  if (!(MODES as readonly string[]).includes(mode)) throw errors.validation({ query_mode: ['The value you selected is not a valid choice.'] });
+  if (!(MODES as readonly string[]).includes(mode))
+    throw errors.validation({ query_mode: ['The value you selected is not a valid choice.'] });
   const text = Array.isArray(q.q) ? q.q.join(' ') : q.q;
   return {
     q: text === undefined ? undefined : String(text),

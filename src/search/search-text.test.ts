@@ -15,7 +15,14 @@ describe('parseSearchText', () => {
       { occur: 'should', term: word('quantum') },
       { occur: 'should', term: word('physics') },
     ]);
-    expect(parseSearchText('+a1 -b2 c3 AND d4 NOT e5 OR f6', 'default')!.map((c) => c.occur)).toEqual(['must', 'not', 'must', 'must', 'not', 'should']);
+    expect(parseSearchText('+a1 -b2 c3 AND d4 NOT e5 OR f6', 'default')!.map((c) => c.occur)).toEqual([
+      'must',
+      'not',
+      'must',
+      'must',
+      'not',
+      'should',
+    ]);
   });
 
   it('reads phrases, prefixes, drops field qualifiers and folds words', () => {
@@ -28,7 +35,9 @@ describe('parseSearchText', () => {
   });
 
   it('makes one required phrase in exact mode', () => {
-    expect(parseSearchText('+quick -brown "fox"', 'exact')).toEqual([{ occur: 'must', term: { kind: 'phrase', words: ['quick', 'brown', 'fox'] } }]);
+    expect(parseSearchText('+quick -brown "fox"', 'exact')).toEqual([
+      { occur: 'must', term: { kind: 'phrase', words: ['quick', 'brown', 'fox'] } },
+    ]);
     expect(parseSearchText('fox', 'exact')).toEqual([{ occur: 'must', term: word('fox') }]);
   });
 

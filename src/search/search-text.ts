@@ -21,7 +21,9 @@ export function parseSearchText(q: string | undefined, mode: QueryMode): SearchC
   const clauses = mode === 'exact' ? exactClauses(text) : defaultClauses(text);
   if (clauses.length > MAX_CLAUSES) throw bad(`At most ${MAX_CLAUSES} terms are allowed`);
   if (!clauses.some((c) => c.occur !== 'not')) {
-    throw bad(clauses.length === 0 ? 'The query has no searchable word' : 'The query needs at least one term that is not excluded');
+    throw bad(
+      clauses.length === 0 ? 'The query has no searchable word' : 'The query needs at least one term that is not excluded',
+    );
   }
   return clauses;
 }

@@ -18,7 +18,9 @@ export function foldText(s: string): string {
 
 /** The words of a text, in order (duplicates kept). */
 export function words(s: string): string[] {
-  return foldText(s).split(NON_ASCII.test(s) ? SEPARATORS : ASCII_SEPARATORS).filter(Boolean);
+  return foldText(s)
+    .split(NON_ASCII.test(s) ? SEPARATORS : ASCII_SEPARATORS)
+    .filter(Boolean);
 }
 
 /** Words worth a place in the fuzzy vocabulary: 3–40 characters and not a bare number. */

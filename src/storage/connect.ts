@@ -6,7 +6,5 @@ import { connectSqlite } from './sqlite/sqlite.connect.js';
 
 /** PostgreSQL when DATABASE_URL is set, otherwise SQLite in the data directory. */
 export function connectStorage(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Storage> {
-  return config.databaseUrl
-    ? connectPostgres(config.databaseUrl)
-    : connectSqlite(path.join(config.dataDir, 'flotilla.sqlite'));
+  return config.databaseUrl ? connectPostgres(config.databaseUrl) : connectSqlite(path.join(config.dataDir, 'flotilla.sqlite'));
 }

@@ -35,8 +35,7 @@ export interface NewObject {
 
 /** Sort key of a list: a data path, or one of the internal columns. */
 export type OrderKey =
-  | { kind: 'column'; column: 'created' | 'updated' | 'id' | 'title' | 'version' }
-  | { kind: 'data'; path: string[] };
+  { kind: 'column'; column: 'created' | 'updated' | 'id' | 'title' | 'version' } | { kind: 'data'; path: string[] };
 
 export interface ListQuery {
   type: string;
@@ -112,9 +111,19 @@ export interface Storage {
   /** Is there a live object of `type` whose `field` equals value (other than excludeId)? */
   findByFieldValue(type: string, field: string, value: unknown, excludeId?: string): Promise<string | undefined>;
 
-  listVersions(type: string, id: string, limit: number, offset: number, direction: 'asc' | 'desc'): Promise<{ version: number; data: string; createdMs: number }[]>;
+  listVersions(
+    type: string,
+    id: string,
+    limit: number,
+    offset: number,
+    direction: 'asc' | 'desc',
+  ): Promise<{ version: number; data: string; createdMs: number }[]>;
   countVersions(type: string, id: string): Promise<number>;
-  getVersion(type: string, id: string, version: number): Promise<{ version: number; data: string; createdMs: number } | undefined>;
+  getVersion(
+    type: string,
+    id: string,
+    version: number,
+  ): Promise<{ version: number; data: string; createdMs: number } | undefined>;
 
   listKeys(): Promise<StoredKey[]>;
   getKeyByHmac(hmac: string): Promise<StoredKey | undefined>;

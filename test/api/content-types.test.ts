@@ -17,7 +17,10 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
   });
 
   it('creates a CTD and returns it with id and timestamps', async () => {
-    const res = await t().call('POST', CT, { key: t().rw, body: ctd('blogpost', { title: text({ required: true, isTitlePart: true }), views: number() }) });
+    const res = await t().call('POST', CT, {
+      key: t().rw,
+      body: ctd('blogpost', { title: text({ required: true, isTitlePart: true }), views: number() }),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.name).toBe('blogpost');
@@ -36,13 +39,20 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
     const bad = await t().call('POST', CT, { key: t().rw, body: ctd('Bad1', { title: text() }) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().name).toBeDefined();
-    const empty = await t().call('POST', CT, { key: t().rw, body: { name: 'x', label: '', schemaDefinition: {}, metaDefinition: {} } });
+    const empty = await t().call('POST', CT, {
+      key: t().rw,
+      body: { name: 'x', label: '', schemaDefinition: {}, metaDefinition: {} },
+    });
     expect(empty.statusCode).toBe(400);
     expect(Object.keys(empty.json()).length).toBeGreaterThan(0);
   });
 
   it('refuses a write that is not JSON with 415', async () => {
-    const res = await t().call('POST', CT, { key: t().rw, body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await t().call('POST', CT, {
+      key: t().rw,
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toEqual({ code: 415, message: 'Unsupported Media Type' });
   });
@@ -54,7 +64,9 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
     expect(users.data.map((c: { name: string }) => c.name)).toEqual(['author', 'blogpost', 'category']);
     const byLabel = (await t().call('GET', `${CT}?internal=0&order_by=label&order_direction=desc`, { key: t().ro })).json();
     expect(byLabel.data[0].name).toBe('author');
-    expect((await t().call('GET', `${CT}?name=CAT`, { key: t().ro })).json().data.map((c: { name: string }) => c.name)).toEqual(['category']);
+    expect((await t().call('GET', `${CT}?name=CAT`, { key: t().ro })).json().data.map((c: { name: string }) => c.name)).toEqual([
+      'category',
+    ]);
     expect((await t().call('GET', `${CT}?names[]=author&names[]=blogpost`, { key: t().ro })).json().total_count).toBe(2);
     expect((await t().call('GET', `${CT}?names=author,category`, { key: t().ro })).json().total_count).toBe(2);
     expect((await t().call('GET', `${CT}?label=zed`, { key: t().ro })).json().data[0].name).toBe('author');
@@ -81,8 +93,14 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
   });
 
   it('migrates objects on PUT: removed property stripped, number to string converted', async () => {
-    await t().call('POST', CT, { key: t().rw, body: ctd('product', { name: text({ required: true }), price: number(), color: text() }) });
-    const made = await t().call('POST', '/api/v1/content/product', { key: t().rw, body: { id: 'p1', name: 'Tea', price: 12, color: 'red' } });
+    await t().call('POST', CT, {
+      key: t().rw,
+      body: ctd('product', { name: text({ required: true }), price: number(), color: text() }),
+    });
+    const made = await t().call('POST', '/api/v1/content/product', {
+      key: t().rw,
+      body: { id: 'p1', name: 'Tea', price: 12, color: 'red' },
+    });
     expect(made.statusCode).toBe(200);
     const put = await t().call('PUT', `${CT}/product`, {
       key: t().rw,
@@ -123,7 +141,12 @@ describe.each(dialectsUnderTest())('content type definitions on %s', (dialect) =
   });
 
   it('refuses every CTD write with the read-only key', async () => {
-    for (const [method, url] of [['POST', CT], ['PUT', `${CT}/blogpost`], ['DELETE', `${CT}/blogpost`], ['POST', `${CT}/blogpost/purge`]] as const) {
+    for (const [method, url] of [
+      ['POST', CT],
+      ['PUT', `${CT}/blogpost`],
+      ['DELETE', `${CT}/blogpost`],
+      ['POST', `${CT}/blogpost/purge`],
+    ] as const) {
       const res = await t().call(method, url, { key: t().ro, body: ctd('blogpost', { title: text() }) });
       expect(res.statusCode, `${method} ${url}`).toBe(403);
       expect(res.json()).toEqual({ code: 403, message: 'Access denied' });

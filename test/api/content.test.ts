@@ -10,7 +10,8 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
 
   beforeAll(async () => {
     const rw = t().rw;
-    const mk = async (body: unknown) => expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
+    const mk = async (body: unknown) =>
+      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
     await mk(ctd('category', { name: text({ required: true, unique: true, isTitlePart: true }) }));
     await mk(
       ctd(
@@ -27,7 +28,14 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
     const o = res.json();
     expect(o.id).toMatch(/^post-[0-9a-f-]{36}$/);
     expect(o.slug).toBe('hello-world');
-    expect(o.internal).toMatchObject({ contentType: 'post', objectTitle: 'Hello World', latestVersion: 1, deletedAt: '', workflowState: 'saved', status: 'public' });
+    expect(o.internal).toMatchObject({
+      contentType: 'post',
+      objectTitle: 'Hello World',
+      latestVersion: 1,
+      deletedAt: '',
+      workflowState: 'saved',
+      status: 'public',
+    });
     expect(o.internal.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
     const got = await t().call('GET', `${C}/post/${o.id}`, { key: t().ro });
     expect(got.json()).toEqual(o);
@@ -59,7 +67,10 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
     expect(bad.json().category).toContain('This value does not exist in database');
     const wrongType = await t().call('POST', `${C}/post`, { key: t().rw, body: { title: 'x', category: [ref('post', 'nope')] } });
     expect(wrongType.statusCode).toBe(400);
-    const ok = await t().call('POST', `${C}/post`, { key: t().rw, body: { id: 'with-cat', title: 'Has cat', category: [ref('category', 'Cat-1')] } });
+    const ok = await t().call('POST', `${C}/post`, {
+      key: t().rw,
+      body: { id: 'with-cat', title: 'Has cat', category: [ref('category', 'Cat-1')] },
+    });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -103,7 +114,10 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
   });
 
   it('ignores a client-sent internal block', async () => {
-    const res = await t().call('POST', `${C}/post`, { key: t().rw, body: { title: 'Imported', internal: { contentType: 'evil', createdAt: '2000-01-01' } } });
+    const res = await t().call('POST', `${C}/post`, {
+      key: t().rw,
+      body: { title: 'Imported', internal: { contentType: 'evil', createdAt: '2000-01-01' } },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().internal.contentType).toBe('post');
   });
@@ -134,7 +148,9 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
     expect(desc.data[0].name).toBe('Cat 4');
     const ids = (await t().call('GET', `${C}/category?ids[]=c1&ids[]=c3&order_by=id`, { key: t().ro })).json();
     expect(ids.data.map((o: { id: string }) => o.id)).toEqual(['c1', 'c3']);
-    const byCreated = (await t().call('GET', `${C}/category?order_by=internal.createdAt&order_direction=desc&limit=1`, { key: t().ro })).json();
+    const byCreated = (
+      await t().call('GET', `${C}/category?order_by=internal.createdAt&order_direction=desc&limit=1`, { key: t().ro })
+    ).json();
     expect(byCreated.data[0].id).toBe('c4');
   });
 });
@@ -168,7 +184,9 @@ describe.each(dialectsUnderTest())('concurrent writes on %s', (dialect) => {
     await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('board', fields) });
     await t().call('POST', '/api/v1/content/board', { key: t().rw, body: { id: 'b1' } });
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => t().call('PATCH', '/api/v1/content/board/b1', { key: t().rw, body: { [`f${i}`]: `v${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        t().call('PATCH', '/api/v1/content/board/b1', { key: t().rw, body: { [`f${i}`]: `v${i}` } }),
+      ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
     const got = (await t().call('GET', '/api/v1/content/board/b1', { key: t().ro })).json();

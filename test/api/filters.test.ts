@@ -7,7 +7,11 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
   const t = useTestApp(dialect);
 
   const ids = async (filters: unknown, extra = '') => {
-    const res = await t().call('GET', `/api/v1/content/item?limit=100&order_by=id&filters=${encodeURIComponent(JSON.stringify(filters))}${extra}`, { key: t().ro });
+    const res = await t().call(
+      'GET',
+      `/api/v1/content/item?limit=100&order_by=id&filters=${encodeURIComponent(JSON.stringify(filters))}${extra}`,
+      { key: t().ro },
+    );
     expect(res.statusCode, res.body).toBe(200);
     return res.json().data.map((o: { id: string }) => o.id);
   };
@@ -35,9 +39,34 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     for (const id of ['t1', 't2']) await t().call('POST', '/api/v1/content/tag', { key: rw, body: { id, name: id } });
     const items = [
-      { id: 'a', name: 'Apple pie', price: 5, published: '2024-01-10', active: true, tags: [ref('tag', 't1')], labels: ['red', 'sweet'], specs: [{ key: 'size' }] },
-      { id: 'b', name: 'Banana', price: 100, published: '2024-03-01T10:30', active: false, tags: [ref('tag', 't2')], labels: ['yellow'] },
-      { id: 'c', name: 'Cherry tart', price: 125, published: '2023-12-31', active: true, tags: [ref('tag', 't1'), ref('tag', 't2')], labels: [] },
+      {
+        id: 'a',
+        name: 'Apple pie',
+        price: 5,
+        published: '2024-01-10',
+        active: true,
+        tags: [ref('tag', 't1')],
+        labels: ['red', 'sweet'],
+        specs: [{ key: 'size' }],
+      },
+      {
+        id: 'b',
+        name: 'Banana',
+        price: 100,
+        published: '2024-03-01T10:30',
+        active: false,
+        tags: [ref('tag', 't2')],
+        labels: ['yellow'],
+      },
+      {
+        id: 'c',
+        name: 'Cherry tart',
+        price: 125,
+        published: '2023-12-31',
+        active: true,
+        tags: [ref('tag', 't1'), ref('tag', 't2')],
+        labels: [],
+      },
       { id: 'd', name: '', price: 75 },
     ];
     for (const body of items) {
@@ -74,7 +103,12 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
   it('dates compare as dates', async () => {
     expect(await ids({ published: { type: 'greaterThan', filter: '2024-01-01' } })).toEqual(['a', 'b']);
     expect(await ids({ published: { type: 'lessThan', filter: '2024-01-01' } })).toEqual(['c']);
-    expect(await ids({ 'internal.createdAt': { type: 'greaterThan', filter: '2000-01-01 00:00:00' } })).toEqual(['a', 'b', 'c', 'd']);
+    expect(await ids({ 'internal.createdAt': { type: 'greaterThan', filter: '2000-01-01 00:00:00' } })).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
     expect(await ids({ 'internal.updatedAt': { type: 'greaterThan', filter: '2999-01-01 00:00:00' } })).toEqual([]);
     expect(await ids({ 'internal.createdAt': { type: 'lessThan', filter: '2000-01-01T00:00:00+00:00' } })).toEqual([]);
   });
@@ -103,14 +137,20 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
   });
 
   it('orders empty values last by default and first with empty_first', async () => {
-    const list = async (q: string) => (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro })).json().data.map((o: { id: string }) => o.id);
+    const list = async (q: string) =>
+      (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro }))
+        .json()
+        .data.map((o: { id: string }) => o.id);
     expect(await list('')).toEqual(['c', 'a', 'b', 'd']);
     expect(await list('&empty_first=true')).toEqual(['d', 'c', 'a', 'b']);
     expect(await list('&order_direction=desc')).toEqual(['b', 'a', 'c', 'd']);
   });
 
   it('pages across the boundary between objects with and without the ordered field', async () => {
-    const page = async (q: string) => (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro })).json().data.map((o: { id: string }) => o.id);
+    const page = async (q: string) =>
+      (await t().call('GET', `/api/v1/content/item?order_by=published${q}`, { key: t().ro }))
+        .json()
+        .data.map((o: { id: string }) => o.id);
     const one = [];
     for (let p = 1; p <= 5; p++) one.push(...(await page(`&limit=1&page=${p}`)));
     expect(one).toEqual(['c', 'a', 'b', 'd']);
@@ -126,11 +166,23 @@ describe.each(dialectsUnderTest())('list filters on %s', (dialect) => {
     const bad = await t().call('GET', '/api/v1/content/item?filters={oops', { key: t().ro });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ filters: ['Malformed filters json - Syntax error'] });
-    const op = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"name":{"type":"like","filter":"x"}}')}`, { key: t().ro });
+    const op = await t().call(
+      'GET',
+      `/api/v1/content/item?filters=${encodeURIComponent('{"name":{"type":"like","filter":"x"}}')}`,
+      { key: t().ro },
+    );
     expect(op.statusCode).toBe(400);
-    const path = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"na me\'":{"type":"equals","filter":"x"}}')}`, { key: t().ro });
+    const path = await t().call(
+      'GET',
+      `/api/v1/content/item?filters=${encodeURIComponent('{"na me\'":{"type":"equals","filter":"x"}}')}`,
+      { key: t().ro },
+    );
     expect(path.statusCode).toBe(400);
-    const num = await t().call('GET', `/api/v1/content/item?filters=${encodeURIComponent('{"price":{"type":"equals","filter":"abc"}}')}`, { key: t().ro });
+    const num = await t().call(
+      'GET',
+      `/api/v1/content/item?filters=${encodeURIComponent('{"price":{"type":"equals","filter":"abc"}}')}`,
+      { key: t().ro },
+    );
     expect(num.statusCode).toBe(400);
   });
 });

@@ -9,8 +9,22 @@ const require = createRequire(import.meta.url);
 type Ctd = { name: string; label: string };
 const loader = require('gatsby-source-flotiq/src/data-loader') as {
   getContentTypes(reporter: unknown, options: object, apiUrl: string): Promise<Ctd[]>;
-  getDeletedObjects(fns: object, options: object, since: string, types: Ctd[], apiUrl: string, onDeleted: (ctd: Ctd, id: string) => Promise<void>): Promise<number>;
-  getContentObjects(fns: object, options: object, since: string | null, types: Ctd[], apiUrl: string, onObject: (ctd: Ctd, o: { id: string }) => Promise<void>): Promise<number>;
+  getDeletedObjects(
+    fns: object,
+    options: object,
+    since: string,
+    types: Ctd[],
+    apiUrl: string,
+    onDeleted: (ctd: Ctd, id: string) => Promise<void>,
+  ): Promise<number>;
+  getContentObjects(
+    fns: object,
+    options: object,
+    since: string | null,
+    types: Ctd[],
+    apiUrl: string,
+    onObject: (ctd: Ctd, o: { id: string }) => Promise<void>,
+  ): Promise<number>;
 };
 const reporter = { info: () => undefined, success: () => undefined, warn: (...a: unknown[]) => console.warn(...a) };
 
@@ -25,9 +39,16 @@ describe.each(dialectsUnderTest())('gatsby-source-flotiq incremental sync on %s'
   beforeAll(async () => {
     apiUrl = await t().app.server.listen({ port: 0, host: '127.0.0.1' });
     options = { authToken: t().ro, singleFetchLimit: 2 };
-    await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('recipe', { title: text() }, { label: 'B Recipes' }) });
-    await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('chef', { name: text() }, { label: 'A Chefs' }) });
-    for (let i = 1; i <= 5; i++) await t().call('POST', '/api/v1/content/recipe', { key: t().rw, body: { id: `r${i}`, title: `Recipe ${i}` } });
+    await t().call('POST', '/api/v1/internal/contenttype', {
+      key: t().rw,
+      body: ctd('recipe', { title: text() }, { label: 'B Recipes' }),
+    });
+    await t().call('POST', '/api/v1/internal/contenttype', {
+      key: t().rw,
+      body: ctd('chef', { name: text() }, { label: 'A Chefs' }),
+    });
+    for (let i = 1; i <= 5; i++)
+      await t().call('POST', '/api/v1/content/recipe', { key: t().rw, body: { id: `r${i}`, title: `Recipe ${i}` } });
     await t().call('POST', '/api/v1/content/chef', { key: t().rw, body: { id: 'c1', name: 'Ada' } });
   });
 

@@ -11,7 +11,8 @@ describe.each(dialectsUnderTest())('hydration on %s', (dialect) => {
 
   beforeAll(async () => {
     const rw = t().rw;
-    const mk = async (body: unknown) => expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
+    const mk = async (body: unknown) =>
+      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
     await mk(ctd('badge', { label: text() }));
     await mk(ctd('person', { name: text(), badge: relation('badge') }));
     await mk(
@@ -21,7 +22,15 @@ describe.each(dialectsUnderTest())('hydration on %s', (dialect) => {
         blocks: {
           type: 'array',
           inputType: 'object',
-          extraSchema: { items: { type: 'object', properties: { caption: { type: 'string' }, who: { type: 'array', items: { $ref: '#/components/schemas/DataSource' } } } } },
+          extraSchema: {
+            items: {
+              type: 'object',
+              properties: {
+                caption: { type: 'string' },
+                who: { type: 'array', items: { $ref: '#/components/schemas/DataSource' } },
+              },
+            },
+          },
           extraMeta: {
             items: {
               order: ['caption', 'who'],
@@ -34,13 +43,24 @@ describe.each(dialectsUnderTest())('hydration on %s', (dialect) => {
         },
       }),
     );
-    const post = async (type: string, body: unknown) => expect((await t().call('POST', `/api/v1/content/${type}`, { key: rw, body })).statusCode).toBe(200);
+    const post = async (type: string, body: unknown) =>
+      expect((await t().call('POST', `/api/v1/content/${type}`, { key: rw, body })).statusCode).toBe(200);
     await post('badge', { id: 'b1', label: 'Gold' });
     await post('person', { id: 'p1', name: 'Ada', badge: [ref('badge', 'b1')] });
     await post('person', { id: 'p2', name: 'Grace', badge: [] });
     await post('person', { id: 'p3', name: 'Gone' });
-    await post('article', { id: 'a1', title: 'One', authors: [ref('person', 'p2'), ref('person', 'p1')], blocks: [{ caption: 'c', who: [ref('person', 'p1')] }] });
-    for (let i = 0; i < 30; i++) await post('article', { id: `bulk${String(i).padStart(2, '0')}`, title: `Bulk ${i}`, authors: [ref('person', i % 2 ? 'p1' : 'p2')] });
+    await post('article', {
+      id: 'a1',
+      title: 'One',
+      authors: [ref('person', 'p2'), ref('person', 'p1')],
+      blocks: [{ caption: 'c', who: [ref('person', 'p1')] }],
+    });
+    for (let i = 0; i < 30; i++)
+      await post('article', {
+        id: `bulk${String(i).padStart(2, '0')}`,
+        title: `Bulk ${i}`,
+        authors: [ref('person', i % 2 ? 'p1' : 'p2')],
+      });
     // a dangling relation (as after a purge or a multi-pass import): stays as stored
     await t().call('DELETE', '/api/v1/content/person/p3', { key: rw });
   });
@@ -62,16 +82,28 @@ describe.each(dialectsUnderTest())('hydration on %s', (dialect) => {
 
   it('leaves a missing target exactly as stored', async () => {
     await t().call('PATCH', '/api/v1/content/article/bulk00', { key: t().rw, body: { authors: [ref('person', 'p2')] } });
-    const res = await t().call('PUT', '/api/v1/content/article/bulk01', { key: t().rw, body: { title: 'x', authors: [ref('person', 'p3')] } });
+    const res = await t().call('PUT', '/api/v1/content/article/bulk01', {
+      key: t().rw,
+      body: { title: 'x', authors: [ref('person', 'p3')] },
+    });
     expect(res.statusCode).toBe(400);
     // stored before its target was deleted: make one by deleting a target that nobody references any more
     await t().call('POST', '/api/v1/content/person', { key: t().rw, body: { id: 'p4', name: 'Temp' } });
-    await t().call('POST', '/api/v1/content/article', { key: t().rw, body: { id: 'dangling', title: 'D', authors: [ref('person', 'p4')] } });
+    await t().call('POST', '/api/v1/content/article', {
+      key: t().rw,
+      body: { id: 'dangling', title: 'D', authors: [ref('person', 'p4')] },
+    });
     await t().call('POST', '/api/v1/internal/contenttype/person/purge', { key: t().rw, body: {} });
     const d = (await t().call('GET', '/api/v1/content/article/dangling?hydrate=1', { key: t().ro })).json();
     expect(d.authors).toEqual([ref('person', 'p4')]);
     // restore the people for the next tests
-    await t().call('POST', '/api/v1/content/person/batch', { key: t().rw, body: [{ id: 'p1', name: 'Ada', badge: [ref('badge', 'b1')] }, { id: 'p2', name: 'Grace', badge: [] }] });
+    await t().call('POST', '/api/v1/content/person/batch', {
+      key: t().rw,
+      body: [
+        { id: 'p1', name: 'Ada', badge: [ref('badge', 'b1')] },
+        { id: 'p2', name: 'Grace', badge: [] },
+      ],
+    });
   });
 
   it('never inlines what the key cannot read, at any depth', async () => {

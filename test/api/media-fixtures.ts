@@ -18,23 +18,39 @@ export interface FilePart {
 export function multipart(file: FilePart | undefined, fields: Record<string, string> = {}) {
   const boundary = `----flotilla${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
-  const part = (headers: string, data: Buffer) => chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), data, Buffer.from('\r\n'));
+  const part = (headers: string, data: Buffer) =>
+    chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), data, Buffer.from('\r\n'));
   for (const [name, value] of Object.entries(fields)) part(`Content-Disposition: form-data; name="${name}"`, Buffer.from(value));
-  if (file) part(`Content-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.type}`, file.data);
+  if (file)
+    part(`Content-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.type}`, file.data);
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-export function upload(t: TestApp, key: string | undefined, file: FilePart | undefined, fields: Record<string, string> = { type: 'image', save: '1' }, query = ''): Promise<LightMyRequestResponse> {
+export function upload(
+  t: TestApp,
+  key: string | undefined,
+  file: FilePart | undefined,
+  fields: Record<string, string> = { type: 'image', save: '1' },
+  query = '',
+): Promise<LightMyRequestResponse> {
   const { payload, headers } = multipart(file, fields);
-  return t.app.server.inject({ method: 'POST', url: `/api/media${query}`, payload, headers: { ...headers, ...(key ? { 'x-auth-token': key } : {}) } });
+  return t.app.server.inject({
+    method: 'POST',
+    url: `/api/media${query}`,
+    payload,
+    headers: { ...headers, ...(key ? { 'x-auth-token': key } : {}) },
+  });
 }
 
 export const COLORS = { tl: [255, 0, 0], tr: [0, 255, 0], bl: [0, 0, 255], br: [255, 255, 255] } as const;
 
 /** A `w`×`h` image whose quadrants are red, green (top), blue, white (bottom), so a crop shows where it came from. */
 export async function quadrants(format: 'png' | 'jpeg' | 'webp' | 'gif', w: number, h: number): Promise<Buffer> {
-  const block = (c: readonly number[]) => sharp({ create: { width: w / 2, height: h / 2, channels: 3, background: { r: c[0], g: c[1], b: c[2] } } }).png().toBuffer();
+  const block = (c: readonly number[]) =>
+    sharp({ create: { width: w / 2, height: h / 2, channels: 3, background: { r: c[0], g: c[1], b: c[2] } } })
+      .png()
+      .toBuffer();
   const [tl, tr, bl, br] = await Promise.all([block(COLORS.tl), block(COLORS.tr), block(COLORS.bl), block(COLORS.br)]);
   return sharp({ create: { width: w, height: h, channels: 3, background: 'black' } })
     .composite([
@@ -55,8 +71,16 @@ export const GZIP = gzipSync(Buffer.from('compressed '.repeat(100)));
 export async function decoded(body: Buffer) {
   const { data, info } = await sharp(body).raw().toBuffer({ resolveWithObject: true });
   const meta = await sharp(body).metadata();
-  const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
-  return { width: info.width, height: info.height, format: meta.format, center: pixel(Math.floor(info.width / 2), Math.floor(info.height / 2)), pixel };
+  const pixel = (x: number, y: number) => [
+    ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+  ];
+  return {
+    width: info.width,
+    height: info.height,
+    format: meta.format,
+    center: pixel(Math.floor(info.width / 2), Math.floor(info.height / 2)),
+    pixel,
+  };
 }
 
 export const near = (a: number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 24);
@@ -68,4 +92,5 @@ export function filesUnder(t: TestApp, sub: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((n) => statSync(path.join(dir, n)).isFile());
 }
 
-export const get = (t: TestApp, url: string, headers: Record<string, string> = {}) => t.app.server.inject({ method: 'GET', url, headers });
+export const get = (t: TestApp, url: string, headers: Record<string, string> = {}) =>
+  t.app.server.inject({ method: 'GET', url, headers });

@@ -8,7 +8,8 @@ import { filesUnder, get, GZIP, PDF, quadrants, TEXT, upload } from './media-fix
 
 const ALLOWED = `Allowed mime types are "image/gif", "image/png", "image/jpeg", "image/bmp", "image/webp", "image/svg+xml", "image/svg", "image/x-icon", "image/vnd.microsoft.icon", "text/plain", "audio/midi", "audio/mpeg", "audio/webm", "audio/ogg", "audio/wav", "video/webm", "video/ogg", "video/mp4", "application/pdf", "application/json".`;
 
-const mediaCount = async (t: TestApp) => (await t.call('GET', '/api/v1/content/_media', { key: t.rw })).json().total_count as number;
+const mediaCount = async (t: TestApp) =>
+  (await t.call('GET', '/api/v1/content/_media', { key: t.rw })).json().total_count as number;
 const tmpFiles = (t: TestApp) => readdirSync(path.join(t.db.dataDir, 'tmp', 'uploads'));
 
 describe.each(dialectsUnderTest())('POST /api/media on %s', (dialect) => {
@@ -52,11 +53,24 @@ describe.each(dialectsUnderTest())('POST /api/media on %s', (dialect) => {
     const data = await quadrants(format, 64, 32);
     const res = await upload(t(), t().rw, { filename, type, data });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ fileName: filename, mimeType: type, extension, type: 'image', width: 64, height: 32, size: data.length });
+    expect(res.json()).toMatchObject({
+      fileName: filename,
+      mimeType: type,
+      extension,
+      type: 'image',
+      width: 64,
+      height: 32,
+      size: data.length,
+    });
   });
 
   it('stores text and PDF files as `file` with zero dimensions; `type` and `save` are accepted', async () => {
-    const text = await upload(t(), t().rw, { filename: 'notes.txt', type: 'text/plain', data: TEXT }, { type: 'file', save: '0' });
+    const text = await upload(
+      t(),
+      t().rw,
+      { filename: 'notes.txt', type: 'text/plain', data: TEXT },
+      { type: 'file', save: '0' },
+    );
     expect(text.statusCode, text.body).toBe(200);
     expect(text.json()).toMatchObject({ mimeType: 'text/plain', extension: 'txt', type: 'file', width: 0, height: 0 });
     const pdf = await upload(t(), t().rw, { filename: 'report', type: 'application/pdf', data: PDF }, { type: 'file' });
@@ -78,7 +92,9 @@ describe.each(dialectsUnderTest())('POST /api/media on %s', (dialect) => {
     expect(disguised.json()).toEqual({ file: [`The mime type of the file is invalid ("application/gzip"). ${ALLOWED}`] });
     const mismatch = await upload(t(), t().rw, { filename: 'a.jpg', type: 'image/jpeg', data: png });
     expect(mismatch.statusCode).toBe(400);
-    expect(mismatch.json()).toEqual({ file: ['The file content ("image/png") does not match its declared mime type ("image/jpeg").'] });
+    expect(mismatch.json()).toEqual({
+      file: ['The file content ("image/png") does not match its declared mime type ("image/jpeg").'],
+    });
     const fake = await upload(t(), t().rw, { filename: 'fake.png', type: 'image/png', data: TEXT });
     expect(fake.json().file[0]).toMatch(/^The mime type of the file is invalid \("application\/octet-stream"\)/);
     const noFile = await upload(t(), t().rw, undefined, { type: 'image' });
@@ -94,12 +110,23 @@ describe.each(dialectsUnderTest())('POST /api/media on %s', (dialect) => {
     const json = await t().call('POST', '/api/media', { key: t().rw, body: { file: 'x' } });
     expect(json.statusCode).toBe(415);
     expect(json.json()).toEqual({ code: 415, message: 'Unsupported Media Type' });
-    const plain = await t().app.server.inject({ method: 'POST', url: '/api/media', payload: 'x', headers: { 'content-type': 'text/plain', 'x-auth-token': t().rw } });
+    const plain = await t().app.server.inject({
+      method: 'POST',
+      url: '/api/media',
+      payload: 'x',
+      headers: { 'content-type': 'text/plain', 'x-auth-token': t().rw },
+    });
     expect(plain.json()).toEqual({ code: 415, message: 'Unsupported Media Type' });
     const anon = await upload(t(), undefined, { filename: 'a.png', type: 'image/png', data: png });
     expect(anon.statusCode).toBe(401);
     expect(anon.json()).toEqual({ code: 401, message: 'Unauthorized' });
-    const viaQuery = await upload(t(), undefined, { filename: 'q.png', type: 'image/png', data: png }, { type: 'image' }, `?auth_token=${t().rw}`);
+    const viaQuery = await upload(
+      t(),
+      undefined,
+      { filename: 'q.png', type: 'image/png', data: png },
+      { type: 'image' },
+      `?auth_token=${t().rw}`,
+    );
     expect(viaQuery.statusCode, viaQuery.body).toBe(200);
   });
 
@@ -110,7 +137,9 @@ describe.each(dialectsUnderTest())('POST /api/media on %s', (dialect) => {
     expect(ro.json()).toEqual({ code: 403, message: 'Access denied' });
     // whatever the body: the right is checked before the format
     expect((await t().call('POST', '/api/media', { key: t().ro, body: { file: 'x' } })).statusCode).toBe(403);
-    expect((await t().call('POST', '/api/media', { key: t().ro, body: 'x', headers: { 'content-type': 'text/plain' } })).statusCode).toBe(403);
+    expect(
+      (await t().call('POST', '/api/media', { key: t().ro, body: 'x', headers: { 'content-type': 'text/plain' } })).statusCode,
+    ).toBe(403);
     const rule = { ctdName: '_media', canRead: true, canCreate: false, canUpdate: true, canDelete: true };
     const { key: noCreate } = await t().app.services.keys.createUserDefined(SYSTEM, 'no create', [rule]);
     expect((await upload(t(), noCreate, { filename: 'a.png', type: 'image/png', data: png })).statusCode).toBe(403);
@@ -140,7 +169,12 @@ describe.each(dialectsUnderTest())('POST /api/media limits from configuration on
   });
 
   it('reports both problems at once, and applies the configured MIME list', async () => {
-    const res = await upload(t(), t().rw, { filename: 'a.gz', type: 'application/gzip', data: Buffer.concat([GZIP, Buffer.alloc(5000)]) }, { type: 'file' });
+    const res = await upload(
+      t(),
+      t().rw,
+      { filename: 'a.gz', type: 'application/gzip', data: Buffer.concat([GZIP, Buffer.alloc(5000)]) },
+      { type: 'file' },
+    );
     expect(res.json()).toEqual({
       file: [
         'The mime type of the file is invalid ("application/gzip"). Allowed mime types are "image/png", "text/plain".',

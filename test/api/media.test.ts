@@ -33,7 +33,12 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
     const res = await get(t(), `/image/0x0/${id}.png`);
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(png)).toBe(true);
-    expect(res.headers).toMatchObject({ 'content-type': 'image/png', 'cache-control': 'public, max-age=86400', 'accept-ranges': 'bytes', 'x-content-type-options': 'nosniff' });
+    expect(res.headers).toMatchObject({
+      'content-type': 'image/png',
+      'cache-control': 'public, max-age=86400',
+      'accept-ranges': 'bytes',
+      'x-content-type-options': 'nosniff',
+    });
     expect(res.headers.etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
     expect(Date.parse(String(res.headers['last-modified']))).not.toBeNaN();
     const text = await get(t(), `/image/0x0/${textId}.txt`);
@@ -59,20 +64,29 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
     // a cover crop keeps the centre: 100x300 out of 400x300 is the middle column, red|green over blue|white
     const tall = await decoded((await get(t(), `/image/100x300/${id}.png`)).rawPayload);
     expect(tall).toMatchObject({ width: 100, height: 300 });
-    expect([tall.pixel(10, 10), tall.pixel(90, 10), tall.pixel(10, 290), tall.pixel(90, 290)].map((p, i) => near(p, Object.values(COLORS)[i]))).toEqual([true, true, true, true]);
+    expect(
+      [tall.pixel(10, 10), tall.pixel(90, 10), tall.pixel(10, 290), tall.pixel(90, 290)].map((p, i) =>
+        near(p, Object.values(COLORS)[i]),
+      ),
+    ).toEqual([true, true, true, true]);
     const jpeg = await get(t(), `/image/120x0/${jpegId}.jpg`);
     expect(jpeg.headers['content-type']).toBe('image/jpeg');
     expect(await decoded(jpeg.rawPayload)).toMatchObject({ width: 120, height: 90, format: 'jpeg' });
   });
 
   it('resizes GIF and WebP in their own format; vector images are served as they are at any size', async () => {
-    for (const [format, ext] of [['gif', 'gif'], ['webp', 'webp']] as const) {
+    for (const [format, ext] of [
+      ['gif', 'gif'],
+      ['webp', 'webp'],
+    ] as const) {
       const m = await uploaded(t(), `q.${ext}`, `image/${format}`, await quadrants(format, 64, 32));
       const res = await get(t(), `/image/32x0/${m.id}.${ext}`);
       expect(res.headers['content-type']).toBe(`image/${format}`);
       expect(await decoded(res.rawPayload)).toMatchObject({ width: 32, height: 16, format });
     }
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="red"/></svg>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="red"/></svg>',
+    );
     const m = await uploaded(t(), 'logo.svg', 'image/svg+xml', svg);
     expect(m).toMatchObject({ mimeType: 'image/svg+xml', extension: 'svg', type: 'image', width: 120, height: 60 });
     const res = await get(t(), `/image/400x0/${m.id}/logo.svg`);
@@ -93,7 +107,12 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
   });
 
   it('answers Flotiq 404s for unknown files and sizes that are not sizes; bounds W and H', async () => {
-    for (const url of ['/image/0x0/_media-nope.png', '/image/0x0/_media-nope/a.png', `/image/abc/${id}.png`, `/image/0x0/${id}/a.png/variant/nope`]) {
+    for (const url of [
+      '/image/0x0/_media-nope.png',
+      '/image/0x0/_media-nope/a.png',
+      `/image/abc/${id}.png`,
+      `/image/0x0/${id}/a.png/variant/nope`,
+    ]) {
       const res = await get(t(), url);
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toEqual(NOT_FOUND);
@@ -120,7 +139,14 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
     const br = await decoded((await get(t(), `/image/100x0/${id}/x.png/transform/trim/150,0,200,150`)).rawPayload);
     expect(br).toMatchObject({ width: 100, height: 75 });
     expect(near(br.center, COLORS.br)).toBe(true);
-    const sides = await decoded((await get(t(), `/image/0x0/${id}.png?transform=${encodeURIComponent('{"trim":{"top":150,"right":200,"bottom":0,"left":0}}')}`)).rawPayload);
+    const sides = await decoded(
+      (
+        await get(
+          t(),
+          `/image/0x0/${id}.png?transform=${encodeURIComponent('{"trim":{"top":150,"right":200,"bottom":0,"left":0}}')}`,
+        )
+      ).rawPayload,
+    );
     expect(sides).toMatchObject({ width: 200, height: 150 });
     expect(near(sides.center, COLORS.bl)).toBe(true);
     expect((await get(t(), `/image/0x0/${id}/x.png?transform={"rotate":1}`)).statusCode).toBe(400);
@@ -159,7 +185,13 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
     expect(second.headers.etag).toBe(first.headers.etag);
     expect(statSync(path.join(t().db.dataDir, 'media', 'renditions', file!)).mtimeMs).toBe(mtime);
     // a second node (or a restart) over the same database and media folder, with nothing in memory: still a HIT
-    const other = await createApp(loadConfig({ FLOTILLA_DATA_DIR: t().db.dataDir, LOG_LEVEL: 'silent', ...(t().db.databaseUrl ? { DATABASE_URL: t().db.databaseUrl } : {}) }));
+    const other = await createApp(
+      loadConfig({
+        FLOTILLA_DATA_DIR: t().db.dataDir,
+        LOG_LEVEL: 'silent',
+        ...(t().db.databaseUrl ? { DATABASE_URL: t().db.databaseUrl } : {}),
+      }),
+    );
     try {
       const third = await other.server.inject({ method: 'GET', url });
       expect(third.headers['x-flotilla-cache']).toBe('HIT');
@@ -205,8 +237,12 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
   it('deleting a _media object (single or batch) removes its file and every cached size', async () => {
     const a = await uploaded(t(), 'a.png', 'image/png', png);
     const b = await uploaded(t(), 'b.png', 'image/png', png);
-    for (const m of [a, b]) for (const size of ['100x0', '50x50']) expect((await get(t(), `/image/${size}/${m.id}.png`)).statusCode).toBe(200);
-    const ofMedia = (mid: string) => [...filesUnder(t(), 'originals').filter((f) => f === mid), ...filesUnder(t(), 'renditions').filter((f) => f.startsWith(mid + path.sep))];
+    for (const m of [a, b])
+      for (const size of ['100x0', '50x50']) expect((await get(t(), `/image/${size}/${m.id}.png`)).statusCode).toBe(200);
+    const ofMedia = (mid: string) => [
+      ...filesUnder(t(), 'originals').filter((f) => f === mid),
+      ...filesUnder(t(), 'renditions').filter((f) => f.startsWith(mid + path.sep)),
+    ];
     expect(ofMedia(a.id)).toHaveLength(3);
     expect((await t().call('DELETE', `/api/v1/content/_media/${a.id}`, { key: t().rw })).statusCode).toBe(204);
     expect(ofMedia(a.id)).toEqual([]);
@@ -229,6 +265,9 @@ describe.each(dialectsUnderTest())('bounded cache on %s', (dialect) => {
     expect(third.headers['x-flotilla-cache']).toBe('BYPASS');
     expect(await decoded(third.rawPayload)).toMatchObject({ width: 70, height: 35 });
     expect(filesUnder(t(), 'renditions')).toHaveLength(2);
-    expect((await get(t(), `/image/301x0/${id}.png`)).json()).toEqual({ code: 400, message: 'Width and height must be at most 300' });
+    expect((await get(t(), `/image/301x0/${id}.png`)).json()).toEqual({
+      code: 400,
+      message: 'Width and height must be at most 300',
+    });
   });
 });

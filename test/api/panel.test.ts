@@ -10,8 +10,13 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
   const t = useTestApp(dialect);
 
   it('signs in with the configured administrator; refuses bad credentials', async () => {
-    expect((await t().call('POST', '/panel/api/session', { body: { email: ADMIN.email, password: 'wrong password' } })).statusCode).toBe(401);
-    expect((await t().call('POST', '/panel/api/session', { body: { email: 'nobody@example.test', password: ADMIN.password } })).statusCode).toBe(401);
+    expect(
+      (await t().call('POST', '/panel/api/session', { body: { email: ADMIN.email, password: 'wrong password' } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t().call('POST', '/panel/api/session', { body: { email: 'nobody@example.test', password: ADMIN.password } }))
+        .statusCode,
+    ).toBe(401);
     const res = await t().call('POST', '/panel/api/session', { body: ADMIN });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.email).toBe(ADMIN.email);
@@ -25,12 +30,17 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     const s = await panelLogin(t());
     expect((await t().call('GET', '/panel/api/keys', { key: t().rw })).statusCode).toBe(403);
     expect((await t().call('GET', '/panel/api/keys', { key: t().rw, headers: { cookie: s.cookie } })).statusCode).toBe(403);
-    expect((await t().call('GET', `/panel/api/keys?auth_token=${t().ro}`, { headers: { cookie: s.cookie } })).statusCode).toBe(403);
+    expect((await t().call('GET', `/panel/api/keys?auth_token=${t().ro}`, { headers: { cookie: s.cookie } })).statusCode).toBe(
+      403,
+    );
     expect((await t().call('GET', '/panel/api/keys')).statusCode).toBe(401);
     expect((await t().call('GET', '/panel/api/keys', { headers: { cookie: 'flotilla_session=forged' } })).statusCode).toBe(401);
     const noCsrf = await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'x', rules: [] }, false);
     expect(noCsrf.statusCode).toBe(403);
-    const wrong = await t().call('POST', '/panel/api/keys', { body: { name: 'x', rules: [] }, headers: { cookie: s.cookie, 'x-csrf-token': 'nope' } });
+    const wrong = await t().call('POST', '/panel/api/keys', {
+      body: { name: 'x', rules: [] },
+      headers: { cookie: s.cookie, 'x-csrf-token': 'nope' },
+    });
     expect(wrong.statusCode).toBe(403);
     const keys = (await panelCall(t(), s, 'GET', '/panel/api/keys')).json() as KeyView[];
     expect(keys.some((k) => k.name === 'x')).toBe(false);
@@ -45,7 +55,17 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     const ro = keys.find((k) => k.kind === 'read-only')!;
     expect(ro.key).toBe(t().ro);
     expect(keys.find((k) => k.kind === 'read-write')!.key).toBe(t().rw);
-    expect(Object.keys(ro).sort()).toEqual(['createdAt', 'id', 'key', 'kind', 'lastUsedAt', 'name', 'requestLimit', 'rules', 'updatedAt']);
+    expect(Object.keys(ro).sort()).toEqual([
+      'createdAt',
+      'id',
+      'key',
+      'kind',
+      'lastUsedAt',
+      'name',
+      'requestLimit',
+      'rules',
+      'updatedAt',
+    ]);
   });
 
   it('creates, changes, regenerates and removes a user-defined key, each effective at once', async () => {
@@ -53,9 +73,18 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     const s = await panelLogin(t());
     const bad = await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'k', rules: [{ ctdName: 'nope', canRead: true }] });
     expect(bad.statusCode).toBe(400);
-    const dup = await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'k', rules: [{ ctdName: 'page', canRead: true }, { ctdName: 'page', canCreate: true }] });
+    const dup = await panelCall(t(), s, 'POST', '/panel/api/keys', {
+      name: 'k',
+      rules: [
+        { ctdName: 'page', canRead: true },
+        { ctdName: 'page', canCreate: true },
+      ],
+    });
     expect(dup.statusCode).toBe(400);
-    const created = await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'Site', rules: [{ ctdName: 'page', canRead: true, canCreate: false, canUpdate: false, canDelete: false }] });
+    const created = await panelCall(t(), s, 'POST', '/panel/api/keys', {
+      name: 'Site',
+      rules: [{ ctdName: 'page', canRead: true, canCreate: false, canUpdate: false, canDelete: false }],
+    });
     expect(created.statusCode).toBe(200);
     const key = created.json() as KeyView;
     expect(key.kind).toBe('user-defined');
@@ -63,7 +92,10 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     expect((await t().call('GET', '/api/v1/content/page', { key: key.key })).statusCode).toBe(200);
     expect((await t().call('POST', '/api/v1/content/page', { key: key.key, body: { title: 'x' } })).statusCode).toBe(403);
 
-    const widened = await panelCall(t(), s, 'PUT', `/panel/api/keys/${key.id}`, { name: 'Site 2', rules: [{ ctdName: 'page', canRead: true, canCreate: true }] });
+    const widened = await panelCall(t(), s, 'PUT', `/panel/api/keys/${key.id}`, {
+      name: 'Site 2',
+      rules: [{ ctdName: 'page', canRead: true, canCreate: true }],
+    });
     expect(widened.statusCode).toBe(200);
     expect((await t().call('POST', '/api/v1/content/page', { key: key.key, body: { title: 'x' } })).statusCode).toBe(200);
     const emptied = await panelCall(t(), s, 'PUT', `/panel/api/keys/${key.id}`, { name: 'Site 2', rules: [] });
@@ -87,7 +119,10 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     const keys = (await panelCall(t(), s, 'GET', '/panel/api/keys')).json() as KeyView[];
     const ro = keys.find((k) => k.kind === 'read-only')!;
     expect((await panelCall(t(), s, 'DELETE', `/panel/api/keys/${ro.id}`)).statusCode).toBe(409);
-    expect((await panelCall(t(), s, 'PUT', `/panel/api/keys/${ro.id}`, { name: 'x', rules: [{ ctdName: 'page', canRead: true }] })).statusCode).toBe(400);
+    expect(
+      (await panelCall(t(), s, 'PUT', `/panel/api/keys/${ro.id}`, { name: 'x', rules: [{ ctdName: 'page', canRead: true }] }))
+        .statusCode,
+    ).toBe(400);
     const regen = (await panelCall(t(), s, 'POST', `/panel/api/keys/${ro.id}/regenerate`)).json() as KeyView;
     expect((await t().call('GET', '/api/v1/content/page', { key: ro.key })).statusCode).toBe(401);
     expect((await t().call('GET', '/api/v1/content/page', { key: regen.key })).statusCode).toBe(200);
@@ -96,9 +131,13 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
 
   it('records key events in the audit trail, without key values', async () => {
     const s = await panelLogin(t());
-    const created = (await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'Audited', rules: [{ ctdName: 'page', canRead: true }] })).json() as KeyView;
+    const created = (
+      await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'Audited', rules: [{ ctdName: 'page', canRead: true }] })
+    ).json() as KeyView;
     expect((await panelCall(t(), s, 'POST', `/panel/api/keys/${created.id}/events`, { action: 'copied' })).statusCode).toBe(204);
-    expect((await panelCall(t(), s, 'POST', `/panel/api/keys/${created.id}/events`, { action: 'revealed' })).statusCode).toBe(204);
+    expect((await panelCall(t(), s, 'POST', `/panel/api/keys/${created.id}/events`, { action: 'revealed' })).statusCode).toBe(
+      204,
+    );
     expect((await panelCall(t(), s, 'POST', `/panel/api/keys/${created.id}/events`, { action: 'stolen' })).statusCode).toBe(400);
     const res = await panelCall(t(), s, 'GET', '/panel/api/audit');
     const events = res.json() as { action: string; actor: string; keyName: string }[];
@@ -112,7 +151,9 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
 
   it('tracks lastUsedAt', async () => {
     const s = await panelLogin(t());
-    const created = (await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'Used', rules: [{ ctdName: 'page', canRead: true }] })).json() as KeyView;
+    const created = (
+      await panelCall(t(), s, 'POST', '/panel/api/keys', { name: 'Used', rules: [{ ctdName: 'page', canRead: true }] })
+    ).json() as KeyView;
     expect(created.lastUsedAt).toBeNull();
     await t().call('GET', '/api/v1/content/page', { key: created.key });
     await new Promise((r) => setTimeout(r, 100));
@@ -154,24 +195,37 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
 });
 
 describe.each(dialectsUnderTest())('first-run setup and login limits on %s', (dialect) => {
-  const t = useTestApp(dialect, { FLOTILLA_ADMIN_EMAIL: '', FLOTILLA_ADMIN_PASSWORD: '', FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: '100', FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: '3' });
+  const t = useTestApp(dialect, {
+    FLOTILLA_ADMIN_EMAIL: '',
+    FLOTILLA_ADMIN_PASSWORD: '',
+    FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: '100',
+    FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: '3',
+  });
 
   it('creates the first administrator only with the one-time token', async () => {
     expect(t().app.setupToken).toMatch(/^[\w-]{20,}$/);
     expect((await t().call('GET', '/panel/api/setup')).json()).toEqual({ needed: true });
-    const wrong = await t().call('POST', '/panel/api/setup', { body: { token: 'guess', email: 'a@b.test', password: 'long enough pw' } });
+    const wrong = await t().call('POST', '/panel/api/setup', {
+      body: { token: 'guess', email: 'a@b.test', password: 'long enough pw' },
+    });
     expect(wrong.statusCode).toBe(403);
-    const ok = await t().call('POST', '/panel/api/setup', { body: { token: t().app.setupToken, email: 'a@b.test', password: 'long enough pw' } });
+    const ok = await t().call('POST', '/panel/api/setup', {
+      body: { token: t().app.setupToken, email: 'a@b.test', password: 'long enough pw' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().csrfToken).toBeTruthy();
-    const again = await t().call('POST', '/panel/api/setup', { body: { token: t().app.setupToken, email: 'c@d.test', password: 'long enough pw' } });
+    const again = await t().call('POST', '/panel/api/setup', {
+      body: { token: t().app.setupToken, email: 'c@d.test', password: 'long enough pw' },
+    });
     expect(again.statusCode).toBe(403);
     expect((await t().call('GET', '/panel/api/setup')).json()).toEqual({ needed: false });
   });
 
   it('locks an account after repeated failures (429 with Retry-After), even for the right password', async () => {
     for (let i = 0; i < 3; i++) {
-      expect((await t().call('POST', '/panel/api/session', { body: { email: 'a@b.test', password: 'wrong wrong' } })).statusCode).toBe(401);
+      expect(
+        (await t().call('POST', '/panel/api/session', { body: { email: 'a@b.test', password: 'wrong wrong' } })).statusCode,
+      ).toBe(401);
     }
     const locked = await t().call('POST', '/panel/api/session', { body: { email: 'a@b.test', password: 'long enough pw' } });
     expect(locked.statusCode).toBe(429);
@@ -183,16 +237,23 @@ describe.each(dialectsUnderTest())('abuse limits on %s', (dialect) => {
   const t = useTestApp(dialect, { FLOTILLA_AUTH_FAILURES_PER_MINUTE: '5', FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: '2' });
 
   it('answers 429 with Retry-After after too many failed key authentications from one IP', async () => {
-    for (let i = 0; i < 5; i++) expect((await t().call('GET', '/api/auth-context', { key: `fla_ro_${'x'.repeat(40)}` })).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await t().call('GET', '/api/auth-context', { key: `fla_ro_${'x'.repeat(40)}` })).statusCode).toBe(401);
     const limited = await t().call('GET', '/api/auth-context', { key: t().ro });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    const other = await t().app.server.inject({ method: 'GET', url: '/api/auth-context', headers: { 'x-auth-token': t().ro }, remoteAddress: '10.9.8.7' });
+    const other = await t().app.server.inject({
+      method: 'GET',
+      url: '/api/auth-context',
+      headers: { 'x-auth-token': t().ro },
+      remoteAddress: '10.9.8.7',
+    });
     expect(other.statusCode).toBe(200);
   });
 
   it('limits sign-in attempts per IP', async () => {
-    for (let i = 0; i < 2; i++) await t().call('POST', '/panel/api/session', { body: { email: 'x@y.test', password: 'nope nope' } });
+    for (let i = 0; i < 2; i++)
+      await t().call('POST', '/panel/api/session', { body: { email: 'x@y.test', password: 'nope nope' } });
     expect((await t().call('POST', '/panel/api/session', { body: ADMIN })).statusCode).toBe(429);
   });
 
@@ -207,9 +268,23 @@ describe.each(dialectsUnderTest())('abuse limits on %s', (dialect) => {
     });
     expect(made.statusCode).toBe(200);
     const { SYSTEM } = await import('../../src/core/principal.js');
-    const k = await t().app.services.keys.createUserDefined(SYSTEM, 'Limited', [{ ctdName: 'page', canRead: true, canCreate: false, canUpdate: false, canDelete: false }], 3);
+    const k = await t().app.services.keys.createUserDefined(
+      SYSTEM,
+      'Limited',
+      [{ ctdName: 'page', canRead: true, canCreate: false, canUpdate: false, canDelete: false }],
+      3,
+    );
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await t().app.server.inject({ url: '/api/v1/content/page', headers: { 'x-auth-token': k.key }, remoteAddress: '10.1.1.1' })).statusCode);
+    for (let i = 0; i < 4; i++)
+      codes.push(
+        (
+          await t().app.server.inject({
+            url: '/api/v1/content/page',
+            headers: { 'x-auth-token': k.key },
+            remoteAddress: '10.1.1.1',
+          })
+        ).statusCode,
+      );
     expect(codes).toEqual([200, 200, 200, 429]);
   });
 });

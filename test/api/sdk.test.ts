@@ -47,7 +47,9 @@ describe.each(dialectsUnderTest())('@flotiq/flotiq-api-sdk against Flotilla on %
     const all = await ro.content._media.list();
     expect(all.total_count).toBe(7);
     const page = await ro.content._media.list({ page: 1, limit: 100, orderBy: 'fileName', orderDirection: 'asc' });
-    expect(page.data.map((m: { fileName: string }) => m.fileName)).toEqual([...page.data.map((m: { fileName: string }) => m.fileName)].sort());
+    expect(page.data.map((m: { fileName: string }) => m.fileName)).toEqual(
+      [...page.data.map((m: { fileName: string }) => m.fileName)].sort(),
+    );
     expect(page.data[0].fileName).toBe('file-a.png');
   });
 

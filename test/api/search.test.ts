@@ -5,18 +5,60 @@ import { ctd, number, ref, relation, simpleList, text, type FieldSpec } from '..
 import { useTestApp } from '../support/test-app.js';
 
 type Hit = { score: number; item: Record<string, unknown> & { id: string; internal: { contentType: string } } };
-type Body = { total_count: number; count: number; total_pages: number; current_page: number; summary: { aggregations: unknown }; data: Hit[] };
+type Body = {
+  total_count: number;
+  count: number;
+  total_pages: number;
+  current_page: number;
+  summary: { aggregations: unknown };
+  data: Hit[];
+};
 
 const textarea = (o: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'string', inputType: 'textarea', ...o });
 const richtext = (o: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'string', inputType: 'richtext', ...o });
 const select = (options: string[]): FieldSpec => ({ type: 'string', inputType: 'select', extraMeta: { options } });
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({ ctdName, canRead: false, canCreate: false, canUpdate: false, canDelete: false, ...grants });
+const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
+  ctdName,
+  canRead: false,
+  canCreate: false,
+  canUpdate: false,
+  canDelete: false,
+  ...grants,
+});
 
 const POSTS = [
-  { id: 'p1', title: 'Quantum computing basics', body: 'An introduction to qubits and gates.', status: 'public', tags: ['science', 'tech'], price: 10 },
-  { id: 'p2', title: 'Cooking pasta', body: 'Boil water. A quantum of salt is all it takes.', status: 'draft', tags: ['food'], price: 5 },
-  { id: 'p3', title: 'Running shoes', body: 'We run every morning in the Café du Parc.', status: 'public', tags: ['sport', 'tech'], price: 120 },
-  { id: 'p4', title: 'Garden', body: 'Flowers', summary: '<p>Beautiful <strong>roses</strong> &amp; tulips</p>', status: 'public', tags: [] },
+  {
+    id: 'p1',
+    title: 'Quantum computing basics',
+    body: 'An introduction to qubits and gates.',
+    status: 'public',
+    tags: ['science', 'tech'],
+    price: 10,
+  },
+  {
+    id: 'p2',
+    title: 'Cooking pasta',
+    body: 'Boil water. A quantum of salt is all it takes.',
+    status: 'draft',
+    tags: ['food'],
+    price: 5,
+  },
+  {
+    id: 'p3',
+    title: 'Running shoes',
+    body: 'We run every morning in the Café du Parc.',
+    status: 'public',
+    tags: ['sport', 'tech'],
+    price: 120,
+  },
+  {
+    id: 'p4',
+    title: 'Garden',
+    body: 'Flowers',
+    summary: '<p>Beautiful <strong>roses</strong> &amp; tulips</p>',
+    status: 'public',
+    tags: [],
+  },
 ];
 
 describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
@@ -37,15 +79,26 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     const rw = t().rw;
     const types = [
       ctd('author', { name: text() }),
-      ctd('post', { title: text({ isTitlePart: true }), body: textarea(), summary: richtext(), status: select(['public', 'draft']), tags: simpleList(), price: number() }),
+      ctd('post', {
+        title: text({ isTitlePart: true }),
+        body: textarea(),
+        summary: richtext(),
+        status: select(['public', 'draft']),
+        tags: simpleList(),
+        price: number(),
+      }),
       ctd('news', { headline: text(), body: text(), author: relation('author') }),
       ctd('secret', { title: text(), code: text() }),
     ];
-    for (const body of types) expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
+    for (const body of types)
+      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body })).statusCode).toBe(200);
     const objects: [string, Record<string, unknown>][] = [
       ['author', { id: 'a1', name: 'Ada Lovelace' }],
       ...POSTS.map((p): [string, Record<string, unknown>] => ['post', p]),
-      ['news', { id: 'n1', headline: 'Quantum leap in physics', body: 'Researchers report progress.', author: [ref('author', 'a1')] }],
+      [
+        'news',
+        { id: 'n1', headline: 'Quantum leap in physics', body: 'Researchers report progress.', author: [ref('author', 'a1')] },
+      ],
       ['secret', { id: 's1', title: 'Quantum secret', code: 'zebra' }],
     ];
     for (const [type, body] of objects) {
@@ -53,7 +106,9 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
       expect(res.statusCode, res.body).toBe(200);
     }
     const keys = t().app.services.keys;
-    postReader = (await keys.createUserDefined(SYSTEM, 'post reader', [rule('post', { canRead: true }), rule('news', { canCreate: true })])).key;
+    postReader = (
+      await keys.createUserDefined(SYSTEM, 'post reader', [rule('post', { canRead: true }), rule('news', { canCreate: true })])
+    ).key;
     nothingReader = (await keys.createUserDefined(SYSTEM, 'no reads', [rule('post', { canCreate: true })])).key;
   });
 
@@ -63,8 +118,17 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     expect(body).toMatchObject({ total_count: 1, count: 1, total_pages: 1, current_page: 1, summary: { aggregations: [] } });
     const [hit] = body.data;
     expect(hit.score).toBeGreaterThan(0);
-    expect(hit.item).toMatchObject({ id: 'p1', title: POSTS[0].title, tags: ['science', 'tech'], internal: { contentType: 'post', objectTitle: POSTS[0].title } });
-    expect(JSON.parse(hit.item.object_data as string)).toMatchObject({ id: 'p1', title: POSTS[0].title, internal: { contentType: 'post' } });
+    expect(hit.item).toMatchObject({
+      id: 'p1',
+      title: POSTS[0].title,
+      tags: ['science', 'tech'],
+      internal: { contentType: 'post', objectTitle: POSTS[0].title },
+    });
+    expect(JSON.parse(hit.item.object_data as string)).toMatchObject({
+      id: 'p1',
+      title: POSTS[0].title,
+      internal: { contentType: 'post' },
+    });
     expect(hit.item.content_type_definition_id).toEqual(expect.any(String));
     expect(hit.item['@timestamp']).toEqual(expect.any(String));
   });
@@ -83,7 +147,12 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     expect(await ids('q=*&content_type[]=post&order_by=price&order_direction=desc')).toEqual(['p3', 'p1', 'p2', 'p4']);
     expect(await ids('q=*&content_type[]=post&order_by=title.keyword')).toEqual(['p2', 'p4', 'p1', 'p3']);
     expect((await search('q=*&content_type[]=post')).data.every((h) => h.score === 1)).toBe(true);
-    expect(await sorted('q=*&content_type[]=post&order_by=internal.createdAt&order_direction=asc')).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(await sorted('q=*&content_type[]=post&order_by=internal.createdAt&order_direction=asc')).toEqual([
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+    ]);
   });
 
   it('ranks a boosted title match above a body match (fields[] with ^boost)', async () => {
@@ -134,29 +203,55 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     expect(await sorted('q=quantum&filters[status]=public')).toEqual(['p1']);
     expect(await sorted('q=*&filters[tags]=tech&filters[status]=public')).toEqual(['p1', 'p3']);
     expect(await sorted('q=*&filters[price]=10.0')).toEqual(['p1']);
-    expect(await sorted('q=*&filters[status][]=draft&filters[status][]=public&content_type[]=post')).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(await sorted('q=*&filters[status][]=draft&filters[status][]=public&content_type[]=post')).toEqual([
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+    ]);
     expect(await sorted('q=*&filters[status]=Public')).toEqual([]);
 
     const agg = await search('q=*&content_type[]=post&aggregate_by[]=status&post_filters[status]=draft');
     expect(agg.total_count).toBe(1);
     expect(agg.data.map((h) => h.item.id)).toEqual(['p2']);
     expect(agg.summary.aggregations).toEqual({
-      status: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'public', doc_count: 3 }, { key: 'draft', doc_count: 1 }] },
+      status: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [
+          { key: 'public', doc_count: 3 },
+          { key: 'draft', doc_count: 1 },
+        ],
+      },
     });
     const filtered = await search('q=*&content_type[]=post&aggregate_by[]=status&filters[status]=draft');
-    expect(filtered.summary.aggregations).toEqual({ status: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'draft', doc_count: 1 }] } });
+    expect(filtered.summary.aggregations).toEqual({
+      status: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'draft', doc_count: 1 }] },
+    });
     const tags = await search('q=*&aggregate_by[]=tags&aggregate_by_numeric[]=price');
     expect(tags.summary.aggregations).toEqual({
       tags: {
         doc_count_error_upper_bound: 0,
         sum_other_doc_count: 0,
-        buckets: [{ key: 'tech', doc_count: 2 }, { key: 'food', doc_count: 1 }, { key: 'science', doc_count: 1 }, { key: 'sport', doc_count: 1 }],
+        buckets: [
+          { key: 'tech', doc_count: 2 },
+          { key: 'food', doc_count: 1 },
+          { key: 'science', doc_count: 1 },
+          { key: 'sport', doc_count: 1 },
+        ],
       },
       price: { count: 3, min: 5, max: 120, avg: 45, sum: 135 },
     });
     const text = await search('q=quantum&aggregate_by[]=status');
     expect(text.summary.aggregations).toEqual({
-      status: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'draft', doc_count: 1 }, { key: 'public', doc_count: 1 }] },
+      status: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [
+          { key: 'draft', doc_count: 1 },
+          { key: 'public', doc_count: 1 },
+        ],
+      },
     });
   });
 
@@ -166,7 +261,15 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     const third = await search('q=*&limit=3&page=3&order_by=id');
     expect(first).toMatchObject({ total_count: 7, count: 3, total_pages: 3, current_page: 1 });
     expect(third).toMatchObject({ count: 1, current_page: 3 });
-    expect([...first.data, ...second.data, ...third.data].map((h) => h.item.id)).toEqual(['a1', 'n1', 'p1', 'p2', 'p3', 'p4', 's1']);
+    expect([...first.data, ...second.data, ...third.data].map((h) => h.item.id)).toEqual([
+      'a1',
+      'n1',
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+      's1',
+    ]);
     expect((await search('q=*&limit=3&page=9')).data).toEqual([]);
     expect(await status('q=*&limit=1000&page=10')).toBe(200);
     const beyond = await t().call('GET', '/api/v1/search?q=*&limit=1000&page=11', { key: t().ro });
@@ -187,7 +290,14 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     expect(body.total_count).toBe(2);
     expect(body.data.map((h) => h.item.id).sort()).toEqual(['p1', 'p2']);
     expect((await search('q=*', postReader)).total_count).toBe(4);
-    expect((await search('q=*&aggregate_by[]=status', postReader)).summary.aggregations).toMatchObject({ status: { buckets: [{ key: 'public', doc_count: 3 }, { key: 'draft', doc_count: 1 }] } });
+    expect((await search('q=*&aggregate_by[]=status', postReader)).summary.aggregations).toMatchObject({
+      status: {
+        buckets: [
+          { key: 'public', doc_count: 3 },
+          { key: 'draft', doc_count: 1 },
+        ],
+      },
+    });
     for (const type of ['secret', 'news', 'nosuchtype']) {
       const res = await t().call('GET', `/api/v1/search?q=quantum&content_type[]=${type}`, { key: postReader });
       expect(res.statusCode).toBe(403);
@@ -222,15 +332,40 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     expect(await ids('q=*&filters[title]=Narwhal%20facts')).toEqual(['w1']);
     expect((await t().call('DELETE', '/api/v1/content/post/w1', { key: rw })).statusCode).toBe(204);
     // the count and the facets come from the index itself: they prove the entry is gone, not just filtered out
-    expect(await search('q=narwhal&aggregate_by[]=title')).toMatchObject({ total_count: 0, data: [], summary: { aggregations: { title: { buckets: [] } } } });
+    expect(await search('q=narwhal&aggregate_by[]=title')).toMatchObject({
+      total_count: 0,
+      data: [],
+      summary: { aggregations: { title: { buckets: [] } } },
+    });
     expect((await search('q=*&filters[title]=Narwhal%20facts')).total_count).toBe(0);
 
     const storage = t().app.storage;
-    const query = { scope: 'all' as const, clauses: [{ occur: 'must' as const, term: { kind: 'word' as const, word: 'okapi' } }], fuzzy: false, fields: [], filters: [], postFilters: [], termsAggregations: [], statsAggregations: [], order: undefined, offset: 0, limit: 10 };
+    const query = {
+      scope: 'all' as const,
+      clauses: [{ occur: 'must' as const, term: { kind: 'word' as const, word: 'okapi' } }],
+      fuzzy: false,
+      fields: [],
+      filters: [],
+      postFilters: [],
+      termsAggregations: [],
+      statsAggregations: [],
+      order: undefined,
+      offset: 0,
+      limit: 10,
+    };
     const p1 = (await storage.getObject('post', 'p1'))!;
     await expect(
       storage.transaction(async (tx) => {
-        await tx.updateObject({ type: 'post', id: 'p1', data: JSON.stringify({ ...POSTS[0], id: undefined, title: 'Okapi' }), title: 'Okapi', createdMs: p1.createdMs, updatedMs: p1.updatedMs, refs: [], version: p1.version + 1 });
+        await tx.updateObject({
+          type: 'post',
+          id: 'p1',
+          data: JSON.stringify({ ...POSTS[0], id: undefined, title: 'Okapi' }),
+          title: 'Okapi',
+          createdMs: p1.createdMs,
+          updatedMs: p1.updatedMs,
+          refs: [],
+          version: p1.version + 1,
+        });
         expect((await tx.search(query)).total).toBe(1); // visible inside the transaction that wrote it
         throw new Error('roll back');
       }),
@@ -241,13 +376,19 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
 
   it('reindexes a type when its definition changes, and forgets purged objects', async () => {
     const rw = t().rw;
-    const res = await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('memo', { title: text(), note: text() }) });
+    const res = await t().call('POST', '/api/v1/internal/contenttype', {
+      key: rw,
+      body: ctd('memo', { title: text(), note: text() }),
+    });
     expect(res.statusCode).toBe(200);
     await t().call('POST', '/api/v1/content/memo', { key: rw, body: { id: 'm1', title: 'Lemur', note: 'hidden gecko' } });
     expect(await ids('q=gecko')).toEqual(['m1']);
     expect(await ids('q=lemur&fields[]=title')).toEqual(['m1']);
     // the note field goes away, and a new text field moves title to another slot
-    const put = await t().call('PUT', '/api/v1/internal/contenttype/memo', { key: rw, body: ctd('memo', { intro: text(), title: text() }) });
+    const put = await t().call('PUT', '/api/v1/internal/contenttype/memo', {
+      key: rw,
+      body: ctd('memo', { intro: text(), title: text() }),
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(await ids('q=gecko')).toEqual([]);
     expect(await ids('q=lemur&fields[]=title')).toEqual(['m1']);
@@ -259,7 +400,9 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
   it('follows in-place rewrites of object data (as CTD migrations do)', async () => {
     const storage = t().app.storage;
     const rewrite = async (body: string) => {
-      await storage.transaction((tx) => tx.rewriteObjectData('post', 'p3', JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title));
+      await storage.transaction((tx) =>
+        tx.rewriteObjectData('post', 'p3', JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title),
+      );
       await storage.notify('objects', 'post'); // as every writing service does
     };
     await rewrite('We jog past the aquarium');
@@ -288,12 +431,19 @@ describe.each(dialectsUnderTest())('search beyond the ranked pool on %s', (diale
 
   beforeAll(async () => {
     const rw = t().rw;
-    expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('item', { name: text(), n: number() }) })).statusCode).toBe(200);
+    expect(
+      (await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('item', { name: text(), n: number() }) }))
+        .statusCode,
+    ).toBe(200);
     for (let b = 0; b < 11; b++) {
       // every item says "apple"; one in seven says it twice, so relevance differs
       const batch = Array.from({ length: 100 }, (_, i) => {
         const n = b * 100 + i;
-        return { id: `i${String(n).padStart(4, '0')}`, name: n % 7 === 0 ? `apple apple ${n}` : `apple pie number ${n} with cream`, n };
+        return {
+          id: `i${String(n).padStart(4, '0')}`,
+          name: n % 7 === 0 ? `apple apple ${n}` : `apple pie number ${n} with cream`,
+          n,
+        };
       });
       const res = await t().call('POST', '/api/v1/content/item/batch', { key: rw, body: batch });
       expect(res.statusCode, res.body).toBe(200);

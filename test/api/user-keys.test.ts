@@ -4,7 +4,14 @@ import { dialectsUnderTest } from '../support/databases.js';
 import { ctd, ref, relation, text } from '../support/fixtures.js';
 import { useTestApp } from '../support/test-app.js';
 
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({ ctdName, canRead: false, canCreate: false, canUpdate: false, canDelete: false, ...grants });
+const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
+  ctdName,
+  canRead: false,
+  canCreate: false,
+  canUpdate: false,
+  canDelete: false,
+  ...grants,
+});
 
 describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
   const t = useTestApp(dialect);
@@ -13,9 +20,15 @@ describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
   beforeAll(async () => {
     const rw = t().rw;
     await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('secret', { code: text() }) });
-    await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('post', { title: text(), secret: relation('secret') }) });
+    await t().call('POST', '/api/v1/internal/contenttype', {
+      key: rw,
+      body: ctd('post', { title: text(), secret: relation('secret') }),
+    });
     await t().call('POST', '/api/v1/content/secret', { key: rw, body: { id: 's1', code: 'launch' } });
-    await t().call('POST', '/api/v1/content/post', { key: rw, body: { id: 'p1', title: 'Hello', secret: [ref('secret', 's1')] } });
+    await t().call('POST', '/api/v1/content/post', {
+      key: rw,
+      body: { id: 'p1', title: 'Hello', secret: [ref('secret', 's1')] },
+    });
   });
 
   it('a key with no rules can do nothing', async () => {
@@ -55,7 +68,10 @@ describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
     expect((await t().call('GET', '/api/v1/content/post/c1', { key: t().ro })).json().title).toBe('Created blind');
     const batch = await t().call('POST', '/api/v1/content/post/batch', { key: k, body: [{ id: 'c2', title: 'b' }] });
     expect(batch.statusCode).toBe(200);
-    expect((await t().call('POST', '/api/v1/content/post/batch?updateExisting=true', { key: k, body: [{ id: 'c2', title: 'b2' }] })).statusCode).toBe(403);
+    expect(
+      (await t().call('POST', '/api/v1/content/post/batch?updateExisting=true', { key: k, body: [{ id: 'c2', title: 'b2' }] }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('update without read: the response does not reveal fields the key did not send', async () => {
@@ -64,11 +80,21 @@ describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     expect(Object.keys(res.json()).sort()).toEqual(['id', 'internal']);
     expect(res.body).not.toContain('/api/v1/content/secret/s1');
-    expect((await t().call('PUT', '/api/v1/content/post/p1', { key: k, body: { title: 'Put', secret: [ref('secret', 's1')] } })).statusCode).toBe(200);
+    expect(
+      (await t().call('PUT', '/api/v1/content/post/p1', { key: k, body: { title: 'Put', secret: [ref('secret', 's1')] } }))
+        .statusCode,
+    ).toBe(200);
     expect((await t().call('POST', '/api/v1/content/post', { key: k, body: { title: 'x' } })).statusCode).toBe(403);
     expect((await t().call('DELETE', '/api/v1/content/post/c1', { key: k })).statusCode).toBe(403);
     const upsert = await key([rule('post', { canCreate: true, canUpdate: true })]);
-    expect((await t().call('POST', '/api/v1/content/post/batch?updateExisting=true', { key: upsert, body: [{ id: 'c2', title: 'b3' }] })).statusCode).toBe(200);
+    expect(
+      (
+        await t().call('POST', '/api/v1/content/post/batch?updateExisting=true', {
+          key: upsert,
+          body: [{ id: 'c2', title: 'b3' }],
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('delete: single and batch; removed needs read and delete', async () => {
@@ -83,16 +109,25 @@ describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
 
   it('never manages keys or CTDs', async () => {
     const k = await key([rule('post', { canRead: true, canCreate: true, canUpdate: true, canDelete: true })]);
-    expect((await t().call('POST', '/api/v1/internal/contenttype', { key: k, body: ctd('other', { a: text() }) })).statusCode).toBe(403);
-    expect((await t().call('PUT', '/api/v1/internal/contenttype/post', { key: k, body: ctd('post', { title: text() }) })).statusCode).toBe(403);
+    expect(
+      (await t().call('POST', '/api/v1/internal/contenttype', { key: k, body: ctd('other', { a: text() }) })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t().call('PUT', '/api/v1/internal/contenttype/post', { key: k, body: ctd('post', { title: text() }) })).statusCode,
+    ).toBe(403);
     expect((await t().call('GET', '/panel/api/keys', { key: k })).statusCode).toBe(403);
     const ctx = (await t().call('GET', '/api/auth-context', { key: k })).json();
-    expect(ctx).toMatchObject({ kind: 'user-defined', rules: [rule('post', { canRead: true, canCreate: true, canUpdate: true, canDelete: true })] });
+    expect(ctx).toMatchObject({
+      kind: 'user-defined',
+      rules: [rule('post', { canRead: true, canCreate: true, canUpdate: true, canDelete: true })],
+    });
   });
 
   it('refuses deleting a CTD that a key references', async () => {
     await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('referenced', { a: text() }) });
-    const created = await t().app.services.keys.createUserDefined(SYSTEM, 'Referencing key', [rule('referenced', { canRead: true })]);
+    const created = await t().app.services.keys.createUserDefined(SYSTEM, 'Referencing key', [
+      rule('referenced', { canRead: true }),
+    ]);
     const res = await t().call('DELETE', '/api/v1/internal/contenttype/referenced', { key: t().rw });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toContain('This content type definition is used by Api Key: Referencing key');

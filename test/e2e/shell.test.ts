@@ -127,7 +127,13 @@ describe.skipIf(!inject('browserAvailable'))('first run, navigation, media and l
     // uploading from the page goes through the session (POST /panel/api/media) and lands in the library
     await page.getByLabel('Upload files').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: png });
     await page.getByRole('button', { name: 'Preview blue.png' }).waitFor();
-    const listed = (await s.api('GET', '/api/v1/content/_media?filters=' + encodeURIComponent('{"fileName":{"type":"equals","filter":"blue.png"}}'), s.t.ro)).json as { data: { width: number }[] };
+    const listed = (
+      await s.api(
+        'GET',
+        '/api/v1/content/_media?filters=' + encodeURIComponent('{"fileName":{"type":"equals","filter":"blue.png"}}'),
+        s.t.ro,
+      )
+    ).json as { data: { width: number }[] };
     expect(listed.data.map((m) => m.width)).toEqual([64]);
   });
 

@@ -68,9 +68,16 @@ async function stop(n: Node | undefined): Promise<void> {
 type Session = { cookie: string; csrf: string };
 
 async function login(n: Node): Promise<Session> {
-  const res = await fetch(`${n.url}/panel/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const res = await fetch(`${n.url}/panel/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('flotilla_session='))!.split(';')[0];
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('flotilla_session='))!
+    .split(';')[0];
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
@@ -81,7 +88,8 @@ const panel = (n: Node, s: Session, method: string, p: string, body?: unknown) =
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
-const status = async (n: Node, p: string, key: string) => (await fetch(`${n.url}${p}`, { headers: { 'x-auth-token': key } })).status;
+const status = async (n: Node, p: string, key: string) =>
+  (await fetch(`${n.url}${p}`, { headers: { 'x-auth-token': key } })).status;
 
 describe.skipIf(!inject('pgAvailable'))('two Flotilla processes sharing one PostgreSQL', () => {
   let db: TestDatabase;
@@ -105,19 +113,35 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes sharing one Post
 
   it('a key changed, regenerated or removed through node A is narrowed or refused by node B at once', async () => {
     const s = await login(a!);
-    const rw = ((await (await panel(a!, s, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[]).find((k) => k.kind === 'read-write')!.key;
+    const rw = ((await (await panel(a!, s, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[]).find(
+      (k) => k.kind === 'read-write',
+    )!.key;
     const ctd = (name: string) => ({
       name,
       label: name,
-      schemaDefinition: { type: 'object', allOf: [{ $ref: '#/components/schemas/AbstractContentTypeSchemaDefinition' }, { type: 'object', properties: { t: { type: 'string' } } }], required: [], additionalProperties: false },
+      schemaDefinition: {
+        type: 'object',
+        allOf: [
+          { $ref: '#/components/schemas/AbstractContentTypeSchemaDefinition' },
+          { type: 'object', properties: { t: { type: 'string' } } },
+        ],
+        required: [],
+        additionalProperties: false,
+      },
       metaDefinition: { order: ['t'], propertiesConfig: { t: { label: 'T', inputType: 'text', unique: false } } },
     });
-    const made = await fetch(`${a!.url}/api/v1/internal/contenttype`, { method: 'POST', headers: { 'x-auth-token': rw, 'content-type': 'application/json' }, body: JSON.stringify(ctd('shared')) });
+    const made = await fetch(`${a!.url}/api/v1/internal/contenttype`, {
+      method: 'POST',
+      headers: { 'x-auth-token': rw, 'content-type': 'application/json' },
+      body: JSON.stringify(ctd('shared')),
+    });
     expect(made.status).toBe(200);
     // the type created on A is served by B (its type cache was dropped by the signal, or never held it)
     expect(await status(b!, '/api/v1/content/shared', rw)).toBe(200);
 
-    const created = (await (await panel(a!, s, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'shared', canRead: true }] })).json()) as { id: string; key: string };
+    const created = (await (
+      await panel(a!, s, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'shared', canRead: true }] })
+    ).json()) as { id: string; key: string };
     expect(await status(b!, '/api/v1/content/shared', created.key)).toBe(200);
     expect(await status(b!, '/api/v1/content/shared', created.key)).toBe(200);
 

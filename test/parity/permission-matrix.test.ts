@@ -10,7 +10,18 @@ import { useTestApp, type TestApp } from '../support/test-app.js';
  * The expectations below are written from the specification, independently of src/access/policy.ts. A route
  * without a declared permission cannot be registered; a route without a sample request here fails this suite.
  */
-const CALLERS = ['none', 'malformed', 'unknown', 'ro', 'rw', 'ud-read', 'ud-create', 'ud-update', 'ud-delete', 'ud-none'] as const;
+const CALLERS = [
+  'none',
+  'malformed',
+  'unknown',
+  'ro',
+  'rw',
+  'ud-read',
+  'ud-create',
+  'ud-update',
+  'ud-delete',
+  'ud-none',
+] as const;
 type Caller = (typeof CALLERS)[number];
 const TYPES = ['alpha', 'beta'] as const; // user-defined keys have their one rule on alpha only
 type TypeName = (typeof TYPES)[number];
@@ -90,9 +101,23 @@ const fresh = () => {
 const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> = {
   'GET /api/auth-context': async () => ({ method: 'GET', url: '/api/auth-context', ok: 200 }),
   'GET /api/v1/internal/contenttype': async () => ({ method: 'GET', url: '/api/v1/internal/contenttype', ok: 200 }),
-  'POST /api/v1/internal/contenttype': async () => ({ method: 'POST', url: '/api/v1/internal/contenttype', body: ctd(`m${fresh()}`, { a: text() }), ok: 200 }),
-  'GET /api/v1/internal/contenttype/:name': async (_t, type) => ({ method: 'GET', url: `/api/v1/internal/contenttype/${type}`, ok: 200 }),
-  'PUT /api/v1/internal/contenttype/:name': async (_t, type) => ({ method: 'PUT', url: `/api/v1/internal/contenttype/${type}`, body: ctd(type, { title: text() }), ok: 200 }),
+  'POST /api/v1/internal/contenttype': async () => ({
+    method: 'POST',
+    url: '/api/v1/internal/contenttype',
+    body: ctd(`m${fresh()}`, { a: text() }),
+    ok: 200,
+  }),
+  'GET /api/v1/internal/contenttype/:name': async (_t, type) => ({
+    method: 'GET',
+    url: `/api/v1/internal/contenttype/${type}`,
+    ok: 200,
+  }),
+  'PUT /api/v1/internal/contenttype/:name': async (_t, type) => ({
+    method: 'PUT',
+    url: `/api/v1/internal/contenttype/${type}`,
+    body: ctd(type, { title: text() }),
+    ok: 200,
+  }),
   'DELETE /api/v1/internal/contenttype/:name': async (t) => {
     const name = `d${fresh()}`;
     await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(name, { a: text() }) });
@@ -104,17 +129,59 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
     return { method: 'POST', url: `/api/v1/internal/contenttype/${name}/purge`, body: {}, ok: 204 };
   },
   'GET /api/v1/content/:type': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}`, ok: 200 }),
-  'POST /api/v1/content/:type': async (_t, type) => ({ method: 'POST', url: `/api/v1/content/${type}`, body: { title: 'new' }, ok: 200 }),
-  'POST /api/v1/content/:type/batch': async (_t, type) => ({ method: 'POST', url: `/api/v1/content/${type}/batch`, body: [{ title: 'b' }], ok: 200 }),
-  'PATCH /api/v1/content/:type/batch': async (_t, type) => ({ method: 'PATCH', url: `/api/v1/content/${type}/batch`, body: [{ id: 'o1', title: 'p' }], ok: 200 }),
-  'POST /api/v1/content/:type/batch-delete': async (t, type) => ({ method: 'POST', url: `/api/v1/content/${type}/batch-delete`, body: [await object(t, type)], ok: 200 }),
+  'POST /api/v1/content/:type': async (_t, type) => ({
+    method: 'POST',
+    url: `/api/v1/content/${type}`,
+    body: { title: 'new' },
+    ok: 200,
+  }),
+  'POST /api/v1/content/:type/batch': async (_t, type) => ({
+    method: 'POST',
+    url: `/api/v1/content/${type}/batch`,
+    body: [{ title: 'b' }],
+    ok: 200,
+  }),
+  'PATCH /api/v1/content/:type/batch': async (_t, type) => ({
+    method: 'PATCH',
+    url: `/api/v1/content/${type}/batch`,
+    body: [{ id: 'o1', title: 'p' }],
+    ok: 200,
+  }),
+  'POST /api/v1/content/:type/batch-delete': async (t, type) => ({
+    method: 'POST',
+    url: `/api/v1/content/${type}/batch-delete`,
+    body: [await object(t, type)],
+    ok: 200,
+  }),
   'GET /api/v1/content/:type/removed': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/removed`, ok: 200 }),
   'GET /api/v1/content/:type/:id': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1`, ok: 200 }),
-  'PUT /api/v1/content/:type/:id': async (_t, type) => ({ method: 'PUT', url: `/api/v1/content/${type}/o1`, body: { title: 'put' }, ok: 200 }),
-  'PATCH /api/v1/content/:type/:id': async (_t, type) => ({ method: 'PATCH', url: `/api/v1/content/${type}/o1`, body: { title: 'patch' }, ok: 200 }),
-  'DELETE /api/v1/content/:type/:id': async (t, type) => ({ method: 'DELETE', url: `/api/v1/content/${type}/${await object(t, type)}`, ok: 204 }),
-  'GET /api/v1/content/:type/:id/version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version`, ok: 200 }),
-  'GET /api/v1/content/:type/:id/version/:version': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1/version/1`, ok: 200 }),
+  'PUT /api/v1/content/:type/:id': async (_t, type) => ({
+    method: 'PUT',
+    url: `/api/v1/content/${type}/o1`,
+    body: { title: 'put' },
+    ok: 200,
+  }),
+  'PATCH /api/v1/content/:type/:id': async (_t, type) => ({
+    method: 'PATCH',
+    url: `/api/v1/content/${type}/o1`,
+    body: { title: 'patch' },
+    ok: 200,
+  }),
+  'DELETE /api/v1/content/:type/:id': async (t, type) => ({
+    method: 'DELETE',
+    url: `/api/v1/content/${type}/${await object(t, type)}`,
+    ok: 204,
+  }),
+  'GET /api/v1/content/:type/:id/version': async (_t, type) => ({
+    method: 'GET',
+    url: `/api/v1/content/${type}/o1/version`,
+    ok: 200,
+  }),
+  'GET /api/v1/content/:type/:id/version/:version': async (_t, type) => ({
+    method: 'GET',
+    url: `/api/v1/content/${type}/o1/version/1`,
+    ok: 200,
+  }),
   // GraphQL: every valid key gets a schema of its readable types (what it may see is tested in graphql.test.ts)
   'POST /api/v2/graphql': async () => ({ method: 'POST', url: '/api/v2/graphql', body: { query: '{ __typename }' }, ok: 200 }),
   'GET /api/v2/graphql': async () => ({ method: 'GET', url: '/api/v2/graphql?query=%7B__typename%7D', ok: 200 }),
@@ -129,7 +196,12 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
 
 /** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */
 const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; body?: unknown; withoutKey: number }> = {
-  'POST /panel/api/session': { method: 'POST', url: '/panel/api/session', body: { email: 'x@y.test', password: 'wrong wrong' }, withoutKey: 401 },
+  'POST /panel/api/session': {
+    method: 'POST',
+    url: '/panel/api/session',
+    body: { email: 'x@y.test', password: 'wrong wrong' },
+    withoutKey: 401,
+  },
   'GET /panel/api/session': { method: 'GET', url: '/panel/api/session', withoutKey: 401 },
   'DELETE /panel/api/session': { method: 'DELETE', url: '/panel/api/session', withoutKey: 401 },
   'GET /panel/api/setup': { method: 'GET', url: '/panel/api/setup', withoutKey: 200 },
@@ -139,7 +211,12 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
   'PUT /panel/api/keys/:id': { method: 'PUT', url: '/panel/api/keys/x', body: { name: 'n' }, withoutKey: 401 },
   'POST /panel/api/keys/:id/regenerate': { method: 'POST', url: '/panel/api/keys/x/regenerate', withoutKey: 401 },
   'DELETE /panel/api/keys/:id': { method: 'DELETE', url: '/panel/api/keys/x', withoutKey: 401 },
-  'POST /panel/api/keys/:id/events': { method: 'POST', url: '/panel/api/keys/x/events', body: { action: 'copied' }, withoutKey: 401 },
+  'POST /panel/api/keys/:id/events': {
+    method: 'POST',
+    url: '/panel/api/keys/x/events',
+    body: { action: 'copied' },
+    withoutKey: 401,
+  },
   'GET /panel/api/audit': { method: 'GET', url: '/panel/api/audit', withoutKey: 401 },
 };
 
@@ -156,15 +233,21 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
 
   beforeAll(async () => {
     for (const type of TYPES) {
-      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(type, { title: text() }) })).statusCode).toBe(200);
-      expect((await t().call('POST', `/api/v1/content/${type}`, { key: t().rw, body: { id: 'o1', title: 'one' } })).statusCode).toBe(200);
+      expect(
+        (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(type, { title: text() }) })).statusCode,
+      ).toBe(200);
+      expect(
+        (await t().call('POST', `/api/v1/content/${type}`, { key: t().rw, body: { id: 'o1', title: 'one' } })).statusCode,
+      ).toBe(200);
     }
     const ud = async (grant: keyof Omit<KeyRule, 'ctdName'> | undefined) =>
       (
         await t().app.services.keys.createUserDefined(
           SYSTEM,
           `ud ${grant ?? 'none'}`,
-          grant ? [{ ctdName: 'alpha', canRead: false, canCreate: false, canUpdate: false, canDelete: false, [grant]: true }] : [],
+          grant
+            ? [{ ctdName: 'alpha', canRead: false, canCreate: false, canUpdate: false, canDelete: false, [grant]: true }]
+            : [],
         )
       ).key;
     Object.assign(keys, {
@@ -201,9 +284,20 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
       for (const type of TYPES) {
         for (const caller of CALLERS) {
           const sample = await build(t(), type);
-          const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body, headers: sample.headers });
-          const expected = ['none', 'malformed', 'unknown'].includes(caller) ? 401 : allowedBySpec(permission, caller, type) ? sample.ok : 403;
-          if (res.statusCode !== expected) failures.push(`${route.method} ${route.url} [${permission}] ${caller} on ${type}: ${res.statusCode}, expected ${expected} ${res.body.slice(0, 120)}`);
+          const res = await t().call(sample.method, sample.url, {
+            key: keys[caller],
+            body: sample.body,
+            headers: sample.headers,
+          });
+          const expected = ['none', 'malformed', 'unknown'].includes(caller)
+            ? 401
+            : allowedBySpec(permission, caller, type)
+              ? sample.ok
+              : 403;
+          if (res.statusCode !== expected)
+            failures.push(
+              `${route.method} ${route.url} [${permission}] ${caller} on ${type}: ${res.statusCode}, expected ${expected} ${res.body.slice(0, 120)}`,
+            );
           if (res.statusCode === 403) expect(res.json()).toEqual({ code: 403, message: 'Access denied' });
           if (res.statusCode === 401) expect(res.json()).toEqual({ code: 401, message: 'Unauthorized' });
         }
@@ -216,13 +310,22 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
     const failures: string[] = [];
     for (const route of t().app.server.routeTable) {
       // every session route answers the same to callers without a session: 401, or 403 when a key is presented
-      const generic = route.permission === 'panel-session' ? { method: route.method as Sample['method'], url: route.url.replace(/:\w+/g, 'x'), body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, withoutKey: 401 } : undefined;
+      const generic =
+        route.permission === 'panel-session'
+          ? {
+              method: route.method as Sample['method'],
+              url: route.url.replace(/:\w+/g, 'x'),
+              body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+              withoutKey: 401,
+            }
+          : undefined;
       const sample = PANEL_SAMPLES[`${route.method} ${route.url}`] ?? generic;
       if (!sample) continue;
       for (const caller of CALLERS) {
         const res = await t().call(sample.method, sample.url, { key: keys[caller], body: sample.body });
         const expected = caller === 'none' ? sample.withoutKey : 403;
-        if (res.statusCode !== expected) failures.push(`${route.method} ${route.url} ${caller}: ${res.statusCode}, expected ${expected}`);
+        if (res.statusCode !== expected)
+          failures.push(`${route.method} ${route.url} ${caller}: ${res.statusCode}, expected ${expected}`);
       }
     }
     expect(failures).toEqual([]);

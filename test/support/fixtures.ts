@@ -28,7 +28,9 @@ export function ctd(name: string, fields: Record<string, FieldSpec>, extra: Reco
     schemaDefinition: {
       type: 'object',
       allOf: [{ $ref: '#/components/schemas/AbstractContentTypeSchemaDefinition' }, { type: 'object', properties }],
-      required: Object.entries(fields).filter(([, f]) => f.required).map(([k]) => k),
+      required: Object.entries(fields)
+        .filter(([, f]) => f.required)
+        .map(([k]) => k),
       additionalProperties: false,
     },
     metaDefinition: { order: Object.keys(fields), propertiesConfig },

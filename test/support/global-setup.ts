@@ -35,6 +35,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const chromium = process.env.FLOTILLA_CHROMIUM ?? '/usr/bin/chromium';
   const browser = existsSync(chromium);
   if (!browser && required) throw new Error(`Chromium is required (CI) but missing at ${chromium}: apt-get install -y chromium`);
-  if (!browser) console.warn(`Chromium not found at ${chromium}: the end-to-end suites are skipped (apt-get install -y chromium)`);
+  if (!browser)
+    console.warn(`Chromium not found at ${chromium}: the end-to-end suites are skipped (apt-get install -y chromium)`);
   project.provide('browserAvailable', browser);
 }

@@ -19,7 +19,11 @@ export interface TestApp {
   ro: string;
   rw: string;
   /** inject() with an optional key in X-AUTH-TOKEN. */
-  call(method: InjectOptions['method'], url: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    opts?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   /** Every response body this app sent, with its URL (scanned for key values at teardown). */
   responses: { url: string; body: string }[];
 }
@@ -65,7 +69,8 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.key) headers['x-auth-token'] = opts.key;
       const hasBody = opts.body !== undefined;
-      if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
       return app.server.inject({
         method,
         url,
@@ -108,6 +113,13 @@ export async function panelLogin(t: TestApp, creds = ADMIN): Promise<{ cookie: s
 }
 
 /** A Panel call with the session cookie (and CSRF header unless told otherwise). */
-export function panelCall(t: TestApp, s: { cookie: string; csrf: string }, method: InjectOptions['method'], url: string, body?: unknown, csrf = true) {
+export function panelCall(
+  t: TestApp,
+  s: { cookie: string; csrf: string },
+  method: InjectOptions['method'],
+  url: string,
+  body?: unknown,
+  csrf = true,
+) {
   return t.call(method, url, { body, headers: { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } });
 }

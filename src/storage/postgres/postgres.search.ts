@@ -1,6 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 import { foldText } from '../../search/search-words.js';
-import { combineClauses, EMPTY_STATS, type Db, type MatchPlan, type PlanTerm, type Scored, type SearchDialect } from '../sql/search-dialect.js';
+import {
+  combineClauses,
+  EMPTY_STATS,
+  type Db,
+  type MatchPlan,
+  type PlanTerm,
+  type Scored,
+  type SearchDialect,
+} from '../sql/search-dialect.js';
 
 /**
  * PostgreSQL full-text search. `search_docs` holds one row per live object (type, key tokens, a tsvector of all its
@@ -16,7 +24,10 @@ const CFG = sql.raw(`'english'::regconfig`);
 function termQuery(t: PlanTerm): RawBuilder<unknown> {
   switch (t.kind) {
     case 'any':
-      return sql`(${sql.join(t.words.map((w) => sql`plainto_tsquery(${CFG}, ${w})`), sql` || `)})`;
+      return sql`(${sql.join(
+        t.words.map((w) => sql`plainto_tsquery(${CFG}, ${w})`),
+        sql` || `,
+      )})`;
     case 'phrase':
       return sql`phraseto_tsquery(${CFG}, ${t.words.join(' ')})`;
     case 'prefix':
@@ -25,7 +36,8 @@ function termQuery(t: PlanTerm): RawBuilder<unknown> {
   }
 }
 
-const joinOp = (op: string) => (xs: RawBuilder<unknown>[]) => (xs.length === 1 ? xs[0] : sql`(${sql.join(xs, sql.raw(` ${op} `))})`);
+const joinOp = (op: string) => (xs: RawBuilder<unknown>[]) =>
+  xs.length === 1 ? xs[0] : sql`(${sql.join(xs, sql.raw(` ${op} `))})`;
 
 /** The one-row relation `q`: the whole query, and `any` positive term (an index-usable superset of the matches). */
 function queryRow(plan: MatchPlan): RawBuilder<unknown> {
@@ -33,7 +45,11 @@ function queryRow(plan: MatchPlan): RawBuilder<unknown> {
   const whole = combineClauses(clauses, termQuery, {
     and: joinOp('&&'),
     or: joinOp('||'),
-    not: (x, excluded) => sql`(${x} ${sql.join(excluded.map((e) => sql`&& (!! ${e})`), sql` `)})`,
+    not: (x, excluded) =>
+      sql`(${x} ${sql.join(
+        excluded.map((e) => sql`&& (!! ${e})`),
+        sql` `,
+      )})`,
   });
   const any = joinOp('||')(clauses.filter((c) => c.occur !== 'not').map((c) => termQuery(c.term)));
   return sql`SELECT ${whole} AS q, ${any} AS any`;
@@ -55,7 +71,12 @@ function rowConditions(plan: MatchPlan, alias: string, fields: boolean): RawBuil
   const a = sql.raw(alias);
   const parts: RawBuilder<unknown>[] = [];
   if (fields && plan.groups) {
-    parts.push(sql`(${sql.join(plan.groups.map((g) => sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join([...g.slots.keys()])}))`), sql` OR `)})`);
+    parts.push(
+      sql`(${sql.join(
+        plan.groups.map((g) => sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join([...g.slots.keys()])}))`),
+        sql` OR `,
+      )})`,
+    );
   } else if (plan.types !== 'all') {
     parts.push(sql`${a}.type IN (${list(plan.types)})`);
   }
@@ -74,7 +95,8 @@ function boost(plan: MatchPlan): RawBuilder<unknown> {
 /** Matching seqs above `floor` (0: all), then `tail` (ORDER/OFFSET/LIMIT), reading the query from relation `q`. */
 function candidates(plan: MatchPlan, floor: number, tail: RawBuilder<unknown>): RawBuilder<unknown> {
   const above = (alias: string) => (floor > 0 ? sql`AND ${sql.raw(alias)}.seq > ${floor}` : sql``);
-  if (!plan.groups) return sql`SELECT d.seq FROM search_docs d, q WHERE d.tsv @@ q.q AND ${rowConditions(plan, 'd', false)} ${above('d')} ${tail}`;
+  if (!plan.groups)
+    return sql`SELECT d.seq FROM search_docs d, q WHERE d.tsv @@ q.q AND ${rowConditions(plan, 'd', false)} ${above('d')} ${tail}`;
   if (!together(plan)) {
     return sql`SELECT f.seq FROM search_fields f, q WHERE f.tsv @@ q.q AND ${rowConditions(plan, 'f', true)} ${above('f')} GROUP BY f.seq ${tail}`;
   }

@@ -7,7 +7,10 @@ export class SqlPanelStore implements PanelStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async countUsers(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -27,7 +30,14 @@ export class SqlPanelStore implements PanelStore {
   }
 
   private toUser(r: Database['users']): StoredUser {
-    return { id: r.id, email: r.email, passwordHash: r.password_hash, name: r.name, createdMs: Number(r.created_ms), updatedMs: Number(r.updated_ms) };
+    return {
+      id: r.id,
+      email: r.email,
+      passwordHash: r.password_hash,
+      name: r.name,
+      createdMs: Number(r.created_ms),
+      updatedMs: Number(r.updated_ms),
+    };
   }
 
   async getUserByEmail(email: string): Promise<StoredUser | undefined> {
@@ -43,14 +53,26 @@ export class SqlPanelStore implements PanelStore {
   async insertSession(s: StoredSession): Promise<void> {
     await this.db
       .insertInto('sessions')
-      .values({ token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, created_ms: s.createdMs, expires_ms: s.expiresMs })
+      .values({
+        token_hash: s.tokenHash,
+        user_id: s.userId,
+        csrf_token: s.csrfToken,
+        created_ms: s.createdMs,
+        expires_ms: s.expiresMs,
+      })
       .execute();
   }
 
   async getSession(tokenHash: string): Promise<StoredSession | undefined> {
     const r = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return r
-      ? { tokenHash: r.token_hash, userId: r.user_id, csrfToken: r.csrf_token, createdMs: Number(r.created_ms), expiresMs: Number(r.expires_ms) }
+      ? {
+          tokenHash: r.token_hash,
+          userId: r.user_id,
+          csrfToken: r.csrf_token,
+          createdMs: Number(r.created_ms),
+          expiresMs: Number(r.expires_ms),
+        }
       : undefined;
   }
 

@@ -30,7 +30,15 @@ export interface Database {
     last_used_ms: number | null;
   };
   meta: { key: string; value: string };
-  users: { id: string; email: string; email_key: string; password_hash: string; name: string; created_ms: number; updated_ms: number };
+  users: {
+    id: string;
+    email: string;
+    email_key: string;
+    password_hash: string;
+    name: string;
+    created_ms: number;
+    updated_ms: number;
+  };
   sessions: { token_hash: string; user_id: string; csrf_token: string; created_ms: number; expires_ms: number };
   audit_events: {
     seq: Generated<number>;

@@ -72,6 +72,11 @@ export function combineClauses<T>(
   const [musts, shoulds, nots] = [of('must'), of('should'), of('not')];
   // optional words next to required ones only add to the score: OR-ing them with a required term keeps the
   // matching set unchanged while both engines still rank them
-  const positive = musts.length === 0 ? ops.or(shoulds) : shoulds.length === 0 ? ops.and(musts) : ops.and([...musts, ops.or([...shoulds, musts[0]])]);
+  const positive =
+    musts.length === 0
+      ? ops.or(shoulds)
+      : shoulds.length === 0
+        ? ops.and(musts)
+        : ops.and([...musts, ops.or([...shoulds, musts[0]])]);
   return nots.length === 0 ? positive : ops.not(positive, nots);
 }

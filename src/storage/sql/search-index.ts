@@ -34,7 +34,9 @@ export class SearchIndex {
   }
 
   private async layoutOf(type: string): Promise<SearchLayout | undefined> {
-    const r = await sql<{ d: string }>`SELECT CAST(definition AS TEXT) AS d FROM content_types WHERE name = ${type}`.execute(this.db);
+    const r = await sql<{ d: string }>`SELECT CAST(definition AS TEXT) AS d FROM content_types WHERE name = ${type}`.execute(
+      this.db,
+    );
     return r.rows[0] ? layoutOfDefinition(r.rows[0].d) : undefined;
   }
 
@@ -50,7 +52,9 @@ export class SearchIndex {
 
   /** An object's data was rewritten in place (CTD migration). */
   async onRewrite(type: string, id: string, data: string): Promise<void> {
-    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)} AND deleted_ms IS NULL`.execute(this.db);
+    const r = await sql<{
+      seq: number;
+    }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)} AND deleted_ms IS NULL`.execute(this.db);
     if (r.rows[0]) await this.onWrite(Number(r.rows[0].seq), type, data);
   }
 
@@ -58,13 +62,19 @@ export class SearchIndex {
   async onDelete(type: string, id: string, deletedOnly = false): Promise<void> {
     const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)}
       ${deletedOnly ? sql`AND deleted_ms IS NOT NULL` : sql``}`.execute(this.db);
-    await this.dialect.remove(this.db, r.rows.map((x) => Number(x.seq)));
+    await this.dialect.remove(
+      this.db,
+      r.rows.map((x) => Number(x.seq)),
+    );
   }
 
   /** Every object of a type is about to go. */
   async onPurgeType(type: string): Promise<void> {
     const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND deleted_ms IS NULL`.execute(this.db);
-    await this.dialect.remove(this.db, r.rows.map((x) => Number(x.seq)));
+    await this.dialect.remove(
+      this.db,
+      r.rows.map((x) => Number(x.seq)),
+    );
   }
 
   /** A type definition is about to change: reindex its objects when the text fields or their slots change. */
@@ -81,7 +91,9 @@ export class SearchIndex {
     for (;;) {
       const rows = (
         await sql<{ seq: number; data: string }>`SELECT seq, ${this.ops.dataText} AS data FROM objects
-          WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(this.db)
+          WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(
+          this.db,
+        )
       ).rows;
       for (const r of rows) await this.index(Number(r.seq), type, r.data, layout);
       n += rows.length;
@@ -97,10 +109,16 @@ export class SearchIndex {
   async rebuild(force: boolean): Promise<number> {
     const marker = await sql<{ value: string }>`SELECT value FROM meta WHERE key = ${REBUILD_MARKER}`.execute(this.db);
     if (!force && marker.rows.length === 0) return 0;
-    const types = (await sql<{ name: string; d: string }>`SELECT name, CAST(definition AS TEXT) AS d FROM content_types ORDER BY name`.execute(this.db)).rows;
+    const types = (
+      await sql<{ name: string; d: string }>`SELECT name, CAST(definition AS TEXT) AS d FROM content_types ORDER BY name`.execute(
+        this.db,
+      )
+    ).rows;
     let n = 0;
     for (const t of types) {
-      n += await this.db.transaction().execute((trx) => new SearchIndex(trx, this.ops).reindexType(t.name, layoutOfDefinition(t.d)));
+      n += await this.db
+        .transaction()
+        .execute((trx) => new SearchIndex(trx, this.ops).reindexType(t.name, layoutOfDefinition(t.d)));
     }
     await sql`DELETE FROM meta WHERE key = ${REBUILD_MARKER}`.execute(this.db);
     return n;

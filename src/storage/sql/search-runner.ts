@@ -15,7 +15,17 @@ import { filterTokens, matchPlan } from './search-plan.js';
 
 const COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
 
-type Row = { seq: number; type: string; id: string; data: string; title: string; version: number; created_ms: number; updated_ms: number; deleted_ms: number | null };
+type Row = {
+  seq: number;
+  type: string;
+  id: string;
+  data: string;
+  title: string;
+  version: number;
+  created_ms: number;
+  updated_ms: number;
+  deleted_ms: number | null;
+};
 
 /** Type names are ^[_a-z]+$ (the CTD sanitizer's rule): inlined, they let planners use the per-type indexes. */
 function typeList(types: readonly string[]): RawBuilder<unknown> {
@@ -36,7 +46,18 @@ type Sortable = string | number | boolean | null | undefined;
 function compareValues(a: Sortable, b: Sortable, direction: 'asc' | 'desc'): number {
   const missing = (v: Sortable) => v === null || v === undefined;
   if (missing(a) || missing(b)) return missing(a) === missing(b) ? 0 : missing(a) ? 1 : -1;
-  const c = typeof a === 'number' && typeof b === 'number' ? a - b : typeof a === 'number' ? -1 : typeof b === 'number' ? 1 : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  const c =
+    typeof a === 'number' && typeof b === 'number'
+      ? a - b
+      : typeof a === 'number'
+        ? -1
+        : typeof b === 'number'
+          ? 1
+          : String(a) < String(b)
+            ? -1
+            : String(a) > String(b)
+              ? 1
+              : 0;
   return direction === 'asc' ? c : -c;
 }
 
@@ -49,7 +70,8 @@ async function sortPool(db: Db, ops: DialectOps, pool: Scored[], order: SearchQu
     for (const x of r.rows) values.set(Number(x.seq), x.v);
   }
   return [...pool].sort(
-    (a, b) => b.score - a.score || (order ? compareValues(values.get(a.seq), values.get(b.seq), order.direction) : 0) || b.seq - a.seq,
+    (a, b) =>
+      b.score - a.score || (order ? compareValues(values.get(a.seq), values.get(b.seq), order.direction) : 0) || b.seq - a.seq,
   );
 }
 
@@ -57,7 +79,15 @@ async function sortPool(db: Db, ops: DialectOps, pool: Scored[], order: SearchQu
  * A page of a text search. The RANK_POOL newest matches (`pool`) are ranked by relevance: bounded work however
  * common the words are. Matches beyond them follow newest first. total_count is exact either way.
  */
-async function rankedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan: MatchPlan, q: SearchQuery, total: number, pool: Scored[]): Promise<Scored[]> {
+async function rankedPage(
+  db: Db,
+  ops: DialectOps,
+  dialect: SearchDialect,
+  plan: MatchPlan,
+  q: SearchQuery,
+  total: number,
+  pool: Scored[],
+): Promise<Scored[]> {
   // the pool itself says how many matches it holds: a total remembered by the service cannot hide fresh hits
   const poolSize = pool.length;
   const end = q.offset + q.limit;
@@ -77,7 +107,8 @@ async function orderedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan
   if (q.order) {
     const key = orderExpr(ops, q.order.key);
     const dir = sql.raw(q.order.direction === 'desc' ? 'DESC' : 'ASC');
-    order = q.order.key.kind === 'column' ? sql`${key} ${dir}, ` : sql`CASE WHEN ${key} IS NULL THEN 1 ELSE 0 END, ${key} ${dir}, `;
+    order =
+      q.order.key.kind === 'column' ? sql`${key} ${dir}, ` : sql`CASE WHEN ${key} IS NULL THEN 1 ELSE 0 END, ${key} ${dir}, `;
   }
   const r = await sql<{ seq: number }>`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)} ${filtered}
     ORDER BY ${order}objects.seq DESC LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
@@ -111,7 +142,8 @@ async function load(db: Db, ops: DialectOps, page: Scored[]): Promise<SearchHit[
 async function aggregate(db: Db, dialect: SearchDialect, q: SearchQuery, seqs: RawBuilder<unknown> | undefined) {
   const terms: Record<string, TermsAggregation> = {};
   const stats: Record<string, StatsAggregation> = {};
-  for (const f of q.termsAggregations) terms[f] = seqs ? await dialect.terms(db, seqs, f, TERMS_BUCKETS) : { buckets: [], otherDocCount: 0 };
+  for (const f of q.termsAggregations)
+    terms[f] = seqs ? await dialect.terms(db, seqs, f, TERMS_BUCKETS) : { buckets: [], otherDocCount: 0 };
   for (const f of q.statsAggregations) stats[f] = seqs ? await dialect.stats(db, seqs, f) : EMPTY_STATS;
   return { terms, stats };
 }
@@ -121,7 +153,9 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   const plan = await matchPlan(db, dialect, q);
   if (!plan) return { total: 0, hits: [], ...(await aggregate(db, dialect, q, undefined)) };
   const indexed = plan.clauses !== undefined || plan.filters.length > 0;
-  const counted = indexed ? sql`SELECT count(*) AS n FROM (${dialect.matches(plan)}) m` : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q.scope)}`;
+  const counted = indexed
+    ? sql`SELECT count(*) AS n FROM (${dialect.matches(plan)}) m`
+    : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q.scope)}`;
   // counting and ranking are independent: PostgreSQL runs them on two connections at once
   const [total, pool] = await Promise.all([
     q.knownTotal ?? sql<{ n: number }>`${counted}`.execute(db).then((r) => Number(r.rows[0]?.n ?? 0)),
@@ -132,7 +166,10 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   else if (q.offset < total) page = await orderedPage(db, ops, dialect, plan, q);
   // aggregations see the filters but not the post filters, so facet counts ignore what post_filters hide
   const pre: MatchPlan = { ...plan, filters: filterTokens(q.filters) };
-  const seqs = pre.clauses !== undefined || pre.filters.length > 0 ? dialect.matches(pre) : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)}`;
+  const seqs =
+    pre.clauses !== undefined || pre.filters.length > 0
+      ? dialect.matches(pre)
+      : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)}`;
   const [hits, aggregations] = await Promise.all([load(db, ops, page), aggregate(db, dialect, q, seqs)]);
   return { total, hits, ...aggregations };
 }

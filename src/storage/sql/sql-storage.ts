@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { StaleWriteError, type Channel, type ListQuery, type NewObject, type Storage, type StoredKey, type StoredObject, type StoredType } from '../port.js';
+import {
+  StaleWriteError,
+  type Channel,
+  type ListQuery,
+  type NewObject,
+  type Storage,
+  type StoredKey,
+  type StoredObject,
+  type StoredType,
+} from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
@@ -88,7 +97,9 @@ export class SqlStorage implements Storage {
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes)));
+    return this.db
+      .transaction()
+      .execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes)));
   }
 
   async close(): Promise<void> {
@@ -101,7 +112,11 @@ export class SqlStorage implements Storage {
   async listTypes(): Promise<StoredType[]> {
     const rows = await this.db
       .selectFrom('content_types')
-      .select(['name', sql<string>`${sql.raw(this.ops.name === 'postgres' ? 'definition::text' : 'definition')}`.as('definition'), 'version'])
+      .select([
+        'name',
+        sql<string>`${sql.raw(this.ops.name === 'postgres' ? 'definition::text' : 'definition')}`.as('definition'),
+        'version',
+      ])
       .execute();
     return rows.map((r) => ({ name: r.name, definition: r.definition, version: Number(r.version) }));
   }
@@ -142,9 +157,9 @@ export class SqlStorage implements Storage {
     }
     // exact prefix match in code: `_` in type names is a LIKE wildcard and would reach other types' rows
     const prefix = `fieldindex:${type}:`;
-    const owned = (await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `fieldindex:%`).execute()).filter((r) =>
-      r.key.startsWith(prefix),
-    );
+    const owned = (
+      await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `fieldindex:%`).execute()
+    ).filter((r) => r.key.startsWith(prefix));
     const ownedNames = new Set(owned.map((r) => r.value));
     for (const [idx, { key, ddl }] of wanted) {
       this.indexes.known.add(idx);
@@ -203,7 +218,12 @@ export class SqlStorage implements Storage {
   async listObjects(q: ListQuery): Promise<StoredObject[]> {
     const dir = sql.raw(q.direction === 'desc' ? 'DESC' : 'ASC');
     if (q.order.kind === 'column') {
-      return this.pageRows(q, sql`ORDER BY ${sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`)} ${dir}, objects.seq ${dir}`, q.limit, q.offset);
+      return this.pageRows(
+        q,
+        sql`ORDER BY ${sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`)} ${dir}, objects.seq ${dir}`,
+        q.limit,
+        q.offset,
+      );
     }
     // Objects without the field come last (first with empty_first) in both directions. A single ORDER BY with a
     // NULL-placement term cannot walk the (field, seq) index, so the page is read as two index-ordered segments.
@@ -214,7 +234,9 @@ export class SqlStorage implements Storage {
     const missing = { ...q, extra: sql`${key} IS NULL` };
     const byKey = sql`ORDER BY ${key} ${dir}, objects.seq ${dir}`;
     const bySeq = sql`ORDER BY objects.seq ${dir}`;
-    const [first, firstOrder, second, secondOrder] = q.emptyFirst ? [missing, bySeq, present, byKey] : [present, byKey, missing, bySeq];
+    const [first, firstOrder, second, secondOrder] = q.emptyFirst
+      ? [missing, bySeq, present, byKey]
+      : [present, byKey, missing, bySeq];
     let rows: StoredObject[];
     try {
       rows = await this.pageRows(first, firstOrder, q.limit, q.offset);
@@ -242,8 +264,14 @@ export class SqlStorage implements Storage {
     return this.indexes.known.has(idx) ? this.ops.forceIndex(idx) : '';
   }
 
-  private async pageRows(q: ListQuery & { extra?: RawBuilder<unknown>; hint?: string }, order: RawBuilder<unknown>, limit: number, offset: number): Promise<StoredObject[]> {
-    const rows = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
+  private async pageRows(
+    q: ListQuery & { extra?: RawBuilder<unknown>; hint?: string },
+    order: RawBuilder<unknown>,
+    limit: number,
+    offset: number,
+  ): Promise<StoredObject[]> {
+    const rows =
+      await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
         objects.created_ms, objects.updated_ms, objects.deleted_ms
       FROM objects ${sql.raw(q.hint ?? '')} WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}
       ${order} LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
@@ -251,7 +279,9 @@ export class SqlStorage implements Storage {
   }
 
   private async countWhere(q: ListQuery & { extra?: RawBuilder<unknown> }): Promise<number> {
-    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM objects WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}`.execute(this.db);
+    const r = await sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM objects WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}`.execute(this.db);
     return Number(r.rows[0]?.n ?? 0);
   }
 
@@ -311,7 +341,17 @@ export class SqlStorage implements Storage {
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
     await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
-    return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: 1, createdMs: o.createdMs, updatedMs: o.updatedMs, deletedMs: null };
+    return {
+      seq: Number(r.seq),
+      type: o.type,
+      id: o.id,
+      data: o.data,
+      title: o.title,
+      version: 1,
+      createdMs: o.createdMs,
+      updatedMs: o.updatedMs,
+      deletedMs: null,
+    };
   }
 
   async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
@@ -340,7 +380,17 @@ export class SqlStorage implements Storage {
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
     await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
-    return { seq: Number(r.seq), type: o.type, id: o.id, data: o.data, title: o.title, version: o.version, createdMs: Number(r.created_ms), updatedMs: o.updatedMs, deletedMs: null };
+    return {
+      seq: Number(r.seq),
+      type: o.type,
+      id: o.id,
+      data: o.data,
+      title: o.title,
+      version: o.version,
+      createdMs: Number(r.created_ms),
+      updatedMs: o.updatedMs,
+      deletedMs: null,
+    };
   }
 
   async rewriteObjectData(type: string, id: string, data: string, title: string): Promise<void> {
@@ -363,7 +413,12 @@ export class SqlStorage implements Storage {
   async purgeDeletedObject(type: string, id: string): Promise<void> {
     const key = idKey(id);
     await this.searchIndex.onDelete(type, id, true);
-    await this.db.deleteFrom('objects').where('type', '=', type).where('id_key', '=', key).where('deleted_ms', 'is not', null).execute();
+    await this.db
+      .deleteFrom('objects')
+      .where('type', '=', type)
+      .where('id_key', '=', key)
+      .where('deleted_ms', 'is not', null)
+      .execute();
     await this.db.deleteFrom('object_versions').where('type', '=', type).where('id_key', '=', key).execute();
   }
 
@@ -416,7 +471,9 @@ export class SqlStorage implements Storage {
 
   async listVersions(type: string, id: string, limit: number, offset: number, direction: 'asc' | 'desc') {
     const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id)}) v
-      ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(this.db);
+      ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(
+      this.db,
+    );
     return r.rows.map((x) => ({ version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) }));
   }
 

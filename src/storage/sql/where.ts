@@ -2,7 +2,14 @@ import { sql, type RawBuilder } from 'kysely';
 import type { FilterNode, Scalar } from '../../content/filters.js';
 import type { DialectOps } from './dialect-ops.js';
 
-const COLUMNS = { created: 'created_ms', updated: 'updated_ms', deleted: 'deleted_ms', id: 'id', title: 'title', version: 'version' } as const;
+const COLUMNS = {
+  created: 'created_ms',
+  updated: 'updated_ms',
+  deleted: 'deleted_ms',
+  id: 'id',
+  title: 'title',
+  version: 'version',
+} as const;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
@@ -51,15 +58,20 @@ function compare(ops: DialectOps, f: FilterNode, value: Expr, text: Expr, bind: 
 /** Compiles parsed filters into one SQL condition (every value bound as a parameter). */
 export function whereFilters(ops: DialectOps, filters: FilterNode[]): RawBuilder<boolean> | undefined {
   if (filters.length === 0) return undefined;
-  return sql<boolean>`(${sql.join(filters.map((f) => one(ops, f)), sql` AND `)})`;
+  return sql<boolean>`(${sql.join(
+    filters.map((f) => one(ops, f)),
+    sql` AND `,
+  )})`;
 }
 
 function one(ops: DialectOps, f: FilterNode): RawBuilder<boolean> {
   const t = f.target;
   if (t.kind === 'column') {
     const col = sql.ref(`objects.${COLUMNS[t.column]}`);
-    if (f.op === 'empty') return t.column === 'deleted' ? sql<boolean>`${col} IS NULL` : sql<boolean>`(${col} IS NULL OR ${col} = '')`;
-    if (f.op === 'notEmpty') return t.column === 'deleted' ? sql<boolean>`${col} IS NOT NULL` : sql<boolean>`(${col} IS NOT NULL AND ${col} <> '')`;
+    if (f.op === 'empty')
+      return t.column === 'deleted' ? sql<boolean>`${col} IS NULL` : sql<boolean>`(${col} IS NULL OR ${col} = '')`;
+    if (f.op === 'notEmpty')
+      return t.column === 'deleted' ? sql<boolean>`${col} IS NOT NULL` : sql<boolean>`(${col} IS NOT NULL AND ${col} <> '')`;
     const text = t.column === 'id' || t.column === 'title' ? col : sql`CAST(${col} AS TEXT)`;
     return compare(ops, f, col, text, (v) => sql`${v}`);
   }

@@ -51,7 +51,9 @@ function cachingStatements(raw: BetterSqlite3.Database, max = 500): SqliteDataba
 
 function migrate(raw: BetterSqlite3.Database): void {
   raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)');
-  const done = new Set((raw.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const done = new Set(
+    (raw.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
   sqliteMigrations.forEach((statements, i) => {
     const version = i + 1;
     if (done.has(version)) return;

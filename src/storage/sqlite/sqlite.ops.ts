@@ -22,7 +22,9 @@ export const sqliteOps: DialectOps = {
   elementValue: (sub) =>
     sub.length === 0 ? sql`el.value` : sql`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
   elementText: (sub) =>
-    sub.length === 0 ? sql<string>`el.value` : sql<string>`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
+    sub.length === 0
+      ? sql<string>`el.value`
+      : sql<string>`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,

@@ -1,7 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import { SEARCH_SLOTS, typeToken } from '../../search/search-document.js';
 import type { TermsAggregation } from '../../search/search-query.js';
-import { combineClauses, EMPTY_STATS, type FieldGroup, type MatchPlan, type PlanTerm, type Scored, type SearchDialect } from '../sql/search-dialect.js';
+import {
+  combineClauses,
+  EMPTY_STATS,
+  type FieldGroup,
+  type MatchPlan,
+  type PlanTerm,
+  type Scored,
+  type SearchDialect,
+} from '../sql/search-dialect.js';
 
 /**
  * SQLite FTS5. `search_fts` is contentless (the text already lives in `objects.data`), keyed by `objects.seq`, with
@@ -64,7 +72,8 @@ function scoredSelect(plan: MatchPlan, group: FieldGroup | undefined) {
   return sql`SELECT rowid AS seq, -${bm25(group)} AS score FROM search_fts WHERE search_fts MATCH ${matchExpr(plan, group)}`;
 }
 
-const toScored = (rows: { seq: number; score: number }[]): Scored[] => rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
+const toScored = (rows: { seq: number; score: number }[]): Scored[] =>
+  rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
 
 export const sqliteSearch: SearchDialect = {
   lockRows: '', // SQLite has one writer: the reindex batch already excludes every other write
@@ -92,7 +101,9 @@ export const sqliteSearch: SearchDialect = {
     const chars = Array.from(`^^${word}$`);
     const grams = new Set<string>();
     for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(''));
-    const r = await sql<{ word: string }>`SELECT word FROM search_trigrams WHERE search_trigrams MATCH ${[...grams].map(quote).join(' OR ')}
+    const r = await sql<{
+      word: string;
+    }>`SELECT word FROM search_trigrams WHERE search_trigrams MATCH ${[...grams].map(quote).join(' OR ')}
       ORDER BY rank LIMIT ${limit}`.execute(db);
     return r.rows.map((x) => x.word);
   },
@@ -119,7 +130,10 @@ export const sqliteSearch: SearchDialect = {
     const r =
       groups.length === 1
         ? await sql<Scored>`${scoredSelect(plan, groups[0])} ORDER BY rowid DESC LIMIT ${take} OFFSET ${skip}`.execute(db)
-        : await sql<Scored>`SELECT seq, score FROM (${sql.join(groups.map((g) => scoredSelect(plan, g)), sql` UNION ALL `)})
+        : await sql<Scored>`SELECT seq, score FROM (${sql.join(
+            groups.map((g) => scoredSelect(plan, g)),
+            sql` UNION ALL `,
+          )})
             ORDER BY seq DESC LIMIT ${take} OFFSET ${skip}`.execute(db);
     return toScored(r.rows);
   },
