@@ -8,36 +8,21 @@ import {
   type StatsAggregation,
   type TermsAggregation,
 } from '../../search/search-query.js';
-import type { OrderKey, StoredObject } from '../port.js';
+import type { OrderKey } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
+import { objectColumns, ORDER_COLUMNS, toObject, typeLit, type ObjectRow } from './object-rows.js';
 import { EMPTY_STATS, type Db, type MatchPlan, type Scored, type SearchDialect } from './search-dialect.js';
 import { filterTokens, matchPlan } from './search-plan.js';
 
-const COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
-
-type Row = {
-  seq: number;
-  type: string;
-  id: string;
-  data: string;
-  title: string;
-  version: number;
-  created_ms: number;
-  updated_ms: number;
-  deleted_ms: number | null;
-};
-
-/** Type names are ^[_a-z]+$ (the CTD sanitizer's rule): inlined, they let planners use the per-type indexes. */
 function typeList(types: readonly string[]): RawBuilder<unknown> {
-  if (!types.every((t) => /^[_a-z]+$/.test(t))) throw new Error('invalid type name reached search');
-  return sql.join(types.map((t) => sql.lit(t)));
+  return sql.join(types.map(typeLit));
 }
 
 const liveInScope = (scope: SearchQuery['scope']) =>
   scope === 'all' ? sql`objects.deleted_ms IS NULL` : sql`objects.deleted_ms IS NULL AND objects.type IN (${typeList(scope)})`;
 
 function orderExpr(ops: DialectOps, key: OrderKey): RawBuilder<unknown> {
-  return key.kind === 'column' ? sql.ref(`objects.${COLUMNS[key.column]}`) : ops.value(key.path);
+  return key.kind === 'column' ? sql.ref(`objects.${ORDER_COLUMNS[key.column]}`) : ops.value(key.path);
 }
 
 type Sortable = string | number | boolean | null | undefined;
@@ -117,25 +102,13 @@ async function orderedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan
 
 async function load(db: Db, ops: DialectOps, page: Scored[]): Promise<SearchHit[]> {
   if (page.length === 0) return [];
-  const r = await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${ops.dataText} AS data, objects.title, objects.version,
-      objects.created_ms, objects.updated_ms, objects.deleted_ms
+  const r = await sql<ObjectRow>`SELECT ${objectColumns(ops)}
     FROM objects WHERE objects.seq IN (${sql.join(page.map((p) => p.seq))}) AND objects.deleted_ms IS NULL`.execute(db);
   const bySeq = new Map(r.rows.map((x) => [Number(x.seq), x]));
   return page.flatMap((p) => {
     const x = bySeq.get(p.seq);
     if (!x) return []; // deleted since the index answered
-    const object: StoredObject = {
-      seq: Number(x.seq),
-      type: x.type,
-      id: x.id,
-      data: x.data,
-      title: x.title,
-      version: Number(x.version),
-      createdMs: Number(x.created_ms),
-      updatedMs: Number(x.updated_ms),
-      deletedMs: null,
-    };
-    return [{ object, score: p.score }];
+    return [{ object: toObject(x), score: p.score }];
   });
 }
 

@@ -13,38 +13,13 @@ import {
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
+import { objectColumns, ORDER_COLUMNS, toObject, typeLit, type ObjectRow } from './object-rows.js';
 import type { Signals } from './signals.js';
 import type { PlannerStatistics } from './statistics.js';
 import { SqlPanelStore } from './panel-store.js';
 import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../../search/search-query.js';
 import { SearchIndex } from './search-index.js';
-
-const ORDER_COLUMNS = { created: 'created_ms', updated: 'updated_ms', id: 'id_key', title: 'title', version: 'version' } as const;
-
-type Row = {
-  seq: number;
-  type: string;
-  id: string;
-  data: string;
-  title: string;
-  version: number;
-  created_ms: number;
-  updated_ms: number;
-  deleted_ms: number | null;
-};
-
-const toObject = (r: Row): StoredObject => ({
-  seq: Number(r.seq),
-  type: r.type,
-  id: r.id,
-  data: r.data,
-  title: r.title,
-  version: Number(r.version),
-  createdMs: Number(r.created_ms),
-  updatedMs: Number(r.updated_ms),
-  deletedMs: r.deleted_ms === null ? null : Number(r.deleted_ms),
-});
 
 const toKey = (r: Database['api_keys']): StoredKey => ({
   id: r.id,
@@ -58,12 +33,6 @@ const toKey = (r: Database['api_keys']): StoredKey => ({
   updatedMs: Number(r.updated_ms),
   lastUsedMs: r.last_used_ms === null ? null : Number(r.last_used_ms),
 });
-
-/** Type names are ^[_a-z]+$ (checked by the CTD sanitizer); inlining them lets planners use per-type partial indexes. */
-function typeLit(type: string): RawBuilder<unknown> {
-  if (!/^[_a-z]+$/.test(type)) throw new Error('invalid type name reached storage');
-  return sql.lit(type);
-}
 
 /** The name of a field index: stable, so that readers can name it without a lookup. */
 export function fieldIndexName(type: string, field: string, kind: 'value' | 'text'): string {
@@ -189,12 +158,12 @@ export class SqlStorage implements Storage {
       .where('id_key', '=', idKey(id))
       .where('deleted_ms', 'is', null)
       .executeTakeFirst();
-    return r ? toObject(r as Row) : undefined;
+    return r ? toObject(r as ObjectRow) : undefined;
   }
 
   async getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined> {
     const r = await this.selectObjects().where('type', '=', type).where('id_key', '=', idKey(id)).executeTakeFirst();
-    return r ? toObject(r as Row) : undefined;
+    return r ? toObject(r as ObjectRow) : undefined;
   }
 
   async getObjects(type: string, ids: string[]): Promise<StoredObject[]> {
@@ -204,7 +173,7 @@ export class SqlStorage implements Storage {
       .where('id_key', 'in', ids.map(idKey))
       .where('deleted_ms', 'is', null)
       .execute();
-    return rows.map((r) => toObject(r as Row));
+    return rows.map((r) => toObject(r as ObjectRow));
   }
 
   private liveWhere(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): RawBuilder<boolean> {
@@ -270,9 +239,7 @@ export class SqlStorage implements Storage {
     limit: number,
     offset: number,
   ): Promise<StoredObject[]> {
-    const rows =
-      await sql<Row>`SELECT objects.seq, objects.type, objects.id, ${this.ops.dataText} AS data, objects.title, objects.version,
-        objects.created_ms, objects.updated_ms, objects.deleted_ms
+    const rows = await sql<ObjectRow>`SELECT ${objectColumns(this.ops)}
       FROM objects ${sql.raw(q.hint ?? '')} WHERE ${this.liveWhere(q)}${q.extra ? sql` AND ${q.extra}` : sql``}
       ${order} LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
     return rows.rows.map(toObject);
@@ -305,7 +272,7 @@ export class SqlStorage implements Storage {
           .orderBy('seq')
           .limit(batch)
           .execute()
-      ).map((r) => toObject(r as Row));
+      ).map((r) => toObject(r as ObjectRow));
       if (rows.length === 0) return;
       await fn(rows);
       after = rows[rows.length - 1].seq;

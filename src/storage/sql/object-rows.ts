@@ -1,0 +1,51 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { StoredObject } from '../port.js';
+import type { DialectOps } from './dialect-ops.js';
+
+/** The internal columns an order or filter may name, as SQL columns of `objects`. */
+export const ORDER_COLUMNS = {
+  created: 'created_ms',
+  updated: 'updated_ms',
+  id: 'id_key',
+  title: 'title',
+  version: 'version',
+} as const;
+
+/** An `objects` row as both drivers return it (PostgreSQL BIGINTs are parsed to numbers by the pool). */
+export type ObjectRow = {
+  seq: number;
+  type: string;
+  id: string;
+  data: string;
+  title: string;
+  version: number;
+  created_ms: number;
+  updated_ms: number;
+  deleted_ms: number | null;
+};
+
+/** The select list that yields an ObjectRow (the document as text, for splicing). */
+export const objectColumns = (ops: DialectOps): RawBuilder<unknown> =>
+  sql`objects.seq, objects.type, objects.id, ${ops.dataText} AS data, objects.title, objects.version,
+      objects.created_ms, objects.updated_ms, objects.deleted_ms`;
+
+export const toObject = (r: ObjectRow): StoredObject => ({
+  seq: Number(r.seq),
+  type: r.type,
+  id: r.id,
+  data: r.data,
+  title: r.title,
+  version: Number(r.version),
+  createdMs: Number(r.created_ms),
+  updatedMs: Number(r.updated_ms),
+  deletedMs: r.deleted_ms === null ? null : Number(r.deleted_ms),
+});
+
+/**
+ * A type name as an SQL literal. Type names are ^[_a-z]+$ (checked by the CTD sanitizer, and again here at the
+ * storage boundary); inlined, they let both planners match the per-type partial indexes.
+ */
+export function typeLit(type: string): RawBuilder<unknown> {
+  if (!/^[_a-z]+$/.test(type)) throw new Error('invalid type name reached storage');
+  return sql.lit(type);
+}
