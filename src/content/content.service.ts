@@ -1,5 +1,5 @@
 import { canListRemoved, canObjects, type ObjectAction } from '../access/policy.js';
-import { envelope } from '../core/envelope.js';
+import { envelopeJson } from '../core/envelope.js';
 import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import { formatObjectTime, parseClientDate } from '../core/time.js';
@@ -122,8 +122,7 @@ export class ContentService {
     });
     const total = await this.count(type, where, q.ids);
     const items = q.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, q.hydrate) : rows.map((r) => objectJson(r));
-    const env = envelope([] as never[], total, q.page, q.limit);
-    return `{"total_count":${env.total_count},"total_pages":${env.total_pages},"current_page":${env.current_page},"count":${items.length},"data":[${items.join(',')}]}`;
+    return envelopeJson(items, total, q.page, q.limit);
   }
 
   /** Stored rows of one page (GraphQL shapes them itself); same policy, filter and order rules as `list`. */
@@ -209,8 +208,7 @@ export class ContentService {
       this.storage.listVersions(type, id, limit, (page - 1) * limit, direction),
     ]);
     const items = versions.map((v) => this.versionJson(row, v));
-    const env = envelope([] as never[], total, page, limit);
-    return `{"total_count":${env.total_count},"total_pages":${env.total_pages},"current_page":${env.current_page},"count":${items.length},"data":[${items.join(',')}]}`;
+    return envelopeJson(items, total, page, limit);
   }
 
   async version(p: Principal, type: string, id: string, version: number): Promise<string> {

@@ -16,3 +16,9 @@ export function envelope<T>(data: T[], total: number, page: number, limit: numbe
     data,
   };
 }
+
+/** The same envelope as JSON text around items that are already JSON text (spliced objects). */
+export function envelopeJson(items: string[], total: number, page: number, limit: number): string {
+  const pages = limit > 0 ? Math.ceil(total / limit) : 0;
+  return `{"total_count":${total},"total_pages":${pages},"current_page":${page},"count":${items.length},"data":[${items.join(',')}]}`;
+}

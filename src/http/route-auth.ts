@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
 import { SESSION_COOKIE, type ActiveSession, type SessionsService } from '../auth/sessions.service.js';
 import { authOf, isRoutePermission, type RouteAuth, type RoutePermission } from '../access/route-permissions.js';
@@ -10,8 +10,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route requires (see access/route-permissions.ts); mandatory. */
     permission?: RoutePermission;
-    /** @deprecated use permission; kept while routes migrate */
-    auth?: 'api-key' | 'public';
     /** The body must be JSON (415 otherwise), even when empty. */
     jsonBody?: boolean;
   }
@@ -21,11 +19,9 @@ declare module 'fastify' {
   }
 }
 
-/** The identification a route needs, from its declared permission (or the older `auth`). */
-export function routeAuth(config: { permission?: unknown; auth?: unknown } | undefined): RouteAuth | undefined {
-  if (isRoutePermission(config?.permission)) return authOf(config.permission);
-  if (config?.auth === 'api-key' || config?.auth === 'public') return config.auth;
-  return undefined;
+/** The identification a route needs, from its declared permission; undefined when it declares none. */
+export function routeAuth(config: { permission?: unknown } | undefined): RouteAuth | undefined {
+  return isRoutePermission(config?.permission) ? authOf(config.permission) : undefined;
 }
 
 /** All the places a key may travel; two different keys in one request is a 400. */
@@ -58,7 +54,7 @@ const tooMany = (seconds: number) => errors.tooManyRequests(seconds);
  * do is decided by access/policy inside the services.
  */
 export function identify(deps: AuthDeps) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (req: FastifyRequest): Promise<void> => {
     const auth = routeAuth(req.routeOptions.config);
     if (auth === 'public' || auth === undefined) return;
     if (auth === 'api-key') return identifyKey(deps, req);
@@ -72,7 +68,6 @@ export function identify(deps: AuthDeps) {
     }
     req.session = session;
     req.principal = session.principal;
-    void reply;
   };
 }
 

@@ -59,7 +59,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    const config = route.config as { permission?: string; auth?: unknown } | undefined;
+    const config = route.config as { permission?: string } | undefined;
     if (routeAuth(config) === undefined && route.method !== 'HEAD') {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
     }

@@ -35,5 +35,4 @@ export const postgresOps: DialectOps = {
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects USING gin ((data->>'${field}') gin_trgm_ops) WHERE type = '${type}' AND deleted_ms IS NULL`,
-  listFieldIndexesSql: `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'objects' AND indexname LIKE 'fx\\_%'`,
 };

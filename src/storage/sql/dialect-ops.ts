@@ -35,6 +35,4 @@ export interface DialectOps {
   forceIndex(indexName: string): string;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
-  /** SQL listing the names of existing field indexes (named fx_…). */
-  readonly listFieldIndexesSql: string;
 }

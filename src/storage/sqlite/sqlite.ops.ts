@@ -28,5 +28,4 @@ export const sqliteOps: DialectOps = {
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
-  listFieldIndexesSql: `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'fx\\_%' ESCAPE '\\'`,
 };
