@@ -45,3 +45,34 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     },
   };
 }
+
+/**
+ * Everything the database holds, as text: the SQLite files (database and write-ahead log) byte for byte, or every
+ * row of every PostgreSQL table. For tests that prove what a stolen database would not reveal.
+ */
+export async function dumpDatabase(db: TestDatabase): Promise<string> {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  if (!db.databaseUrl) {
+    return readdirSync(db.dataDir)
+      .filter((f) => f.startsWith('flotilla.sqlite'))
+      .map((f) => readFileSync(path.join(db.dataDir, f)).toString('latin1'))
+      .join('\n');
+  }
+  const c = new pg.Client({ connectionString: db.databaseUrl });
+  await c.connect();
+  try {
+    const tables = (
+      await c.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      )
+    ).rows;
+    const out: string[] = [];
+    for (const { table_name } of tables) {
+      const r = await c.query(`SELECT coalesce(json_agg(t)::text, '[]') AS rows FROM "${table_name}" t`);
+      out.push(`${table_name}: ${r.rows[0].rows}`);
+    }
+    return out.join('\n');
+  } finally {
+    await c.end();
+  }
+}
