@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { canObjects, canUpsert } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
@@ -33,6 +34,8 @@ export type AfterDelete = (type: string, ids: readonly string[]) => Promise<void
 interface Prepared {
   obj: NewObject;
   existing: StoredObject | undefined;
+  /** Set when the write would store exactly what is stored: nothing is written and no version is added. */
+  unchanged?: StoredObject;
 }
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
@@ -49,19 +52,19 @@ export class ContentWriter {
 
   async create(p: Principal, type: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'create', type);
-    const row = await this.writeOne(t, body, 'create', undefined);
+    const row = await this.writeOne(p, t, body, 'create', undefined);
     return this.answer(p, type, row);
   }
 
   async replace(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
-    const row = await this.writeOne(t, body, 'put', id);
+    const row = await this.writeOne(p, t, body, 'put', id);
     return this.answer(p, type, row);
   }
 
   async patch(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
-    const row = await this.writeOne(t, body, 'patch', id);
+    const row = await this.writeOne(p, t, body, 'patch', id);
     return this.answer(p, type, row);
   }
 
@@ -70,14 +73,27 @@ export class ContentWriter {
     return canObjects(p, 'read', type) ? objectJson(row) : objectStubJson(row);
   }
 
-  private async writeOne(t: LoadedType, body: unknown, mode: Mode, pathId: string | undefined): Promise<StoredObject> {
+  private async writeOne(
+    p: Principal,
+    t: LoadedType,
+    body: unknown,
+    mode: Mode,
+    pathId: string | undefined,
+  ): Promise<StoredObject> {
+    let changed = true;
     const row = await this.retryStale(async () => {
-      const prepared = await this.prepare(t, body, mode, pathId, new Set());
+      const prepared = await this.prepare(p, t, body, mode, pathId, new Set());
       if ('errors' in prepared) throw errors.validation(prepared.errors);
+      if (prepared.unchanged) {
+        changed = false;
+        return prepared.unchanged;
+      }
       return this.store(prepared);
     });
-    this.reader.bump(t.ct.name);
-    await this.storage.notify('objects', t.ct.name);
+    if (changed) {
+      this.reader.bump(t.ct.name);
+      await this.storage.notify('objects', t.ct.name);
+    }
     return row;
   }
 
@@ -115,6 +131,7 @@ export class ContentWriter {
 
   /** Validates one object for create/put/patch; returns the row to store or the field errors. */
   private async prepare(
+    p: Principal,
     t: LoadedType,
     body: unknown,
     mode: Mode,
@@ -162,11 +179,14 @@ export class ContentWriter {
       );
     }
     await this.checkUnique(t, data, existing ? id : undefined, errs);
-    const refs = Object.keys(errs).length === 0 ? await this.checkRelations(t, data, errs) : [];
+    // PATCH carries over the fields it does not send: their relations were stored before and are not this key's doing
+    const sent = mode === 'patch' ? new Set(Object.keys(fields)) : undefined;
+    const refs = Object.keys(errs).length === 0 ? await this.checkRelations(p, t, data, sent, errs) : [];
     if (Object.keys(errs).length > 0) return { errors: errs };
     const now = this.clock.now();
     return {
       existing,
+      unchanged: existing && isDeepStrictEqual(JSON.parse(existing.data), data) ? existing : undefined,
       obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs },
     };
   }
@@ -179,9 +199,26 @@ export class ContentWriter {
     }
   }
 
-  /** Every relation target must exist (and be of the declared type, checked by the validator). */
-  private async checkRelations(t: LoadedType, data: Record<string, unknown>, errs: FieldErrors) {
-    const refs = collectRefs(t, data);
+  /**
+   * Every relation target must exist (and be of the declared type, checked by the validator). A relation is a read:
+   * to a type the key cannot read it is refused with the same answer whether or not the target exists, so a write
+   * cannot probe what the key may not see. Relations in fields a PATCH did not send (`sent`) are kept as stored.
+   */
+  private async checkRelations(
+    p: Principal,
+    t: LoadedType,
+    data: Record<string, unknown>,
+    sent: ReadonlySet<string> | undefined,
+    errs: FieldErrors,
+  ) {
+    const all = collectRefs(t, data);
+    const refs = all.filter((r) => {
+      if (canObjects(p, 'read', r.type)) return true;
+      if (sent && !sent.has(r.path.split('.')[0])) return false;
+      const message = `No read access to the related content type ${r.type}`;
+      if (!errs[r.path]?.includes(message)) addFieldError(errs, r.path, message);
+      return false;
+    });
     const byType = new Map<string, Set<string>>();
     for (const r of refs) {
       if (!byType.has(r.type)) byType.set(r.type, new Set());
@@ -198,7 +235,7 @@ export class ContentWriter {
           addFieldError(errs, key, 'This value does not exist in database');
       }
     }
-    return refs.map((r) => ({ type: r.type, id: r.id }));
+    return all.map((r) => ({ type: r.type, id: r.id }));
   }
 
   /** Registers a post-delete hook (wired in app.ts). */
@@ -278,9 +315,9 @@ export class ContentWriter {
       if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
       if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id))) {
         seen.add(id.toLowerCase());
-        return this.prepare(t, item, 'put', id, seen);
+        return this.prepare(p, t, item, 'put', id, seen);
       }
-      return this.prepare(t, item, 'create', undefined, seen);
+      return this.prepare(p, t, item, 'create', undefined, seen);
     });
   }
 
@@ -292,7 +329,7 @@ export class ContentWriter {
       const id = (item as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' || !(await this.storage.getObject(type, id))) throw errors.notFound();
     }
-    return this.runBatch(t, items, (item) => this.prepare(t, item, 'patch', (item as { id: string }).id, new Set()));
+    return this.runBatch(t, items, (item) => this.prepare(p, t, item, 'patch', (item as { id: string }).id, new Set()));
   }
 
   private batchItems(body: unknown): unknown[] {
@@ -322,7 +359,7 @@ export class ContentWriter {
       try {
         result = await this.retryStale(async (retry) => {
           const r = await prep(item, retry);
-          if (!('errors' in r)) await this.store(r);
+          if (!('errors' in r) && !r.unchanged) await this.store(r);
           return r;
         });
       } catch (e) {

@@ -41,9 +41,13 @@ export function objectJson(o: StoredObject, data: string = o.data): string {
   return body.length <= 2 ? `${head}}` : `${head},${body.slice(1)}`;
 }
 
-/** What a writer without read access gets back: the id and the internal block only. */
+/**
+ * What a writer without read access gets back: the id and the server's facts about the write. Nothing derived from
+ * stored fields (so no `objectTitle`: it is the first text field, which the key may not be able to read).
+ */
 export function objectStubJson(o: StoredObject): string {
-  return objectJson(o, '{}');
+  const { objectTitle: _derived, ...facts } = internalBlock(o);
+  return JSON.stringify({ id: o.id, internal: facts });
 }
 
 /** internalBlock as JSON text, written directly (same keys, same order; a unit test holds the two together). */
