@@ -88,6 +88,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       bodyLimit: Math.max(config.maxObjectBytes * 4, 16 * 1024 * 1024),
       logStream: opts.logStream,
       onResponse: opts.onResponse,
+      trustProxy: config.trustProxy,
     });
     server.addHook(
       'onRequest',

@@ -7,7 +7,7 @@ import type { UsersService, UserView } from './users.service.js';
 export interface PanelSessionDeps {
   users: UsersService;
   sessions: SessionsService;
-  /** Login attempts per client IP, and failed attempts per account. */
+  /** Login attempts per client IP, and failed attempts per (account, client IP). */
   loginPerIp: RateLimiter;
   loginPerAccount: RateLimiter;
   secureCookies: boolean;
@@ -37,7 +37,8 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
 
   app.post('/panel/api/session', { config: { ...login, jsonBody: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
-    const account = typeof body.email === 'string' ? body.email.toLowerCase() : '';
+    // failures are counted per (account, client address): nobody can lock the real owner out from elsewhere
+    const account = `${typeof body.email === 'string' ? body.email.toLowerCase() : ''}\n${req.ip}`;
     const wait = Math.max(deps.loginPerIp.take(req.ip), deps.loginPerAccount.retryAfter(account));
     if (wait > 0) throw errors.tooManyRequests(wait);
     const user = await users.verifyCredentials(body.email, body.password);

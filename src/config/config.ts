@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MIME_TYPES } from '../media/media-types.js';
@@ -33,6 +34,11 @@ export interface Config {
   readonly mediaMaxDimension: number;
   /** Generated sizes kept on disk per media object; more are rendered but not kept. */
   readonly mediaMaxRenditions: number;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges or `loopback`/`linklocal`/`uniquelocal`);
+   * empty: the client address is the socket's.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 const schema = z.object({
@@ -70,7 +76,25 @@ const schema = z.object({
     .optional(),
   FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
   FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
+  FLOTILLA_TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((entry) => isProxyEntry(entry.trim())),
+      'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal',
+    )
+    .optional(),
 });
+
+/** One entry of FLOTILLA_TRUST_PROXY: an address, a CIDR range, or one of the named ranges Fastify knows. */
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
 
 /** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
 function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
@@ -113,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     mediaMaxDimension: e.FLOTILLA_MEDIA_MAX_DIMENSION,
     mediaMaxRenditions: e.FLOTILLA_MEDIA_MAX_RENDITIONS,
+    trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }

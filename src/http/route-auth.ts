@@ -24,18 +24,43 @@ export function routeAuth(config: { permission?: unknown } | undefined): RouteAu
   return isRoutePermission(config?.permission) ? authOf(config.permission) : undefined;
 }
 
-/** All the places a key may travel; two different keys in one request is a 400. */
+/**
+ * All the places a key may travel, read from the raw request: every `X-AUTH-TOKEN` header, every
+ * `Authorization: Bearer` header (Node keeps only the first of duplicated Authorization headers, and joins repeated
+ * X-AUTH-TOKEN headers with a comma, so the parsed headers would hide a second key) and every `auth_token` query
+ * parameter, in any encoding. Two different values in any mix are a 400; identical repeats count as one.
+ */
 export function presentedKey(req: FastifyRequest): string | undefined {
   const found = new Set<string>();
-  const header = req.headers['x-auth-token'];
-  for (const v of Array.isArray(header) ? header : header ? [header] : []) found.add(v.trim());
-  const auth = req.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth)) found.add(auth.replace(/^bearer\s+/i, '').trim());
-  const q = (req.query as Record<string, unknown> | undefined)?.auth_token;
-  for (const v of Array.isArray(q) ? q : q !== undefined ? [q] : []) found.add(String(v).trim());
+  const raw = req.raw.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const value = raw[i + 1];
+    if (name === 'x-auth-token') found.add(value.trim());
+    else if (name === 'authorization' && /^bearer\s+/i.test(value)) found.add(value.replace(/^bearer\s+/i, '').trim());
+  }
+  for (const v of queryTokens(req)) found.add(v.trim());
   found.delete('');
   if (found.size > 1) throw errors.badRequest('More than one API key in the request');
   return found.values().next().value;
+}
+
+/** `auth_token` values as Fastify parsed them and as the raw query string holds them (the union: either may decode). */
+function queryTokens(req: FastifyRequest): string[] {
+  const out: string[] = [];
+  const parsed = (req.query as Record<string, unknown> | undefined) ?? {};
+  const q = Object.hasOwn(parsed, 'auth_token') ? parsed.auth_token : undefined;
+  for (const v of Array.isArray(q) ? q : q !== undefined ? [q] : []) out.push(String(v));
+  const url = req.raw.url ?? '';
+  const at = url.indexOf('?');
+  if (at >= 0) {
+    try {
+      out.push(...new URLSearchParams(url.slice(at + 1)).getAll('auth_token'));
+    } catch {
+      // a query string URLSearchParams cannot read: Fastify's parse above still counts
+    }
+  }
+  return out;
 }
 
 export interface AuthDeps {
@@ -79,13 +104,16 @@ function presentedKeySafe(req: FastifyRequest): string | undefined {
   }
 }
 
+/**
+ * Failed attempts from one client address slow down that address's further *failed* attempts (429 instead of
+ * 401); a valid key is never refused because others failed from the same address (a shared proxy, an office).
+ */
 async function identifyKey(deps: AuthDeps, req: FastifyRequest): Promise<void> {
-  const wait = deps.failures.retryAfter(req.ip);
-  if (wait > 0) throw tooMany(wait);
   const presented = presentedKey(req);
   const principal = presented ? await deps.keys.authenticate(presented) : undefined;
   if (!principal) {
-    deps.failures.hit(req.ip);
+    const wait = deps.failures.take(req.ip);
+    if (wait > 0) throw tooMany(wait);
     throw errors.unauthorized();
   }
   if (principal.requestLimit !== null) {

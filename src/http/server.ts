@@ -24,6 +24,8 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Sees every response body (tests scan them for key values). */
   onResponse?: (url: string, body: string) => void;
+  /** Proxies whose X-Forwarded-For names the client (empty: the socket address is the client). */
+  trustProxy?: readonly string[];
 }
 
 /** The Fastify instance with Flotilla's wire conventions: JSON parsing, one error format, redacted logs. */
@@ -38,6 +40,8 @@ export function createServer(opts: ServerOptions): FastifyInstance {
       },
     },
     bodyLimit: opts.bodyLimit,
+    // only named proxies are believed: X-Forwarded-For from anyone else would let a client choose its own address
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 

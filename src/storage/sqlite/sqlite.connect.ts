@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ensurePrivateDir, ensurePrivateFiles } from '../../core/private-files.js';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { PlannerStatistics } from '../sql/statistics.js';
 import type { Storage } from '../port.js';
@@ -12,7 +13,8 @@ import { sqliteOps } from './sqlite.ops.js';
 
 /** Opens (creating if needed) the SQLite database file, applies migrations, returns the storage. */
 export async function connectSqlite(file: string): Promise<Storage> {
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
+  ensurePrivateFiles(file, ...[`${file}-wal`, `${file}-shm`].filter((f) => existsSync(f)));
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
