@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../core/errors.js';
+import { ownProperty } from '../core/own-property.js';
 import { intParam } from '../core/query-params.js';
 import { principalOf } from '../http/route-auth.js';
 import type { ApiKeysService, KeyInput } from './api-keys.service.js';
@@ -63,9 +64,10 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     const p = principalOf(req);
     const action = (req.body as { action?: unknown } | undefined)?.action;
     const map: Record<string, AuditAction> = { revealed: 'key.revealed', copied: 'key.copied', 'qr-shown': 'key.qr-shown' };
-    if (typeof action !== 'string' || !map[action]) throw errors.validation({ action: ['One of: revealed, copied, qr-shown'] });
+    const audited = typeof action === 'string' ? ownProperty(map, action) : undefined;
+    if (!audited) throw errors.validation({ action: ['One of: revealed, copied, qr-shown'] });
     const key = await keys.get(p, req.params.id);
-    await audit.record(p, map[action], key);
+    await audit.record(p, audited, key);
     return reply.code(204).send();
   });
 

@@ -4,6 +4,7 @@ import type { ApiKeysService } from '../auth/api-keys.service.js';
 import type { Clock } from '../core/clock.js';
 import { envelope, type ListEnvelope } from '../core/envelope.js';
 import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
+import { ownProperty } from '../core/own-property.js';
 import { SYSTEM, type Principal } from '../core/principal.js';
 import { formatCtdTime } from '../core/time.js';
 import type { Storage } from '../storage/port.js';
@@ -68,7 +69,7 @@ export class ContentTypesService {
       .filter((ct) => !labelLike || ct.label.toLowerCase().includes(labelLike))
       .filter((ct) => names.size === 0 || names.has(ct.name.toLowerCase()));
     const key = (ct: ContentType): string | number | boolean => {
-      const v = (ct as unknown as Record<string, unknown>)[q.orderBy];
+      const v = ownProperty(ct as unknown as Record<string, unknown>, q.orderBy);
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : '';
     };
     const sign = q.direction === 'desc' ? -1 : 1;

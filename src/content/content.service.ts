@@ -1,6 +1,7 @@
 import { canListRemoved, canObjects, type ObjectAction } from '../access/policy.js';
 import { envelopeJson } from '../core/envelope.js';
 import { errors } from '../core/errors.js';
+import { ownProperty } from '../core/own-property.js';
 import type { Principal } from '../core/principal.js';
 import { formatObjectTime, parseClientDate } from '../core/time.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
@@ -155,7 +156,7 @@ export class ContentService {
 
   private orderKey(orderBy: string | undefined): OrderKey {
     if (!orderBy) return { kind: 'column', column: 'created' };
-    const column = COLUMN_ORDER[orderBy];
+    const column = ownProperty(COLUMN_ORDER, orderBy);
     if (column) return column;
     const target = parsePath(orderBy);
     if (!target || target.kind !== 'data') throw errors.validation({ order_by: [`Cannot order by ${orderBy}`] });

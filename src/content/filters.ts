@@ -1,4 +1,5 @@
 import { errors } from '../core/errors.js';
+import { ownProperty } from '../core/own-property.js';
 import { parseClientDate } from '../core/time.js';
 import type { FieldInfo } from '../content-types/content-type.js';
 
@@ -56,7 +57,7 @@ const SEGMENT = /^[A-Za-z0-9_]+$/;
 
 /** Splits `a.b`, `list[*].x`, `categories[*].dataUrl` into a target; undefined when the path is not well formed. */
 export function parsePath(raw: string): FilterTarget | undefined {
-  const column = INTERNAL_PATHS[raw];
+  const column = ownProperty(INTERNAL_PATHS, raw);
   if (column) return { kind: 'column', column };
   const star = raw.indexOf('[*]');
   if (star >= 0) {

@@ -1,3 +1,5 @@
+import { ownProperty, setOwnProperty } from './own-property.js';
+
 /**
  * The one error type of Flotilla. Every failure that reaches a client is an AppError whose `body` is the exact
  * Flotiq-compatible JSON to send; the HTTP error handler only serialises it.
@@ -40,10 +42,14 @@ export const errors = {
     new AppError(429, { code: 429, message: 'Too Many Requests', retryAfter: retryAfterSeconds }),
 };
 
-/** Adds `message` to `map[path]`, creating the list on first use. */
+/**
+ * Adds `message` to `map[path]`, creating the list on first use. The path may be a client's field name, `__proto__`
+ * included: it becomes an own key (a plain assignment would replace the map's prototype and lose the error).
+ */
 export function addFieldError(map: FieldErrors, path: string, message: string): void {
-  if (!Object.hasOwn(map, path)) map[path] = [];
-  map[path].push(message);
+  const list = ownProperty(map, path);
+  if (list) list.push(message);
+  else setOwnProperty(map, path, [message]);
 }
 
 export function hasErrors(map: FieldErrors): boolean {

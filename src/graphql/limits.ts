@@ -17,6 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { ownProperty } from '../core/own-property.js';
 import { gqlError } from './graphql-errors.js';
 import type { CostHint } from './shared-types.js';
 
@@ -189,7 +190,7 @@ function fieldDef(
 ): GraphQLField<unknown, unknown> | undefined {
   if (name === '__schema') return SchemaMetaFieldDef;
   if (name === '__type') return TypeMetaFieldDef;
-  return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+  return parent && (isObjectType(parent) || isInterfaceType(parent)) ? ownProperty(parent.getFields(), name) : undefined;
 }
 
 function intArg(field: FieldNode, name: string, variables: Record<string, unknown>): number | undefined {
@@ -197,7 +198,7 @@ function intArg(field: FieldNode, name: string, variables: Record<string, unknow
   if (!arg) return undefined;
   const v =
     arg.value.kind === Kind.VARIABLE
-      ? variables[arg.value.name.value]
+      ? ownProperty(variables, arg.value.name.value)
       : arg.value.kind === Kind.INT
         ? Number(arg.value.value)
         : undefined;

@@ -1,4 +1,5 @@
 import type { FieldInfo } from '../content-types/content-type.js';
+import { setOwnProperty } from '../core/own-property.js';
 import { directionParam, intParam } from '../core/query-params.js';
 import { gqlError } from './graphql-errors.js';
 
@@ -45,7 +46,11 @@ export function filterJson(
     if (!cond) continue;
     const path = paths.get(name);
     if (!path) throw gqlError('BAD_USER_INPUT', `Unknown filter field ${name}`);
-    spec[path] = { type: cond.type, filter: cond.filter, ...(given(cond.filter2) ? { filter2: cond.filter2 } : {}) };
+    setOwnProperty(spec, path, {
+      type: cond.type,
+      filter: cond.filter,
+      ...(given(cond.filter2) ? { filter2: cond.filter2 } : {}),
+    });
   }
   addLookup(spec, paths, field, value);
   return Object.keys(spec).length > 0 ? JSON.stringify(spec) : undefined;
@@ -74,8 +79,8 @@ function addLookup(
   if (!given(field) || !given(value)) throw gqlError('BAD_USER_INPUT', 'Arguments field and value must be given together');
   const path = field === 'id' ? 'id' : paths.get(field);
   if (!path) throw gqlError('BAD_USER_INPUT', `Unknown field ${field}`);
-  if (spec[path]) throw gqlError('BAD_USER_INPUT', `Field ${field} is both the lookup field and in filter`);
-  spec[path] = { type: 'equals', filter: value };
+  if (Object.hasOwn(spec, path)) throw gqlError('BAD_USER_INPUT', `Field ${field} is both the lookup field and in filter`);
+  setOwnProperty(spec, path, { type: 'equals', filter: value });
 }
 
 export interface OrderArgs {

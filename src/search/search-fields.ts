@@ -1,6 +1,7 @@
 import type { FieldInfo, InputType } from '../content-types/content-type.js';
 import type { LoadedType } from '../content-types/type-registry.js';
 import { errors } from '../core/errors.js';
+import { ownProperty } from '../core/own-property.js';
 import type { OrderKey } from '../storage/port.js';
 import type { SearchRequest } from './search-params.js';
 
@@ -51,7 +52,8 @@ export function checkFields(types: readonly LoadedType[], r: SearchRequest): Ord
   }
   const by = r.orderBy;
   if (by === undefined || by === '_score' || by === 'score') return undefined;
-  if (COLUMN_ORDER[by]) return COLUMN_ORDER[by];
+  const column = ownProperty(COLUMN_ORDER, by);
+  if (column) return column;
   check(
     types,
     by,

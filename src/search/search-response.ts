@@ -1,4 +1,5 @@
 import { objectJson } from '../content/object-json.js';
+import { setOwnProperty } from '../core/own-property.js';
 import type { StoredObject } from '../storage/port.js';
 import type { SearchRequest } from './search-params.js';
 import type { SearchResult } from './search-query.js';
@@ -33,13 +34,13 @@ function itemJson(i: ResponseItem): string {
 function aggregations(result: SearchResult): unknown {
   const out: Record<string, unknown> = {};
   for (const [field, t] of Object.entries(result.terms)) {
-    out[field] = {
+    setOwnProperty(out, field, {
       doc_count_error_upper_bound: 0,
       sum_other_doc_count: t.otherDocCount,
       buckets: t.buckets.map((b) => ({ key: b.key, doc_count: b.docCount })),
-    };
+    });
   }
-  for (const [field, s] of Object.entries(result.stats)) out[field] = s;
+  for (const [field, s] of Object.entries(result.stats)) setOwnProperty(out, field, s);
   return Object.keys(out).length === 0 ? [] : out;
 }
 
