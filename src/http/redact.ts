@@ -17,13 +17,13 @@ function decodeFully(text: string): string {
 
 /**
  * Removes key values from text that may reach a log: `auth_token=` query values and anything shaped like a key,
- * in plain or percent-encoded form (`auth%5Ftoken=%66%6C%61…`, or a mix). Text that needed decoding is returned
- * decoded, so what the log shows is what the server understood.
+ * in plain or percent-encoded form (`auth%5Ftoken=%66%6C%61…`, or a mix). Text in which only the decoded form
+ * holds something to remove is returned decoded (and redacted); other text is returned as it came.
  */
 export function redact(text: string): string {
   const plain = text.replace(AUTH_TOKEN_PARAM, '$1[REDACTED]').replace(KEY_PATTERN, '[REDACTED]');
   if (!/%[0-9a-f]{2}/i.test(plain)) return plain;
   const decoded = decodeFully(text);
-  if (decoded === text) return plain;
-  return decoded.replace(AUTH_TOKEN_PARAM, '$1[REDACTED]').replace(KEY_PATTERN, '[REDACTED]');
+  const cleaned = decoded.replace(AUTH_TOKEN_PARAM, '$1[REDACTED]').replace(KEY_PATTERN, '[REDACTED]');
+  return cleaned === decoded ? plain : cleaned;
 }
