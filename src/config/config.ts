@@ -26,6 +26,10 @@ export interface Config {
   readonly loginFailuresPerAccount: number;
   /** Memory for finished list pages on SQLite (0 turns the page cache off). */
   readonly pageCacheBytes: number;
+  /** Related objects one list, get or search may inline through hydration (docs/decisions/0010-read-budgets.md). */
+  readonly hydrateMaxObjects: number;
+  /** Bytes of JSON one list, get or search answer may carry. */
+  readonly responseMaxBytes: number;
   /** Root of the disk file store for media (originals and generated sizes). */
   readonly mediaDir: string;
   readonly mediaMaxBytes: number;
@@ -64,6 +68,13 @@ const schema = z.object({
   FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   FLOTILLA_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
+  FLOTILLA_HYDRATE_MAX_OBJECTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  FLOTILLA_RESPONSE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   FLOTILLA_MEDIA_DIR: z.string().optional(),
   FLOTILLA_MEDIA_MAX_BYTES: z.coerce
     .number()
@@ -130,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerMinute: e.FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE,
     loginFailuresPerAccount: e.FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT,
     pageCacheBytes: Math.round(e.FLOTILLA_PAGE_CACHE_MB * 1024 * 1024),
+    hydrateMaxObjects: e.FLOTILLA_HYDRATE_MAX_OBJECTS,
+    responseMaxBytes: e.FLOTILLA_RESPONSE_MAX_BYTES,
     mediaDir: path.resolve(e.FLOTILLA_MEDIA_DIR ?? path.join(e.FLOTILLA_DATA_DIR, 'media')),
     mediaMaxBytes: e.FLOTILLA_MEDIA_MAX_BYTES,
     mediaMimeTypes: Object.freeze(

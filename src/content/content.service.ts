@@ -122,7 +122,8 @@ export class ContentService {
       offset: (q.page - 1) * q.limit,
     });
     const total = await this.count(type, where, q.ids);
-    const items = q.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, q.hydrate) : rows.map((r) => objectJson(r));
+    // hydrate=0 too: the hydrator holds the read budget, and a page of large objects is a large answer
+    const items = await this.hydrator.hydrateRows(p, rows, q.hydrate);
     return envelopeJson(items, total, q.page, q.limit);
   }
 

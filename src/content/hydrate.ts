@@ -1,57 +1,140 @@
 import { canObjects } from '../access/policy.js';
 import type { Principal } from '../core/principal.js';
 import type { Storage, StoredObject } from '../storage/port.js';
-import { internalBlock, objectJson } from './object-json.js';
+import { internalJson, objectJson } from './object-json.js';
+import { DEFAULT_READ_LIMITS, ReadBudget, Slicer, type ReadLimits } from './read-budget.js';
 import { parseDataUrl } from './relations.js';
 
 type Json = unknown;
+
+/** One object at one depth of the answer; it is built once however many times it appears there. */
+interface Node {
+  row: StoredObject;
+  /** How many times it appears in the answer (the sum over the places that relate to it). */
+  occurrences: number;
+  /** Parsed data with its inlinable relations replaced by `Inline` markers (only above the deepest level). */
+  data?: Record<string, Json>;
+  text?: string;
+}
+
+/** Marks a relation that is replaced by its target's JSON text. */
+class Inline {
+  constructor(readonly node: Node) {}
+}
+
 type Slot = { holder: Json[]; index: number; type: string; id: string };
 
+/** Target ids per storage query: an `IN (...)` list well under every driver's limit, and a short synchronous read. */
+const CHUNK = 500;
+
 /**
- * Replaces relations by their target objects, level by level, loading each level with one query per type.
- * A target the principal may not read, or that does not exist, stays exactly as stored.
+ * Replaces relations by their target objects, level by level, loading each level with one query per type (per
+ * CHUNK ids). A target the principal may not read, or that does not exist, stays exactly as stored.
+ *
+ * Every read is bounded by a ReadBudget: the related objects a level would inline are counted before it is loaded,
+ * and the bytes of the answer are estimated before anything is serialised. Each distinct object is parsed and
+ * serialised once per depth and its text reused wherever it appears; long loops yield to other requests.
  */
 export class Hydrator {
   /** Counts storage reads, so a test can prove batching (queries grow with types and depth, not page size). */
   queries = 0;
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
+  ) {}
 
-  async hydrateRows(p: Principal, rows: StoredObject[], depth: number): Promise<string[]> {
-    const docs = rows.map((r) => ({ id: r.id, internal: internalBlock(r), ...(JSON.parse(r.data) as Record<string, Json>) }));
-    let level: Json[] = docs;
-    for (let d = 0; d < depth && level.length > 0; d++) level = await this.expand(p, level);
-    return docs.map((doc, i) => (depth > 0 ? JSON.stringify(doc) : objectJson(rows[i])));
+  /**
+   * The JSON text of each row, hydrated to `depth`. `extraBytes` is what the caller adds around them (search sends
+   * each hit twice), so that the byte budget covers the whole answer.
+   */
+  async hydrateRows(p: Principal, rows: StoredObject[], depth: number, extraBytes = 0): Promise<string[]> {
+    const budget = new ReadBudget(this.limits, rows.length);
+    const slicer = new Slicer();
+    budget.addBytes(extraBytes + rows.reduce((n, r) => n + objectBytes(r), 0));
+    if (depth === 0) return rows.map((r) => objectJson(r));
+
+    const readable = new Map<string, boolean>();
+    const canRead = (type: string) => {
+      let ok = readable.get(type);
+      if (ok === undefined) readable.set(type, (ok = canObjects(p, 'read', type)));
+      return ok;
+    };
+    const loaded = new Map<string, StoredObject>();
+    const levels: Node[][] = [rows.map((row) => ({ row, occurrences: 1 }))];
+    for (let d = 1; d <= depth; d++) {
+      const parents = levels[d - 1];
+      const slotsOf: Slot[][] = [];
+      let inlined = 0;
+      for (const parent of parents) {
+        parent.data = JSON.parse(parent.row.data) as Record<string, Json>;
+        const slots: Slot[] = [];
+        collect(parent.data, slots);
+        const kept = slots.filter((s) => canRead(s.type));
+        slotsOf.push(kept);
+        inlined += kept.length * parent.occurrences;
+        await slicer.due();
+      }
+      // counted before anything of this level is loaded (a dangling relation counts: it is known only after)
+      budget.addObjects(inlined);
+      await this.load(slotsOf.flat(), loaded, slicer);
+      const level = new Map<string, Node>();
+      let bytes = 0;
+      parents.forEach((parent, i) => {
+        for (const s of slotsOf[i]) {
+          const key = refKey(s.type, s.id);
+          const row = loaded.get(key);
+          if (!row) continue;
+          let node = level.get(key);
+          if (!node) level.set(key, (node = { row, occurrences: 0 }));
+          node.occurrences += parent.occurrences;
+          bytes += parent.occurrences * objectBytes(row);
+          s.holder[s.index] = new Inline(node);
+        }
+      });
+      budget.addBytes(bytes);
+      levels.push([...level.values()]);
+    }
+    // deepest first: every node's relations are texts by the time it is written
+    for (let d = depth; d >= 0; d--) {
+      for (const node of levels[d]) {
+        node.text = node.data ? objectJson(node.row, write(node.data)) : objectJson(node.row);
+        node.data = undefined;
+        await slicer.due();
+      }
+    }
+    return levels[0].map((n) => n.text as string);
   }
 
-  /** Expands every relation found in `objects`; returns the newly inlined objects (the next level). */
-  private async expand(p: Principal, objects: Json[]): Promise<Json[]> {
-    const slots: Slot[] = [];
-    for (const o of objects) collect(o, slots, true);
+  /** Loads every target not loaded yet, one query per type per CHUNK ids. */
+  private async load(slots: Slot[], loaded: Map<string, StoredObject>, slicer: Slicer): Promise<void> {
     const byType = new Map<string, Set<string>>();
     for (const s of slots) {
-      if (!canObjects(p, 'read', s.type)) continue;
+      const id = s.id.toLowerCase();
+      if (loaded.has(refKey(s.type, id))) continue;
       let ids = byType.get(s.type);
       if (!ids) byType.set(s.type, (ids = new Set()));
-      ids.add(s.id.toLowerCase());
+      ids.add(id);
     }
-    const loaded = new Map<string, StoredObject>();
-    for (const [type, ids] of byType) {
-      this.queries++;
-      for (const row of await this.storage.getObjects(type, [...ids])) loaded.set(`${type}\0${row.id.toLowerCase()}`, row);
+    for (const [type, set] of byType) {
+      const ids = [...set];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        this.queries++;
+        for (const row of await this.storage.getObjects(type, ids.slice(i, i + CHUNK))) loaded.set(refKey(type, row.id), row);
+        await slicer.due();
+      }
     }
-    const next: Json[] = [];
-    for (const s of slots) {
-      if (!canObjects(p, 'read', s.type)) continue;
-      const row = loaded.get(`${s.type}\0${s.id.toLowerCase()}`);
-      if (!row) continue;
-      // each occurrence gets its own copy, so expanding one level deeper never aliases two places
-      const doc = { id: row.id, internal: internalBlock(row), ...(JSON.parse(row.data) as Record<string, Json>) };
-      s.holder[s.index] = doc;
-      next.push(doc);
-    }
-    return next;
   }
+}
+
+const refKey = (type: string, id: string) => `${type}\0${id.toLowerCase()}`;
+
+/**
+ * Bytes of `objectJson(row)`: the stored text plus the id and internal block. Exact for ASCII ids and titles; the
+ * data is measured in UTF-8.
+ */
+function objectBytes(row: StoredObject): number {
+  return Buffer.byteLength(row.data) + internalJson(row).length + row.id.length + 20;
 }
 
 function isDataSource(v: Json): v is { dataUrl: string; type: string } {
@@ -60,21 +143,29 @@ function isDataSource(v: Json): v is { dataUrl: string; type: string } {
   return keys.length === 2 && typeof (v as { dataUrl?: unknown }).dataUrl === 'string' && 'type' in v;
 }
 
-/** Finds relation slots in an object's own fields (not inside already hydrated objects, which carry `internal`). */
-function collect(v: Json, out: Slot[], root: boolean): void {
+/** Finds relation slots anywhere in an object's stored data (which never holds `id` or `internal`). */
+function collect(v: Json, out: Slot[]): void {
   if (Array.isArray(v)) {
     v.forEach((item, index) => {
       if (isDataSource(item)) {
         const ref = parseDataUrl(item.dataUrl);
         if (ref) out.push({ holder: v, index, ...ref });
-      } else collect(item, out, false);
+      } else collect(item, out);
     });
     return;
   }
   if (!v || typeof v !== 'object') return;
-  if (!root && 'internal' in v && 'id' in v) return;
-  for (const [k, child] of Object.entries(v)) {
-    if (root && k === 'internal') continue;
-    collect(child, out, false);
+  for (const child of Object.values(v)) collect(child, out);
+}
+
+/** JSON.stringify, except that an Inline marker is written as its node's text. */
+function write(v: Json): string {
+  if (v instanceof Inline) return v.node.text as string;
+  if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const parts: string[] = [];
+    for (const [k, x] of Object.entries(v)) parts.push(`${JSON.stringify(k)}:${write(x)}`);
+    return `{${parts.join(',')}}`;
   }
+  return JSON.stringify(v);
 }

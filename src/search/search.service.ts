@@ -15,6 +15,9 @@ import { PageCache } from '../content/page-cache.js';
 /** Remembered total_counts (per exact query and scope), valid until the next write anywhere. */
 const MAX_CACHED_TOTALS = 2000;
 
+/** A search hit's fields besides the object and `object_data` (score, CTD id, four timestamps), rounded up. */
+const HIT_FIELDS_BYTES = 256;
+
 /**
  * `GET /api/v1/search`. Asks access/policy which types the caller may read and hands exactly that scope to storage,
  * whose full-text engine computes hits, total_count and aggregations inside it. Hydration goes through the
@@ -85,7 +88,9 @@ export class SearchService {
     if (cached !== undefined) return cached;
     const result = await this.withCachedTotal(query);
     const rows = result.hits.map((h) => h.object);
-    const items = r.hydrate > 0 ? await this.hydrator.hydrateRows(p, rows, r.hydrate) : rows.map((o) => objectJson(o));
+    // each hit also carries itself as a JSON string (`object_data`) and a few fields: part of the byte budget
+    const around = rows.reduce((n, o) => n + Buffer.byteLength(JSON.stringify(objectJson(o))) + HIT_FIELDS_BYTES, 0);
+    const items = await this.hydrator.hydrateRows(p, rows, r.hydrate, around);
     const ctIds = new Map(scope.types.map((t) => [t.ct.name, t.ct.id]));
     const text = searchResponse(
       r,
