@@ -3,7 +3,7 @@ import { canManageKeys } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { KeyKind, KeyRule, Principal } from '../core/principal.js';
-import type { Storage, StoredKey } from '../storage/port.js';
+import { MissingTypeError, type Storage, type StoredKey } from '../storage/port.js';
 import { generateKey, looksLikeKey, type KeyCrypto } from './key-crypto.js';
 import type { TypeRegistry } from '../content-types/type-registry.js';
 import { addFieldError, type FieldErrors } from '../core/errors.js';
@@ -41,6 +41,8 @@ const APPLICATION_NAMES: Record<'read-only' | 'read-write', string> = {
 export class ApiKeysService {
   /** hmac → principal; dropped on every 'keys' signal (from this node or, over PostgreSQL, any node). */
   private readonly cache = new Map<string, KeyPrincipal>();
+  /** Bumped on every 'keys' signal: a row read before a change must not be cached after the change dropped the cache. */
+  private generation = 0;
   private readonly lastTouched = new Map<string, number>();
 
   constructor(
@@ -50,7 +52,9 @@ export class ApiKeysService {
     private readonly registry: TypeRegistry,
   ) {
     storage.subscribe((channel) => {
-      if (channel === 'keys') this.cache.clear();
+      if (channel !== 'keys') return;
+      this.generation++;
+      this.cache.clear();
     });
   }
 
@@ -69,6 +73,7 @@ export class ApiKeysService {
     const hmac = this.crypto.hmac(presented);
     let principal = this.cache.get(hmac);
     if (!principal) {
+      const generation = this.generation;
       const row = await this.storage.getKeyByHmac(hmac);
       if (!row || !this.crypto.sameHmac(row.hmac, hmac)) return undefined;
       principal = Object.freeze({
@@ -80,19 +85,20 @@ export class ApiKeysService {
         requestLimit: row.requestLimit,
       });
       // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
-      // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache.
-      if (!this.storage.shared) this.cache.set(hmac, principal);
+      // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache, unless
+      // a change was signalled while the row was being read (the row may predate it).
+      if (!this.storage.shared && generation === this.generation) this.cache.set(hmac, principal);
     }
-    this.touch(principal.keyId);
+    this.touch(principal.keyId, hmac);
     return principal;
   }
 
   /** lastUsedAt is written at most once a minute per key, off the request path. */
-  private touch(keyId: string): void {
+  private touch(keyId: string, hmac: string): void {
     const now = this.clock.now();
     if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
     this.lastTouched.set(keyId, now);
-    void this.storage.touchKey(keyId, now).catch(() => undefined);
+    void this.storage.touchKey(keyId, hmac, now).catch(() => undefined);
   }
 
   async list(p: Principal): Promise<ApiKeyView[]> {
@@ -167,26 +173,30 @@ export class ApiKeysService {
     return out;
   }
 
-  /** Changes name, rules or request limit. Application keys have no rules: sending rules for them is a 400. */
+  /**
+   * Changes name, rules or request limit. Application keys have no rules: sending rules for them is a 400. Only the
+   * columns sent are written, so a concurrent regenerate or rule change is never undone by this one.
+   */
   async update(p: Principal, id: string, body: KeyInput): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
     const row = await this.storage.getKey(id);
     if (!row) throw errors.notFound();
+    // the kind never changes, so this read may decide what the body may carry
     if (row.kind !== 'user-defined' && body.rules !== undefined && !(Array.isArray(body.rules) && body.rules.length === 0)) {
       throw errors.validation({ rules: ['Application keys have no rules: they are read-only or read-write for every type'] });
     }
     const input = await this.validate({ ...body, rules: row.kind === 'user-defined' ? body.rules : undefined }, false);
-    const before = this.view(row);
-    const next: StoredKey = {
-      ...row,
-      name: input.name ?? row.name,
-      rules: input.rules ? JSON.stringify(input.rules) : row.rules,
-      requestLimit: input.requestLimit !== undefined ? input.requestLimit : row.requestLimit,
-      updatedMs: this.clock.now(),
-    };
-    await this.storage.updateKey(next);
+    const changed = await this.writeRules(input.rules, () =>
+      this.storage.updateKey(id, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.rules !== undefined ? { rules: JSON.stringify(input.rules) } : {}),
+        ...(input.requestLimit !== undefined ? { requestLimit: input.requestLimit } : {}),
+        updatedMs: this.clock.now(),
+      }),
+    );
+    if (!changed) throw errors.notFound();
     await this.storage.notify('keys', id);
-    return { view: this.view(next), before };
+    return { view: this.view(changed.after), before: this.view(changed.before) };
   }
 
   /** A new value for the key; the old one is refused from the next request on, on every node. */
@@ -194,17 +204,38 @@ export class ApiKeysService {
     this.assertManager(p);
     const row = await this.storage.getKey(id);
     if (!row) throw errors.notFound();
+    // id and kind never change: the new value depends on nothing else the row holds
     const key = generateKey(row.kind);
-    const next: StoredKey = {
-      ...row,
+    const changed = await this.storage.updateKey(id, {
       hmac: this.crypto.hmac(key),
       secretEnc: this.crypto.encrypt(key, row.id),
-      updatedMs: this.clock.now(),
       lastUsedMs: null,
-    };
-    await this.storage.updateKey(next);
+      updatedMs: this.clock.now(),
+    });
+    if (!changed) throw errors.notFound();
     await this.storage.notify('keys', id);
-    return this.view(next);
+    return this.view(changed.after);
+  }
+
+  /**
+   * Runs a storage write that stores these rules. The database refuses a rule on a type that is not stored (deleted
+   * after `validate` saw it, perhaps on another node): that is the same 400 as a rule on an unknown type.
+   */
+  private async writeRules<T>(rules: KeyRule[] | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!(e instanceof MissingTypeError) || !rules) throw e;
+      this.registry.invalidate();
+      const stored = new Set((await this.storage.listTypes()).map((t) => t.name));
+      const errs: FieldErrors = {};
+      rules.forEach((r, i) => {
+        if (!stored.has(r.ctdName))
+          addFieldError(errs, `rules[${i}].ctdName`, `Content type ${JSON.stringify(r.ctdName)} does not exist`);
+      });
+      if (Object.keys(errs).length === 0) addFieldError(errs, 'rules', 'A content type of these rules does not exist');
+      throw errors.validation(errs);
+    }
   }
 
   /** Removes a user-defined key; application keys cannot be removed (409). */
@@ -241,16 +272,14 @@ export class ApiKeysService {
       updatedMs: now,
       lastUsedMs: null,
     };
-    await this.storage.insertKey(row);
+    await this.writeRules(rules, () => this.storage.insertKey(row));
     return row;
   }
 
   /** Names of user-defined keys with a rule on `type` (a CTD they reference cannot be deleted). */
   async keysReferencing(p: Principal, type: string): Promise<string[]> {
     this.assertManager(p);
-    return (await this.storage.listKeys())
-      .filter((k) => k.kind === 'user-defined' && (JSON.parse(k.rules) as KeyRule[]).some((r) => r.ctdName === type))
-      .map((k) => k.name);
+    return this.storage.keyNamesReferencingType(type);
   }
 
   private view(k: StoredKey): ApiKeyView {

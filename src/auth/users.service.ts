@@ -44,7 +44,11 @@ export class UsersService {
     return (await this.storage.panel.countUsers()) === 0;
   }
 
-  /** Creates the first administrator with the one-time setup token. */
+  /**
+   * Creates the first administrator with the one-time setup token. The token is consumed by the transaction that
+   * inserts the user (a conditional delete whose row count decides): of concurrent uses, on one node or several,
+   * exactly one creates a user.
+   */
   async completeSetup(token: unknown, email: unknown, password: unknown): Promise<UserView> {
     const stored = await this.storage.getMeta(SETUP_META);
     const ok =
@@ -52,13 +56,24 @@ export class UsersService {
       stored !== undefined &&
       stored !== '' &&
       timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(stored, 'hex'));
+    // checked before the (slow) password hash, so a wrong token costs nothing
     if (!ok || !(await this.setupNeeded())) throw errors.forbidden();
-    const user = await this.create(email, password, 'Administrator');
-    await this.storage.setMeta(SETUP_META, '');
-    return user;
+    const user = await this.prepare(email, password, 'Administrator');
+    await this.storage.transaction(async (tx) => {
+      if (!(await tx.consumeMeta(SETUP_META, stored)) || (await tx.panel.countUsers()) > 0) throw errors.forbidden();
+      await tx.panel.insertUser(user);
+    });
+    return this.view(user);
   }
 
   async create(email: unknown, password: unknown, name: string): Promise<UserView> {
+    const user = await this.prepare(email, password, name);
+    await this.storage.panel.insertUser(user);
+    return this.view(user);
+  }
+
+  /** A validated new user row with its password hashed; not stored yet. */
+  private async prepare(email: unknown, password: unknown, name: string): Promise<StoredUser> {
     const errs: FieldErrors = {};
     if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
       addFieldError(errs, 'email', 'A valid e-mail address is required');
@@ -68,7 +83,7 @@ export class UsersService {
     if (await this.storage.panel.getUserByEmail(email as string))
       throw errors.validation({ email: ['This value is already used'] });
     const now = this.clock.now();
-    const user: StoredUser = {
+    return {
       id: randomUUID(),
       email: email as string,
       passwordHash: await hash(password as string, ARGON),
@@ -76,8 +91,6 @@ export class UsersService {
       createdMs: now,
       updatedMs: now,
     };
-    await this.storage.panel.insertUser(user);
-    return this.view(user);
   }
 
   /** The user for these credentials, or undefined; takes the same time whether or not the e-mail exists. */

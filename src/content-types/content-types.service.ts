@@ -7,7 +7,7 @@ import { addFieldError, AppError, errors, type FieldErrors } from '../core/error
 import { ownProperty } from '../core/own-property.js';
 import { SYSTEM, type Principal } from '../core/principal.js';
 import { formatCtdTime } from '../core/time.js';
-import type { Storage } from '../storage/port.js';
+import { TypeInUseError, type Storage } from '../storage/port.js';
 import { ABSTRACT_SCHEMA_REF, type ContentType } from './content-type.js';
 import { planConversion } from './convert-data.js';
 import { INTERNAL_TYPES } from './internal-types.js';
@@ -206,11 +206,13 @@ export class ContentTypesService {
     }
     if ((await this.storage.countLiveObjects(name)) > 0) problems.push("Content Type has objects, you can't remove it!");
     if (problems.length > 0) throw errors.errorList(problems);
-    await this.storage.transaction(async (tx) => {
-      await tx.purgeType(name);
-      await tx.syncFieldIndexes(name, []);
-      await tx.deleteType(name);
-    });
+    await this.inUseAsRefused(name, () =>
+      this.storage.transaction(async (tx) => {
+        await tx.purgeType(name);
+        await tx.syncFieldIndexes(name, []);
+        await tx.deleteType(name);
+      }),
+    );
     this.registry.invalidate();
     await this.storage.notify('types', name);
   }
@@ -228,16 +230,36 @@ export class ContentTypesService {
       }
       if (problems.length > 0) throw errors.errorList(problems);
     }
-    await this.storage.transaction(async (tx) => {
-      await tx.purgeType(name);
-      if (deleteSchema) {
-        await tx.syncFieldIndexes(name, []);
-        await tx.deleteType(name);
-      }
-    });
+    await this.inUseAsRefused(name, () =>
+      this.storage.transaction(async (tx) => {
+        await tx.purgeType(name);
+        if (deleteSchema) {
+          await tx.syncFieldIndexes(name, []);
+          await tx.deleteType(name);
+        }
+      }),
+    );
     this.registry.invalidate();
     await this.storage.notify('types', name);
     await this.storage.notify('objects', name);
+  }
+
+  /**
+   * Runs a removal of the type. The check above it reads the keys before the removal: a rule saved in between (on
+   * any node) is caught by the database, whose foreign key refuses the delete; the answer is the same 400.
+   */
+  private async inUseAsRefused(name: string, remove: () => Promise<void>): Promise<void> {
+    try {
+      await remove();
+    } catch (e) {
+      if (!(e instanceof TypeInUseError)) throw e;
+      const names = await this.keys.keysReferencing(SYSTEM, name);
+      throw errors.errorList(
+        names.length > 0
+          ? names.map((keyName) => `This content type definition is used by Api Key: ${keyName}`)
+          : ['This content type definition is used by an Api Key'],
+      );
+    }
   }
 
   private assertWriter(p: Principal): void {

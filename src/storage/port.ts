@@ -61,6 +61,11 @@ export interface StoredKey {
   lastUsedMs: number | null;
 }
 
+/** The key columns one change writes; updatedMs always. Rules are the JSON text of sanitized KeyRule[]. */
+export type KeyChange = Partial<Pick<StoredKey, 'name' | 'rules' | 'requestLimit' | 'hmac' | 'secretEnc' | 'lastUsedMs'>> & {
+  updatedMs: number;
+};
+
 /**
  * The storage port. Only services call it. Two adapters (sqlite, postgres) implement it over one shared
  * Kysely implementation; their differences live in DialectOps, not in `if` branches here.
@@ -79,6 +84,7 @@ export interface Storage {
   getType(name: string): Promise<StoredType | undefined>;
   insertType(name: string, definition: string, nowMs: number): Promise<void>;
   updateType(name: string, definition: string, nowMs: number): Promise<void>;
+  /** Throws TypeInUseError when key rules name the type: nothing changes then. */
   deleteType(name: string): Promise<void>;
   /** Creates the expression indexes for the scalar fields of a type (idempotent) and drops stale ones. */
   syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void>;
@@ -128,13 +134,24 @@ export interface Storage {
   listKeys(): Promise<StoredKey[]>;
   getKeyByHmac(hmac: string): Promise<StoredKey | undefined>;
   getKey(id: string): Promise<StoredKey | undefined>;
+  /** Inserts the key and its rule rows (key_rules); throws MissingTypeError when a rule names no stored type. */
   insertKey(k: StoredKey): Promise<void>;
-  updateKey(k: StoredKey): Promise<void>;
+  /**
+   * Writes only the columns in `change` (and, with rules, the key's rule rows), under the row's lock, so concurrent
+   * changes to other columns are never undone. Returns the row before and after, or undefined when there is no key.
+   * Throws MissingTypeError when a rule names no stored type: nothing changes then.
+   */
+  updateKey(id: string, change: KeyChange): Promise<{ before: StoredKey; after: StoredKey } | undefined>;
   deleteKey(id: string): Promise<void>;
-  touchKey(id: string, nowMs: number): Promise<void>;
+  /** Sets lastUsedAt, only while the key still has this value (a use of the old value never marks the new one). */
+  touchKey(id: string, hmac: string, nowMs: number): Promise<void>;
+  /** Names of the keys whose rules name this type (the key_rules rows that keep the type from being deleted). */
+  keyNamesReferencingType(type: string): Promise<string[]>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Deletes the entry if it holds exactly `value`; true when this call deleted it (one winner among concurrent calls). */
+  consumeMeta(key: string, value: string): Promise<boolean>;
 
   /** Full-text search; hits, total and aggregations stay within the scope the query carries. */
   search(q: SearchQuery): Promise<SearchResult>;
@@ -153,5 +170,21 @@ export class StaleWriteError extends Error {
   constructor() {
     super('the object changed since it was read');
     this.name = 'StaleWriteError';
+  }
+}
+
+/** A key rule names a content type that is not stored (deleted meanwhile, perhaps on another node). */
+export class MissingTypeError extends Error {
+  constructor() {
+    super('a rule names a content type that does not exist');
+    this.name = 'MissingTypeError';
+  }
+}
+
+/** deleteType refused: key rules name the type (the database's foreign key decides, even in a race). */
+export class TypeInUseError extends Error {
+  constructor() {
+    super('key rules name this content type');
+    this.name = 'TypeInUseError';
   }
 }

@@ -33,6 +33,8 @@ export interface DialectOps {
    * expression index for ORDER BY … LIMIT on its own (it sorts the whole type instead); PostgreSQL's does.
    */
   forceIndex(indexName: string): string;
+  /** Is this error the engine's foreign-key violation? */
+  isForeignKeyViolation(e: unknown): boolean;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
 }

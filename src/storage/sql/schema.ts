@@ -29,6 +29,8 @@ export interface Database {
     updated_ms: number;
     last_used_ms: number | null;
   };
+  /** One row per (key, type its rules name); the foreign keys keep rules and types in step. */
+  key_rules: { key_id: string; ctd_name: string };
   meta: { key: string; value: string };
   users: {
     id: string;

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
+  MissingTypeError,
   StaleWriteError,
+  TypeInUseError,
   type Channel,
+  type KeyChange,
   type ListQuery,
   type NewObject,
   type Storage,
@@ -111,7 +114,13 @@ export class SqlStorage implements Storage {
   }
 
   async deleteType(name: string): Promise<void> {
-    await this.db.deleteFrom('content_types').where('name', '=', name).execute();
+    try {
+      await this.db.deleteFrom('content_types').where('name', '=', name).execute();
+    } catch (e) {
+      // key_rules.ctd_name references the type ON DELETE RESTRICT: a rule saved meanwhile, on any node, wins
+      if (this.ops.isForeignKeyViolation(e)) throw new TypeInUseError();
+      throw e;
+    }
   }
 
   async syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void> {
@@ -473,11 +482,52 @@ export class SqlStorage implements Storage {
   }
 
   async insertKey(k: StoredKey): Promise<void> {
-    await this.db.insertInto('api_keys').values(this.keyRow(k)).execute();
+    await this.transaction(async (tx) => {
+      const db = (tx as SqlStorage).db;
+      await db.insertInto('api_keys').values(this.keyRow(k)).execute();
+      await (tx as SqlStorage).writeKeyRules(k.id, k.rules);
+    });
   }
 
-  async updateKey(k: StoredKey): Promise<void> {
-    await this.db.updateTable('api_keys').set(this.keyRow(k)).where('id', '=', k.id).execute();
+  async updateKey(id: string, change: KeyChange): Promise<{ before: StoredKey; after: StoredKey } | undefined> {
+    return this.transaction(async (tx) => {
+      const db = (tx as SqlStorage).db;
+      // claim the row first: PostgreSQL holds its lock until commit, so `before` is what this change replaces and a
+      // concurrent change waits; SQLite runs one write transaction at a time
+      const before = await db
+        .updateTable('api_keys')
+        .set({ updated_ms: sql`updated_ms` })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!before) return undefined;
+      const set: Partial<Database['api_keys']> = { updated_ms: change.updatedMs };
+      if (change.name !== undefined) set.name = change.name;
+      if (change.rules !== undefined) set.rules = change.rules;
+      if (change.requestLimit !== undefined) set.request_limit = change.requestLimit;
+      if (change.hmac !== undefined) set.hmac = change.hmac;
+      if (change.secretEnc !== undefined) set.secret_enc = change.secretEnc;
+      if (change.lastUsedMs !== undefined) set.last_used_ms = change.lastUsedMs;
+      const after = await db.updateTable('api_keys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      if (change.rules !== undefined) await (tx as SqlStorage).writeKeyRules(id, change.rules);
+      return { before: toKey(before), after: toKey(after) };
+    });
+  }
+
+  /** The key's rule rows, one per named type: the foreign key to content_types is what keeps rules and types in step. */
+  private async writeKeyRules(keyId: string, rules: string): Promise<void> {
+    const names = [...new Set((JSON.parse(rules) as { ctdName: string }[]).map((r) => r.ctdName))];
+    await this.db.deleteFrom('key_rules').where('key_id', '=', keyId).execute();
+    if (names.length === 0) return;
+    try {
+      await this.db
+        .insertInto('key_rules')
+        .values(names.map((ctd_name) => ({ key_id: keyId, ctd_name })))
+        .execute();
+    } catch (e) {
+      if (this.ops.isForeignKeyViolation(e)) throw new MissingTypeError();
+      throw e;
+    }
   }
 
   private keyRow(k: StoredKey): Database['api_keys'] {
@@ -496,17 +546,35 @@ export class SqlStorage implements Storage {
   }
 
   async deleteKey(id: string): Promise<void> {
+    // key_rules rows go with it (ON DELETE CASCADE)
     await this.db.deleteFrom('api_keys').where('id', '=', id).execute();
   }
 
-  async touchKey(id: string, nowMs: number): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).execute();
+  async touchKey(id: string, hmac: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).where('hmac', '=', hmac).execute();
+  }
+
+  async keyNamesReferencingType(type: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('key_rules')
+      .innerJoin('api_keys', 'api_keys.id', 'key_rules.key_id')
+      .select('api_keys.name')
+      .where('key_rules.ctd_name', '=', type)
+      .orderBy('api_keys.created_ms')
+      .orderBy('api_keys.id')
+      .execute();
+    return rows.map((r) => r.name);
   }
 
   // ---- meta and signals
 
   async getMeta(key: string): Promise<string | undefined> {
     return (await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async consumeMeta(key: string, value: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('meta').where('key', '=', key).where('value', '=', value).executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   }
 
   async setMeta(key: string, value: string): Promise<void> {

@@ -86,4 +86,24 @@ export const sqliteMigrations: string[][] = [
     `CREATE INDEX objects_live_created_all ON objects (created_ms, seq) WHERE deleted_ms IS NULL`,
     `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   ],
+  // 4: key rules name existing types in the database itself (docs/decisions/0009-key-rows-atomic.md): a type with
+  // rules on it cannot be deleted, a rule on a deleted type cannot be saved, even when the two race. Rules that
+  // already outlived their type (the race this closes) are dropped, so a re-created type is not readable by them.
+  [
+    `CREATE TABLE key_rules (
+       key_id TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+       ctd_name TEXT NOT NULL REFERENCES content_types (name) ON DELETE RESTRICT,
+       PRIMARY KEY (key_id, ctd_name))`,
+    `CREATE INDEX key_rules_ctd ON key_rules (ctd_name)`,
+    `UPDATE api_keys SET rules = (
+       SELECT json_group_array(json(r.value)) FROM json_each(api_keys.rules) AS r
+       WHERE json_extract(r.value, '$.ctdName') IN (SELECT name FROM content_types))
+     WHERE EXISTS (
+       SELECT 1 FROM json_each(api_keys.rules) AS r
+       WHERE json_extract(r.value, '$.ctdName') IS NULL
+          OR json_extract(r.value, '$.ctdName') NOT IN (SELECT name FROM content_types))`,
+    `INSERT INTO key_rules (key_id, ctd_name)
+       SELECT DISTINCT k.id, json_extract(r.value, '$.ctdName') FROM api_keys AS k, json_each(k.rules) AS r
+       WHERE json_extract(r.value, '$.ctdName') IN (SELECT name FROM content_types)`,
+  ],
 ];

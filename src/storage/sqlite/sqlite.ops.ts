@@ -26,6 +26,7 @@ export const sqliteOps: DialectOps = {
       ? sql<string>`el.value`
       : sql<string>`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
+  isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
 };
