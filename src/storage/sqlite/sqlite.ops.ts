@@ -26,7 +26,14 @@ export const sqliteOps: DialectOps = {
       ? sql<string>`el.value`
       : sql<string>`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
-  isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  // a violated ON DELETE RESTRICT is reported as a trigger constraint, with the same message
+  isForeignKeyViolation: (e) => {
+    const err = e as { code?: unknown; message?: unknown } | null;
+    return (
+      err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+      (err?.code === 'SQLITE_CONSTRAINT_TRIGGER' && err.message === 'FOREIGN KEY constraint failed')
+    );
+  },
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
 };
