@@ -74,7 +74,7 @@ const schema = z.object({
     .int()
     .min(64 * 1024)
     .max(1024 * 1024 * 1024)
-    .default(16 * 1024 * 1024),
+    .default(4 * 1024 * 1024),
   FLOTILLA_MEDIA_DIR: z.string().optional(),
   FLOTILLA_MEDIA_MAX_BYTES: z.coerce
     .number()

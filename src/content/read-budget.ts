@@ -9,7 +9,7 @@ export interface ReadLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({ maxObjects: 10_000, maxBytes: 16 * 1024 * 1024 });
+export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({ maxObjects: 10_000, maxBytes: 4 * 1024 * 1024 });
 
 const HOW = 'ask for fewer objects per page (a lower limit) or less depth (a lower hydrate)';
 
