@@ -23,7 +23,7 @@ export function contentTypesRoutes(app: FastifyInstance, types: ContentTypesServ
       orderBy: typeof q.order_by === 'string' && q.order_by !== '' ? q.order_by : 'name',
       direction: directionParam(q.order_direction),
       name: typeof q.name === 'string' && q.name !== '' ? q.name : undefined,
-      names: listParam(q.names ?? q['names[]']),
+      names: listParam(q.names ?? q['names[]'], 'names'),
       label: typeof q.label === 'string' && q.label !== '' ? q.label : undefined,
       internal,
     });

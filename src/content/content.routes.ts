@@ -40,7 +40,7 @@ export function contentRoutes(
       orderBy: typeof q.order_by === 'string' && q.order_by !== '' ? q.order_by : undefined,
       direction: directionParam(q.order_direction),
       filters: typeof q.filters === 'string' ? q.filters : q.filters === undefined ? undefined : JSON.stringify(q.filters),
-      ids: ids === undefined ? undefined : listParam(ids),
+      ids: ids === undefined ? undefined : listParam(ids, 'ids'),
       emptyFirst: boolParam(q.empty_first),
       hydrate: hydrateParam(q.hydrate),
     });

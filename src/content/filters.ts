@@ -72,11 +72,14 @@ export function parsePath(raw: string): FilterTarget | undefined {
   return path.every((s) => SEGMENT.test(s)) ? { kind: 'data', path } : undefined;
 }
 
-type ValueKind = 'number' | 'boolean' | 'date' | 'text' | 'auto';
+type ValueKind = 'number' | 'integer' | 'boolean' | 'date' | 'text' | 'auto';
+
+/** The range of a JavaScript Date in ms: anything beyond is no date, and would overflow a BIGINT column. */
+const MAX_DATE_MS = 8.64e15;
 
 function kindOf(target: FilterTarget, fields: Map<string, FieldInfo>): ValueKind {
   if (target.kind === 'column') {
-    return target.column === 'id' || target.column === 'title' ? 'text' : target.column === 'version' ? 'number' : 'date';
+    return target.column === 'id' || target.column === 'title' ? 'text' : target.column === 'version' ? 'integer' : 'date';
   }
   if (target.kind === 'array' && target.sub.length > 0) return 'auto';
   const field = fields.get(target.path[0]);
@@ -97,10 +100,18 @@ function coerce(v: unknown, kind: ValueKind, path: string): Scalar | null {
   const bad = () => errors.validation({ filters: [`Invalid filter value for ${path}`] });
   if (v === null || v === undefined) return null;
   if (typeof v === 'object') throw bad();
+  // no stored text holds U+0000 (PostgreSQL cannot store it), and PostgreSQL refuses it as a parameter
+  if (typeof v === 'string' && v.includes('\u0000')) throw bad();
   switch (kind) {
     case 'number': {
       const n = typeof v === 'number' ? v : Number(v);
       if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(n)) throw bad();
+      return n;
+    }
+    case 'integer': {
+      // an INTEGER column cannot be compared with 1.5 or 2^31 (PostgreSQL refuses the parameter)
+      const n = typeof v === 'number' ? v : Number(v);
+      if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isInteger(n) || Math.abs(n) > 2_147_483_647) throw bad();
       return n;
     }
     case 'boolean':
@@ -110,8 +121,8 @@ function coerce(v: unknown, kind: ValueKind, path: string): Scalar | null {
       throw bad();
     case 'date': {
       const ms = typeof v === 'number' ? v : parseClientDate(String(v));
-      if (Number.isNaN(ms)) throw errors.validation({ filters: [`Invalid date for ${path}: ${String(v)}`] });
-      return ms;
+      if (!(Math.abs(ms) <= MAX_DATE_MS)) throw errors.validation({ filters: [`Invalid date for ${path}: ${String(v)}`] });
+      return Math.round(ms);
     }
     case 'text':
       return String(v);

@@ -21,10 +21,14 @@ export function directionParam(raw: unknown): 'asc' | 'desc' {
   return s;
 }
 
-/** `names[]=a&names[]=b`, `names=a,b` or repeated `names=a`: all mean the list [a, b]. */
-export function listParam(raw: unknown): string[] {
+/**
+ * `names[]=a&names[]=b`, `names=a,b` or repeated `names=a`: all mean the list [a, b]. No name or id holds U+0000
+ * (PostgreSQL cannot store it, and refuses it as a parameter): such a list is a 400.
+ */
+export function listParam(raw: unknown, name = 'list'): string[] {
   if (raw === undefined) return [];
   const items = Array.isArray(raw) ? raw : [raw];
+  if (items.some((v) => String(v).includes('\u0000'))) throw errors.validation({ [name]: ['This value is not valid.'] });
   return items
     .flatMap((v) => String(v).split(','))
     .map((s) => s.trim())

@@ -24,7 +24,10 @@ const MODES: readonly QueryMode[] = ['default', 'exact', 'fuzzy'];
 const FIELD = /^[A-Za-z0-9_]+$/;
 
 /** `name[]=a&name[]=b`, `name=a,b` or repeated `name=a`. */
-const listOf = (q: Record<string, unknown>, name: string) => [...listParam(q[`${name}[]`]), ...listParam(q[name])];
+const listOf = (q: Record<string, unknown>, name: string) => [
+  ...listParam(q[`${name}[]`], `${name}[]`),
+  ...listParam(q[name], `${name}[]`),
+];
 
 /** `.keyword` is Elasticsearch's exact sub-field: every field here already compares exactly. */
 const bare = (name: string) => name.replace(/\.keyword$/, '');

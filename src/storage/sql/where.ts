@@ -68,11 +68,12 @@ function one(ops: DialectOps, f: FilterNode): RawBuilder<boolean> {
   const t = f.target;
   if (t.kind === 'column') {
     const col = sql.ref(`objects.${COLUMNS[t.column]}`);
-    if (f.op === 'empty')
-      return t.column === 'deleted' ? sql<boolean>`${col} IS NULL` : sql<boolean>`(${col} IS NULL OR ${col} = '')`;
+    // only the text columns can hold '': PostgreSQL refuses to compare a number column with it
+    const textual = t.column === 'id' || t.column === 'title';
+    if (f.op === 'empty') return textual ? sql<boolean>`(${col} IS NULL OR ${col} = '')` : sql<boolean>`${col} IS NULL`;
     if (f.op === 'notEmpty')
-      return t.column === 'deleted' ? sql<boolean>`${col} IS NOT NULL` : sql<boolean>`(${col} IS NOT NULL AND ${col} <> '')`;
-    const text = t.column === 'id' || t.column === 'title' ? col : sql`CAST(${col} AS TEXT)`;
+      return textual ? sql<boolean>`(${col} IS NOT NULL AND ${col} <> '')` : sql<boolean>`${col} IS NOT NULL`;
+    const text = textual ? col : sql`CAST(${col} AS TEXT)`;
     return compare(ops, f, col, text, (v) => sql`${v}`);
   }
   if (t.kind === 'data') {
