@@ -24,6 +24,7 @@ import { SessionsService } from './auth/sessions.service.js';
 import { UsersService } from './auth/users.service.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
+import { EventWorker } from './events/event-worker.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
 import { panelStaticRoutes } from './panel/panel-static.js';
@@ -47,6 +48,7 @@ export interface Services {
   sessions: SessionsService;
   audit: AuditService;
   graphql: GraphqlService;
+  events: EventWorker;
 }
 
 export interface App {
@@ -115,14 +117,16 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     contentRoutes(server, content, writer, PANEL_MOUNT);
     graphqlRoutes(server, graphql);
     searchRoutes(server, search);
-    await registerMedia(server, media, writer, config);
+    const events = new EventWorker(storage, clock, server.log);
+    await registerMedia(server, media, events, config);
     await panelStaticRoutes(server);
     await server.ready();
+    events.start();
 
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql },
+      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events },
       setupToken,
       async close() {
         // keep-alive clients may hold connections open: give requests in flight a moment, then cut them
@@ -130,6 +134,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         cut.unref();
         await server.close();
         clearTimeout(cut);
+        await events.stop();
         await storage.close();
       },
     };

@@ -1,3 +1,4 @@
+import { actorOf, type EventAction, type NewEvent } from '../events/content-event.js';
 import { randomUUID } from 'node:crypto';
 import { canReadDefinition, canWriteDefinitions, definitionScope, inScope } from '../access/policy.js';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
@@ -38,6 +39,15 @@ const indexSpec = (fields: readonly { name: string; indexable: boolean; inputTyp
   fields.filter((f) => f.indexable).map((f) => ({ name: f.name, text: TEXT_INPUTS.has(f.inputType) }));
 
 /** Content Type Definitions: list, get, create, replace (migrating objects), delete, purge. */
+/** The event of a change to a definition. */
+const typeEvent = (action: EventAction, contentType: string): NewEvent => ({
+  kind: 'type',
+  action,
+  contentType,
+  objectId: null,
+  version: null,
+});
+
 export class ContentTypesService {
   constructor(
     private readonly storage: Storage,
@@ -127,8 +137,8 @@ export class ContentTypesService {
     await this.storage.transaction(async (tx) => {
       await tx.insertType(ct.name, JSON.stringify(ct), now);
       await tx.syncFieldIndexes(ct.name, indexSpec(loaded.fields));
+      await tx.recordEvent(typeEvent('create', ct.name), actorOf(p), now);
     });
-    await this.storage.notify('types', ct.name);
     return ct;
   }
 
@@ -171,6 +181,9 @@ export class ContentTypesService {
               continue;
             }
             await tx.rewriteObjectData(name, row.id, JSON.stringify(data), objectTitle(next, data));
+            // a migrated object changed: its event is an update like any other
+            const event = { kind: 'object', action: 'update', contentType: name, objectId: row.id, version: row.version } as const;
+            await tx.recordEvent(event, actorOf(p), now);
           }
         });
         if (Object.keys(failures).length > 0) {
@@ -187,10 +200,8 @@ export class ContentTypesService {
       }
       await tx.updateType(name, JSON.stringify(next), now);
       await tx.syncFieldIndexes(name, indexSpec(loaded.fields));
+      await tx.recordEvent(typeEvent('update', name), actorOf(p), now);
     });
-    this.registry.invalidate();
-    await this.storage.notify('types', name);
-    await this.storage.notify('objects', name);
     return next;
   }
 
@@ -211,10 +222,9 @@ export class ContentTypesService {
         await tx.purgeType(name);
         await tx.syncFieldIndexes(name, []);
         await tx.deleteType(name);
+        await tx.recordEvent(typeEvent('delete', name), actorOf(p), this.clock.now());
       }),
     );
-    this.registry.invalidate();
-    await this.storage.notify('types', name);
   }
 
   /** Removes every object of the type (and the definition with deleteSchema). */
@@ -233,15 +243,14 @@ export class ContentTypesService {
     await this.inUseAsRefused(name, () =>
       this.storage.transaction(async (tx) => {
         await tx.purgeType(name);
+        await tx.recordEvent(typeEvent('purge', name), actorOf(p), this.clock.now());
         if (deleteSchema) {
           await tx.syncFieldIndexes(name, []);
           await tx.deleteType(name);
+          await tx.recordEvent(typeEvent('delete', name), actorOf(p), this.clock.now());
         }
       }),
     );
-    this.registry.invalidate();
-    await this.storage.notify('types', name);
-    await this.storage.notify('objects', name);
   }
 
   /**

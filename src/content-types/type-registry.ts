@@ -24,8 +24,8 @@ export class TypeRegistry {
   private generation = 0;
 
   constructor(private readonly storage: Storage) {
-    storage.subscribe((channel) => {
-      if (channel === 'types') this.invalidate();
+    storage.onCommitted((notices) => {
+      if (notices === '*' || notices.some((n) => n.kind === 'type')) this.invalidate();
     });
   }
 

@@ -4,6 +4,7 @@ import { canObjects, canUpsert } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
+import { actorOf } from '../events/content-event.js';
 import type { LoadedType } from '../content-types/type-registry.js';
 import { StaleWriteError, type NewObject, type Storage, type StoredObject } from '../storage/port.js';
 import type { ContentService } from './content.service.js';
@@ -23,13 +24,6 @@ export interface BatchReport {
 
 type Mode = 'create' | 'put' | 'patch';
 
-/**
- * Runs after objects were deleted and the deletion committed (single and batch), with the ids as stored. For side
- * effects only (media removes its files): the deletion was already allowed, so a hook decides nothing; and it was
- * already committed, so a hook handles its own failures rather than throwing.
- */
-export type AfterDelete = (type: string, ids: readonly string[]) => Promise<void>;
-
 /** A validated write, ready for storage. */
 interface Prepared {
   obj: NewObject;
@@ -40,8 +34,6 @@ interface Prepared {
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
 export class ContentWriter {
-  private readonly afterDelete: AfterDelete[] = [];
-
   constructor(
     private readonly storage: Storage,
     private readonly reader: ContentService,
@@ -80,21 +72,11 @@ export class ContentWriter {
     mode: Mode,
     pathId: string | undefined,
   ): Promise<StoredObject> {
-    let changed = true;
-    const row = await this.retryStale(async () => {
+    return this.retryStale(async () => {
       const prepared = await this.prepare(p, t, body, mode, pathId, new Set());
       if ('errors' in prepared) throw errors.validation(prepared.errors);
-      if (prepared.unchanged) {
-        changed = false;
-        return prepared.unchanged;
-      }
-      return this.store(prepared);
+      return prepared.unchanged ?? this.store(prepared);
     });
-    if (changed) {
-      this.reader.bump(t.ct.name);
-      await this.storage.notify('objects', t.ct.name);
-    }
-    return row;
   }
 
   /**
@@ -114,13 +96,20 @@ export class ContentWriter {
     }
   }
 
+  /** Writes the object and its event in one transaction: the event exists if and only if the write commits. */
   private async store(prepared: Prepared): Promise<StoredObject> {
     const { obj, existing } = prepared;
     try {
       return await this.storage.transaction(async (tx) => {
-        if (existing) return tx.updateObject({ ...obj, createdMs: existing.createdMs, version: existing.version + 1 });
-        await tx.purgeDeletedObject(obj.type, obj.id);
-        return tx.insertObject(obj);
+        let row: StoredObject;
+        if (existing) row = await tx.updateObject({ ...obj, createdMs: existing.createdMs, version: existing.version + 1 });
+        else {
+          await tx.purgeDeletedObject(obj.type, obj.id);
+          row = await tx.insertObject(obj);
+        }
+        const event = { kind: 'object', contentType: row.type, objectId: row.id, version: row.version } as const;
+        await tx.recordEvent({ ...event, action: existing ? 'update' : 'create' }, obj.actor, obj.updatedMs);
+        return row;
       });
     } catch (e) {
       // a concurrent create of the same id lost the race on the unique index
@@ -187,7 +176,7 @@ export class ContentWriter {
     return {
       existing,
       unchanged: existing && isDeepStrictEqual(JSON.parse(existing.data), data) ? existing : undefined,
-      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs },
+      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs, actor: actorOf(p) },
     };
   }
 
@@ -238,40 +227,23 @@ export class ContentWriter {
     return all.map((r) => ({ type: r.type, id: r.id }));
   }
 
-  /** Registers a post-delete hook (wired in app.ts). */
-  onDeleted(hook: AfterDelete): void {
-    this.afterDelete.push(hook);
-  }
-
-  private async deleted(type: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    for (const hook of this.afterDelete) await hook(type, ids);
-  }
-
   async delete(p: Principal, type: string, id: string): Promise<void> {
     await this.reader.typeFor(p, 'delete', type);
-    const gone: string[] = [];
-    const problem = await this.deleteOne(type, id, gone);
+    const problem = await this.deleteOne(p, type, id);
     if (problem === 'missing') throw errors.notFound();
     if (problem === 'referenced') throw errors.errorList(['This content object is used in another content object.']);
-    this.reader.bump(type);
-    await this.storage.notify('objects', type);
-    await this.deleted(type, gone);
   }
 
-  private async deleteOne(type: string, id: string, gone?: string[]): Promise<'missing' | 'referenced' | undefined> {
-    let storedId = '';
-    const problem = await this.storage.transaction(async (tx) => {
+  private async deleteOne(p: Principal, type: string, id: string): Promise<'missing' | 'referenced' | undefined> {
+    return this.storage.transaction(async (tx) => {
       const row = await tx.getObject(type, id);
       if (!row) return 'missing';
       if (await tx.isReferenced(type, row.id)) return 'referenced';
-      await tx.softDeleteObject(type, row.id, this.clock.now());
-      storedId = row.id;
+      const now = this.clock.now();
+      await tx.softDeleteObject(type, row.id, now);
+      await tx.recordEvent({ kind: 'object', action: 'delete', contentType: type, objectId: row.id, version: null }, actorOf(p), now);
       return undefined;
     });
-    // only once committed: a post-delete hook must never act on a deletion that rolled back
-    if (problem === undefined) gone?.push(storedId);
-    return problem;
   }
 
   async batchDelete(p: Principal, type: string, body: unknown): Promise<{ deletedCount: number }> {
@@ -282,18 +254,12 @@ export class ContentWriter {
     this.assertBatchSize(body.length);
     const problems: string[] = [];
     let deleted = 0;
-    const gone: string[] = [];
     for (const id of body as string[]) {
-      const problem = await this.deleteOne(type, id, gone);
+      const problem = await this.deleteOne(p, type, id);
       if (problem === 'missing') problems.push(`Content object: "${id}" doesn't exist`);
       else if (problem === 'referenced') problems.push(`Content object: "${id}" is used in another content object.`);
       else deleted++;
     }
-    if (deleted > 0) {
-      this.reader.bump(type);
-      await this.storage.notify('objects', type);
-    }
-    await this.deleted(type, gone);
     if (problems.length > 0) throw new AppError(400, { errors: problems, deletedCount: deleted });
     return { deletedCount: deleted };
   }
@@ -376,10 +342,6 @@ export class ContentWriter {
         const id = (item as { id?: unknown } | null)?.id;
         report.errors.push({ ...(typeof id === 'string' ? { id } : {}), data: item, errors: result.errors });
       } else report.batch_success_count++;
-    }
-    if (report.batch_success_count > 0) {
-      this.reader.bump(t.ct.name);
-      await this.storage.notify('objects', t.ct.name);
     }
     return { status: report.batch_error_count > 0 ? 400 : 200, report };
   }

@@ -62,8 +62,10 @@ export class ContentService {
     pageCacheBytes = 0,
   ) {
     this.pages = new PageCache(storage.shared ? 0 : pageCacheBytes);
-    storage.subscribe((channel, payload) => {
-      if (channel === 'objects' || channel === 'types') this.bump(payload);
+    // every committed change, on this node (before the writer's transaction() resolves) or another
+    storage.onCommitted((notices) => {
+      if (notices === '*') this.bump('*');
+      else for (const n of notices) this.bump(n.contentType);
     });
   }
 
@@ -71,7 +73,7 @@ export class ContentService {
     return this.epoch * 2 ** 32 + (this.generations.get(type) ?? 0);
   }
 
-  /** Called after every write to a type (and, through signals, after writes on other nodes). */
+  /** Called for every committed change to a type, on this node or (through signals) on others. */
   bump(type: string): void {
     if (type === '*') {
       this.epoch++;

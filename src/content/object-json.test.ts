@@ -11,6 +11,7 @@ const row = {
   createdMs: 1_700_000_000_123,
   updatedMs: 1_700_000_100_000,
   deletedMs: null,
+  updatedBy: null,
 };
 
 describe('object JSON', () => {

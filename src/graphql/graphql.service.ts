@@ -64,8 +64,8 @@ export class GraphqlService {
     private readonly limits: Limits = DEFAULT_LIMITS,
   ) {
     // a CTD changed on this node or another (LISTEN/NOTIFY): every cached schema may be stale
-    storage.subscribe((channel) => {
-      if (channel === 'types') this.invalidate();
+    storage.onCommitted((notices) => {
+      if (notices === '*' || notices.some((n) => n.kind === 'type')) this.invalidate();
     });
   }
 

@@ -49,3 +49,10 @@ export const mediaKeys = {
   renditionPrefix: (id: string) => `renditions/${segment(id)}/`,
   rendition: (id: string, name: string) => `renditions/${segment(id)}/${name}`,
 };
+
+/** The media id an original's key was made from; undefined for hashed (very long) ids, which cannot be read back. */
+export function mediaIdOfOriginal(key: string): string | undefined {
+  const name = key.startsWith('originals/') ? key.slice('originals/'.length) : undefined;
+  if (!name || name.startsWith('~h')) return undefined;
+  return name.startsWith('~') ? Buffer.from(name.slice(1), 'base64url').toString() : name;
+}

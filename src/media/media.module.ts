@@ -7,7 +7,8 @@ import { DiskFileStore } from './disk-file-store.js';
 import type { FileStore } from './file-store.js';
 import { imageRoutes } from './image.routes.js';
 import { ImageService } from './image.service.js';
-import { removeMediaFiles } from './media-cleanup.js';
+import { mediaCleanup } from './media-cleanup.js';
+import type { EventWorker } from '../events/event-worker.js';
 import { MediaUploadService } from './media-upload.service.js';
 import { mediaRoutes } from './media.routes.js';
 
@@ -31,9 +32,9 @@ export function createMedia(config: Config, storage: Storage, writer: ContentWri
   return { files, uploads, images };
 }
 
-/** Routes and the post-delete hook that removes a deleted `_media` object's files. */
-export async function registerMedia(server: FastifyInstance, media: Media, writer: ContentWriter, config: Config): Promise<void> {
-  writer.onDeleted(removeMediaFiles(media.files, server.log));
+/** Routes, and the event subscriber that removes the files of deleted `_media` objects. */
+export async function registerMedia(server: FastifyInstance, media: Media, events: EventWorker, config: Config): Promise<void> {
+  events.use('media-cleanup', mediaCleanup(media.files, server.log));
   await server.register(mediaRoutes(media.uploads, config.mediaMaxBytes));
   imageRoutes(server, media.images);
 }

@@ -41,8 +41,8 @@ export class SearchService {
   ) {
     this.responses = new PageCache(storage.shared ? 0 : responseCacheBytes);
     // any write on any node may change any count: drop them all (cheap; counts are re-made on demand)
-    storage.subscribe((channel) => {
-      if (channel === 'objects' || channel === 'types') this.generation++;
+    storage.onCommitted(() => {
+      this.generation++;
     });
   }
 

@@ -1,5 +1,7 @@
 import type { FilterNode } from '../content/filters.js';
 import type { PanelStore } from './panel-port.js';
+import type { WebhookStore } from './webhook-port.js';
+import type { ChangeNotice, ContentEvent, NewEvent } from '../events/content-event.js';
 import type { SearchQuery, SearchResult } from '../search/search-query.js';
 
 /** A content type as stored: the sanitized definition plus bookkeeping. */
@@ -20,6 +22,8 @@ export interface StoredObject {
   createdMs: number;
   updatedMs: number;
   deletedMs: number | null;
+  /** Who wrote the current version (`key:<id>`, `user:<id>`, `system`; null for rows written before it was kept). */
+  updatedBy: string | null;
 }
 
 export interface NewObject {
@@ -31,6 +35,8 @@ export interface NewObject {
   updatedMs: number;
   /** Relation targets found in data, kept so "is this object referenced?" is one indexed lookup. */
   refs: { type: string; id: string }[];
+  /** Who writes it (see StoredObject.updatedBy). */
+  actor: string;
 }
 
 /** Sort key of a list: a data path, or one of the internal columns. */
@@ -76,6 +82,8 @@ export interface Storage {
   readonly shared: boolean;
   /** Users, sessions and the audit trail of the Panel. */
   readonly panel: PanelStore;
+  /** Webhook signing secrets and the execution log. */
+  readonly webhooks: WebhookStore;
   /** Runs fn in one transaction; fn gets a Storage bound to that transaction. */
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -158,12 +166,30 @@ export interface Storage {
   /** Indexes every live object for search when a migration asked for it (or `force`); returns how many. */
   rebuildSearchIndex(force: boolean): Promise<number>;
 
+  /**
+   * Appends a content event to the outbox. Only inside transaction(): the event exists if and only if the change
+   * it describes commits.
+   */
+  recordEvent(e: NewEvent, actor: string, atMs: number): Promise<void>;
+  /**
+   * Runs fn for every committed change: this node's at once (before transaction() resolves), other nodes' when
+   * their notice arrives; '*' when notices may have been lost (a dropped LISTEN connection).
+   */
+  onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void;
+  /**
+   * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
+   * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.
+   */
+  processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number>;
+  /** Forgets processed events older than the given time. */
+  pruneEvents(processedBeforeMs: number): Promise<void>;
+
   /** Cross-node signals: PostgreSQL LISTEN/NOTIFY, in-process for SQLite. */
   notify(channel: Channel, payload: string): Promise<void>;
   subscribe(fn: (channel: Channel, payload: string) => void): void;
 }
 
-export type Channel = 'keys' | 'types' | 'objects' | 'sessions';
+export type Channel = 'keys' | 'types' | 'objects' | 'sessions' | 'events';
 
 /** updateObject found the object at another version than the caller read: someone wrote in between. */
 export class StaleWriteError extends Error {

@@ -245,12 +245,25 @@ describe.each(dialectsUnderTest())('GET /image/... on %s', (dialect) => {
     ];
     expect(ofMedia(a.id)).toHaveLength(3);
     expect((await t().call('DELETE', `/api/v1/content/_media/${a.id}`, { key: t().rw })).statusCode).toBe(204);
+    // the files go by the deletion's event, after the commit: wait for the event worker to have run
+    await t().app.services.events.wake();
     expect(ofMedia(a.id)).toEqual([]);
     expect((await get(t(), `/image/0x0/${a.id}.png`)).json()).toEqual(NOT_FOUND);
     const batch = await t().call('POST', '/api/v1/content/_media/batch-delete', { key: t().rw, body: [b.id] });
     expect(batch.json()).toEqual({ deletedCount: 1 });
+    await t().app.services.events.wake();
     expect(ofMedia(b.id)).toEqual([]);
     expect(filesUnder(t(), 'renditions').some((f) => f.startsWith(id + path.sep))).toBe(true);
+  });
+
+  it('purging _media removes the files of every purged object', async () => {
+    const c = await uploaded(t(), 'c.png', 'image/png', png);
+    expect(filesUnder(t(), 'originals')).toContain(c.id);
+    const purge = await t().call('POST', '/api/v1/internal/contenttype/_media/purge', { key: t().rw, body: {} });
+    expect(purge.statusCode, purge.body).toBeLessThan(300);
+    await t().app.services.events.wake();
+    expect(filesUnder(t(), 'originals')).toEqual([]);
+    expect(filesUnder(t(), 'renditions')).toEqual([]);
   });
 });
 

@@ -359,6 +359,7 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
         await tx.updateObject({
           type: 'post',
           id: 'p1',
+          actor: 'system',
           data: JSON.stringify({ ...POSTS[0], id: undefined, title: 'Okapi' }),
           title: 'Okapi',
           createdMs: p1.createdMs,
@@ -400,10 +401,11 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
   it('follows in-place rewrites of object data (as CTD migrations do)', async () => {
     const storage = t().app.storage;
     const rewrite = async (body: string) => {
-      await storage.transaction((tx) =>
-        tx.rewriteObjectData('post', 'p3', JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title),
-      );
-      await storage.notify('objects', 'post'); // as every writing service does
+      await storage.transaction(async (tx) => {
+        await tx.rewriteObjectData('post', 'p3', JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title);
+        // as every writing service does: the change's event, in its transaction
+        await tx.recordEvent({ kind: 'object', action: 'update', contentType: 'post', objectId: 'p3', version: 1 }, 'system', 1);
+      });
     };
     await rewrite('We jog past the aquarium');
     expect(await ids('q=aquarium')).toEqual(['p3']);

@@ -66,6 +66,7 @@ describe.each(dialectsUnderTest())('read budgets on %s (finding 12)', (dialect) 
           const i = from + k;
           const related = relatedOf(i).map((j) => ({ dataUrl: dataUrl(j), type: 'internal' }));
           return t().app.storage.insertObject({
+            actor: 'system',
             type: 'blogpost',
             id: postId(i),
             data: JSON.stringify({ title: `Post ${i}`, body: `${BODY} ${i}`, related }),

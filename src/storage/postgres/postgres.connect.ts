@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Channel, Storage } from '../port.js';
 import type { Database } from '../sql/schema.js';
@@ -19,6 +20,8 @@ const types = {
 class PostgresSignals extends LocalSignals {
   private listener: pg.Client | undefined;
   private closed = false;
+  /** Marks this node's in-transaction notices, which it has already told its own listeners about. */
+  private readonly nodeId = randomUUID();
 
   constructor(
     private readonly url: string,
@@ -31,7 +34,13 @@ class PostgresSignals extends LocalSignals {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (m) => {
       const [channel, ...rest] = (m.payload ?? '').split(':');
-      this.emit(channel as Channel, rest.join(':'));
+      let payload = rest.join(':');
+      if (channel === 'events') {
+        const at = payload.indexOf(':');
+        if (payload.slice(0, at) === this.nodeId) return;
+        payload = payload.slice(at + 1);
+      }
+      this.emit(channel as Channel, payload);
     });
     client.on('error', () => this.reconnect());
     await client.connect();
@@ -46,7 +55,7 @@ class PostgresSignals extends LocalSignals {
     setTimeout(() => {
       this.start()
         .then(() => {
-          for (const c of ['keys', 'types', 'objects', 'sessions'] as Channel[]) this.emit(c, '*');
+          for (const c of ['keys', 'types', 'objects', 'sessions', 'events'] as Channel[]) this.emit(c, '*');
         })
         .catch(() => this.reconnect());
     }, 500).unref();
@@ -55,6 +64,10 @@ class PostgresSignals extends LocalSignals {
   override async notify(channel: Channel, payload: string): Promise<void> {
     this.emit(channel, payload);
     await this.pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${channel}:${payload}`]);
+  }
+
+  override async notifyInTransaction(db: Kysely<Database>, channel: Channel, payload: string): Promise<void> {
+    await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${`${channel}:${this.nodeId}:${payload}`})`.execute(db);
   }
 
   override async close(): Promise<void> {

@@ -32,6 +32,7 @@ export const postgresOps: DialectOps = {
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
   forceIndex: () => '',
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
   isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === '23503',
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>

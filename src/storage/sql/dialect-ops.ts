@@ -33,6 +33,11 @@ export interface DialectOps {
    * expression index for ORDER BY … LIMIT on its own (it sorts the whole type instead); PostgreSQL's does.
    */
   forceIndex(indexName: string): string;
+  /**
+   * Appended to a SELECT that claims queue rows: ` FOR UPDATE SKIP LOCKED` where several nodes may claim at once
+   * (PostgreSQL); empty where one process writes at a time (SQLite).
+   */
+  readonly skipLocked: string;
   /** Is this error the engine's foreign-key violation? */
   isForeignKeyViolation(e: unknown): boolean;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */

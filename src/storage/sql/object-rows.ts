@@ -22,12 +22,13 @@ export type ObjectRow = {
   created_ms: number;
   updated_ms: number;
   deleted_ms: number | null;
+  updated_by: string | null;
 };
 
 /** The select list that yields an ObjectRow (the document as text, for splicing). */
 export const objectColumns = (ops: DialectOps): RawBuilder<unknown> =>
   sql`objects.seq, objects.type, objects.id, ${ops.dataText} AS data, objects.title, objects.version,
-      objects.created_ms, objects.updated_ms, objects.deleted_ms`;
+      objects.created_ms, objects.updated_ms, objects.deleted_ms, objects.updated_by`;
 
 export const toObject = (r: ObjectRow): StoredObject => ({
   seq: Number(r.seq),
@@ -39,6 +40,7 @@ export const toObject = (r: ObjectRow): StoredObject => ({
   createdMs: Number(r.created_ms),
   updatedMs: Number(r.updated_ms),
   deletedMs: r.deleted_ms === null ? null : Number(r.deleted_ms),
+  updatedBy: r.updated_by ?? null,
 });
 
 /**

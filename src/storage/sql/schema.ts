@@ -14,6 +14,8 @@ export interface Database {
     created_ms: number;
     updated_ms: number;
     deleted_ms: number | null;
+    /** `key:<id>`, `user:<id>` or `system`: who wrote the current version. */
+    updated_by: string | null;
   };
   object_versions: { type: string; id_key: string; version: number; data: unknown; created_ms: number };
   object_refs: { src_type: string; src_key: string; dst_type: string; dst_key: string };
@@ -32,6 +34,37 @@ export interface Database {
   /** One row per (key, type its rules name); the foreign keys keep rules and types in step. */
   key_rules: { key_id: string; ctd_name: string };
   meta: { key: string; value: string };
+  /** The outbox: one row per committed change, written in the change's transaction. */
+  events: {
+    seq: Generated<number>;
+    at_ms: number;
+    kind: string;
+    action: string;
+    content_type: string;
+    object_id: string | null;
+    version: number | null;
+    actor: string;
+    done_ms: number | null;
+  };
+  webhook_secrets: { webhook_id: string; secret_enc: string; created_ms: number };
+  webhook_executions: {
+    id: Generated<number>;
+    webhook_id: string;
+    event_seq: number | null;
+    status: string;
+    attempts: number;
+    http_status: number | null;
+    duration_ms: number | null;
+    error: string | null;
+    action: string;
+    content_type: string | null;
+    object_id: string | null;
+    payload: string;
+    next_attempt_ms: number;
+    lease_until_ms: number | null;
+    created_ms: number;
+    updated_ms: number;
+  };
   users: {
     id: string;
     email: string;

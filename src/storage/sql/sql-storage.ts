@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import {
   MissingTypeError,
   StaleWriteError,
@@ -20,6 +20,9 @@ import { objectColumns, ORDER_COLUMNS, toObject, typeLit, type ObjectRow } from 
 import type { Signals } from './signals.js';
 import type { PlannerStatistics } from './statistics.js';
 import { SqlPanelStore } from './panel-store.js';
+import { SqlWebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../webhook-port.js';
+import { noticesOf, type ChangeNotice, type ContentEvent, type NewEvent } from '../../events/content-event.js';
 import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../../search/search-query.js';
 import { SearchIndex } from './search-index.js';
@@ -37,6 +40,20 @@ const toKey = (r: Database['api_keys']): StoredKey => ({
   lastUsedMs: r.last_used_ms === null ? null : Number(r.last_used_ms),
 });
 
+const toEvent = (r: Selectable<Database['events']>): ContentEvent => ({
+  seq: Number(r.seq),
+  kind: r.kind as ContentEvent['kind'],
+  action: r.action as ContentEvent['action'],
+  contentType: r.content_type,
+  objectId: r.object_id,
+  version: r.version === null ? null : Number(r.version),
+  actor: r.actor,
+  atMs: Number(r.at_ms),
+});
+
+/** The notices of one transaction as a signal payload (distinct pairs; far below PostgreSQL's 8 000-byte limit). */
+const noticePayload = (recorded: ChangeNotice[]) => JSON.stringify(noticesOf(recorded));
+
 /** The name of a field index: stable, so that readers can name it without a lookup. */
 export function fieldIndexName(type: string, field: string, kind: 'value' | 'text'): string {
   return `fx_${createHash('sha1').update(`${type}\0${field}\0${kind}`).digest('hex').slice(0, 20)}`;
@@ -45,6 +62,7 @@ export function fieldIndexName(type: string, field: string, kind: 'value' | 'tex
 /** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
   readonly panel: PanelStore;
+  readonly webhooks: WebhookStore;
   private readonly searchIndex: SearchIndex;
 
   constructor(
@@ -54,8 +72,11 @@ export class SqlStorage implements Storage {
     private readonly stats: PlannerStatistics,
     private readonly inTransaction = false,
     private readonly indexes: { known: Set<string>; loaded: boolean } = { known: new Set(), loaded: false },
+    /** Inside a transaction: what its recorded events changed, announced once it commits. */
+    private readonly recorded?: ChangeNotice[],
   ) {
     this.panel = new SqlPanelStore(db);
+    this.webhooks = new SqlWebhookStore(db, ops);
     this.searchIndex = new SearchIndex(db, ops);
   }
 
@@ -69,9 +90,70 @@ export class SqlStorage implements Storage {
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db
-      .transaction()
-      .execute((trx) => fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes)));
+    const recorded: ChangeNotice[] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      const out = await fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded));
+      // other nodes hear of the change at commit, and only if it commits
+      if (recorded.length > 0) await this.signals.notifyInTransaction(trx, 'events', noticePayload(recorded));
+      return out;
+    });
+    if (recorded.length > 0) this.signals.local('events', noticePayload(recorded));
+    return result;
+  }
+
+  // ---- the outbox (docs/decisions/0012-events-and-webhooks.md)
+
+  async recordEvent(e: NewEvent, actor: string, atMs: number): Promise<void> {
+    if (!this.recorded) throw new Error('recordEvent outside a transaction: an event must commit with its change');
+    await this.db
+      .insertInto('events')
+      .values({
+        at_ms: atMs,
+        kind: e.kind,
+        action: e.action,
+        content_type: e.contentType,
+        object_id: e.objectId,
+        version: e.version,
+        actor,
+        done_ms: null,
+      })
+      .execute();
+    this.recorded.push({ kind: e.kind, contentType: e.contentType });
+  }
+
+  onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void {
+    this.signals.subscribe((channel, payload) => {
+      if (channel === 'events') fn(payload === '*' ? '*' : (JSON.parse(payload) as ChangeNotice[]));
+    });
+  }
+
+  async processEvents(
+    limit: number,
+    nowMs: number,
+    fn: (events: ContentEvent[], tx: Storage) => Promise<void>,
+  ): Promise<number> {
+    return this.transaction(async (tx) => {
+      const db = (tx as SqlStorage).db;
+      const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
+        ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
+      if (rows.rows.length === 0) return 0;
+      const events = rows.rows.map(toEvent);
+      await fn(events, tx);
+      await db
+        .updateTable('events')
+        .set({ done_ms: nowMs })
+        .where(
+          'seq',
+          'in',
+          events.map((e) => e.seq),
+        )
+        .execute();
+      return events.length;
+    });
+  }
+
+  async pruneEvents(processedBeforeMs: number): Promise<void> {
+    await this.db.deleteFrom('events').where('done_ms', 'is not', null).where('done_ms', '<', processedBeforeMs).execute();
   }
 
   async close(): Promise<void> {
@@ -158,7 +240,18 @@ export class SqlStorage implements Storage {
   private selectObjects() {
     return this.db
       .selectFrom('objects')
-      .select(['seq', 'type', 'id', this.ops.dataText.as('data'), 'title', 'version', 'created_ms', 'updated_ms', 'deleted_ms']);
+      .select([
+        'seq',
+        'type',
+        'id',
+        this.ops.dataText.as('data'),
+        'title',
+        'version',
+        'created_ms',
+        'updated_ms',
+        'deleted_ms',
+        'updated_by',
+      ]);
   }
 
   async getObject(type: string, id: string): Promise<StoredObject | undefined> {
@@ -312,6 +405,7 @@ export class SqlStorage implements Storage {
         created_ms: o.createdMs,
         updated_ms: o.updatedMs,
         deleted_ms: null,
+        updated_by: o.actor,
       })
       .returning('seq')
       .executeTakeFirstOrThrow();
@@ -327,6 +421,7 @@ export class SqlStorage implements Storage {
       createdMs: o.createdMs,
       updatedMs: o.updatedMs,
       deletedMs: null,
+      updatedBy: o.actor,
     };
   }
 
@@ -349,7 +444,13 @@ export class SqlStorage implements Storage {
       SELECT type, id_key, version, data, updated_ms FROM objects WHERE type = ${o.type} AND id_key = ${key}`.execute(this.db);
     const r = await this.db
       .updateTable('objects')
-      .set({ data: this.ops.jsonParam(o.data) as never, title: o.title, version: o.version, updated_ms: o.updatedMs })
+      .set({
+        data: this.ops.jsonParam(o.data) as never,
+        title: o.title,
+        version: o.version,
+        updated_ms: o.updatedMs,
+        updated_by: o.actor,
+      })
       .where('type', '=', o.type)
       .where('id_key', '=', key)
       .returning(['seq', 'created_ms'])
@@ -366,6 +467,7 @@ export class SqlStorage implements Storage {
       createdMs: Number(r.created_ms),
       updatedMs: o.updatedMs,
       deletedMs: null,
+      updatedBy: o.actor,
     };
   }
 

@@ -106,4 +106,45 @@ export const sqliteMigrations: string[][] = [
        SELECT DISTINCT k.id, json_extract(r.value, '$.ctdName') FROM api_keys AS k, json_each(k.rules) AS r
        WHERE json_extract(r.value, '$.ctdName') IN (SELECT name FROM content_types)`,
   ],
+  // 5: the outbox of content events (docs/decisions/0012-events-and-webhooks.md), who last wrote each object, and
+  // the webhook tables: per-webhook signing secrets and the execution log (also the delivery queue)
+  [
+    `CREATE TABLE events (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       at_ms INTEGER NOT NULL,
+       kind TEXT NOT NULL,
+       action TEXT NOT NULL,
+       content_type TEXT NOT NULL,
+       object_id TEXT,
+       version INTEGER,
+       actor TEXT NOT NULL,
+       done_ms INTEGER)`,
+    `CREATE INDEX events_pending ON events (seq) WHERE done_ms IS NULL`,
+    `CREATE INDEX events_done ON events (done_ms) WHERE done_ms IS NOT NULL`,
+    `ALTER TABLE objects ADD COLUMN updated_by TEXT`,
+    `CREATE TABLE webhook_secrets (
+       webhook_id TEXT PRIMARY KEY,
+       secret_enc TEXT NOT NULL,
+       created_ms INTEGER NOT NULL)`,
+    `CREATE TABLE webhook_executions (
+       id INTEGER PRIMARY KEY AUTOINCREMENT,
+       webhook_id TEXT NOT NULL,
+       event_seq INTEGER,
+       status TEXT NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       http_status INTEGER,
+       duration_ms INTEGER,
+       error TEXT,
+       action TEXT NOT NULL,
+       content_type TEXT,
+       object_id TEXT,
+       payload TEXT NOT NULL,
+       next_attempt_ms INTEGER NOT NULL,
+       lease_until_ms INTEGER,
+       created_ms INTEGER NOT NULL,
+       updated_ms INTEGER NOT NULL)`,
+    `CREATE UNIQUE INDEX webhook_executions_once ON webhook_executions (webhook_id, event_seq) WHERE event_seq IS NOT NULL`,
+    `CREATE INDEX webhook_executions_due ON webhook_executions (next_attempt_ms) WHERE status = 'pending'`,
+    `CREATE INDEX webhook_executions_log ON webhook_executions (webhook_id, id)`,
+  ],
 ];

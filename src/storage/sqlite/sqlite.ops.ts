@@ -27,6 +27,7 @@ export const sqliteOps: DialectOps = {
       : sql<string>`json_extract(objects.data, el.fullkey || ${sql.lit(jsonPath(sub).slice(1))})`,
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
   // a violated ON DELETE RESTRICT is reported as a trigger constraint, with the same message
+  skipLocked: '',
   isForeignKeyViolation: (e) => {
     const err = e as { code?: unknown; message?: unknown } | null;
     return (

@@ -1,0 +1,103 @@
+import type { Clock } from '../core/clock.js';
+import type { Storage } from '../storage/port.js';
+import type { ContentEvent } from './content-event.js';
+
+/**
+ * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the
+ * claim (at least once: a consumer that fails makes the whole batch run again later, so it must be idempotent).
+ */
+export type EventConsumer = (events: readonly ContentEvent[], tx: Storage) => Promise<void>;
+
+export interface EventWorkerLog {
+  error(obj: object, msg: string): void;
+}
+
+const BATCH = 200;
+const POLL_MS = 1000;
+const RETENTION_MS = 7 * 24 * 3600_000;
+
+/**
+ * Drains the outbox: claims unprocessed events (one claimant per event across nodes) and hands them to every
+ * durable consumer (media file cleanup, webhook fan-out). Woken at once by this node's commits and other nodes'
+ * notices, and by a poll as the safety net for notices that never arrive (a node killed after its commit).
+ */
+export class EventWorker {
+  private readonly consumers: { name: string; run: EventConsumer }[] = [];
+  private readonly afterBatch: (() => void)[] = [];
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly log: EventWorkerLog,
+  ) {}
+
+  /** Adds a durable consumer (before start). */
+  use(name: string, run: EventConsumer): void {
+    this.consumers.push({ name, run });
+  }
+
+  /** Runs after a batch was processed and committed (e.g. to wake the webhook delivery loop). */
+  onProcessed(fn: () => void): void {
+    this.afterBatch.push(fn);
+  }
+
+  start(): void {
+    this.storage.onCommitted(() => this.wake());
+    const tick = () => {
+      if (this.stopped) return;
+      this.wake();
+      this.timer = setTimeout(tick, POLL_MS);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Processes everything committed before this call; the promise settles when that is done. */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    // a drain is under way and may have claimed before this call's events committed: one more after it, shared
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.wake();
+    });
+    return this.next;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
+          for (const c of this.consumers) await c.run(events, tx);
+        });
+        if (n === 0) break;
+        for (const fn of this.afterBatch) fn();
+        if (this.stopped) break;
+      }
+      const now = this.clock.now();
+      if (now - this.lastPrune > 3600_000) {
+        this.lastPrune = now;
+        await this.storage.pruneEvents(now - RETENTION_MS);
+      }
+    } catch (e) {
+      // the batch rolled back and stays unprocessed: the next wake (at the latest the poll) runs it again
+      if (!this.stopped) this.log.error({ err: { message: (e as Error).message } }, 'processing content events failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

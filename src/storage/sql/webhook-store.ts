@@ -1,0 +1,150 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { NewExecution, StoredExecution, WebhookStore } from '../webhook-port.js';
+import type { DialectOps } from './dialect-ops.js';
+import type { Database } from './schema.js';
+
+type Row = Selectable<Database['webhook_executions']>;
+
+const toExecution = (r: Row): StoredExecution => ({
+  id: Number(r.id),
+  webhookId: r.webhook_id,
+  eventSeq: r.event_seq === null ? null : Number(r.event_seq),
+  status: r.status as StoredExecution['status'],
+  attempts: Number(r.attempts),
+  httpStatus: r.http_status === null ? null : Number(r.http_status),
+  durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+  error: r.error,
+  action: r.action,
+  contentType: r.content_type,
+  objectId: r.object_id,
+  payload: r.payload,
+  nextAttemptMs: Number(r.next_attempt_ms),
+  createdMs: Number(r.created_ms),
+  updatedMs: Number(r.updated_ms),
+});
+
+/** Webhook secrets and executions over Kysely (both dialects; the claim adds SKIP LOCKED where there is one). */
+export class SqlWebhookStore implements WebhookStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ops: DialectOps,
+  ) {}
+
+  async getSecret(webhookId: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('webhook_secrets').select('secret_enc').where('webhook_id', '=', webhookId).executeTakeFirst();
+    return r?.secret_enc;
+  }
+
+  async putSecret(webhookId: string, secretEnc: string, nowMs: number, replace: boolean): Promise<string> {
+    await this.db
+      .insertInto('webhook_secrets')
+      .values({ webhook_id: webhookId, secret_enc: secretEnc, created_ms: nowMs })
+      .onConflict((oc) =>
+        replace ? oc.column('webhook_id').doUpdateSet({ secret_enc: secretEnc, created_ms: nowMs }) : oc.column('webhook_id').doNothing(),
+      )
+      .execute();
+    return (await this.getSecret(webhookId))!;
+  }
+
+  async addExecution(e: NewExecution): Promise<number | undefined> {
+    const r = await this.db
+      .insertInto('webhook_executions')
+      .values({
+        webhook_id: e.webhookId,
+        event_seq: e.eventSeq,
+        status: e.status,
+        attempts: 0,
+        http_status: null,
+        duration_ms: null,
+        error: e.error,
+        action: e.action,
+        content_type: e.contentType,
+        object_id: e.objectId,
+        payload: e.payload,
+        next_attempt_ms: e.nextAttemptMs,
+        lease_until_ms: null,
+        created_ms: e.createdMs,
+        updated_ms: e.createdMs,
+      })
+      .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r ? Number(r.id) : undefined;
+  }
+
+  async claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<StoredExecution[]> {
+    const r = await sql<Row>`UPDATE webhook_executions
+      SET attempts = attempts + 1, lease_until_ms = ${leaseUntilMs}, updated_ms = ${nowMs}
+      WHERE id IN (
+        SELECT id FROM webhook_executions
+        WHERE status = 'pending' AND next_attempt_ms <= ${nowMs} AND (lease_until_ms IS NULL OR lease_until_ms < ${nowMs})
+        ORDER BY next_attempt_ms, id LIMIT ${limit}${sql.raw(this.ops.skipLocked)})
+      RETURNING *`.execute(this.db);
+    return r.rows.map(toExecution).sort((a, b) => a.id - b.id);
+  }
+
+  async finishAttempt(
+    id: number,
+    attempt: number,
+    o: Pick<StoredExecution, 'status' | 'httpStatus' | 'durationMs' | 'error' | 'nextAttemptMs'>,
+    nowMs: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('webhook_executions')
+      .set({
+        status: o.status,
+        http_status: o.httpStatus,
+        duration_ms: o.durationMs,
+        error: o.error,
+        next_attempt_ms: o.nextAttemptMs,
+        lease_until_ms: null,
+        updated_ms: nowMs,
+      })
+      .where('id', '=', id)
+      .where('attempts', '=', attempt)
+      .execute();
+  }
+
+  async getExecution(id: number): Promise<StoredExecution | undefined> {
+    const r = await this.db.selectFrom('webhook_executions').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toExecution(r) : undefined;
+  }
+
+  async listExecutions(webhookId: string, limit: number): Promise<StoredExecution[]> {
+    const rows = await this.db
+      .selectFrom('webhook_executions')
+      .selectAll()
+      .where('webhook_id', '=', webhookId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toExecution);
+  }
+
+  async pruneExecutions(webhookId: string, keep: number): Promise<void> {
+    const edge = await this.db
+      .selectFrom('webhook_executions')
+      .select('id')
+      .where('webhook_id', '=', webhookId)
+      .orderBy('id', 'desc')
+      .offset(keep)
+      .limit(1)
+      .executeTakeFirst();
+    if (!edge) return;
+    await this.db
+      .deleteFrom('webhook_executions')
+      .where('webhook_id', '=', webhookId)
+      .where('id', '<=', Number(edge.id))
+      .where('status', '!=', 'pending')
+      .execute();
+  }
+
+  async nextDueMs(): Promise<number | undefined> {
+    const r = await this.db
+      .selectFrom('webhook_executions')
+      .select((eb) => eb.fn.min('next_attempt_ms').as('due'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return r?.due === null || r?.due === undefined ? undefined : Number(r.due);
+  }
+}
