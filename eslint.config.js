@@ -19,7 +19,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/storage/*', '**/storage/**', '!**/storage/port.js'],
+              group: ['**/storage/*', '**/storage/**', '!**/storage/port.js', '!**/storage/webhook-port.js'],
               message: 'Only services touch storage (see ARCHITECTURE.md).',
             },
           ],

@@ -25,6 +25,7 @@ import { UsersService } from './auth/users.service.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
+import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
 import { panelStaticRoutes } from './panel/panel-static.js';
@@ -49,6 +50,7 @@ export interface Services {
   audit: AuditService;
   graphql: GraphqlService;
   events: EventWorker;
+  webhooks: Webhooks;
 }
 
 export interface App {
@@ -119,14 +121,16 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     searchRoutes(server, search);
     const events = new EventWorker(storage, clock, server.log);
     await registerMedia(server, media, events, config);
+    const webhooks = registerWebhooks(server, { config, storage, keys, crypto, clock, writer, events, audit });
     await panelStaticRoutes(server);
     await server.ready();
     events.start();
+    webhooks.delivery.start();
 
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events },
+      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events, webhooks },
       setupToken,
       async close() {
         // keep-alive clients may hold connections open: give requests in flight a moment, then cut them
@@ -135,6 +139,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await server.close();
         clearTimeout(cut);
         await events.stop();
+        await webhooks.delivery.stop();
         await storage.close();
       },
     };

@@ -78,3 +78,8 @@ export function canListRemoved(p: Principal, type: string): boolean {
 export function canManageKeys(p: Principal): boolean {
   return p.kind === 'user' || p.kind === 'system';
 }
+
+/** The Panel's webhook operations (signing secret, execution log, test and Custom runs) on `_webhooks` objects. */
+export function canUseWebhooks(p: Principal, action: 'read' | 'update'): boolean {
+  return canObjects(p, action, '_webhooks');
+}

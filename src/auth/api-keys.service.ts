@@ -37,6 +37,17 @@ const APPLICATION_NAMES: Record<'read-only' | 'read-write', string> = {
   'read-write': 'Read and write API KEY',
 };
 
+function principalOfRow(row: StoredKey): KeyPrincipal {
+  return Object.freeze({
+    kind: 'api-key' as const,
+    keyId: row.id,
+    keyKind: row.kind,
+    name: row.name,
+    rules: Object.freeze(JSON.parse(row.rules) as KeyRule[]),
+    requestLimit: row.requestLimit,
+  });
+}
+
 /** API keys: lookup for authentication, and management for the Panel (session principals only). */
 export class ApiKeysService {
   /** hmac → principal; dropped on every 'keys' signal (from this node or, over PostgreSQL, any node). */
@@ -71,26 +82,33 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<KeyPrincipal | undefined> {
     if (!looksLikeKey(presented)) return undefined;
     const hmac = this.crypto.hmac(presented);
-    let principal = this.cache.get(hmac);
-    if (!principal) {
-      const generation = this.generation;
-      const row = await this.storage.getKeyByHmac(hmac);
-      if (!row || !this.crypto.sameHmac(row.hmac, hmac)) return undefined;
-      principal = Object.freeze({
-        kind: 'api-key' as const,
-        keyId: row.id,
-        keyKind: row.kind,
-        name: row.name,
-        rules: Object.freeze(JSON.parse(row.rules) as KeyRule[]),
-        requestLimit: row.requestLimit,
-      });
-      // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
-      // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache, unless
-      // a change was signalled while the row was being read (the row may predate it).
-      if (!this.storage.shared && generation === this.generation) this.cache.set(hmac, principal);
-    }
+    const principal = this.cache.get(hmac) ?? (await this.load(hmac));
+    if (!principal) return undefined;
     this.touch(principal.keyId, hmac);
     return principal;
+  }
+
+  private async load(hmac: string): Promise<KeyPrincipal | undefined> {
+    const generation = this.generation;
+    const row = await this.storage.getKeyByHmac(hmac);
+    if (!row || !this.crypto.sameHmac(row.hmac, hmac)) return undefined;
+    const principal = principalOfRow(row);
+    // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
+    // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache, unless
+    // a change was signalled while the row was being read (the row may predate it).
+    if (!this.storage.shared && generation === this.generation) this.cache.set(hmac, principal);
+    return principal;
+  }
+
+  /**
+   * The principal of a key by its id, as it stands now (undefined once removed): for work done on a key's behalf
+   * after the request, such as the deliveries of a webhook it saved. In-process callers only (system principal);
+   * `via` is the transaction the caller is in, if any.
+   */
+  async principalById(p: Principal, id: string, via: Storage = this.storage): Promise<KeyPrincipal | undefined> {
+    if (p.kind !== 'system') throw errors.forbidden();
+    const row = await via.getKey(id);
+    return row ? principalOfRow(row) : undefined;
   }
 
   /** lastUsedAt is written at most once a minute per key, off the request path. */

@@ -12,7 +12,9 @@ export type AuditAction =
   | 'key.removed'
   | 'key.revealed'
   | 'key.copied'
-  | 'key.qr-shown';
+  | 'key.qr-shown'
+  | 'webhook.secret-revealed'
+  | 'webhook.secret-rotated';
 
 export interface AuditView {
   id: number;

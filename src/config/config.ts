@@ -43,7 +43,22 @@ export interface Config {
    * empty: the client address is the socket's.
    */
   readonly trustProxy: readonly string[];
+  /** Webhook delivery: attempts per delivery, timeout of one attempt (async; sync hooks at most 5 s), retry base. */
+  readonly webhookAttempts: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryBaseMs: number;
+  /** CIDR ranges webhooks may always reach, and ranges they may never reach (besides link-local and metadata). */
+  readonly webhookAllow: readonly string[];
+  readonly webhookDeny: readonly string[];
 }
+
+/** A comma-separated list of addresses or CIDR ranges. */
+const cidrList = z
+  .string()
+  .refine(
+    (v) => v.split(',').every((entry) => !['loopback', 'linklocal', 'uniquelocal'].includes(entry.trim()) && isProxyEntry(entry.trim())),
+    'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)',
+  );
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -87,6 +102,11 @@ const schema = z.object({
     .optional(),
   FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
   FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
+  FLOTILLA_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  FLOTILLA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  FLOTILLA_WEBHOOK_ALLOW: cidrList.optional(),
+  FLOTILLA_WEBHOOK_DENY: cidrList.optional(),
   FLOTILLA_TRUST_PROXY: z
     .string()
     .refine(
@@ -150,6 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     mediaMaxDimension: e.FLOTILLA_MEDIA_MAX_DIMENSION,
     mediaMaxRenditions: e.FLOTILLA_MEDIA_MAX_RENDITIONS,
+    webhookAttempts: e.FLOTILLA_WEBHOOK_ATTEMPTS,
+    webhookTimeoutMs: e.FLOTILLA_WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.FLOTILLA_WEBHOOK_RETRY_BASE_MS,
+    webhookAllow: Object.freeze(e.FLOTILLA_WEBHOOK_ALLOW?.split(',').map((v) => v.trim()) ?? []),
+    webhookDeny: Object.freeze(e.FLOTILLA_WEBHOOK_DENY?.split(',').map((v) => v.trim()) ?? []),
     trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }

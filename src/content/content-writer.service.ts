@@ -24,6 +24,23 @@ export interface BatchReport {
 
 type Mode = 'create' | 'put' | 'patch';
 
+/** A write about to be prepared, as a sync webhook sees it. */
+export interface PendingWrite {
+  action: 'create' | 'update' | 'delete';
+  type: string;
+  id: string | undefined;
+  body: unknown;
+}
+
+/**
+ * Runs before a write is prepared (outside any transaction): answers the body to write, possibly changed (which is
+ * then validated like any body), or throws the 400 that refuses the write. Sync webhooks are one.
+ */
+export type BeforeWrite = (p: Principal, w: PendingWrite) => Promise<unknown>;
+
+/** More checks of one type's objects after schema validation (e.g. `_webhooks`: its URL and who may save it). */
+export type ObjectCheck = (p: Principal, data: Record<string, unknown>) => Promise<FieldErrors>;
+
 /** A validated write, ready for storage. */
 interface Prepared {
   obj: NewObject;
@@ -34,6 +51,9 @@ interface Prepared {
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
 export class ContentWriter {
+  private readonly beforeHooks: BeforeWrite[] = [];
+  private readonly checks = new Map<string, ObjectCheck[]>();
+
   constructor(
     private readonly storage: Storage,
     private readonly reader: ContentService,
@@ -42,21 +62,40 @@ export class ContentWriter {
     private readonly batchLimit: number,
   ) {}
 
+  /** Adds a hook that runs before every write (wired in app.ts: sync webhooks). */
+  useBeforeWrite(hook: BeforeWrite): void {
+    this.beforeHooks.push(hook);
+  }
+
+  /** Adds a check for the objects of one type. */
+  useCheck(type: string, check: ObjectCheck): void {
+    this.checks.set(type, [...(this.checks.get(type) ?? []), check]);
+  }
+
+  private async before(p: Principal, w: PendingWrite): Promise<unknown> {
+    let body = w.body;
+    for (const hook of this.beforeHooks) body = await hook(p, { ...w, body });
+    return body;
+  }
+
   async create(p: Principal, type: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'create', type);
-    const row = await this.writeOne(p, t, body, 'create', undefined);
+    const input = await this.before(p, { action: 'create', type, id: undefined, body });
+    const row = await this.writeOne(p, t, input, 'create', undefined);
     return this.answer(p, type, row);
   }
 
   async replace(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
-    const row = await this.writeOne(p, t, body, 'put', id);
+    const input = await this.before(p, { action: 'update', type, id, body });
+    const row = await this.writeOne(p, t, input, 'put', id);
     return this.answer(p, type, row);
   }
 
   async patch(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
-    const row = await this.writeOne(p, t, body, 'patch', id);
+    const input = await this.before(p, { action: 'update', type, id, body });
+    const row = await this.writeOne(p, t, input, 'patch', id);
     return this.answer(p, type, row);
   }
 
@@ -159,6 +198,9 @@ export class ContentWriter {
       mode === 'patch' ? { ...(JSON.parse(existing!.data) as Record<string, unknown>), ...fields } : { ...fields };
     if (mode === 'create') data = applySlugs(t.ct, data);
     for (const [k, v] of Object.entries(t.validate(data))) for (const m of v) addFieldError(errs, k, m);
+    for (const check of this.checks.get(type) ?? []) {
+      for (const [k, v] of Object.entries(await check(p, data))) for (const m of v) addFieldError(errs, k, m);
+    }
     const json = JSON.stringify(data);
     const bytes = Buffer.byteLength(json);
     if (bytes > this.maxObjectBytes) {
@@ -229,6 +271,7 @@ export class ContentWriter {
 
   async delete(p: Principal, type: string, id: string): Promise<void> {
     await this.reader.typeFor(p, 'delete', type);
+    await this.before(p, { action: 'delete', type, id, body: { id } });
     const problem = await this.deleteOne(p, type, id);
     if (problem === 'missing') throw errors.notFound();
     if (problem === 'referenced') throw errors.errorList(['This content object is used in another content object.']);
@@ -255,6 +298,13 @@ export class ContentWriter {
     const problems: string[] = [];
     let deleted = 0;
     for (const id of body as string[]) {
+      try {
+        await this.before(p, { action: 'delete', type, id, body: { id } });
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        problems.push(`Content object: "${id}": ${JSON.stringify(e.body)}`);
+        continue;
+      }
       const problem = await this.deleteOne(p, type, id);
       if (problem === 'missing') problems.push(`Content object: "${id}" doesn't exist`);
       else if (problem === 'referenced') problems.push(`Content object: "${id}" is used in another content object.`);
@@ -275,7 +325,17 @@ export class ContentWriter {
     if (updateExisting && !canUpsert(p, type)) throw errors.forbidden();
     const items = this.batchItems(body);
     const seen = new Set<string>();
-    return this.runBatch(t, items, async (item, retry) => {
+    const exists = async (item: unknown) => {
+      const id = (item as { id?: unknown } | null)?.id;
+      return updateExisting && typeof id === 'string' && (await this.storage.getObject(type, id)) !== undefined;
+    };
+    const pending = async (item: unknown): Promise<PendingWrite> => ({
+      action: (await exists(item)) ? 'update' : 'create',
+      type,
+      id: typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined,
+      body: item,
+    });
+    return this.runBatch(p, t, items, pending, async (item, retry) => {
       const id = (item as { id?: unknown } | null)?.id;
       // a retried item (a concurrent write won) is prepared afresh: it is not its own duplicate
       if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
@@ -295,7 +355,15 @@ export class ContentWriter {
       const id = (item as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' || !(await this.storage.getObject(type, id))) throw errors.notFound();
     }
-    return this.runBatch(t, items, (item) => this.prepare(p, t, item, 'patch', (item as { id: string }).id, new Set()));
+    const pending = async (item: unknown): Promise<PendingWrite> => ({
+      action: 'update',
+      type,
+      id: (item as { id: string }).id,
+      body: item,
+    });
+    return this.runBatch(p, t, items, pending, (item) =>
+      this.prepare(p, t, item, 'patch', (item as { id: string }).id, new Set()),
+    );
   }
 
   private batchItems(body: unknown): unknown[] {
@@ -315,16 +383,20 @@ export class ContentWriter {
   }
 
   private async runBatch(
+    p: Principal,
     t: LoadedType,
     items: unknown[],
+    pending: (item: unknown) => Promise<PendingWrite>,
     prep: (item: unknown, retry: boolean) => Promise<Prepared | { errors: FieldErrors }>,
   ) {
     const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
     for (const item of items) {
       let result: Prepared | { errors: FieldErrors };
       try {
+        // hooks see each item once, before its first attempt (a retry after a concurrent write re-prepares only)
+        const input = this.beforeHooks.length > 0 ? await this.before(p, await pending(item)) : item;
         result = await this.retryStale(async (retry) => {
-          const r = await prep(item, retry);
+          const r = await prep(input, retry);
           if (!('errors' in r) && !r.unchanged) await this.store(r);
           return r;
         });

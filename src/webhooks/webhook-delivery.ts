@@ -1,0 +1,133 @@
+import type { Clock } from '../core/clock.js';
+import { redact } from '../http/redact.js';
+import type { Storage } from '../storage/port.js';
+import type { StoredExecution } from '../storage/webhook-port.js';
+import { sendJson } from './send.js';
+import { signature, SIGNATURE_HEADER } from './signature.js';
+import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
+
+export interface DeliverySettings {
+  attempts: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+}
+
+const PARALLEL = 8;
+const MAX_BACKOFF_MS = 3600_000;
+
+/**
+ * Sends queued executions, after commit and never inside a request. Each attempt is claimed with a lease (SKIP
+ * LOCKED on PostgreSQL), so one node sends it; a node that dies mid-attempt leaves the lease to run out and the
+ * execution is sent again (at least once). Failures (network, timeout, non-2xx) retry with exponential backoff.
+ */
+export class WebhookDelivery {
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly webhooks: WebhooksService,
+    private readonly clock: Clock,
+    private readonly settings: DeliverySettings,
+  ) {}
+
+  start(): void {
+    this.webhooks.onQueued = () => void this.wake();
+    this.schedule(0);
+  }
+
+  /** Sends everything due now; settles when that is done (tests await it). */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.wake();
+    });
+    return this.next;
+  }
+
+  private schedule(inMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    // the poll also picks up what other nodes queued and leases that ran out
+    this.timer = setTimeout(() => void this.wake(), Math.max(0, Math.min(inMs, 1000)));
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const now = this.clock.now();
+        const lease = now + this.settings.timeoutMs + 15_000;
+        const due = await this.storage.webhooks.claimDue(now, lease, PARALLEL);
+        if (due.length === 0) break;
+        await Promise.all(due.map((e) => this.attempt(e)));
+        if (this.stopped) return;
+      }
+      const nextDue = await this.storage.webhooks.nextDueMs();
+      this.schedule(nextDue === undefined ? 1000 : nextDue - this.clock.now());
+    } catch {
+      // the database was unreachable or closing: try again at the next poll
+      this.schedule(1000);
+    }
+  }
+
+  private async attempt(e: StoredExecution): Promise<void> {
+    const w = await this.webhooks.one(e.webhookId);
+    const refusal = !w
+      ? 'Not sent: the webhook was removed'
+      : !w.enabled && e.action !== 'Test' && e.action !== 'Custom'
+        ? 'Not sent: the webhook is disabled'
+        : e.contentType
+          ? await this.webhooks.refusal(w, e.contentType)
+          : undefined;
+    if (!w || refusal) return this.finish(e, { status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null });
+    const secret = await this.webhooks.secret(w.id);
+    const headers: Record<string, string> = {};
+    for (const h of w.headers) headers[h.name] = h.value;
+    const t = Math.floor(this.clock.now() / 1000);
+    Object.assign(headers, {
+      'user-agent': 'Flotilla-Webhooks/1',
+      'x-flotilla-webhook-id': w.id,
+      'x-flotilla-delivery': String(e.id),
+      [SIGNATURE_HEADER]: signature(secret, t, e.payload),
+    });
+    const r = await this.webhooksSend(w.url, e.payload, headers);
+    if (r.error === null) return this.finish(e, { status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null });
+    const last = e.attempts >= this.settings.attempts;
+    const backoff = Math.min(MAX_BACKOFF_MS, this.settings.retryBaseMs * 2 ** (e.attempts - 1));
+    await this.finish(
+      e,
+      { status: last ? 'error' : 'pending', httpStatus: r.status, durationMs: r.durationMs, error: redact(r.error) },
+      last ? undefined : this.clock.now() + backoff,
+    );
+  }
+
+  private webhooksSend(url: string, body: string, headers: Record<string, string>) {
+    return sendJson(this.webhooks.policy, url, body, headers, this.settings.timeoutMs);
+  }
+
+  private async finish(
+    e: StoredExecution,
+    o: { status: StoredExecution['status']; httpStatus: number | null; durationMs: number | null; error: string | null },
+    nextAttemptMs = e.nextAttemptMs,
+  ): Promise<void> {
+    const now = this.clock.now();
+    await this.storage.webhooks.finishAttempt(e.id, e.attempts, { ...o, nextAttemptMs }, now);
+    if (o.status !== 'pending') await this.storage.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

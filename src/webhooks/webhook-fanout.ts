@@ -1,0 +1,82 @@
+import type { Clock } from '../core/clock.js';
+import type { ContentEvent } from '../events/content-event.js';
+import type { EventConsumer } from '../events/event-worker.js';
+import { objectJson } from '../content/object-json.js';
+import type { Storage } from '../storage/port.js';
+import { covers, type Webhook, type WebhookAction } from './webhook.js';
+import type { WebhooksService } from './webhooks.service.js';
+
+const ACTION: Record<string, WebhookAction | undefined> = { create: 'Create', update: 'Update', delete: 'Delete' };
+
+/** Which webhooks an event goes to: async ones for objects, `ctd` ones for definitions, by type and action. */
+function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
+  const action = Object.hasOwn(ACTION, e.action) ? ACTION[e.action] : undefined;
+  if (!action) return [];
+  const wanted = e.kind === 'type' ? 'ctd' : 'async';
+  return all.filter((w) => w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType));
+}
+
+/** Flotiq's payload: the object (or definition) as it was at the event; only its id for a deletion. */
+async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: unknown } | undefined> {
+  if (e.kind === 'type') {
+    const ref = `/api/v1/internal/contenttype/${e.contentType}`;
+    if (e.action === 'delete') return { ref, payload: { name: e.contentType } };
+    const stored = await tx.getType(e.contentType);
+    return stored ? { ref, payload: JSON.parse(stored.definition) as unknown } : undefined;
+  }
+  const id = e.objectId!;
+  const base = `/api/v1/content/${e.contentType}/${encodeURIComponent(id)}`;
+  if (e.action === 'delete') return { ref: base, payload: { id } };
+  const row = await tx.getObjectAnyState(e.contentType, id);
+  if (!row) return undefined;
+  let json = objectJson(row);
+  if (e.version !== null && e.version !== row.version) {
+    // changed again since: deliver the version this event is about
+    const v = await tx.getVersion(e.contentType, id, e.version);
+    if (v) json = objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
+  }
+  return { ref: `${base}/version/${e.version ?? row.version}`, payload: JSON.parse(json) as unknown };
+}
+
+/**
+ * The event subscriber that queues webhook deliveries: for every event, one execution per matching webhook, in the
+ * transaction that claims the event (so a crash re-runs it, and the unique (webhook, event) pair keeps it once).
+ * A webhook whose saver may no longer read the type gets an execution in `error` saying why, and nothing is sent.
+ */
+export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventConsumer {
+  return async (events, tx) => {
+    let all: Webhook[] | undefined;
+    for (const e of events) {
+      all ??= await webhooks.all(tx);
+      const targets = receivers(all, e);
+      if (targets.length === 0) continue;
+      const body = await payloadOf(tx, e);
+      if (!body) continue;
+      for (const w of targets) {
+        const why = await webhooks.refusal(w, e.contentType, tx);
+        const now = clock.now();
+        const payload = JSON.stringify({
+          webhookId: w.id,
+          action: ACTION[e.action],
+          contentTypeName: e.contentType,
+          ref: body.ref,
+          payload: body.payload,
+        });
+        await tx.webhooks.addExecution({
+          webhookId: w.id,
+          eventSeq: e.seq,
+          status: why ? 'error' : 'pending',
+          error: why ?? null,
+          action: ACTION[e.action]!,
+          contentType: e.contentType,
+          objectId: e.objectId,
+          payload,
+          nextAttemptMs: now,
+          createdMs: now,
+        });
+      }
+      // a change to a webhook itself changes who receives what from here on
+      if (e.contentType === '_webhooks') all = undefined;
+    }
+  };
+}
