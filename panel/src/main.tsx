@@ -12,6 +12,7 @@ import './styles/keys.css';
 import './styles/content-types.css';
 import './styles/content.css';
 import './styles/media.css';
+import './styles/webhooks.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

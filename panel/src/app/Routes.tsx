@@ -6,6 +6,8 @@ import { ContentListPage } from '../content/ContentListPage.js';
 import { ContentTypeEditorPage } from '../content-types/ContentTypeEditorPage.js';
 import { ContentTypesPage } from '../content-types/ContentTypesPage.js';
 import { MediaPage } from '../media/MediaPage.js';
+import { WebhookEditorPage } from '../webhooks/WebhookEditorPage.js';
+import { WebhooksPage } from '../webhooks/WebhooksPage.js';
 import { EmptyState } from '../ui/States.js';
 import { Link, matchPath, useRouter } from './router.js';
 
@@ -20,6 +22,9 @@ const ROUTES: [string, (p: Params) => ReactNode][] = [
   ['/content/:type/object/:id', (p) => <ContentEditorPage key={`${p.type}/${p.id}`} type={p.type} id={p.id} />],
   ['/media', () => <MediaPage />],
   ['/api-keys', () => <ApiKeysPage />],
+  ['/webhooks', () => <WebhooksPage />],
+  ['/webhooks/new', () => <WebhookEditorPage key="new" />],
+  ['/webhooks/:id', (p) => <WebhookEditorPage key={p.id} id={p.id} />],
 ];
 
 /** The signed-in pages, by path. */

@@ -12,6 +12,7 @@ import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { ErrorState, Loading } from '../ui/States.js';
 import { ObjectFields } from './ObjectFields.js';
+import { RunWebhook } from './RunWebhook.js';
 
 const load = async (type: string, id: string | undefined) => {
   const [types, object] = await Promise.all([contentTypesApi.list(), id ? contentApi.get(type, id) : Promise.resolve(undefined)]);
@@ -107,6 +108,7 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
         </div>
         <div className="page-actions">
           {dirty && !creating && <span className="badge badge-warn">Unsaved changes</span>}
+          {saved && <RunWebhook type={ct.name} objectId={saved.id} />}
           {saved && (
             <button type="button" className="btn btn-danger-text" onClick={() => setConfirmDelete(true)}>
               <Icon name="trash" size={16} /> Delete

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { ApiKey } from '../api/types.js';
 import { formatDate } from '../ui/format.js';
 import { KeyActions } from './KeyActions.js';
-import { KeyValue } from './KeyValue.js';
+import { SecretValue } from '../ui/SecretValue.js';
 
 interface Props {
   apiKey: ApiKey;
@@ -26,7 +26,7 @@ export function ApplicationKeyCard({ apiKey, onChanged, onReveal, onAudited }: P
         <span className="badge">{apiKey.kind === 'read-only' ? 'Read only' : 'Read and write'}</span>
       </header>
       <p className="muted">{DESCRIPTION[apiKey.kind]}</p>
-      <KeyValue value={apiKey.key} onReveal={onReveal} />
+      <SecretValue value={apiKey.key} onReveal={onReveal} />
       <KeyActions apiKey={apiKey} onChanged={onChanged} onAudited={onAudited} />
       <p className="key-meta">{apiKey.lastUsedAt ? `Last used ${formatDate(apiKey.lastUsedAt)}` : 'Never used'}</p>
     </article>

@@ -5,7 +5,7 @@ import type { ApiKey } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
-import { copyText } from './clipboard.js';
+import { copyText } from '../ui/clipboard.js';
 import { QrDialog } from './QrDialog.js';
 
 interface Props {

@@ -8,7 +8,7 @@ import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { KeyActions } from './KeyActions.js';
 import { draftOf, draftProblems, isDirty, nextRule, type KeyDraft } from './key-draft.js';
-import { KeyValue } from './KeyValue.js';
+import { SecretValue } from '../ui/SecretValue.js';
 import { RuleRow } from './RuleRow.js';
 
 interface Props {
@@ -88,7 +88,7 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
       </div>
       {saved ? (
         <>
-          <KeyValue value={saved.key} onReveal={() => onReveal(saved)} />
+          <SecretValue value={saved.key} onReveal={() => onReveal(saved)} />
           <KeyActions apiKey={saved} onChanged={onSaved} onRemove={remove} onAudited={onAudited} />
           <p className="key-meta">{saved.lastUsedAt ? `Last used ${formatDate(saved.lastUsedAt)}` : 'Never used'}</p>
         </>

@@ -6,6 +6,7 @@ const ITEMS: { to: string; label: string; icon: IconName }[] = [
   { to: '/content', label: 'Content', icon: 'content' },
   { to: '/media', label: 'Media', icon: 'image' },
   { to: '/api-keys', label: 'API keys', icon: 'key' },
+  { to: '/webhooks', label: 'Webhooks', icon: 'webhook' },
 ];
 
 /** The main navigation; on narrow screens it folds away behind the menu button. */

@@ -22,6 +22,8 @@ const PATHS = {
   upload: 'M12 16V4 M7 9l5-5 5 5 M4 16v4h16v-4',
   edit: 'M4 20h4L19 9l-4-4L4 16z M13 7l4 4',
   chevron: 'M6 9l6 6 6-6',
+  webhook: 'M12 4a3 3 0 0 0-2.6 4.5L6 14 M6 14a3 3 0 1 0 3 3h6 M15 17a3 3 0 1 0 3-3l-3.4-5.5 M12 4a3 3 0 0 1 2.6 4.5',
+  send: 'M4 12l16-8-6 16-2-6z M12 14l8-10',
 } as const;
 
 export type IconName = keyof typeof PATHS;
