@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { verifySignature } from '../../src/webhooks/signature.js';
 import { ctd, text } from '../support/fixtures.js';
 import { Receiver, type Received } from '../support/receiver.js';
-import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  launchChromium,
+  newContext,
+  PHONE,
+  signIn,
+  snap,
+  watchErrors,
+} from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
 
 type Json = Record<string, unknown>;
@@ -30,7 +39,12 @@ describe.skipIf(!inject('browserAvailable'))('the Webhooks page', { timeout: 90_
     await receiver.start();
     s = await startPanelServer('sqlite', { FLOTILLA_WEBHOOK_RETRY_BASE_MS: '100' });
     for (const name of ['article', 'note']) {
-      const res = await s.api('POST', '/api/v1/internal/contenttype', s.t.rw, ctd(name, { title: text({ required: true, isTitlePart: true }) }));
+      const res = await s.api(
+        'POST',
+        '/api/v1/internal/contenttype',
+        s.t.rw,
+        ctd(name, { title: text({ required: true, isTitlePart: true }) }),
+      );
       expect(res.status).toBe(200);
     }
     browser = await launchChromium();
@@ -48,7 +62,7 @@ describe.skipIf(!inject('browserAvailable'))('the Webhooks page', { timeout: 90_
   });
 
   const notice = (t: string | RegExp) => page.getByRole('status').filter({ hasText: t });
-  const visible = (l: Locator) => expect.poll(() => l.isVisible()).toBe(true);
+  const visible = (l: Locator, timeout = 5_000) => expect.poll(() => l.isVisible(), { timeout }).toBe(true);
   const form = () => page.getByRole('form', { name: 'Webhook' });
   const logRows = () => page.getByRole('table', { name: 'Executions' }).locator('tbody tr');
   const bodyOf = (r: Received) => JSON.parse(r.body) as Json;
@@ -197,7 +211,7 @@ describe.skipIf(!inject('browserAvailable'))('the Webhooks page', { timeout: 90_
     expect(verified(got[1], secret)).toBe(true);
     // the log refreshes itself while the test delivery is pending: no click needed
     const row = logRows().filter({ hasText: 'Test' }).filter({ hasText: 'Done' });
-    await visible(row);
+    await visible(row, 20_000);
     expect((await row.getByRole('cell').allTextContents()).slice(1, 6)).toEqual(['Done', 'Test', '—', '1', '200']);
     expect(await logRows().count()).toBe(2);
   });
@@ -212,7 +226,11 @@ describe.skipIf(!inject('browserAvailable'))('the Webhooks page', { timeout: 90_
     await snap(page, 'webhook-run');
     const got = receiver.at(PATH);
     expect(got).toHaveLength(3);
-    expect(bodyOf(got[2])).toMatchObject({ action: 'Custom', contentTypeName: 'article', payload: { id: objectId, title: 'Hello hooks' } });
+    expect(bodyOf(got[2])).toMatchObject({
+      action: 'Custom',
+      contentTypeName: 'article',
+      payload: { id: objectId, title: 'Hello hooks' },
+    });
     expect(verified(got[2], secret)).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -221,6 +239,28 @@ describe.skipIf(!inject('browserAvailable'))('the Webhooks page', { timeout: 90_
     await page.goto('/content/note/object/n1');
     await visible(page.getByRole('heading', { name: 'quiet', level: 1 }));
     expect(await page.getByRole('button', { name: 'Run webhook' }).count()).toBe(0);
+  });
+
+  it('fits a phone: the list and a webhook with its log need no sideways scrolling', async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      for (const [path, title] of [
+        ['/webhooks', 'Webhooks'],
+        [`/webhooks/${encodeURIComponent(hookId)}`, 'Rebuild site'],
+      ]) {
+        await page.goto(path);
+        await visible(page.getByRole('heading', { name: title, level: 1 }));
+        await page
+          .getByRole('status')
+          .filter({ hasText: /Loading/ })
+          .waitFor({ state: 'detached' });
+        await expectNoHorizontalOverflow(page);
+      }
+      await visible(logRows().first());
+      await snap(page, 'webhook-phone');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   });
 
   it('deletes the webhook after confirmation; it then receives nothing', async () => {

@@ -32,11 +32,7 @@ export function HeaderRows({ headers, errors, onChange }: Props) {
                   aria-invalid={rowErrors.length > 0}
                   onChange={(e) => put(i, { ...h, name: e.target.value })}
                 />
-                <input
-                  aria-label="Header value"
-                  value={h.value}
-                  onChange={(e) => put(i, { ...h, value: e.target.value })}
-                />
+                <input aria-label="Header value" value={h.value} onChange={(e) => put(i, { ...h, value: e.target.value })} />
                 <button
                   type="button"
                   className="btn-icon btn-danger-text"

@@ -26,7 +26,15 @@ export const TYPES: { type: WebhookType; label: string }[] = [
   { type: 'ctd', label: 'Content type definitions: after a type changes' },
 ];
 
-export const EMPTY_DRAFT: WebhookDraft = { name: '', type: 'async', url: '', enabled: true, types: [], actions: ['Create', 'Update', 'Delete'], headers: [] };
+export const EMPTY_DRAFT: WebhookDraft = {
+  name: '',
+  type: 'async',
+  url: '',
+  enabled: true,
+  types: [],
+  actions: ['Create', 'Update', 'Delete'],
+  headers: [],
+};
 
 export function draftOf(w: WebhookObject): WebhookDraft {
   return {
