@@ -72,6 +72,19 @@ export class UsersService {
     return this.view(user);
   }
 
+  /** Sets a user's password (the `reset-password` command); signs the user out everywhere. */
+  async resetPassword(email: string, password: unknown): Promise<UserView> {
+    if (typeof password !== 'string' || password.length < 8 || password.length > 1024)
+      throw errors.validation({ password: ['The password must have 8 to 1024 characters'] });
+    const user = await this.storage.panel.getUserByEmail(email);
+    if (!user) throw errors.notFound();
+    const passwordHash = await hash(password, ARGON);
+    const now = this.clock.now();
+    const updated = await this.storage.transaction((tx) => tx.panel.updateUserPassword(user.id, passwordHash, now));
+    if (!updated) throw errors.notFound();
+    return this.view(user);
+  }
+
   /** A validated new user row with its password hashed; not stored yet. */
   private async prepare(email: unknown, password: unknown, name: string): Promise<StoredUser> {
     const errs: FieldErrors = {};

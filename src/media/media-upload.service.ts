@@ -56,8 +56,12 @@ export class MediaUploadService {
       if ('errors' in found) errs.file = found.errors;
       if ('errors' in found || Object.keys(errs).length > 0) throw errors.validation(errs);
 
-      const id = `_media-${randomUUID()}`;
+      // an importer may keep the id the media had elsewhere (`id` field, Flotilla only; decision 0013)
+      const id = fields.id ?? `_media-${randomUUID()}`;
       const key = mediaKeys.original(id);
+      // never overwrite (and then, on a failed create, delete) the file of an existing media object
+      if (fields.id !== undefined && (!REQUESTED_ID.test(id) || (await this.store.stat(key))))
+        throw errors.validation({ id: [REQUESTED_ID.test(id) ? 'This value is already used' : 'This value is not valid.'] });
       await this.store.put(key, { path: tmp }); // the store takes the file over (on disk: one rename)
       try {
         const { mimeType, extension, fileName, type, width, height } = found;
@@ -84,6 +88,9 @@ export class MediaUploadService {
     }
   }
 }
+
+/** A kept id: Flotiq's id alphabet, not empty, bounded. */
+const REQUESTED_ID = /^[a-zA-Z0-9\-_.,:=!?#$%&(`'{}" ]{1,200}$/;
 
 /** Flotiq answers an upload with the object minus its `internal` block (§7.1). */
 function withoutInternal(json: string): string {

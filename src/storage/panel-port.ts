@@ -32,6 +32,8 @@ export interface PanelStore {
   insertUser(u: StoredUser): Promise<void>;
   getUserByEmail(email: string): Promise<StoredUser | undefined>;
   getUser(id: string): Promise<StoredUser | undefined>;
+  /** Sets a new password hash and ends the user's sessions; false when there is no such user. */
+  updateUserPassword(id: string, passwordHash: string, updatedMs: number): Promise<boolean>;
   insertSession(s: StoredSession): Promise<void>;
   getSession(tokenHash: string): Promise<StoredSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;

@@ -50,6 +50,17 @@ export class SqlPanelStore implements PanelStore {
     return r ? this.toUser(r) : undefined;
   }
 
+  async updateUserPassword(id: string, passwordHash: string, updatedMs: number): Promise<boolean> {
+    // two statements: callers run this inside storage.transaction()
+    const r = await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_ms: updatedMs })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    await this.db.deleteFrom('sessions').where('user_id', '=', id).execute();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async insertSession(s: StoredSession): Promise<void> {
     await this.db
       .insertInto('sessions')
