@@ -1,0 +1,279 @@
+// `npx tsx bench/webhooks.ts`: issue 10's bench line. Write throughput through the API with and without one async
+// webhook (the goal: ≥ 90 % kept), and the time from a write's 200 to the receiver's arrival of its delivery at a
+// steady rate (the goal: p99 < 1 s), on SQLite and PostgreSQL. bench/README.md ("Webhooks") describes it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { ctd, text } from '../test/support/fixtures.js';
+import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
+import { repoRoot } from './dataset.js';
+import { startHost } from './host.js';
+import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type WebhooksRun } from './webhooks-report.js';
+
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const settings = {
+  seconds: num('BENCH_SECONDS', 8),
+  rounds: num('BENCH_WEBHOOK_ROUNDS', 2),
+  clients: num('BENCH_WEBHOOK_CLIENTS', 8),
+  rate: num('BENCH_WEBHOOK_RATE', 100),
+  latencySeconds: num('BENCH_WEBHOOK_LATENCY_SECONDS', 10),
+};
+const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').filter(Boolean) as Dialect[];
+const DRAIN_MS = 120_000;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function request(
+  port: number,
+  method: string,
+  url: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        agent,
+        headers: { 'x-auth-token': key, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function expectOk(p: Promise<{ status: number; text: string }>, what: string): Promise<{ id: string }> {
+  const r = await p;
+  if (r.status !== 200) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 300)}`);
+  return JSON.parse(r.text) as { id: string };
+}
+
+/** The receiving end, in this process: when each object's delivery arrived (first arrival), and how many came. */
+class DeliveryLog {
+  private server: http.Server | undefined;
+  readonly firstArrival = new Map<string, number>();
+  total = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const at = performance.now();
+        this.total++;
+        const id = (JSON.parse(Buffer.concat(chunks).toString()) as { payload?: { id?: string } }).payload?.id;
+        if (id && !this.firstArrival.has(id)) this.firstArrival.set(id, at);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Waits (bounded) until every id has arrived; how long that took. */
+  async waitFor(ids: string[], timeoutMs = DRAIN_MS): Promise<number> {
+    const started = performance.now();
+    while (ids.some((id) => !this.firstArrival.has(id))) {
+      if (performance.now() - started > timeoutMs) break;
+      await sleep(20);
+    }
+    return performance.now() - started;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+}
+
+/** `clients` loops creating one object each, back to back, for `seconds`: the ids created (all answered 200). */
+async function closedLoop(
+  port: number,
+  rw: string,
+  prefix: string,
+  seconds: number,
+): Promise<{ ids: string[]; seconds: number }> {
+  const ids: string[] = [];
+  let n = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const id = `${prefix}-${n++}`;
+      await expectOk(request(port, 'POST', '/api/v1/content/event', rw, { id, title: id }), 'create');
+      ids.push(id);
+    }
+  };
+  await Promise.all(Array.from({ length: settings.clients }, client));
+  return { ids, seconds: (performance.now() - started) / 1000 };
+}
+
+async function setWebhook(port: number, rw: string, hook: string, enabled: boolean): Promise<void> {
+  await expectOk(request(port, 'PATCH', `/api/v1/content/_webhooks/${hook}`, rw, { enabled }), 'toggle webhook');
+}
+
+/** Alternating phases without and with the webhook, so drift over the run (a growing table) hits both alike. */
+async function throughput(
+  port: number,
+  rw: string,
+  hook: string,
+  deliveries: DeliveryLog,
+  dialect: string,
+): Promise<ThroughputPhase[]> {
+  // warm-up: compiled schemas, prepared statements, connections
+  await closedLoop(port, rw, 'warm', 1);
+  const phases: ThroughputPhase[] = [];
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const webhook of [false, true]) {
+      await setWebhook(port, rw, hook, webhook);
+      process.stderr.write(`${dialect}: ${settings.seconds} s of creates, webhook ${webhook ? 'on' : 'off'}\n`);
+      const r = await closedLoop(port, rw, `t${round}${webhook ? 'on' : 'off'}`, settings.seconds);
+      const phase: ThroughputPhase = { webhook, writes: r.ids.length, seconds: r.seconds };
+      if (webhook) {
+        phase.deliveredAtEnd = r.ids.filter((id) => deliveries.firstArrival.has(id)).length;
+        phase.drainMs = await deliveries.waitFor(r.ids);
+        phase.delivered = r.ids.filter((id) => deliveries.firstArrival.has(id)).length;
+      }
+      phases.push(phase);
+    }
+  }
+  return phases;
+}
+
+/** Writes at a steady rate (one every 1000/rate ms, not waiting for answers): write's 200 → delivery arrival. */
+async function latency(port: number, rw: string, deliveries: DeliveryLog): Promise<LatencyRun> {
+  const total = Math.round(settings.rate * settings.latencySeconds);
+  const answered = new Map<string, number>();
+  const writeMs: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / settings.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const id = `lat-${i}`;
+    const sent = performance.now();
+    sends.push(
+      request(port, 'POST', '/api/v1/content/event', rw, { id, title: id }).then(
+        (r) => {
+          const at = performance.now();
+          if (r.status !== 200) failed++;
+          else {
+            answered.set(id, at);
+            writeMs.push(at - sent);
+          }
+        },
+        () => void failed++,
+      ),
+    );
+  }
+  await Promise.all(sends);
+  const sendSeconds = (performance.now() - started) / 1000;
+  const ids = [...answered.keys()];
+  await deliveries.waitFor(ids);
+  const delays = ids
+    .filter((id) => deliveries.firstArrival.has(id))
+    .map((id) => deliveries.firstArrival.get(id)! - answered.get(id)!);
+  return { rate: settings.rate, writes: total, failed, sendSeconds, writeMs, delays, missing: ids.length - delays.length };
+}
+
+async function runDialect(dialect: Dialect, sqliteVersion: string): Promise<WebhooksRun> {
+  const db = await createBenchDatabase(dialect, sqliteVersion);
+  const dropDb = onCleanup(`${dialect} database`, db.drop);
+  const host = await startHost({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: 'warn' }, 'child');
+  const stopHost = onCleanup(`${dialect} server`, host.stop);
+  const deliveries = new DeliveryLog();
+  await deliveries.start();
+  const stopReceiver = onCleanup('receiver', () => deliveries.stop());
+  try {
+    const { port, readWriteKey: rw } = host.info;
+    await expectOk(request(port, 'POST', '/api/v1/internal/contenttype', rw, ctd('event', { title: text() })), 'CTD');
+    const hook = (
+      await expectOk(
+        request(port, 'POST', '/api/v1/content/_webhooks', rw, {
+          name: 'bench',
+          type: 'async',
+          url: deliveries.url,
+          enabled: false,
+          content_type_definitions: [{ content_type_definition_name: 'event' }],
+          actions: [{ action: 'Create' }],
+          headers: [],
+        }),
+        'webhook',
+      )
+    ).id;
+    const phases = await throughput(port, rw, hook, deliveries, dialect);
+    await setWebhook(port, rw, hook, true);
+    process.stderr.write(`${dialect}: ${settings.latencySeconds} s at ${settings.rate} writes/s\n`);
+    const lat = await latency(port, rw, deliveries);
+    const received = deliveries.total;
+    const distinct = deliveries.firstArrival.size;
+    return { dialect, version: db.version, phases, latency: lat, received, distinct, rss: await host.rssBytes() };
+  } finally {
+    await stopReceiver();
+    await stopHost();
+    await dropDb();
+  }
+}
+
+async function main(): Promise<number> {
+  const disarm = installExitHandlers(Number(process.env.BENCH_MAX_SECONDS ?? 600));
+  try {
+    const mem = new BetterSqlite3(':memory:');
+    const sv = (mem.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    mem.close();
+    const started = new Date();
+    const loadAtStart = os.loadavg()[0];
+    const runs: WebhooksRun[] = [];
+    const skipped: string[] = [];
+    for (const d of dialects) {
+      if (d === 'postgres') {
+        const why = await pgUnreachable();
+        if (why) {
+          skipped.push(`postgres skipped: ${why}`);
+          continue;
+        }
+      }
+      runs.push(await runDialect(d, sv));
+    }
+    const out = path.resolve(repoRoot, process.env.BENCH_OUT ?? 'bench/results');
+    mkdirSync(out, { recursive: true });
+    const stamp = started.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    const file = path.join(out, `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-webhooks.md`);
+    const report = renderWebhooksReport(runs, { ...settings, date: started, loadAtStart, skipped });
+    writeFileSync(file, report);
+    process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);
+    return 0;
+  } finally {
+    agent.destroy();
+    await cleanupAll();
+    disarm();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e: Error) => {
+    process.stderr.write(`${e.stack ?? e.message}\n`);
+    await cleanupAll();
+    process.exit(1);
+  },
+);
