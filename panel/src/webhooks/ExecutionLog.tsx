@@ -92,7 +92,7 @@ function ExecutionTable({ executions }: { executions: Execution[] }) {
                 <ExecutionStatus status={e.status} />
               </td>
               <td>{e.action}</td>
-              <td>
+              <td className="cell-subject">
                 <Subject e={e} />
               </td>
               <td>{e.attempts}</td>
