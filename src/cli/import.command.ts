@@ -95,7 +95,14 @@ export async function importFolder(dir: string, folder: ExportFolder, client: Fl
 
   // 3. every object without its relations; 4. those with relations, in full; then webhooks
   const written = ordered.filter((t) => t.definition.name !== '_webhooks');
-  await writeObjects(client, 'pass 3: objects', written, (t) => t.objects.map((o) => finalObject(withoutRelations(o), t.definition.name, replaced)));
+  // an object the target already holds (a resumed or repeated import) keeps its relations: stripping them only to
+  // restore them in pass 4 would cost two versions and leave it without relations in between
+  const present = await existingIds(client, written);
+  await writeObjects(client, 'pass 3: objects', written, (t) =>
+    t.objects
+      .filter((o) => !(hasRelations(o) && present.has(`${t.definition.name}/${o.id}`)))
+      .map((o) => finalObject(withoutRelations(o), t.definition.name, replaced)),
+  );
   await writeObjects(client, 'pass 4: relations', written, (t) => t.objects.filter(hasRelations).map((o) => finalObject(o, t.definition.name, replaced)));
   const hooks = ordered.filter((t) => t.definition.name === '_webhooks');
   await writeObjects(client, 'webhooks', hooks, (t) => t.objects.map((o) => finalObject(o, t.definition.name, replaced)));
@@ -111,6 +118,19 @@ export async function importFolder(dir: string, folder: ExportFolder, client: Fl
   const published = await publish(client, userTypes);
   if (published > 0) process.stderr.write(`pass 6: ${published} objects published\n`);
   return { types: userTypes.length, objects: ordered.reduce((n, t) => n + t.objects.length, 0), media: media?.objects.length ?? 0 };
+}
+
+/** `type/id` of every object with relations in the folder that the target already has. */
+async function existingIds(client: FlotiqClient, types: FolderType[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const t of types) {
+    for (const chunk of chunks(t.objects.filter(hasRelations), 100)) {
+      const q = chunk.map((o) => `ids[]=${encodeURIComponent(o.id)}`).join('&');
+      const page = await client.json<{ data: ObjectJson[] }>('GET', `/api/v1/content/${encodeURIComponent(t.definition.name)}?limit=100&${q}`);
+      for (const o of page.data) found.add(`${t.definition.name}/${o.id}`);
+    }
+  }
+  return found;
 }
 
 async function writeObjects(
