@@ -156,6 +156,8 @@ describe('webhook deliveries survive kill -9 (SQLite, one real process)', () => 
     });
     expect(status).toBe(200);
     await kill9(node!);
+    // requests the process sent just before it died reach the receiver's handler a moment later
+    await sleep(300);
     const sentBefore = receiver.at('/early').length;
     const beforeRestart = new Set(receiver.at('/early').map((r) => bodyOf(r).payload.id));
     expect(beforeRestart.size).toBe(sentBefore);
