@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
 import type { TestApp } from '../support/test-app.js';
 import { runCli, startServer, stopServer } from './cli-harness.js';
@@ -25,6 +25,8 @@ async function everyObject(t: TestApp & { url: string }, hydrate = 0): Promise<R
   }
   return out;
 }
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 describe.each(dialectsUnderTest())('flotilla export/import (%s)', (dialect) => {
   let a: TestApp & { url: string };
