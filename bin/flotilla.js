@@ -24,6 +24,8 @@ if (register) {
 } else if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
-  process.stderr.write('flotilla: neither src/cli/main.ts with tsx nor dist/cli/main.js is present; run `npm ci` (and `npm run build`)\n');
+  process.stderr.write(
+    'flotilla: neither src/cli/main.ts with tsx nor dist/cli/main.js is present; run `npm ci` (and `npm run build`)\n',
+  );
   process.exit(1);
 }

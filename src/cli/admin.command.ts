@@ -26,7 +26,9 @@ ${ENV_NOTE}`;
 /** Refuses a password given on the command line before anything else, whatever else is wrong. */
 function refusePasswordArgument(command: string, args: string[]): void {
   if (args.some((a) => /^--?(password|pass|pw|p)(=|$)/.test(a)))
-    throw new CliError(`${command}: a password is never taken from the command line (it would show in ps and the shell history); type it at the prompt or pipe it on stdin`);
+    throw new CliError(
+      `${command}: a password is never taken from the command line (it would show in ps and the shell history); type it at the prompt or pipe it on stdin`,
+    );
 }
 
 /** Runs `fn` with the project's own services over the configured database, then closes everything. */
@@ -57,7 +59,12 @@ export const createAdminCommand: Command = {
   help: CREATE_HELP,
   async run(args) {
     refusePasswordArgument('create-admin', args);
-    const { values, help } = parseCommandArgs('create-admin', args, { email: { type: 'string' }, name: { type: 'string' } }, { min: 0, max: 0 });
+    const { values, help } = parseCommandArgs(
+      'create-admin',
+      args,
+      { email: { type: 'string' }, name: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
     if (help) return void process.stdout.write(CREATE_HELP + '\n');
     const email = required('create-admin', values.email, 'email');
     const password = await readPassword();

@@ -36,7 +36,9 @@ Options:
 function sqliteConfig(command: string): Config {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   if (config.databaseUrl)
-    throw new CliError(`${command}: DATABASE_URL is set: back up PostgreSQL with pg_dump and the media directory (README, "Command line")`);
+    throw new CliError(
+      `${command}: DATABASE_URL is set: back up PostgreSQL with pg_dump and the media directory (README, "Command line")`,
+    );
   return config;
 }
 
@@ -136,7 +138,8 @@ export const restoreCommand: Command = {
     if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`restore: no backup at ${file}`);
     checkDatabase(file);
     const target = path.join(config.dataDir, DB_FILE);
-    if (existsSync(target) && !values.force) throw new CliError(`restore: ${target} exists (stop the server, then use --force to replace it)`);
+    if (existsSync(target) && !values.force)
+      throw new CliError(`restore: ${target} exists (stop the server, then use --force to replace it)`);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
     copyFileSync(file, target);

@@ -23,15 +23,26 @@ export function parseCommandArgs<O extends Options>(
 ) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new CliError(`${command}: ${(e as Error).message} (see flotilla ${command} --help)`);
   }
   const help = (parsed.values as Record<string, unknown>).help === true;
   if (!help && (parsed.positionals.length < positionals.min || parsed.positionals.length > positionals.max)) {
-    throw new CliError(`${command}: expected ${describeCount(positionals)}, got ${parsed.positionals.length} (see flotilla ${command} --help)`);
+    throw new CliError(
+      `${command}: expected ${describeCount(positionals)}, got ${parsed.positionals.length} (see flotilla ${command} --help)`,
+    );
   }
-  return { values: parsed.values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }, positionals: parsed.positionals, help };
+  return {
+    values: parsed.values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string },
+    positionals: parsed.positionals,
+    help,
+  };
 }
 
 function describeCount({ min, max }: { min: number; max: number }): string {

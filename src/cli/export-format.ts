@@ -20,7 +20,8 @@ export function pascalName(typeName: string): string {
     .join('');
 }
 
-export const typeFolder = (t: Pick<ContentTypeJson, 'name' | 'internal'>) => `${t.internal ? 'Internal' : ''}ContentType${pascalName(t.name)}`;
+export const typeFolder = (t: Pick<ContentTypeJson, 'name' | 'internal'>) =>
+  `${t.internal ? 'Internal' : ''}ContentType${pascalName(t.name)}`;
 export const objectsFile = (typeName: string) => `contentObject${pascalName(typeName)}.json`;
 export const mediaFileName = (m: ObjectJson) => `${m.id}.${String(m.extension)}`;
 
@@ -35,7 +36,13 @@ export function exportedObject(o: ObjectJson): ObjectJson {
   const i = o.internal ?? {};
   return {
     ...o,
-    internal: { status: i.status, contentType: i.contentType, createdAt: i.createdAt, updatedAt: i.updatedAt, deletedAt: i.deletedAt },
+    internal: {
+      status: i.status,
+      contentType: i.contentType,
+      createdAt: i.createdAt,
+      updatedAt: i.updatedAt,
+      deletedAt: i.deletedAt,
+    },
   };
 }
 
@@ -71,7 +78,9 @@ export function readExportFolder(dir: string): ExportFolder {
       if (!(key in definition)) errors.push(`${rel}/${CTD_FILE}: "${key}" is missing`);
     }
     const objects: ObjectJson[] = [];
-    for (const file of readdirSync(folder).filter((f) => /^contentObject.*\.json$/.test(f)).sort()) {
+    for (const file of readdirSync(folder)
+      .filter((f) => /^contentObject.*\.json$/.test(f))
+      .sort()) {
       readObjectLines(path.join(folder, file), `${rel}/${file}`, objects, errors);
     }
     types.push({ folder, definition, objects });
@@ -87,8 +96,10 @@ export function readExportFolder(dir: string): ExportFolder {
       if (ids.has(key)) errors.push(`${t.definition.name}: object id ${o.id} appears twice`);
       ids.add(key);
       if (t.definition.name === '_media') {
-        if (typeof o.extension !== 'string' || typeof o.url !== 'string') errors.push(`_media ${o.id}: "extension" and "url" are required`);
-        else if (!existsSync(path.join(t.folder, mediaFileName(o)))) errors.push(`_media ${o.id}: file ${mediaFileName(o)} is missing`);
+        if (typeof o.extension !== 'string' || typeof o.url !== 'string')
+          errors.push(`_media ${o.id}: "extension" and "url" are required`);
+        else if (!existsSync(path.join(t.folder, mediaFileName(o))))
+          errors.push(`_media ${o.id}: file ${mediaFileName(o)} is missing`);
       }
     }
   }
@@ -156,7 +167,12 @@ export function forEachRelation(value: unknown, visit: (item: { type: string; da
 }
 
 export function isRelation(v: unknown): v is { type: string; dataUrl: string } {
-  return !!v && typeof v === 'object' && (v as { type?: unknown }).type === 'internal' && typeof (v as { dataUrl?: unknown }).dataUrl === 'string';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    (v as { type?: unknown }).type === 'internal' &&
+    typeof (v as { dataUrl?: unknown }).dataUrl === 'string'
+  );
 }
 
 function danglingRelations(types: FolderType[]): string[] {

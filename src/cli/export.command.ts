@@ -25,11 +25,21 @@ export const exportCommand: Command = {
   summary: 'export a server into a folder in flotiq-cli format',
   help: HELP,
   async run(args) {
-    const { values, positionals, help } = parseCommandArgs('export', args, { url: { type: 'string' }, key: { type: 'string' } }, { min: 1, max: 1 });
+    const { values, positionals, help } = parseCommandArgs(
+      'export',
+      args,
+      { url: { type: 'string' }, key: { type: 'string' } },
+      { min: 1, max: 1 },
+    );
     if (help) return void process.stdout.write(HELP + '\n');
-    const client = new FlotiqClient(required('export', values.url, 'url', 'FLOTIQ_API_URL'), required('export', values.key, 'key', 'FLOTIQ_API_KEY'));
+    const client = new FlotiqClient(
+      required('export', values.url, 'url', 'FLOTIQ_API_URL'),
+      required('export', values.key, 'key', 'FLOTIQ_API_KEY'),
+    );
     const stats = await exportTo(positionals[0], client);
-    process.stdout.write(`Exported ${stats.types} content types, ${stats.objects} objects and ${stats.media} media files to ${positionals[0]}\n`);
+    process.stdout.write(
+      `Exported ${stats.types} content types, ${stats.objects} objects and ${stats.media} media files to ${positionals[0]}\n`,
+    );
   },
 };
 
@@ -38,7 +48,10 @@ export async function exportTo(dir: string, client: FlotiqClient): Promise<{ typ
   mkdirSync(dir, { recursive: true });
   const types = await client.contentTypes();
   const counts = await Promise.all(types.map((t) => client.count(t.name)));
-  const progress = startProgress('objects', counts.reduce((a, b) => a + b, 0));
+  const progress = startProgress(
+    'objects',
+    counts.reduce((a, b) => a + b, 0),
+  );
   let objects = 0;
   const media: ObjectJson[] = [];
   try {

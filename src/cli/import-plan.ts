@@ -56,8 +56,8 @@ export function loosenedDefinition(def: ContentTypeJson): { body: ContentTypeJso
     if (!v || typeof v !== 'object') return v;
     return Object.fromEntries(
       Object.entries(v).map(([k, x]) => {
-        if (k === 'minItems' && typeof x === 'number' && x > 0) return (loosened = true), [k, 0];
-        if (k === 'relationContenttype' && typeof x === 'string' && x !== '') return (loosened = true), [k, ''];
+        if (k === 'minItems' && typeof x === 'number' && x > 0) return ((loosened = true), [k, 0]);
+        if (k === 'relationContenttype' && typeof x === 'string' && x !== '') return ((loosened = true), [k, '']);
         return [k, walk(x)];
       }),
     );

@@ -63,7 +63,10 @@ export const importCommand: Command = {
       const client = url && key ? new FlotiqClient(url, key) : undefined;
       return void process.stdout.write(await describePlan(dir, folder, client));
     }
-    const client = new FlotiqClient(required('import', url, 'url', 'FLOTIQ_API_URL'), required('import', key, 'key', 'FLOTIQ_API_KEY'));
+    const client = new FlotiqClient(
+      required('import', url, 'url', 'FLOTIQ_API_URL'),
+      required('import', key, 'key', 'FLOTIQ_API_KEY'),
+    );
     const stats = await importFolder(dir, folder, client);
     process.stdout.write(`Imported ${stats.types} content types, ${stats.objects} objects and ${stats.media} media files\n`);
   },
@@ -103,7 +106,9 @@ export async function importFolder(dir: string, folder: ExportFolder, client: Fl
       .filter((o) => !(hasRelations(o) && present.has(`${t.definition.name}/${o.id}`)))
       .map((o) => finalObject(withoutRelations(o), t.definition.name, replaced)),
   );
-  await writeObjects(client, 'pass 4: relations', written, (t) => t.objects.filter(hasRelations).map((o) => finalObject(o, t.definition.name, replaced)));
+  await writeObjects(client, 'pass 4: relations', written, (t) =>
+    t.objects.filter(hasRelations).map((o) => finalObject(o, t.definition.name, replaced)),
+  );
   const hooks = ordered.filter((t) => t.definition.name === '_webhooks');
   await writeObjects(client, 'webhooks', hooks, (t) => t.objects.map((o) => finalObject(o, t.definition.name, replaced)));
 
@@ -117,7 +122,11 @@ export async function importFolder(dir: string, folder: ExportFolder, client: Fl
   // 6. publication
   const published = await publish(client, userTypes);
   if (published > 0) process.stderr.write(`pass 6: ${published} objects published\n`);
-  return { types: userTypes.length, objects: ordered.reduce((n, t) => n + t.objects.length, 0), media: media?.objects.length ?? 0 };
+  return {
+    types: userTypes.length,
+    objects: ordered.reduce((n, t) => n + t.objects.length, 0),
+    media: media?.objects.length ?? 0,
+  };
 }
 
 /** `type/id` of every object with relations in the folder that the target already has. */
@@ -126,7 +135,10 @@ async function existingIds(client: FlotiqClient, types: FolderType[]): Promise<S
   for (const t of types) {
     for (const chunk of chunks(t.objects.filter(hasRelations), 100)) {
       const q = chunk.map((o) => `ids[]=${encodeURIComponent(o.id)}`).join('&');
-      const page = await client.json<{ data: ObjectJson[] }>('GET', `/api/v1/content/${encodeURIComponent(t.definition.name)}?limit=100&${q}`);
+      const page = await client.json<{ data: ObjectJson[] }>(
+        'GET',
+        `/api/v1/content/${encodeURIComponent(t.definition.name)}?limit=100&${q}`,
+      );
       for (const o of page.data) found.add(`${t.definition.name}/${o.id}`);
     }
   }
@@ -140,7 +152,10 @@ async function writeObjects(
   select: (t: FolderType) => ObjectJson[],
 ): Promise<void> {
   const batches = types.map((t) => ({ name: t.definition.name, objects: select(t) }));
-  const progress = startProgress(label, batches.reduce((n, b) => n + b.objects.length, 0));
+  const progress = startProgress(
+    label,
+    batches.reduce((n, b) => n + b.objects.length, 0),
+  );
   try {
     for (const b of batches) {
       for (const chunk of chunks(b.objects, 100)) {
@@ -176,7 +191,9 @@ function describeBatchErrors(text: string): string {
  */
 async function uploadMedia(dir: string, media: FolderType, client: FlotiqClient): Promise<MediaReplacements> {
   const stateFile = path.join(dir, STATE_FILE);
-  const replaced: MediaReplacements = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { media: MediaReplacements }).media : {};
+  const replaced: MediaReplacements = existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { media: MediaReplacements }).media
+    : {};
   const progress = startProgress('pass 2: media files', media.objects.length);
   try {
     for (const m of media.objects) {
@@ -191,7 +208,11 @@ async function uploadMedia(dir: string, media: FolderType, client: FlotiqClient)
       form.append('id', m.id);
       form.append('type', String(m.type ?? 'file'));
       const bytes = await readFile(path.join(media.folder, mediaFileName(m)));
-      form.append('file', new Blob([bytes], { type: String(m.mimeType ?? 'application/octet-stream') }), String(m.fileName ?? mediaFileName(m)));
+      form.append(
+        'file',
+        new Blob([bytes], { type: String(m.mimeType ?? 'application/octet-stream') }),
+        String(m.fileName ?? mediaFileName(m)),
+      );
       const res = await client.send('POST', '/api/media', form);
       const text = await res.text();
       if (!res.ok) throw new CliError(`import: media ${m.id}: upload answered ${res.status}: ${text.slice(0, 500)}`);
@@ -233,7 +254,8 @@ async function describePlan(dir: string, folder: ExportFolder, client: FlotiqCli
     const name = t.definition.name;
     let action = t.definition.internal ? 'internal (objects only)' : 'create or update';
     if (client && !t.definition.internal) action = (await client.contentType(name)) ? 'update' : 'create';
-    const loosened = !t.definition.internal && loosenedDefinition(t.definition).loosened ? ', relation constraints loosened then restored' : '';
+    const loosened =
+      !t.definition.internal && loosenedDefinition(t.definition).loosened ? ', relation constraints loosened then restored' : '';
     const withRel = t.objects.filter(hasRelations).length;
     lines.push(`  ${name}: ${action}${loosened}; ${t.objects.length} objects (${withRel} with relations)`);
   }
@@ -250,6 +272,7 @@ async function describePlan(dir: string, folder: ExportFolder, client: FlotiqCli
     '  5. restore the definitions as exported',
     `  6. publish ${folder.types.filter((t) => t.definition.draftPublic).reduce((n, t) => n + t.objects.filter((o) => o.internal?.status === 'public').length, 0)} public objects of Draft & Public types where needed`,
   );
-  if (folder.warnings.length > 0) lines.push('', `Warnings (${folder.warnings.length}):`, ...folder.warnings.slice(0, 50).map((w) => `  ${w}`));
+  if (folder.warnings.length > 0)
+    lines.push('', `Warnings (${folder.warnings.length}):`, ...folder.warnings.slice(0, 50).map((w) => `  ${w}`));
   return lines.join('\n') + '\n';
 }

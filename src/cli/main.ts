@@ -6,7 +6,14 @@ import type { Command } from './command.js';
 import { exportCommand } from './export.command.js';
 import { importCommand } from './import.command.js';
 
-const COMMANDS: Command[] = [exportCommand, importCommand, backupCommand, restoreCommand, createAdminCommand, resetPasswordCommand];
+const COMMANDS: Command[] = [
+  exportCommand,
+  importCommand,
+  backupCommand,
+  restoreCommand,
+  createAdminCommand,
+  resetPasswordCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

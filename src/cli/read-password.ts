@@ -4,7 +4,10 @@ import { CliError } from './cli-error.js';
  * The password: typed at a prompt without echo (twice) on a terminal, or the first line of stdin otherwise, so it
  * never appears in argv, the shell history or `ps`.
  */
-export async function readPassword(stdin: NodeJS.ReadStream = process.stdin, out: NodeJS.WriteStream = process.stderr): Promise<string> {
+export async function readPassword(
+  stdin: NodeJS.ReadStream = process.stdin,
+  out: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
   if (!stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const c of stdin) chunks.push(c as Buffer);

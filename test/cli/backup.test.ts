@@ -14,7 +14,10 @@ const TYPE = {
   label: 'Entry',
   schemaDefinition: {
     type: 'object',
-    allOf: [{ $ref: '#/components/schemas/AbstractContentTypeSchemaDefinition' }, { type: 'object', properties: { n: { type: 'number' } } }],
+    allOf: [
+      { $ref: '#/components/schemas/AbstractContentTypeSchemaDefinition' },
+      { type: 'object', properties: { n: { type: 'number' } } },
+    ],
     required: [],
     additionalProperties: false,
   },
@@ -33,7 +36,9 @@ describe('flotilla backup / restore of a running SQLite instance under writes', 
     t = await startServer('sqlite');
     expect((await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: TYPE })).statusCode).toBe(200);
     for (let i = 0; i < 3; i++) {
-      const png = await sharp({ create: { width: 5 + i, height: 4, channels: 3, background: { r: 10 * i, g: 90, b: 200 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 5 + i, height: 4, channels: 3, background: { r: 10 * i, g: 90, b: 200 } } })
+        .png()
+        .toBuffer();
       const form = new FormData();
       form.append('file', new Blob([png], { type: 'image/png' }), `p${i}.png`);
       const res = await fetch(`${t.url}/api/media`, { method: 'POST', headers: { 'x-auth-token': t.rw }, body: form });

@@ -62,11 +62,14 @@ describe.each(dialectsUnderTest())('flotilla export/import (%s)', (dialect) => {
     const ctd = (await a.call('GET', '/api/v1/internal/contenttype/blogpost', { key: a.rw })).json();
     expect(ctd.schemaDefinition.allOf[1].properties.categories.minItems).toBe(1); // constraint restored after pass 4
     expect(ctd.metaDefinition.propertiesConfig.categories.validation.relationContenttype).toBe('category');
-    expect(ctd.featuredImage).toEqual([{ type: 'internal', dataUrl: '/api/v1/content/_media/_media-0b7f3c2a-5d1e-4c39-9a57-1f2e3d4c5b01' }]);
+    expect(ctd.featuredImage).toEqual([
+      { type: 'internal', dataUrl: '/api/v1/content/_media/_media-0b7f3c2a-5d1e-4c39-9a57-1f2e3d4c5b01' },
+    ]);
     expect((await a.call('GET', '/api/v1/internal/contenttype/page', { key: a.rw })).json().draftPublic).toBe(true);
     const png = await fetch(`${a.url}/image/0x0/_media-0b7f3c2a-5d1e-4c39-9a57-1f2e3d4c5b01.png`);
     expect(png.status).toBe(200);
-    const total = (type: string) => a.call('GET', `/api/v1/content/${type}?limit=1`, { key: a.rw }).then((x) => x.json().total_count);
+    const total = (type: string) =>
+      a.call('GET', `/api/v1/content/${type}?limit=1`, { key: a.rw }).then((x) => x.json().total_count);
     expect(await Promise.all(TYPES.map(total))).toEqual([2, 2, 2, 2, 1]);
   });
 

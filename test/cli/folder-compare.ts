@@ -31,6 +31,8 @@ export function comparable(file: string): unknown {
 export function blankTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(blankTimes);
   if (v && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, TIMESTAMPS.has(k) && typeof x === 'string' ? '<time>' : blankTimes(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, TIMESTAMPS.has(k) && typeof x === 'string' ? '<time>' : blankTimes(x)]),
+    );
   return v;
 }

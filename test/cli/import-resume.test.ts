@@ -38,7 +38,11 @@ function writeFolder(dir: string): void {
   );
   const id = (i: number) => `note-${String(i).padStart(5, '0')}`;
   const lines = Array.from({ length: N }, (_, i) =>
-    JSON.stringify({ id: id(i), title: `Note ${i}`, previous: i === 0 ? [] : [{ type: 'internal', dataUrl: `/api/v1/content/note/${id(i - 1)}` }] }),
+    JSON.stringify({
+      id: id(i),
+      title: `Note ${i}`,
+      previous: i === 0 ? [] : [{ type: 'internal', dataUrl: `/api/v1/content/note/${id(i - 1)}` }],
+    }),
   );
   writeFileSync(path.join(folder, 'contentObjectNote.json'), lines.join('\n') + '\n');
 }
@@ -81,7 +85,9 @@ describe.each(dialectsUnderTest())('flotilla import resumes after a kill (%s)', 
       for (const o of data as { id: string; previous: { dataUrl: string }[] }[]) {
         ids.push(o.id);
         const i = Number(o.id.slice(5));
-        expect(o.previous.map((p) => p.dataUrl)).toEqual(i === 0 ? [] : [`/api/v1/content/note/note-${String(i - 1).padStart(5, '0')}`]);
+        expect(o.previous.map((p) => p.dataUrl)).toEqual(
+          i === 0 ? [] : [`/api/v1/content/note/note-${String(i - 1).padStart(5, '0')}`],
+        );
       }
     }
     expect(ids).toHaveLength(N);
