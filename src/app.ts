@@ -25,6 +25,8 @@ import { UsersService } from './auth/users.service.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
+import { PublicationService } from './content/publication.service.js';
+import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
@@ -51,6 +53,7 @@ export interface Services {
   graphql: GraphqlService;
   events: EventWorker;
   webhooks: Webhooks;
+  publications: PublicationService;
 }
 
 export interface App {
@@ -69,7 +72,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   try {
     const crypto = new KeyCrypto(loadMasterSecret(config.secret, config.dataDir));
     const registry = new TypeRegistry(storage);
-    const keys = new ApiKeysService(storage, crypto, clock, registry);
+    const keys = new ApiKeysService(storage, crypto, clock, registry, config.readOnlyPreview);
     const contentTypes = new ContentTypesService(storage, registry, keys, clock);
     const hydrator = new Hydrator(storage, { maxObjects: config.hydrateMaxObjects, maxBytes: config.responseMaxBytes });
     const content = new ContentService(storage, registry, hydrator, config.pageCacheBytes);
@@ -117,20 +120,26 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     // the same handlers for the Panel, under its session
     contentTypesRoutes(server, contentTypes, PANEL_MOUNT);
     contentRoutes(server, content, writer, PANEL_MOUNT);
+    const publications = new PublicationService(storage, registry, clock);
+    publicationRoutes(server, publications);
+    publicationRoutes(server, publications, PANEL_MOUNT);
+    scheduleRoutes(server, publications);
     graphqlRoutes(server, graphql);
     searchRoutes(server, search);
     const events = new EventWorker(storage, clock, server.log);
     await registerMedia(server, media, events, config);
+    events.use('schedules', publications.cancelOnEdit());
     const webhooks = registerWebhooks(server, { config, storage, keys, crypto, clock, writer, events, audit });
     await panelStaticRoutes(server);
     await server.ready();
     events.start();
     webhooks.delivery.start();
+    publications.start();
 
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events, webhooks },
+      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events, webhooks, publications },
       setupToken,
       async close() {
         // keep-alive clients may hold connections open: give requests in flight a moment, then cut them
@@ -140,6 +149,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         clearTimeout(cut);
         await events.stop();
         await webhooks.delivery.stop();
+        await publications.stop();
         await storage.close();
       },
     };

@@ -1,4 +1,5 @@
 import type { KeyRule, Principal } from '../core/principal.js';
+import type { View } from '../storage/port.js';
 
 /**
  * THE ONLY DECIDER. Every access question of Flotilla is answered here, from the Principal alone; services ask
@@ -82,4 +83,62 @@ export function canManageKeys(p: Principal): boolean {
 /** The Panel's webhook operations (signing secret, execution log, test and Custom runs) on `_webhooks` objects. */
 export function canUseWebhooks(p: Principal, action: 'read' | 'update'): boolean {
   return canObjects(p, action, '_webhooks');
+}
+
+/** May the principal read drafts of `type` (`X-MODE: preview`)? Panel users and the read-write key may. */
+export function canPreview(p: Principal, type: string): boolean {
+  switch (p.kind) {
+    case 'system':
+    case 'user':
+      return true;
+    case 'api-key': {
+      if (p.keyKind === 'read-write') return true;
+      if (p.keyKind === 'read-only') return p.readOnlyPreview === true;
+      const r = ruleFor(p, type);
+      return r?.canRead === true && r.canPreview === true;
+    }
+  }
+}
+
+/** May the principal publish, unpublish and archive objects of `type`? */
+export function canPublish(p: Principal, type: string): boolean {
+  switch (p.kind) {
+    case 'system':
+    case 'user':
+      return true;
+    case 'api-key':
+      if (p.keyKind === 'read-write') return true;
+      if (p.keyKind === 'read-only') return false;
+      return ruleFor(p, type)?.canPublish === true;
+  }
+}
+
+/**
+ * May the principal ask for the preview at all? The read-only key is the one websites embed: it reads only what is
+ * public, unless FLOTILLA_READONLY_PREVIEW lets it (sites that keep it server-side).
+ */
+export function mayAskPreview(p: Principal): boolean {
+  return !(p.kind === 'api-key' && p.keyKind === 'read-only' && p.readOnlyPreview !== true);
+}
+
+/**
+ * The view a read of `type` is made in: the preview when the request asked for it and the principal may preview
+ * the type; the public view when it did not ask. Undefined: asked without the grant (the caller answers 403).
+ */
+export function readView(p: Principal, type: string): View | undefined {
+  if (p.kind === 'system' || p.mode !== 'preview') return 'public';
+  return canPreview(p, type) ? 'preview' : undefined;
+}
+
+/** The view of a related object met while reading (hydration, GraphQL relations): never a 403, at worst public. */
+export function relatedView(p: Principal, type: string): View {
+  return readView(p, type) ?? 'public';
+}
+
+/** For reads over several types (search): the types read in preview; every other type is read in the public view. */
+export function previewScope(p: Principal): 'all' | string[] {
+  if (p.kind === 'system' || p.mode !== 'preview') return [];
+  if (p.kind === 'user' || p.keyKind === 'read-write' || (p.keyKind === 'read-only' && p.readOnlyPreview === true)) return 'all';
+  if (p.keyKind === 'read-only') return [];
+  return p.rules.filter((r) => r.canRead && r.canPreview === true).map((r) => r.ctdName);
 }

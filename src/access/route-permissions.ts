@@ -18,6 +18,7 @@ export const ROUTE_PERMISSIONS = {
   'objects-delete': 'delete on the type',
   'objects-upsert': 'create on the type (and update too with updateExisting=true)',
   'objects-removed': 'read on the type (user-defined keys: read and delete)',
+  'objects-publish': 'publish on the type (Draft & Public)',
   search: 'any valid key; results limited to readable types',
   graphql: 'any valid key; the schema holds only readable types',
   'media-create': 'create on _media',

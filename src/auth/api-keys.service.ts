@@ -37,7 +37,7 @@ const APPLICATION_NAMES: Record<'read-only' | 'read-write', string> = {
   'read-write': 'Read and write API KEY',
 };
 
-function principalOfRow(row: StoredKey): KeyPrincipal {
+function principalOfRow(row: StoredKey, readOnlyPreview: boolean): KeyPrincipal {
   return Object.freeze({
     kind: 'api-key' as const,
     keyId: row.id,
@@ -45,6 +45,7 @@ function principalOfRow(row: StoredKey): KeyPrincipal {
     name: row.name,
     rules: Object.freeze(JSON.parse(row.rules) as KeyRule[]),
     requestLimit: row.requestLimit,
+    ...(row.kind === 'read-only' && readOnlyPreview ? { readOnlyPreview: true } : {}),
   });
 }
 
@@ -61,6 +62,8 @@ export class ApiKeysService {
     private readonly crypto: KeyCrypto,
     private readonly clock: Clock,
     private readonly registry: TypeRegistry,
+    /** FLOTILLA_READONLY_PREVIEW: the read-only key may preview drafts. */
+    private readonly readOnlyPreview = false,
   ) {
     storage.subscribe((channel) => {
       if (channel !== 'keys') return;
@@ -92,7 +95,7 @@ export class ApiKeysService {
     const generation = this.generation;
     const row = await this.storage.getKeyByHmac(hmac);
     if (!row || !this.crypto.sameHmac(row.hmac, hmac)) return undefined;
-    const principal = principalOfRow(row);
+    const principal = principalOfRow(row, this.readOnlyPreview);
     // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
     // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache, unless
     // a change was signalled while the row was being read (the row may predate it).
@@ -108,7 +111,7 @@ export class ApiKeysService {
   async principalById(p: Principal, id: string, via: Storage = this.storage): Promise<KeyPrincipal | undefined> {
     if (p.kind !== 'system') throw errors.forbidden();
     const row = await via.getKey(id);
-    return row ? principalOfRow(row) : undefined;
+    return row ? principalOfRow(row, this.readOnlyPreview) : undefined;
   }
 
   /** lastUsedAt is written at most once a minute per key, off the request path. */
@@ -165,7 +168,7 @@ export class ApiKeysService {
           }
           if (seen.has(name)) addFieldError(errs, `rules[${i}].ctdName`, `There is already a rule for ${name}`);
           seen.add(name);
-          const flags = ['canRead', 'canCreate', 'canUpdate', 'canDelete'] as const;
+          const flags = ['canRead', 'canCreate', 'canUpdate', 'canDelete', 'canPreview', 'canPublish'] as const;
           for (const f of flags) {
             if (rule![f] !== undefined && typeof rule![f] !== 'boolean')
               addFieldError(errs, `rules[${i}].${f}`, 'Must be true or false');
@@ -176,6 +179,8 @@ export class ApiKeysService {
             canCreate: rule!.canCreate === true,
             canUpdate: rule!.canUpdate === true,
             canDelete: rule!.canDelete === true,
+            canPreview: rule!.canPreview === true,
+            canPublish: rule!.canPublish === true,
           });
         });
       }

@@ -50,6 +50,8 @@ export interface Config {
   /** CIDR ranges webhooks may always reach, and ranges they may never reach (besides link-local and metadata). */
   readonly webhookAllow: readonly string[];
   readonly webhookDeny: readonly string[];
+  /** The read-only key may preview drafts (`X-MODE: preview`): for sites that keep it on the server. */
+  readonly readOnlyPreview: boolean;
 }
 
 /** A comma-separated list of addresses or CIDR ranges. */
@@ -107,6 +109,7 @@ const schema = z.object({
   FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   FLOTILLA_WEBHOOK_ALLOW: cidrList.optional(),
   FLOTILLA_WEBHOOK_DENY: cidrList.optional(),
+  FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_TRUST_PROXY: z
     .string()
     .refine(
@@ -175,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryBaseMs: e.FLOTILLA_WEBHOOK_RETRY_BASE_MS,
     webhookAllow: Object.freeze(e.FLOTILLA_WEBHOOK_ALLOW?.split(',').map((v) => v.trim()) ?? []),
     webhookDeny: Object.freeze(e.FLOTILLA_WEBHOOK_DENY?.split(',').map((v) => v.trim()) ?? []),
+    readOnlyPreview: e.FLOTILLA_READONLY_PREVIEW === 'true' || e.FLOTILLA_READONLY_PREVIEW === '1',
     trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }

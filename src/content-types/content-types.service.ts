@@ -180,8 +180,9 @@ export class ContentTypesService {
               if (Object.keys(failures).length < 20) failures[row.id] = errs;
               continue;
             }
-            await tx.rewriteObjectData(name, row.id, JSON.stringify(data), objectTitle(next, data));
-            // a migrated object changed: its event is an update like any other
+            await tx.rewriteObjectData(row, JSON.stringify(data), objectTitle(next, data));
+            // a migrated object changed: its event is an update like any other (once, not per published copy)
+            if (row.visibility === 'public') continue;
             const event = { kind: 'object', action: 'update', contentType: name, objectId: row.id, version: row.version } as const;
             await tx.recordEvent(event, actorOf(p), now);
           }
@@ -200,6 +201,7 @@ export class ContentTypesService {
       }
       await tx.updateType(name, JSON.stringify(next), now);
       await tx.syncFieldIndexes(name, indexSpec(loaded.fields));
+      if (next.draftPublic !== current.ct.draftPublic) await tx.setDraftPublic(name, next.draftPublic, now);
       await tx.recordEvent(typeEvent('update', name), actorOf(p), now);
     });
     return next;

@@ -184,10 +184,10 @@ export class ContentWriter {
       id = (bodyId as string | undefined) ?? `${type}-${randomUUID()}`;
       if (batchIds.has(id.toLowerCase())) return { errors: { id: ['There are duplications in object data, key: id'] } };
       batchIds.add(id.toLowerCase());
-      if (await this.storage.getObject(type, id)) addFieldError(errs, 'id', 'This value is already used');
+      if (await this.storage.getObject(type, id, 'preview')) addFieldError(errs, 'id', 'This value is already used');
     } else {
       id = pathId!;
-      existing = await this.storage.getObject(type, id);
+      existing = await this.storage.getObject(type, id, 'preview');
       if (!existing) throw errors.notFound();
       if (bodyId !== undefined && (typeof bodyId !== 'string' || bodyId.toLowerCase() !== id.toLowerCase())) {
         return { errors: { id: ['The id in the body must match the id in the path'] } };
@@ -218,7 +218,7 @@ export class ContentWriter {
     return {
       existing,
       unchanged: existing && isDeepStrictEqual(JSON.parse(existing.data), data) ? existing : undefined,
-      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs, actor: actorOf(p) },
+      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs, actor: actorOf(p), draftPublic: t.ct.draftPublic },
     };
   }
 
@@ -257,7 +257,7 @@ export class ContentWriter {
     }
     const found = new Set<string>();
     for (const [type, ids] of byType) {
-      for (const row of await this.storage.getObjects(type, [...ids])) found.add(`${type}\0${row.id.toLowerCase()}`);
+      for (const row of await this.storage.getObjects(type, [...ids], 'preview')) found.add(`${type}\0${row.id.toLowerCase()}`);
     }
     for (const r of refs) {
       if (!found.has(`${r.type}\0${r.id.toLowerCase()}`)) {
@@ -279,7 +279,7 @@ export class ContentWriter {
 
   private async deleteOne(p: Principal, type: string, id: string): Promise<'missing' | 'referenced' | undefined> {
     return this.storage.transaction(async (tx) => {
-      const row = await tx.getObject(type, id);
+      const row = await tx.getObject(type, id, 'preview');
       if (!row) return 'missing';
       if (await tx.isReferenced(type, row.id)) return 'referenced';
       const now = this.clock.now();
@@ -327,7 +327,7 @@ export class ContentWriter {
     const seen = new Set<string>();
     const exists = async (item: unknown) => {
       const id = (item as { id?: unknown } | null)?.id;
-      return updateExisting && typeof id === 'string' && (await this.storage.getObject(type, id)) !== undefined;
+      return updateExisting && typeof id === 'string' && (await this.storage.getObject(type, id, 'preview')) !== undefined;
     };
     const pending = async (item: unknown): Promise<PendingWrite> => ({
       action: (await exists(item)) ? 'update' : 'create',
@@ -339,7 +339,7 @@ export class ContentWriter {
       const id = (item as { id?: unknown } | null)?.id;
       // a retried item (a concurrent write won) is prepared afresh: it is not its own duplicate
       if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
-      if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id))) {
+      if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id, 'preview'))) {
         seen.add(id.toLowerCase());
         return this.prepare(p, t, item, 'put', id, seen);
       }
@@ -353,7 +353,7 @@ export class ContentWriter {
     const items = this.batchItems(body);
     for (const item of items) {
       const id = (item as { id?: unknown } | null)?.id;
-      if (typeof id !== 'string' || !(await this.storage.getObject(type, id))) throw errors.notFound();
+      if (typeof id !== 'string' || !(await this.storage.getObject(type, id, 'preview'))) throw errors.notFound();
     }
     const pending = async (item: unknown): Promise<PendingWrite> => ({
       action: 'update',

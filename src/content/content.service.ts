@@ -1,11 +1,11 @@
-import { canListRemoved, canObjects, type ObjectAction } from '../access/policy.js';
+import { canListRemoved, canObjects, readView, relatedView, type ObjectAction } from '../access/policy.js';
 import { envelopeJson } from '../core/envelope.js';
-import { errors } from '../core/errors.js';
+import { AppError, errors } from '../core/errors.js';
 import { ownProperty } from '../core/own-property.js';
 import type { Principal } from '../core/principal.js';
 import { formatObjectTime, parseClientDate } from '../core/time.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
-import type { OrderKey, Storage, StoredObject } from '../storage/port.js';
+import type { OrderKey, Storage, StoredObject, View } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
 import { PageCache } from './page-cache.js';
@@ -46,6 +46,14 @@ const COLUMN_ORDER: Record<string, OrderKey> = {
  * Reading content objects. Every method takes the caller's Principal, asks access/policy, and only then reads
  * storage. Responses are JSON text spliced from stored documents.
  */
+/** A preview asked for a type without the grant to preview it. */
+export function noPreview(type: string): AppError {
+  return new AppError(403, {
+    code: 403,
+    message: `Access denied: this key may not preview drafts of ${type}; read without X-MODE: preview, or use a key with preview access to ${type}`,
+  });
+}
+
 export class ContentService {
   /** Per-type write generation: a cached total_count is valid while its type's generation is unchanged. */
   private readonly generations = new Map<string, number>();
@@ -92,29 +100,38 @@ export class ContentService {
     return t;
   }
 
-  async list(p: Principal, type: string, q: ListObjectsQuery): Promise<string> {
+  /** A read of one type: the type (as typeFor) and the view it is read in; a preview without the grant is a 403. */
+  private async readable(p: Principal, type: string): Promise<{ t: LoadedType; view: View }> {
     const t = await this.typeFor(p, 'read', type);
-    // decided above: the caller may read this type; a hydrate=0 page is then the same for every such caller
+    const view = readView(p, type);
+    if (!view) throw noPreview(type);
+    return { t, view };
+  }
+
+  async list(p: Principal, type: string, q: ListObjectsQuery): Promise<string> {
+    const { t, view } = await this.readable(p, type);
+    // decided above: the caller may read this type in this view; a hydrate=0 page is then the same for every such caller
     const cacheable = q.hydrate === 0 && this.pages.enabled;
     const gen = this.generation(type);
     const key = cacheable
-      ? `${type}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}`
+      ? `${type}\0${view}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}`
       : '';
     if (cacheable) {
       const hit = this.pages.get(key, gen);
       if (hit !== undefined) return hit;
     }
-    const text = await this.readPage(p, t, q);
+    const text = await this.readPage(p, t, view, q);
     if (cacheable) this.pages.set(key, gen, text);
     return text;
   }
 
-  private async readPage(p: Principal, t: LoadedType, q: ListObjectsQuery): Promise<string> {
+  private async readPage(p: Principal, t: LoadedType, view: View, q: ListObjectsQuery): Promise<string> {
     const type = t.ct.name;
     const where = parseFilters(q.filters, t.fields);
     const order = this.orderKey(q.orderBy);
     const rows = await this.storage.listObjects({
       type,
+      view,
       where,
       ids: q.ids,
       order,
@@ -123,7 +140,7 @@ export class ContentService {
       limit: q.limit,
       offset: (q.page - 1) * q.limit,
     });
-    const total = await this.count(type, where, q.ids);
+    const total = await this.count(type, view, where, q.ids);
     // hydrate=0 too: the hydrator holds the read budget, and a page of large objects is a large answer
     const items = await this.hydrator.hydrateRows(p, rows, q.hydrate);
     return envelopeJson(items, total, q.page, q.limit);
@@ -131,10 +148,11 @@ export class ContentService {
 
   /** Stored rows of one page (GraphQL shapes them itself); same policy, filter and order rules as `list`. */
   async listRows(p: Principal, type: string, q: RowsQuery): Promise<StoredObject[]> {
-    const t = await this.typeFor(p, 'read', type);
+    const { t, view } = await this.readable(p, type);
     const where = parseFilters(q.filters, t.fields);
     return this.storage.listObjects({
       type,
+      view,
       where,
       ids: q.ids,
       order: this.orderKey(q.orderBy),
@@ -147,14 +165,17 @@ export class ContentService {
 
   /** The total of a `listRows` query (cached per type generation, like `list`). */
   async countRows(p: Principal, type: string, q: Pick<RowsQuery, 'filters' | 'ids'>): Promise<number> {
-    const t = await this.typeFor(p, 'read', type);
-    return this.count(type, parseFilters(q.filters, t.fields), q.ids);
+    const { t, view } = await this.readable(p, type);
+    return this.count(type, view, parseFilters(q.filters, t.fields), q.ids);
   }
 
-  /** Live objects of one type by id, in one query (relation loading); ids the caller cannot see are simply absent. */
+  /**
+   * Live objects of one type by id, in one query (relation loading); ids the caller cannot see are simply absent,
+   * and so are drafts where the caller reads the public view (a relation met while reading never answers 403).
+   */
   async getRows(p: Principal, type: string, ids: string[]): Promise<StoredObject[]> {
     await this.typeFor(p, 'read', type);
-    return this.storage.getObjects(type, ids);
+    return this.storage.getObjects(type, ids, relatedView(p, type));
   }
 
   private orderKey(orderBy: string | undefined): OrderKey {
@@ -166,20 +187,20 @@ export class ContentService {
     return { kind: 'data', path: target.path };
   }
 
-  private async count(type: string, where: FilterNode[], ids: string[] | undefined): Promise<number> {
-    const key = `${type}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
+  private async count(type: string, view: View, where: FilterNode[], ids: string[] | undefined): Promise<number> {
+    const key = `${type}\0${view}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
     const gen = this.generation(type);
     const hit = this.counts.get(key);
     if (hit && hit.gen === gen) return hit.n;
-    const n = await this.storage.countObjects({ type, where, ids });
+    const n = await this.storage.countObjects({ type, view, where, ids });
     if (this.counts.size > 5000) this.counts.clear();
     this.counts.set(key, { gen, n });
     return n;
   }
 
   async get(p: Principal, type: string, id: string, hydrate: 0 | 1 | 2): Promise<string> {
-    await this.typeFor(p, 'read', type);
-    const row = await this.storage.getObject(type, id);
+    const { view } = await this.readable(p, type);
+    const row = await this.storage.getObject(type, id, view);
     if (!row) throw errors.notFound();
     return hydrate > 0 ? (await this.hydrator.hydrateRows(p, [row], hydrate))[0] : objectJson(row);
   }
@@ -188,12 +209,14 @@ export class ContentService {
   async removed(p: Principal, type: string, deletedAfter: string | undefined): Promise<string[]> {
     if (!canListRemoved(p, type)) throw errors.forbidden();
     if (!(await this.registry.get(type))) throw errors.notFound();
+    const view = readView(p, type);
+    if (!view) throw noPreview(type);
     let after = 0;
     if (deletedAfter !== undefined && deletedAfter !== '') {
       after = parseClientDate(deletedAfter);
       if (Number.isNaN(after)) throw errors.validation({ deletedAfter: ['This value is not a valid datetime.'] });
     }
-    return this.storage.listRemoved(type, after);
+    return this.storage.listRemoved(type, after, view);
   }
 
   async versions(
@@ -204,22 +227,22 @@ export class ContentService {
     limit: number,
     direction: 'asc' | 'desc',
   ): Promise<string> {
-    await this.typeFor(p, 'read', type);
-    const row = await this.storage.getObject(type, id);
+    const { view } = await this.readable(p, type);
+    const row = await this.storage.getObject(type, id, view);
     if (!row) throw errors.notFound();
     const [total, versions] = await Promise.all([
-      this.storage.countVersions(type, id),
-      this.storage.listVersions(type, id, limit, (page - 1) * limit, direction),
+      this.storage.countVersions(type, id, view),
+      this.storage.listVersions(type, id, view, limit, (page - 1) * limit, direction),
     ]);
     const items = versions.map((v) => this.versionJson(row, v));
     return envelopeJson(items, total, page, limit);
   }
 
   async version(p: Principal, type: string, id: string, version: number): Promise<string> {
-    await this.typeFor(p, 'read', type);
-    const row = await this.storage.getObject(type, id);
+    const { view } = await this.readable(p, type);
+    const row = await this.storage.getObject(type, id, view);
     if (!row) throw errors.notFound();
-    const v = await this.storage.getVersion(type, id, version);
+    const v = await this.storage.getVersion(type, id, version, view);
     if (!v) throw errors.notFound();
     return objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
   }

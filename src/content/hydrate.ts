@@ -1,4 +1,4 @@
-import { canObjects } from '../access/policy.js';
+import { canObjects, relatedView } from '../access/policy.js';
 import type { Principal } from '../core/principal.js';
 import type { Storage, StoredObject } from '../storage/port.js';
 import { internalJson, objectJson } from './object-json.js';
@@ -77,7 +77,7 @@ export class Hydrator {
       }
       // counted before anything of this level is loaded (a dangling relation counts: it is known only after)
       budget.addObjects(inlined);
-      await this.load(slotsOf.flat(), loaded, slicer);
+      await this.load(p, slotsOf.flat(), loaded, slicer);
       const level = new Map<string, Node>();
       let bytes = 0;
       parents.forEach((parent, i) => {
@@ -106,8 +106,11 @@ export class Hydrator {
     return levels[0].map((n) => n.text as string);
   }
 
-  /** Loads every target not loaded yet, one query per type per CHUNK ids. */
-  private async load(slots: Slot[], loaded: Map<string, StoredObject>, slicer: Slicer): Promise<void> {
+  /**
+   * Loads every target not loaded yet, one query per type per CHUNK ids, in the view the caller reads that type in:
+   * a draft is never inlined into a public read (its reference stays as stored).
+   */
+  private async load(p: Principal, slots: Slot[], loaded: Map<string, StoredObject>, slicer: Slicer): Promise<void> {
     const byType = new Map<string, Set<string>>();
     for (const s of slots) {
       const id = s.id.toLowerCase();
@@ -120,7 +123,8 @@ export class Hydrator {
       const ids = [...set];
       for (let i = 0; i < ids.length; i += CHUNK) {
         this.queries++;
-        for (const row of await this.storage.getObjects(type, ids.slice(i, i + CHUNK))) loaded.set(refKey(type, row.id), row);
+        const rows = await this.storage.getObjects(type, ids.slice(i, i + CHUNK), relatedView(p, type));
+        for (const row of rows) loaded.set(refKey(type, row.id), row);
         await slicer.due();
       }
     }

@@ -12,6 +12,10 @@ const row = {
   updatedMs: 1_700_000_100_000,
   deletedMs: null,
   updatedBy: null,
+  visibility: 'both' as const,
+  status: null,
+  publicVersion: null,
+  publishedMs: null,
 };
 
 describe('object JSON', () => {

@@ -13,8 +13,26 @@ function time(ms: number): string {
 }
 import type { StoredObject } from '../storage/port.js';
 
+type InternalFacts = Pick<
+  StoredObject,
+  'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs' | 'status' | 'publicVersion' | 'publishedMs'
+>;
+
+/**
+ * The publication facts of an object: its status (objects of types without Draft & Public are always public), the
+ * version last published and when. THE definition: REST, search, hydration and GraphQL all show these.
+ */
+export function publication(o: Pick<StoredObject, 'status' | 'publicVersion' | 'publishedMs'>) {
+  return {
+    status: o.status ?? 'public',
+    publicVersion: o.publicVersion ?? -1,
+    publishedAt: o.publishedMs === null ? '' : formatObjectTime(o.publishedMs),
+  };
+}
+
 /** The server-managed `internal` block of an object. */
-export function internalBlock(o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>) {
+export function internalBlock(o: InternalFacts) {
+  const pub = publication(o);
   return {
     contentType: o.type,
     createdAt: formatObjectTime(o.createdMs),
@@ -23,9 +41,9 @@ export function internalBlock(o: Pick<StoredObject, 'type' | 'title' | 'version'
     workflowState: 'saved',
     objectTitle: o.title,
     latestVersion: o.version,
-    status: 'public',
-    publicVersion: -1,
-    publishedAt: '',
+    status: pub.status,
+    publicVersion: pub.publicVersion,
+    publishedAt: pub.publishedAt,
     workflowPublicVersion: -1,
     workflowPublishedAt: '',
   };
@@ -51,12 +69,12 @@ export function objectStubJson(o: StoredObject): string {
 }
 
 /** internalBlock as JSON text, written directly (same keys, same order; a unit test holds the two together). */
-export function internalJson(
-  o: Pick<StoredObject, 'type' | 'title' | 'version' | 'createdMs' | 'updatedMs' | 'deletedMs'>,
-): string {
+export function internalJson(o: InternalFacts): string {
+  const published = o.publishedMs === null ? '' : time(o.publishedMs);
   return (
     `{"contentType":"${o.type}","createdAt":"${time(o.createdMs)}","updatedAt":"${time(o.updatedMs)}",` +
     `"deletedAt":"${o.deletedMs === null ? '' : time(o.deletedMs)}","workflowState":"saved","objectTitle":${JSON.stringify(o.title)},` +
-    `"latestVersion":${o.version},"status":"public","publicVersion":-1,"publishedAt":"","workflowPublicVersion":-1,"workflowPublishedAt":""}`
+    `"latestVersion":${o.version},"status":"${o.status ?? 'public'}","publicVersion":${o.publicVersion ?? -1},` +
+    `"publishedAt":"${published}","workflowPublicVersion":-1,"workflowPublishedAt":""}`
   );
 }

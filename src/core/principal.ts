@@ -5,7 +5,14 @@ export interface KeyRule {
   canCreate: boolean;
   canUpdate: boolean;
   canDelete: boolean;
+  /** Read drafts (`X-MODE: preview`) of a Draft & Public type; needs canRead too. */
+  canPreview?: boolean;
+  /** Publish, unpublish and archive objects of a Draft & Public type. */
+  canPublish?: boolean;
 }
+
+/** How a request asked to read: `X-MODE: preview` asks for the latest state, drafts included. */
+export type ReadMode = 'public' | 'preview';
 
 export type KeyKind = 'read-only' | 'read-write' | 'user-defined';
 
@@ -20,8 +27,16 @@ export type Principal =
       readonly keyKind: KeyKind;
       readonly name: string;
       readonly rules: readonly KeyRule[];
+      /** The read-only key may preview where FLOTILLA_READONLY_PREVIEW=true. */
+      readonly readOnlyPreview?: boolean;
+      readonly mode?: ReadMode;
     }
-  | { readonly kind: 'user'; readonly userId: string; readonly email: string }
+  | { readonly kind: 'user'; readonly userId: string; readonly email: string; readonly mode?: ReadMode }
   | { readonly kind: 'system' };
 
 export const SYSTEM: Principal = Object.freeze({ kind: 'system' });
+
+/** The principal of a request that asked for `mode` (set once, where the request is identified). */
+export function withMode<P extends Principal>(p: P, mode: ReadMode): P {
+  return p.kind === 'system' || mode === 'public' ? p : (Object.freeze({ ...p, mode }) as P);
+}

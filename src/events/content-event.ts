@@ -1,7 +1,7 @@
 import type { Principal } from '../core/principal.js';
 
-/** What happened. Object actions and definition actions share the names Flotiq's webhooks use, in lower case. */
-export type EventAction = 'create' | 'update' | 'delete' | 'purge';
+/** What happened: object and definition changes, and (Draft & Public) an object's publication changing. */
+export type EventAction = 'create' | 'update' | 'delete' | 'purge' | 'publish' | 'unpublish' | 'archive';
 
 /**
  * One committed change, written to the outbox (`events`) in the transaction that made it: an event exists if and

@@ -33,6 +33,8 @@ export const InternalType = new GraphQLObjectType({
     contentType: str,
     objectTitle: str,
     latestVersion: { type: GraphQLInt },
+    publicVersion: { type: GraphQLInt },
+    publishedAt: str,
   },
 });
 

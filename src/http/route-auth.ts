@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
 import { SESSION_COOKIE, type ActiveSession, type SessionsService } from '../auth/sessions.service.js';
 import { authOf, isRoutePermission, type RouteAuth, type RoutePermission } from '../access/route-permissions.js';
+import { mayAskPreview } from '../access/policy.js';
 import { AppError, errors } from '../core/errors.js';
-import type { Principal } from '../core/principal.js';
+import { withMode, type Principal, type ReadMode } from '../core/principal.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
 
 declare module 'fastify' {
@@ -92,8 +93,22 @@ export function identify(deps: AuthDeps) {
       throw new AppError(403, { code: 403, message: 'Missing or invalid CSRF token' });
     }
     req.session = session;
-    req.principal = session.principal;
+    req.principal = withMode(session.principal, readMode(req));
   };
+}
+
+/**
+ * How the request asks to read: `X-MODE: preview` (Flotiq's header) asks for the latest state; `x-visibility:
+ * public` (sent by Flotiq's Next.js add-on outside draft mode) and no header mean the public view.
+ */
+export function readMode(req: FastifyRequest): ReadMode {
+  const mode = req.headers['x-mode'];
+  const visibility = req.headers['x-visibility'];
+  const asked = (Array.isArray(mode) ? mode : [mode]).some((m) => typeof m === 'string' && m.trim().toLowerCase() === 'preview');
+  const publicOnly = (Array.isArray(visibility) ? visibility : [visibility]).some(
+    (v) => typeof v === 'string' && v.trim().toLowerCase() === 'public',
+  );
+  return asked && !publicOnly ? 'preview' : 'public';
 }
 
 function presentedKeySafe(req: FastifyRequest): string | undefined {
@@ -120,7 +135,15 @@ async function identifyKey(deps: AuthDeps, req: FastifyRequest): Promise<void> {
     const over = deps.perKey.take(principal.keyId, principal.requestLimit);
     if (over > 0) throw tooMany(over);
   }
-  req.principal = principal;
+  const mode = readMode(req);
+  if (mode === 'preview' && !mayAskPreview(principal)) {
+    throw new AppError(403, {
+      code: 403,
+      message:
+        'Access denied: the read-only API key reads only published content (X-MODE: preview needs a key with preview access, e.g. a user-defined key with canPreview)',
+    });
+  }
+  req.principal = withMode(principal, mode);
 }
 
 /** The Principal of a request on an identified route (its absence is a programming error, answered as 401). */

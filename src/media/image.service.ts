@@ -83,7 +83,7 @@ export class ImageService {
   async serve(req: ImageRequest): Promise<ServedFile> {
     const max = this.limits.maxDimension;
     if (req.width > max || req.height > max) throw errors.badRequest(`Width and height must be at most ${max}`);
-    const row = await this.storage.getObject('_media', req.id);
+    const row = await this.storage.getObject('_media', req.id, 'public');
     if (!row) throw errors.notFound();
     const media = JSON.parse(row.data) as MediaFields;
     if (typeof media.extension !== 'string' || media.extension.toLowerCase() !== req.ext.toLowerCase()) throw errors.notFound();
@@ -171,7 +171,7 @@ export class ImageService {
     if (out.trustedSize && existing < this.limits.maxRenditions) {
       const stat = await this.store.put(job.key, out.data);
       // the object may have been deleted while we rendered: its files are gone, so this one must go too
-      if (!(await this.storage.getObject('_media', job.id))) {
+      if (!(await this.storage.getObject('_media', job.id, 'public'))) {
         await this.store.delete(job.key);
         throw errors.notFound();
       }

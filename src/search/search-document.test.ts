@@ -8,6 +8,8 @@ import {
   stripTags,
   typeToken,
   valueToken,
+  visibilityTokens,
+  viewTokens,
 } from './search-document.js';
 
 const field = (name: string, inputType: InputType) => ({ name, inputType }) as FieldInfo;
@@ -36,11 +38,13 @@ describe('search document', () => {
       layout,
       'post',
       JSON.stringify({ title: 'Hello', price: 5, body: '<p>Big <b>news</b> &amp; more</p>', tags: ['alpha', 'beta'] }),
+      'both',
     );
     expect(doc.slots).toHaveLength(SEARCH_SLOTS);
     expect(doc.slots.slice(0, 3).map((s) => s.trim().replace(/\s+/g, ' '))).toEqual(['Hello', 'Big news & more', 'alpha beta']);
     expect(doc.keys).toEqual([
       typeToken('post'),
+      ...visibilityTokens('post', 'both'),
       valueToken('title', 'Hello'),
       valueToken('price', '5'),
       valueToken('body', '<p>Big <b>news</b> &amp; more</p>'),
@@ -48,6 +52,29 @@ describe('search document', () => {
       valueToken('tags', 'beta'),
     ]);
     expect(doc.words).toEqual(['hello', 'big', 'news', 'more', 'alpha', 'beta']);
+  });
+
+  it('marks a row with its visibility, and a view selects rows by those marks', () => {
+    const latest = visibilityTokens('post', 'latest');
+    const published = visibilityTokens('post', 'public');
+    const both = visibilityTokens('page', 'both');
+    const sees = (view: string[], row: string[]) => row.some((t) => view.includes(t));
+    // the public view: shared rows and published copies, never a latest state that differs
+    expect([
+      sees(viewTokens('all', []), latest),
+      sees(viewTokens('all', []), published),
+      sees(viewTokens('all', []), both),
+    ]).toEqual([false, true, true]);
+    expect([
+      sees(viewTokens('all', 'all'), latest),
+      sees(viewTokens('all', 'all'), published),
+      sees(viewTokens('all', 'all'), both),
+    ]).toEqual([true, false, true]);
+    // preview of posts only: the latest post, the published page (and never the published copy of a post)
+    const mixed = viewTokens(['post', 'page'], ['post']);
+    expect([sees(mixed, latest), sees(mixed, published), sees(mixed, both)]).toEqual([true, false, true]);
+    expect(sees(mixed, visibilityTokens('page', 'public'))).toBe(true);
+    expect(sees(mixed, visibilityTokens('page', 'latest'))).toBe(false);
   });
 
   it('makes tokens a stemmer cannot change, and numeric filters match numbers', () => {

@@ -116,15 +116,38 @@ function fieldText(value: unknown, html: boolean): string {
   return html ? stripTags(text) : text;
 }
 
-/** The index entry of one object (`data` is its stored JSON text). */
-export function searchDocument(layout: SearchLayout, type: string, data: string): SearchDocument {
+/**
+ * The tokens of a row's visibility: alone, and with its type (a view of several types filters on the latter). A
+ * search sees a row when it holds one of the view's tokens (viewTokens).
+ */
+export function visibilityTokens(type: string, visibility: string): string[] {
+  return visibility === 'both' ? [token('w', 'both')] : [token('w', visibility), token('w', `${visibility}\u0000${type}`)];
+}
+
+/**
+ * The any-of tokens of a view: every row that serves both views, plus the latest rows of the types read in preview
+ * and the published copies of the others (`scope`: the types searched, when listed).
+ */
+export function viewTokens(scope: 'all' | readonly string[], previewTypes: 'all' | readonly string[]): string[] {
+  const both = token('w', 'both');
+  if (previewTypes === 'all') return [both, token('w', 'latest')];
+  if (previewTypes.length === 0 || scope === 'all') return [both, token('w', 'public')];
+  const preview = new Set(previewTypes);
+  return [
+    both,
+    ...scope.map((t) => (preview.has(t) ? token('w', `latest\u0000${t}`) : token('w', `public\u0000${t}`))),
+  ];
+}
+
+/** The index entry of one object row (`data` is its stored JSON text). */
+export function searchDocument(layout: SearchLayout, type: string, data: string, visibility: string): SearchDocument {
   const doc = JSON.parse(data) as Record<string, unknown>;
   const slots: string[] = Array.from({ length: SEARCH_SLOTS }, () => '');
   for (const f of layout.fields) {
     const text = fieldText(doc[f.name], f.html);
     if (text !== '') slots[f.slot] = slots[f.slot] === '' ? text : `${slots[f.slot]}\n${text}`;
   }
-  const keys = new Set([typeToken(type)]);
+  const keys = new Set([typeToken(type), ...visibilityTokens(type, visibility)]);
   for (const [field, value] of Object.entries(doc)) {
     for (const v of Array.isArray(value) ? value : [value]) {
       const c = canonical(v);

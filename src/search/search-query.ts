@@ -29,6 +29,8 @@ export interface SearchField {
 export interface SearchQuery {
   /** The readable content types to search (never empty: SearchService answers an empty scope itself), or every type. */
   scope: 'all' | readonly string[];
+  /** The types read in preview (drafts included); every other type is read in its public view. */
+  previewTypes: 'all' | readonly string[];
   /** undefined means every object in scope (`q=*`). */
   clauses: SearchClause[] | undefined;
   /** Expand single words to the indexed words within Elasticsearch's AUTO edit distance. */

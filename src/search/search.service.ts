@@ -1,4 +1,4 @@
-import { inScope, objectScope } from '../access/policy.js';
+import { inScope, objectScope, previewScope } from '../access/policy.js';
 import type { Hydrator } from '../content/hydrate.js';
 import { objectJson } from '../content/object-json.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
@@ -70,6 +70,8 @@ export class SearchService {
     const order = checkFields(scope.types, r);
     const query: SearchQuery = {
       scope: scope.all ? 'all' : scope.types.map((t) => t.ct.name),
+      // part of the query, so of every cache key too: a preview answer is never served to a public read
+      previewTypes: previewScope(p),
       clauses,
       fuzzy: r.mode === 'fuzzy',
       fields: r.fields,

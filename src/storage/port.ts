@@ -11,6 +11,15 @@ export interface StoredType {
   version: number;
 }
 
+/** Which state of content a read sees: what is published (the default), or the latest state, drafts included. */
+export type View = 'public' | 'preview';
+
+/** For reads over several types: the types read in preview; every other type is read in the public view. */
+export type PreviewTypes = 'all' | readonly string[];
+
+/** The lifecycle of an object of a Draft & Public type (null for other types). */
+export type ObjectStatus = 'draft' | 'public' | 'modified' | 'archived';
+
 /** An object row. `data` is the stored JSON text of the user fields (no id, no internal). */
 export interface StoredObject {
   seq: number;
@@ -24,6 +33,12 @@ export interface StoredObject {
   deletedMs: number | null;
   /** Who wrote the current version (`key:<id>`, `user:<id>`, `system`; null for rows written before it was kept). */
   updatedBy: string | null;
+  /** 'both' (one row for both views), or a D&P object's 'latest' state or its 'public' copy. */
+  visibility: 'both' | 'latest' | 'public';
+  status: ObjectStatus | null;
+  /** The version last published (D&P types), and when. */
+  publicVersion: number | null;
+  publishedMs: number | null;
 }
 
 export interface NewObject {
@@ -37,6 +52,8 @@ export interface NewObject {
   refs: { type: string; id: string }[];
   /** Who writes it (see StoredObject.updatedBy). */
   actor: string;
+  /** The type has Draft & Public: a new object starts as a draft, and an edit of a published one keeps the published. */
+  draftPublic: boolean;
 }
 
 /** Sort key of a list: a data path, or one of the internal columns. */
@@ -45,6 +62,7 @@ export type OrderKey =
 
 export interface ListQuery {
   type: string;
+  view: View;
   where: FilterNode[];
   ids?: string[];
   order: OrderKey;
@@ -52,6 +70,16 @@ export interface ListQuery {
   emptyFirst: boolean;
   limit: number;
   offset: number;
+}
+
+/** A publication planned for later. */
+export interface StoredSchedule {
+  type: string;
+  id: string;
+  action: 'publish' | 'unpublish';
+  atMs: number;
+  createdMs: number;
+  createdBy: string;
 }
 
 export interface StoredKey {
@@ -97,13 +125,14 @@ export interface Storage {
   /** Creates the expression indexes for the scalar fields of a type (idempotent) and drops stale ones. */
   syncFieldIndexes(type: string, fields: { name: string; text: boolean }[]): Promise<void>;
 
-  getObject(type: string, id: string): Promise<StoredObject | undefined>;
-  getObjects(type: string, ids: string[]): Promise<StoredObject[]>;
-  /** Soft-deleted rows included: callers decide. */
+  /** The object as the view sees it (writers read the preview: the latest state). */
+  getObject(type: string, id: string, view: View): Promise<StoredObject | undefined>;
+  getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]>;
+  /** The latest state, soft-deleted rows included: callers decide. */
   getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined>;
   listObjects(q: ListQuery): Promise<StoredObject[]>;
-  countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): Promise<number>;
-  /** All live objects of a type, in batches, for CTD migrations. */
+  countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids' | 'view'>): Promise<number>;
+  /** Every live row of a type (published copies included), in batches, for CTD migrations. */
   eachObject(type: string, batch: number, fn: (rows: StoredObject[]) => Promise<void>): Promise<void>;
   insertObject(o: NewObject): Promise<StoredObject>;
   /**
@@ -111,33 +140,57 @@ export interface Storage {
    * StaleWriteError when the stored version is not `o.version - 1` (a concurrent write won): nothing changes then.
    */
   updateObject(o: NewObject & { version: number }): Promise<StoredObject>;
-  /** Rewrites data without a new version (CTD migrations). */
-  rewriteObjectData(type: string, id: string, data: string, title: string): Promise<void>;
+  /** Rewrites one row's data without a new version (CTD migrations). */
+  rewriteObjectData(row: StoredObject, data: string, title: string): Promise<void>;
+  /**
+   * Publishes the latest state of a D&P object (its published copy, if any, is replaced). Answers the object after,
+   * or undefined when there is no such live object; `changed` is false when it was already public as it is.
+   */
+  publishObject(type: string, id: string, nowMs: number): Promise<{ row: StoredObject; changed: boolean } | undefined>;
+  /** Takes a D&P object out of the public view, as a draft or archived. */
+  unpublishObject(
+    type: string,
+    id: string,
+    status: 'draft' | 'archived',
+    nowMs: number,
+  ): Promise<{ row: StoredObject; changed: boolean } | undefined>;
+  /** A type gained Draft & Public (every object is public as it is) or lost it (every object's latest state is). */
+  setDraftPublic(type: string, on: boolean, nowMs: number): Promise<void>;
   softDeleteObject(type: string, id: string, nowMs: number): Promise<void>;
   /** Removes soft-deleted leftovers with this id so the id can be used again. */
   purgeDeletedObject(type: string, id: string): Promise<void>;
   purgeType(type: string): Promise<void>;
-  /** Ids (as stored) deleted after the given time. */
-  listRemoved(type: string, afterMs: number): Promise<string[]>;
+  /** Ids (as stored) that left the view after the given time: deleted, and in the public view also unpublished. */
+  listRemoved(type: string, afterMs: number, view: View): Promise<string[]>;
   countLiveObjects(type: string): Promise<number>;
   /** Is any live object (other than in `exceptTypes`) pointing at type/id? */
   isReferenced(type: string, id: string): Promise<boolean>;
   /** Is there a live object of `type` whose `field` equals value (other than excludeId)? */
   findByFieldValue(type: string, field: string, value: unknown, excludeId?: string): Promise<string | undefined>;
 
+  /** The versions the view may see (the public view: only versions that were published). */
   listVersions(
     type: string,
     id: string,
+    view: View,
     limit: number,
     offset: number,
     direction: 'asc' | 'desc',
   ): Promise<{ version: number; data: string; createdMs: number }[]>;
-  countVersions(type: string, id: string): Promise<number>;
+  countVersions(type: string, id: string, view: View): Promise<number>;
   getVersion(
     type: string,
     id: string,
     version: number,
+    view: View,
   ): Promise<{ version: number; data: string; createdMs: number } | undefined>;
+
+  /** Plans a publish or unpublish of one object (replacing its plan); `cancelSchedule` drops it. */
+  scheduleObject(s: StoredSchedule): Promise<void>;
+  getSchedule(type: string, id: string): Promise<StoredSchedule | undefined>;
+  cancelSchedule(type: string, id: string, createdBeforeMs?: number): Promise<boolean>;
+  /** Claims due plans (SKIP LOCKED on PostgreSQL) and runs fn with each in the claiming transaction, then drops it. */
+  runDueSchedules(nowMs: number, limit: number, fn: (s: StoredSchedule, tx: Storage) => Promise<void>): Promise<number>;
 
   listKeys(): Promise<StoredKey[]>;
   getKeyByHmac(hmac: string): Promise<StoredKey | undefined>;

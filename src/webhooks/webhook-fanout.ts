@@ -6,7 +6,15 @@ import type { Storage } from '../storage/port.js';
 import { covers, type Webhook, type WebhookAction } from './webhook.js';
 import type { WebhooksService } from './webhooks.service.js';
 
-const ACTION: Record<string, WebhookAction | undefined> = { create: 'Create', update: 'Update', delete: 'Delete' };
+// a change of publication (Draft & Public) is an update of the object as the world sees it
+const ACTION: Record<string, WebhookAction | undefined> = {
+  create: 'Create',
+  update: 'Update',
+  delete: 'Delete',
+  publish: 'Update',
+  unpublish: 'Update',
+  archive: 'Update',
+};
 
 /** Which webhooks an event goes to: async ones for objects, `ctd` ones for definitions, by type and action. */
 function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
@@ -17,7 +25,7 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
 }
 
 /** Flotiq's payload: the object (or definition) as it was at the event; only its id for a deletion. */
-async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: unknown } | undefined> {
+async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: unknown; draft?: boolean } | undefined> {
   if (e.kind === 'type') {
     const ref = `/api/v1/internal/contenttype/${e.contentType}`;
     if (e.action === 'delete') return { ref, payload: { name: e.contentType } };
@@ -32,10 +40,11 @@ async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; p
   let json = objectJson(row);
   if (e.version !== null && e.version !== row.version) {
     // changed again since: deliver the version this event is about
-    const v = await tx.getVersion(e.contentType, id, e.version);
+    const v = await tx.getVersion(e.contentType, id, e.version, 'preview');
     if (v) json = objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
   }
-  return { ref: `${base}/version/${e.version ?? row.version}`, payload: JSON.parse(json) as unknown };
+  const draft = row.status !== null && row.status !== 'public';
+  return { ref: `${base}/version/${e.version ?? row.version}`, payload: JSON.parse(json) as unknown, draft };
 }
 
 /**
@@ -53,7 +62,9 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventCon
       const body = await payloadOf(tx, e);
       if (!body) continue;
       for (const w of targets) {
-        const why = await webhooks.refusal(w, e.contentType, tx);
+        // a draft (a create or edit of a D&P object) is carried only for a saver that may preview it
+        const draft = e.kind === 'object' && (e.action === 'create' || e.action === 'update') && body.draft;
+        const why = await webhooks.refusal(w, e.contentType, tx, draft);
         const now = clock.now();
         const payload = JSON.stringify({
           webhookId: w.id,

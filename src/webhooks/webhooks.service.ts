@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { canObjects, canReadDefinition, canUseWebhooks, objectScope } from '../access/policy.js';
+import { canObjects, canPreview, canReadDefinition, canUseWebhooks, objectScope, relatedView } from '../access/policy.js';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
 import type { KeyCrypto } from '../auth/key-crypto.js';
 import type { Clock } from '../core/clock.js';
@@ -64,6 +64,7 @@ export class WebhooksService {
     for (let offset = 0; ; offset += 500) {
       const rows = await storage.listObjects({
         type: WEBHOOKS_TYPE,
+        view: 'preview',
         where: [],
         order: { kind: 'column', column: 'created' },
         direction: 'asc',
@@ -77,7 +78,7 @@ export class WebhooksService {
   }
 
   async one(id: string, storage: Storage = this.storage): Promise<Webhook | undefined> {
-    const row = await storage.getObject(WEBHOOKS_TYPE, id);
+    const row = await storage.getObject(WEBHOOKS_TYPE, id, 'preview');
     return row ? this.webhookOfRow(row) : undefined;
   }
 
@@ -98,11 +99,13 @@ export class WebhooksService {
    * "A webhook is a read channel": why this webhook may not carry `contentType` for its saver now, or undefined
    * when it may. Definition webhooks need the definition readable; content webhooks the objects.
    */
-  async refusal(w: Webhook, contentType: string, storage: Storage = this.storage): Promise<string | undefined> {
+  async refusal(w: Webhook, contentType: string, storage: Storage = this.storage, draft = false): Promise<string | undefined> {
     const saver = await this.saverOf(w, storage);
     if (!saver) return `Not sent: the API key that saved this webhook no longer exists`;
     const allowed = w.type === 'ctd' ? canReadDefinition(saver, contentType) : canObjects(saver, 'read', contentType);
-    return allowed ? undefined : `Not sent: whoever saved this webhook can no longer read ${contentType}`;
+    if (!allowed) return `Not sent: whoever saved this webhook can no longer read ${contentType}`;
+    if (draft && !canPreview(saver, contentType)) return `Not sent: a draft of ${contentType}, and whoever saved this webhook may not preview it`;
+    return undefined;
   }
 
   /** The checks of a `_webhooks` object being saved: its URL, and read on every type it covers. */
@@ -179,7 +182,7 @@ export class WebhooksService {
     }
     if (!canObjects(p, 'read', contentType)) throw errors.forbidden();
     if (!w.actions.includes('Custom')) throw errors.validation({ actions: ['This webhook has no Custom action'] });
-    const row = await this.storage.getObject(contentType, objectId);
+    const row = await this.storage.getObject(contentType, objectId, relatedView(p, contentType));
     if (!row) throw errors.notFound();
     const body = {
       webhookId: w.id,

@@ -102,7 +102,7 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
     await t().call('POST', '/api/v1/content/memo', { key: t().rw, body: { id: 'who', title: 'w' } });
     await t().app.services.events.wake();
     const rw = (await t().app.services.keys.list({ kind: 'system' })).find((k) => k.kind === 'read-write')!;
-    const row = await t().app.storage.getObject('memo', 'who');
+    const row = await t().app.storage.getObject('memo', 'who', 'preview');
     expect(row?.updatedBy).toBe(`key:${rw.id}`);
   });
 });

@@ -352,14 +352,16 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
       order: undefined,
       offset: 0,
       limit: 10,
+      previewTypes: [],
     };
-    const p1 = (await storage.getObject('post', 'p1'))!;
+    const p1 = (await storage.getObject('post', 'p1', 'preview'))!;
     await expect(
       storage.transaction(async (tx) => {
         await tx.updateObject({
           type: 'post',
           id: 'p1',
           actor: 'system',
+          draftPublic: false,
           data: JSON.stringify({ ...POSTS[0], id: undefined, title: 'Okapi' }),
           title: 'Okapi',
           createdMs: p1.createdMs,
@@ -402,7 +404,8 @@ describe.each(dialectsUnderTest())('GET /api/v1/search on %s', (dialect) => {
     const storage = t().app.storage;
     const rewrite = async (body: string) => {
       await storage.transaction(async (tx) => {
-        await tx.rewriteObjectData('post', 'p3', JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title);
+        const row = (await tx.getObject('post', 'p3', 'preview'))!;
+        await tx.rewriteObjectData(row, JSON.stringify({ ...POSTS[2], id: undefined, body }), POSTS[2].title);
         // as every writing service does: the change's event, in its transaction
         await tx.recordEvent({ kind: 'object', action: 'update', contentType: 'post', objectId: 'p3', version: 1 }, 'system', 1);
       });

@@ -13,6 +13,7 @@ export async function dataFingerprint(app: App): Promise<string> {
     hash.update(`type ${t.name} ${t.version} ${t.definition}\n`);
     const rows = await s.listObjects({
       type: t.name,
+      view: 'preview',
       where: [],
       order: { kind: 'column', column: 'id' },
       direction: 'asc',
@@ -21,7 +22,7 @@ export async function dataFingerprint(app: App): Promise<string> {
       offset: 0,
     });
     for (const r of rows) hash.update(`obj ${r.id} ${r.version} ${r.updatedMs} ${r.title} ${r.data}\n`);
-    hash.update(`removed ${(await s.listRemoved(t.name, 0)).sort().join(',')}\n`);
+    hash.update(`removed ${(await s.listRemoved(t.name, 0, 'public')).sort().join(',')}\n`);
   }
   for (const k of (await s.listKeys()).sort((a, b) => a.id.localeCompare(b.id))) {
     hash.update(`key ${k.id} ${k.kind} ${k.name} ${k.hmac} ${k.rules} ${k.requestLimit} ${k.updatedMs}\n`);

@@ -20,6 +20,7 @@ const keys = [
   { id: 'k-both', name: 'Both', rules: [rule('post'), rule('gone')] },
   { id: 'k-post', name: 'Post only', rules: [rule('post')] },
   { id: 'k-none', name: 'None', rules: [] },
+  { id: 'k-upd', name: 'Updater', rules: [{ ...rule('post'), canUpdate: true }] },
 ];
 
 async function seedOldSchema(db: TestDatabase): Promise<void> {
@@ -77,10 +78,13 @@ describe.each(dialectsUnderTest())('migration of key rules into key_rules on %s'
         ? await connectPostgres(db.databaseUrl)
         : await connectSqlite(path.join(db.dataDir, 'flotilla.sqlite'));
       const rulesOf = async (id: string) => JSON.parse((await storage!.getKey(id))!.rules) as { ctdName: string }[];
-      expect(await rulesOf('k-both')).toEqual([rule('post')]);
-      expect(await rulesOf('k-post')).toEqual([rule('post')]);
+      // migration 6 then gives every rule the Draft & Public grants: publish where update was granted, no preview
+      const migrated = { ...rule('post'), canPublish: false, canPreview: false };
+      expect(await rulesOf('k-both')).toEqual([migrated]);
+      expect(await rulesOf('k-post')).toEqual([migrated]);
+      expect(await rulesOf('k-upd')).toEqual([{ ...rule('post'), canUpdate: true, canPublish: true, canPreview: false }]);
       expect(await rulesOf('k-none')).toEqual([]);
-      expect(await storage.keyNamesReferencingType('post')).toEqual(['Both', 'Post only']);
+      expect(await storage.keyNamesReferencingType('post')).toEqual(['Both', 'Post only', 'Updater']);
       expect(await storage.keyNamesReferencingType('gone')).toEqual([]);
       await expect(storage.deleteType('post')).rejects.toBeInstanceOf(TypeInUseError);
       // a rule on a type that is not stored is refused by the database, and the key is left as it was
@@ -92,6 +96,7 @@ describe.each(dialectsUnderTest())('migration of key rules into key_rules on %s'
       // removing the keys removes their rule rows with them; then the type may go
       await storage.deleteKey('k-both');
       await storage.deleteKey('k-post');
+      await storage.deleteKey('k-upd');
       await storage.deleteType('post');
       expect(await storage.getType('post')).toBeUndefined();
     } finally {

@@ -67,6 +67,7 @@ describe.each(dialectsUnderTest())('read budgets on %s (finding 12)', (dialect) 
           const related = relatedOf(i).map((j) => ({ dataUrl: dataUrl(j), type: 'internal' }));
           return t().app.storage.insertObject({
             actor: 'system',
+            draftPublic: false,
             type: 'blogpost',
             id: postId(i),
             data: JSON.stringify({ title: `Post ${i}`, body: `${BODY} ${i}`, related }),

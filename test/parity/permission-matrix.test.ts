@@ -52,6 +52,8 @@ function allowedBySpec(permission: RoutePermission, caller: Caller, type: TypeNa
       return caller === 'rw' || (grant === 'delete' && onAlpha);
     case 'objects-removed':
       return app; // user-defined keys need read and delete together; no single grant has both
+    case 'objects-publish':
+      return caller === 'rw'; // no caller here holds canPublish, and the read-only key never may
     default:
       throw new Error(`no specification for ${permission}`);
   }
@@ -192,7 +194,33 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
   // search itself is open to every key; asking for a type the key cannot read is the 403 case
   'GET /api/v1/search': async (_t, type) => ({ method: 'GET', url: `/api/v1/search?q=*&content_type[]=${type}`, ok: 200 }),
   'POST /api/media': async () => ({ method: 'POST', url: '/api/media', ...multipartText(), ok: 200 }),
+  ...publicationSamples(),
 };
+
+/** A fresh Draft & Public type with one object (publishing needs one). */
+async function draftObject(t: TestApp): Promise<{ type: string; id: string }> {
+  const type = `dp${fresh()}`;
+  const made = await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(type, { title: text() }, { draftPublic: true }) });
+  expect(made.statusCode, made.body).toBe(200);
+  const id = `x${fresh()}`;
+  expect((await t.call('POST', `/api/v1/content/${type}`, { key: t.rw, body: { id, title: 'x' } })).statusCode).toBe(200);
+  return { type, id };
+}
+
+function publicationSamples(): Record<string, (t: TestApp) => Promise<Sample>> {
+  const out: Record<string, (t: TestApp) => Promise<Sample>> = {};
+  for (const action of ['publish', 'unpublish', 'archive']) {
+    out[`POST /api/v1/content/:type/:id/${action}`] = async (t) => {
+      const o = await draftObject(t);
+      return { method: 'POST', url: `/api/v1/content/${o.type}/${o.id}/${action}`, ok: 204 };
+    };
+    out[`POST /api/v1/content/:type/batch-${action}`] = async (t) => {
+      const o = await draftObject(t);
+      return { method: 'POST', url: `/api/v1/content/${o.type}/batch-${action}`, body: [o.id], ok: 204 };
+    };
+  }
+  return out;
+}
 
 /** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */
 const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; body?: unknown; withoutKey: number }> = {

@@ -162,4 +162,39 @@ export const postgresMigrations: string[][] = [
     `CREATE INDEX webhook_executions_due ON webhook_executions (next_attempt_ms) WHERE status = 'pending'`,
     `CREATE INDEX webhook_executions_log ON webhook_executions (webhook_id, id)`,
   ],
+  // 6: Draft & Public (docs/decisions/0014-draft-and-public.md). An object of a D&P type may have two rows: its
+  // latest state (`visibility` = 'latest') and what the world sees ('public'); one row serves both views ('both') when
+  // they are the same, as for every object of other types. Objects of D&P types stored before are public.
+  [
+    `ALTER TABLE objects ADD COLUMN visibility TEXT NOT NULL DEFAULT 'both'`,
+    `ALTER TABLE objects ADD COLUMN status TEXT`,
+    `ALTER TABLE objects ADD COLUMN public_version INTEGER`,
+    `ALTER TABLE objects ADD COLUMN published_ms BIGINT`,
+    `ALTER TABLE objects ADD COLUMN unpublished_ms BIGINT`,
+    `DROP INDEX objects_type_id`,
+    `CREATE UNIQUE INDEX objects_type_id ON objects (type, id_key, visibility)`,
+    `CREATE INDEX objects_unpublished ON objects (type, unpublished_ms) WHERE unpublished_ms IS NOT NULL`,
+    `ALTER TABLE object_refs ADD COLUMN src_public INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE object_versions ADD COLUMN published_ms BIGINT`,
+    `UPDATE objects SET status = 'public', public_version = version, published_ms = updated_ms
+       WHERE type IN (SELECT name FROM content_types WHERE (definition->>'draftPublic') = 'true')`,
+    // rules saved before publish existed keep what they could do: publishing was part of update, preview was not
+    `UPDATE api_keys SET rules = (
+       SELECT jsonb_agg(r.e || jsonb_build_object('canPublish', COALESCE((r.e->>'canUpdate')::boolean, false), 'canPreview', false)
+         ORDER BY r.i)
+       FROM jsonb_array_elements(api_keys.rules::jsonb) WITH ORDINALITY AS r(e, i))::text
+     WHERE jsonb_array_length(rules::jsonb) > 0`,
+    `CREATE TABLE schedules (
+       type TEXT NOT NULL,
+       id_key TEXT NOT NULL,
+       id TEXT NOT NULL,
+       action TEXT NOT NULL,
+       at_ms BIGINT NOT NULL,
+       created_ms BIGINT NOT NULL,
+       created_by TEXT NOT NULL,
+       PRIMARY KEY (type, id_key))`,
+    `CREATE INDEX schedules_due ON schedules (at_ms)`,
+    // search entries now carry the row's visibility: rebuild them at the next start
+    `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+  ],
 ];

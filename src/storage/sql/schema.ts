@@ -16,9 +16,26 @@ export interface Database {
     deleted_ms: number | null;
     /** `key:<id>`, `user:<id>` or `system`: who wrote the current version. */
     updated_by: string | null;
+    /** 'both' (the one row of an object), or, for a D&P object whose draft differs: 'latest' and 'public'. */
+    visibility: string;
+    /** draft | public | modified | archived for objects of Draft & Public types; null for others. */
+    status: string | null;
+    public_version: number | null;
+    published_ms: number | null;
+    /** When the object last left the public view (unpublished or archived): `removed` in the public view. */
+    unpublished_ms: number | null;
   };
-  object_versions: { type: string; id_key: string; version: number; data: unknown; created_ms: number };
-  object_refs: { src_type: string; src_key: string; dst_type: string; dst_key: string };
+  object_versions: {
+    type: string;
+    id_key: string;
+    version: number;
+    data: unknown;
+    created_ms: number;
+    /** Set when this version had been published (the public view lists only those). */
+    published_ms: number | null;
+  };
+  /** `src_public`: 1 for the relations of an object's public row, 0 for its latest (or only) row. */
+  object_refs: { src_type: string; src_key: string; dst_type: string; dst_key: string; src_public: number };
   api_keys: {
     id: string;
     kind: string;
@@ -45,6 +62,16 @@ export interface Database {
     version: number | null;
     actor: string;
     done_ms: number | null;
+  };
+  /** A publication planned for later (one per object); executed once across nodes, cancelled by an edit. */
+  schedules: {
+    type: string;
+    id_key: string;
+    id: string;
+    action: string;
+    at_ms: number;
+    created_ms: number;
+    created_by: string;
   };
   webhook_secrets: { webhook_id: string; secret_enc: string; created_ms: number };
   webhook_executions: {

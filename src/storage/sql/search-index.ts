@@ -40,22 +40,19 @@ export class SearchIndex {
     return r.rows[0] ? layoutOfDefinition(r.rows[0].d) : undefined;
   }
 
-  private async index(seq: number, type: string, data: string, layout: SearchLayout): Promise<void> {
-    await this.dialect.write(this.db, seq, type, searchDocument(layout, type, data));
+  private async index(seq: number, type: string, data: string, visibility: string, layout: SearchLayout): Promise<void> {
+    await this.dialect.write(this.db, seq, type, searchDocument(layout, type, data, visibility));
   }
 
-  /** An object was inserted or its data replaced. */
-  async onWrite(seq: number, type: string, data: string): Promise<void> {
+  /** A row was inserted, its data replaced or its visibility changed. */
+  async onWrite(seq: number, type: string, data: string, visibility: string): Promise<void> {
     const layout = await this.layoutOf(type);
-    if (layout) await this.index(seq, type, data, layout);
+    if (layout) await this.index(seq, type, data, visibility, layout);
   }
 
-  /** An object's data was rewritten in place (CTD migration). */
-  async onRewrite(type: string, id: string, data: string): Promise<void> {
-    const r = await sql<{
-      seq: number;
-    }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)} AND deleted_ms IS NULL`.execute(this.db);
-    if (r.rows[0]) await this.onWrite(Number(r.rows[0].seq), type, data);
+  /** These rows are going. */
+  async removeSeqs(seqs: number[]): Promise<void> {
+    if (seqs.length > 0) await this.dialect.remove(this.db, seqs);
   }
 
   /** An object is being soft-deleted (`deletedOnly`: its deleted leftovers are being purged). */
@@ -90,12 +87,12 @@ export class SearchIndex {
     let n = 0;
     for (;;) {
       const rows = (
-        await sql<{ seq: number; data: string }>`SELECT seq, ${this.ops.dataText} AS data FROM objects
+        await sql<{ seq: number; data: string; visibility: string }>`SELECT seq, ${this.ops.dataText} AS data, visibility FROM objects
           WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(
           this.db,
         )
       ).rows;
-      for (const r of rows) await this.index(Number(r.seq), type, r.data, layout);
+      for (const r of rows) await this.index(Number(r.seq), type, r.data, r.visibility, layout);
       n += rows.length;
       if (rows.length < BATCH) return n;
       after = Number(rows[rows.length - 1].seq);

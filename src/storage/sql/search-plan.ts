@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { filterVariants, layoutOfDefinition, valueToken } from '../../search/search-document.js';
+import { filterVariants, layoutOfDefinition, valueToken, viewTokens } from '../../search/search-document.js';
 import type { SearchClause, SearchFilter, SearchQuery } from '../../search/search-query.js';
 import { editDistance, maxEdits } from '../../search/search-words.js';
 import type { Db, FieldGroup, MatchPlan, PlanClause, SearchDialect } from './search-dialect.js';
@@ -63,6 +63,15 @@ async function fieldGroups(db: Db, q: SearchQuery): Promise<FieldGroup[]> {
   return [...groups.values()];
 }
 
+/**
+ * Adds the view to the index filters whenever the index answers (text or filters): the index holds every row, the
+ * published copy and the latest state of a D&P object alike. Without either, the rows are read from `objects`
+ * through visibleRows instead.
+ */
+export function withView(q: Pick<SearchQuery, 'scope' | 'previewTypes'>, filters: string[][], text: boolean): string[][] {
+  return text || filters.length > 0 ? [...filters, viewTokens(q.scope, q.previewTypes)] : filters;
+}
+
 /** The match of a query, post filters included, or undefined when nothing can match. */
 export async function matchPlan(db: Db, dialect: SearchDialect, q: SearchQuery): Promise<MatchPlan | undefined> {
   const groups = q.fields.length > 0 && q.clauses ? await fieldGroups(db, q) : undefined;
@@ -71,6 +80,6 @@ export async function matchPlan(db: Db, dialect: SearchDialect, q: SearchQuery):
     clauses: q.clauses ? await planClauses(db, dialect, q.clauses, q.fuzzy) : undefined,
     groups,
     types: q.scope,
-    filters: filterTokens([...q.filters, ...q.postFilters]),
+    filters: withView(q, filterTokens([...q.filters, ...q.postFilters]), q.clauses !== undefined),
   };
 }

@@ -10,16 +10,18 @@ import {
 } from '../../search/search-query.js';
 import type { OrderKey } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
-import { objectColumns, ORDER_COLUMNS, toObject, typeLit, type ObjectRow } from './object-rows.js';
+import { objectColumns, ORDER_COLUMNS, toObject, typeLit, visibleRows, type ObjectRow } from './object-rows.js';
 import { EMPTY_STATS, type Db, type MatchPlan, type Scored, type SearchDialect } from './search-dialect.js';
-import { filterTokens, matchPlan } from './search-plan.js';
+import { filterTokens, matchPlan, withView } from './search-plan.js';
 
 function typeList(types: readonly string[]): RawBuilder<unknown> {
   return sql.join(types.map(typeLit));
 }
 
-const liveInScope = (scope: SearchQuery['scope']) =>
-  scope === 'all' ? sql`objects.deleted_ms IS NULL` : sql`objects.deleted_ms IS NULL AND objects.type IN (${typeList(scope)})`;
+const liveInScope = (q: Pick<SearchQuery, 'scope' | 'previewTypes'>) =>
+  q.scope === 'all'
+    ? visibleRows({ previewTypes: q.previewTypes })
+    : sql`${visibleRows({ previewTypes: q.previewTypes })} AND objects.type IN (${typeList(q.scope)})`;
 
 function orderExpr(ops: DialectOps, key: OrderKey): RawBuilder<unknown> {
   return key.kind === 'column' ? sql.ref(`objects.${ORDER_COLUMNS[key.column]}`) : ops.value(key.path);
@@ -95,7 +97,7 @@ async function orderedPage(db: Db, ops: DialectOps, dialect: SearchDialect, plan
     order =
       q.order.key.kind === 'column' ? sql`${key} ${dir}, ` : sql`CASE WHEN ${key} IS NULL THEN 1 ELSE 0 END, ${key} ${dir}, `;
   }
-  const r = await sql<{ seq: number }>`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)} ${filtered}
+  const r = await sql<{ seq: number }>`SELECT objects.seq FROM objects WHERE ${liveInScope(q)} ${filtered}
     ORDER BY ${order}objects.seq DESC LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
   return r.rows.map((x) => ({ seq: Number(x.seq), score: 1 }));
 }
@@ -128,7 +130,7 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   const indexed = plan.clauses !== undefined || plan.filters.length > 0;
   const counted = indexed
     ? sql`SELECT count(*) AS n FROM (${dialect.matches(plan)}) m`
-    : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q.scope)}`;
+    : sql`SELECT count(*) AS n FROM objects WHERE ${liveInScope(q)}`;
   // counting and ranking are independent: PostgreSQL runs them on two connections at once
   const [total, pool] = await Promise.all([
     q.knownTotal ?? sql<{ n: number }>`${counted}`.execute(db).then((r) => Number(r.rows[0]?.n ?? 0)),
@@ -138,11 +140,11 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   if (plan.clauses) page = await rankedPage(db, ops, dialect, plan, q, total, pool);
   else if (q.offset < total) page = await orderedPage(db, ops, dialect, plan, q);
   // aggregations see the filters but not the post filters, so facet counts ignore what post_filters hide
-  const pre: MatchPlan = { ...plan, filters: filterTokens(q.filters) };
+  const pre: MatchPlan = { ...plan, filters: withView(q, filterTokens(q.filters), plan.clauses !== undefined) };
   const seqs =
     pre.clauses !== undefined || pre.filters.length > 0
       ? dialect.matches(pre)
-      : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q.scope)}`;
+      : sql`SELECT objects.seq FROM objects WHERE ${liveInScope(q)}`;
   const [hits, aggregations] = await Promise.all([load(db, ops, page), aggregate(db, dialect, q, seqs)]);
   return { total, hits, ...aggregations };
 }

@@ -11,12 +11,14 @@ import {
   type Storage,
   type StoredKey,
   type StoredObject,
+  type StoredSchedule,
   type StoredType,
+  type View,
 } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
-import { objectColumns, ORDER_COLUMNS, toObject, typeLit, type ObjectRow } from './object-rows.js';
+import { objectColumns, ORDER_COLUMNS, toObject, typeLit, visibleRows, type ObjectRow } from './object-rows.js';
 import type { Signals } from './signals.js';
 import type { PlannerStatistics } from './statistics.js';
 import { SqlPanelStore } from './panel-store.js';
@@ -38,6 +40,15 @@ const toKey = (r: Database['api_keys']): StoredKey => ({
   createdMs: Number(r.created_ms),
   updatedMs: Number(r.updated_ms),
   lastUsedMs: r.last_used_ms === null ? null : Number(r.last_used_ms),
+});
+
+const toSchedule = (r: Selectable<Database['schedules']>): StoredSchedule => ({
+  type: r.type,
+  id: r.id,
+  action: r.action as StoredSchedule['action'],
+  atMs: Number(r.at_ms),
+  createdMs: Number(r.created_ms),
+  createdBy: r.created_by,
 });
 
 const toEvent = (r: Selectable<Database['events']>): ContentEvent => ({
@@ -235,7 +246,7 @@ export class SqlStorage implements Storage {
     }
   }
 
-  // ---- objects
+  // ---- objects (a D&P object may have two rows: see visibleRows in object-rows.ts and decision 0014)
 
   private selectObjects() {
     return this.db
@@ -251,35 +262,43 @@ export class SqlStorage implements Storage {
         'updated_ms',
         'deleted_ms',
         'updated_by',
+        'visibility',
+        'status',
+        'public_version',
+        'published_ms',
       ]);
   }
 
-  async getObject(type: string, id: string): Promise<StoredObject | undefined> {
+  async getObject(type: string, id: string, view: View): Promise<StoredObject | undefined> {
     const r = await this.selectObjects()
       .where('type', '=', type)
       .where('id_key', '=', idKey(id))
-      .where('deleted_ms', 'is', null)
+      .where(visibleRows(view))
       .executeTakeFirst();
     return r ? toObject(r as ObjectRow) : undefined;
   }
 
   async getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined> {
-    const r = await this.selectObjects().where('type', '=', type).where('id_key', '=', idKey(id)).executeTakeFirst();
+    const r = await this.selectObjects()
+      .where('type', '=', type)
+      .where('id_key', '=', idKey(id))
+      .where('visibility', '<>', 'public')
+      .executeTakeFirst();
     return r ? toObject(r as ObjectRow) : undefined;
   }
 
-  async getObjects(type: string, ids: string[]): Promise<StoredObject[]> {
+  async getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]> {
     if (ids.length === 0) return [];
     const rows = await this.selectObjects()
       .where('type', '=', type)
       .where('id_key', 'in', ids.map(idKey))
-      .where('deleted_ms', 'is', null)
+      .where(visibleRows(view))
       .execute();
     return rows.map((r) => toObject(r as ObjectRow));
   }
 
-  private liveWhere(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): RawBuilder<boolean> {
-    const parts: RawBuilder<unknown>[] = [sql`objects.type = ${typeLit(q.type)}`, sql`objects.deleted_ms IS NULL`];
+  private liveWhere(q: Pick<ListQuery, 'type' | 'where' | 'ids' | 'view'>): RawBuilder<boolean> {
+    const parts: RawBuilder<unknown>[] = [sql`objects.type = ${typeLit(q.type)}`, visibleRows(q.view)];
     const w = whereFilters(this.ops, q.where);
     if (w) parts.push(w);
     if (q.ids) parts.push(q.ids.length ? sql`objects.id_key IN (${sql.join(q.ids.map(idKey))})` : sql`1 = 0`);
@@ -354,13 +373,13 @@ export class SqlStorage implements Storage {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  async countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids'>): Promise<number> {
+  async countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids' | 'view'>): Promise<number> {
     const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM objects WHERE ${this.liveWhere(q)}`.execute(this.db);
     return Number(r.rows[0]?.n ?? 0);
   }
 
   async countLiveObjects(type: string): Promise<number> {
-    return this.countObjects({ type, where: [] });
+    return this.countObjects({ type, where: [], view: 'preview' });
   }
 
   async eachObject(type: string, batch: number, fn: (rows: StoredObject[]) => Promise<void>): Promise<void> {
@@ -381,18 +400,26 @@ export class SqlStorage implements Storage {
     }
   }
 
+  /** The relations of an object's latest row (those of its published copy are kept apart, `src_public = 1`). */
   private async writeRefs(o: NewObject): Promise<void> {
     const key = idKey(o.id);
-    await this.db.deleteFrom('object_refs').where('src_type', '=', o.type).where('src_key', '=', key).execute();
+    await this.db
+      .deleteFrom('object_refs')
+      .where('src_type', '=', o.type)
+      .where('src_key', '=', key)
+      .where('src_public', '=', 0)
+      .execute();
     if (o.refs.length === 0) return;
     await this.db
       .insertInto('object_refs')
-      .values(o.refs.map((r) => ({ src_type: o.type, src_key: key, dst_type: r.type, dst_key: idKey(r.id) })))
+      .values(o.refs.map((r) => ({ src_type: o.type, src_key: key, dst_type: r.type, dst_key: idKey(r.id), src_public: 0 })))
       .execute();
   }
 
   async insertObject(o: NewObject): Promise<StoredObject> {
     this.stats.noteWrites();
+    const visibility = o.draftPublic ? 'latest' : 'both';
+    const status = o.draftPublic ? 'draft' : null;
     const r = await this.db
       .insertInto('objects')
       .values({
@@ -406,11 +433,16 @@ export class SqlStorage implements Storage {
         updated_ms: o.updatedMs,
         deleted_ms: null,
         updated_by: o.actor,
+        visibility,
+        status,
+        public_version: null,
+        published_ms: null,
+        unpublished_ms: null,
       })
       .returning('seq')
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
-    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
+    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data, visibility);
     return {
       seq: Number(r.seq),
       type: o.type,
@@ -422,26 +454,41 @@ export class SqlStorage implements Storage {
       updatedMs: o.updatedMs,
       deletedMs: null,
       updatedBy: o.actor,
+      visibility,
+      status,
+      publicVersion: null,
+      publishedMs: null,
     };
   }
 
   async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
     this.stats.noteWrites();
     const key = idKey(o.id);
-    // claim the row at the version the caller read: PostgreSQL holds the row lock until commit and re-checks the
-    // version for a concurrent writer, which then finds nothing; SQLite runs one write transaction at a time
+    // claim the latest row at the version the caller read: PostgreSQL holds the row lock until commit and re-checks
+    // the version for a concurrent writer, which then finds nothing; SQLite runs one write transaction at a time
     const claimed = await this.db
       .updateTable('objects')
       .set({ version: sql`version` })
       .where('type', '=', o.type)
       .where('id_key', '=', key)
+      .where('visibility', '<>', 'public')
       .where('version', '=', o.version - 1)
-      .returning('seq')
+      .returning(['seq', 'visibility', 'status', 'public_version', 'published_ms'])
       .executeTakeFirst();
     if (!claimed) throw new StaleWriteError();
-    // keep the state being replaced as a version row, so every version stays readable
-    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms)
-      SELECT type, id_key, version, data, updated_ms FROM objects WHERE type = ${o.type} AND id_key = ${key}`.execute(this.db);
+    // keep the state being replaced as a version row, so every version stays readable (and, if it was the one
+    // published, the public view may list it)
+    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms, published_ms)
+      SELECT type, id_key, version, data, updated_ms, CASE WHEN public_version = version THEN published_ms END
+      FROM objects WHERE seq = ${claimed.seq}`.execute(this.db);
+    let visibility = claimed.visibility as StoredObject['visibility'];
+    let status = (claimed.status ?? null) as StoredObject['status'];
+    if (o.draftPublic && visibility === 'both' && status === 'public') {
+      // the first edit of a published object: what the world sees stays, as a copy of its own
+      await this.splitPublished(Number(claimed.seq), o.type, key);
+      visibility = 'latest';
+      status = 'modified';
+    }
     const r = await this.db
       .updateTable('objects')
       .set({
@@ -450,13 +497,14 @@ export class SqlStorage implements Storage {
         version: o.version,
         updated_ms: o.updatedMs,
         updated_by: o.actor,
+        visibility,
+        status,
       })
-      .where('type', '=', o.type)
-      .where('id_key', '=', key)
+      .where('seq', '=', Number(claimed.seq))
       .returning(['seq', 'created_ms'])
       .executeTakeFirstOrThrow();
     await this.writeRefs(o);
-    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data);
+    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data, visibility);
     return {
       seq: Number(r.seq),
       type: o.type,
@@ -468,17 +516,128 @@ export class SqlStorage implements Storage {
       updatedMs: o.updatedMs,
       deletedMs: null,
       updatedBy: o.actor,
+      visibility,
+      status,
+      publicVersion: claimed.public_version === null ? null : Number(claimed.public_version),
+      publishedMs: claimed.published_ms === null ? null : Number(claimed.published_ms),
     };
   }
 
-  async rewriteObjectData(type: string, id: string, data: string, title: string): Promise<void> {
+  /** Copies the one row of a published object into its public row (with its relations and its search entry). */
+  private async splitPublished(seq: number, type: string, key: string): Promise<void> {
+    const copy = await sql<{ seq: number; data: string }>`INSERT INTO objects (type, id, id_key, data, title, version,
+        created_ms, updated_ms, deleted_ms, updated_by, visibility, status, public_version, published_ms, unpublished_ms)
+      SELECT type, id, id_key, data, title, version, created_ms, updated_ms, NULL, updated_by, 'public', 'public',
+        public_version, published_ms, NULL FROM objects WHERE seq = ${seq}
+      RETURNING seq, ${this.ops.dataText} AS data`.execute(this.db);
+    const row = copy.rows[0];
+    await sql`INSERT INTO object_refs (src_type, src_key, dst_type, dst_key, src_public)
+      SELECT src_type, src_key, dst_type, dst_key, 1 FROM object_refs
+      WHERE src_type = ${type} AND src_key = ${key} AND src_public = 0`.execute(this.db);
+    await this.searchIndex.onWrite(Number(row.seq), type, row.data, 'public');
+  }
+
+  /** Removes the public row of an object (its relations and search entry too). */
+  private async dropPublicRow(type: string, key: string): Promise<void> {
+    const rows = await this.db
+      .deleteFrom('objects')
+      .where('type', '=', type)
+      .where('id_key', '=', key)
+      .where('visibility', '=', 'public')
+      .returning('seq')
+      .execute();
+    await this.searchIndex.removeSeqs(rows.map((r) => Number(r.seq)));
+    await this.db
+      .deleteFrom('object_refs')
+      .where('src_type', '=', type)
+      .where('src_key', '=', key)
+      .where('src_public', '=', 1)
+      .execute();
+  }
+
+  /** The latest live row of an object, locked for the change that follows. */
+  private async latestRow(type: string, id: string): Promise<StoredObject | undefined> {
+    const r = await sql<ObjectRow>`SELECT ${objectColumns(this.ops)} FROM objects
+      WHERE type = ${type} AND id_key = ${idKey(id)} AND visibility <> 'public' AND deleted_ms IS NULL${sql.raw(this.ops.name === 'postgres' ? ' FOR UPDATE' : '')}`.execute(
+      this.db,
+    );
+    return r.rows[0] ? toObject(r.rows[0]) : undefined;
+  }
+
+  async publishObject(type: string, id: string, nowMs: number): Promise<{ row: StoredObject; changed: boolean } | undefined> {
+    const row = await this.latestRow(type, id);
+    if (!row) return undefined;
+    if (row.visibility === 'both' && row.status === 'public') return { row, changed: false };
+    const key = idKey(id);
+    await this.dropPublicRow(type, key);
+    await this.db
+      .updateTable('objects')
+      .set({ visibility: 'both', status: 'public', public_version: row.version, published_ms: nowMs, unpublished_ms: null })
+      .where('seq', '=', row.seq)
+      .execute();
+    await this.searchIndex.onWrite(row.seq, type, row.data, 'both');
+    return { row: { ...row, visibility: 'both', status: 'public', publicVersion: row.version, publishedMs: nowMs }, changed: true };
+  }
+
+  async unpublishObject(
+    type: string,
+    id: string,
+    status: 'draft' | 'archived',
+    nowMs: number,
+  ): Promise<{ row: StoredObject; changed: boolean } | undefined> {
+    const row = await this.latestRow(type, id);
+    if (!row) return undefined;
+    if (row.status === status) return { row, changed: false };
+    const key = idKey(id);
+    const wasPublic = row.visibility === 'both' || row.status === 'modified';
+    await this.dropPublicRow(type, key);
+    await this.db
+      .updateTable('objects')
+      .set({ visibility: 'latest', status, ...(wasPublic ? { unpublished_ms: nowMs } : {}) })
+      .where('seq', '=', row.seq)
+      .execute();
+    if (row.visibility !== 'latest') await this.searchIndex.onWrite(row.seq, type, row.data, 'latest');
+    return { row: { ...row, visibility: 'latest', status }, changed: true };
+  }
+
+  async setDraftPublic(type: string, on: boolean, nowMs: number): Promise<void> {
+    if (on) {
+      await this.db
+        .updateTable('objects')
+        .set({ status: 'public', public_version: sql`version`, published_ms: nowMs })
+        .where('type', '=', type)
+        .where('status', 'is', null)
+        .where('deleted_ms', 'is', null)
+        .execute();
+      return;
+    }
+    // every object's latest state becomes what everybody sees
+    const copies = await this.db
+      .deleteFrom('objects')
+      .where('type', '=', type)
+      .where('visibility', '=', 'public')
+      .returning('seq')
+      .execute();
+    await this.searchIndex.removeSeqs(copies.map((r) => Number(r.seq)));
+    await this.db.deleteFrom('object_refs').where('src_type', '=', type).where('src_public', '=', 1).execute();
+    const latest = await this.db
+      .updateTable('objects')
+      .set({ visibility: 'both', status: null, public_version: null, published_ms: null, unpublished_ms: null })
+      .where('type', '=', type)
+      .where('visibility', '=', 'latest')
+      .returning(['seq', this.ops.dataText.as('data')])
+      .execute();
+    for (const r of latest) await this.searchIndex.onWrite(Number(r.seq), type, String(r.data), 'both');
+    await this.db.updateTable('objects').set({ status: null }).where('type', '=', type).execute();
+  }
+
+  async rewriteObjectData(row: StoredObject, data: string, title: string): Promise<void> {
     await this.db
       .updateTable('objects')
       .set({ data: this.ops.jsonParam(data) as never, title })
-      .where('type', '=', type)
-      .where('id_key', '=', idKey(id))
+      .where('seq', '=', row.seq)
       .execute();
-    await this.searchIndex.onRewrite(type, id, data);
+    await this.searchIndex.onWrite(row.seq, row.type, data, row.visibility);
   }
 
   async softDeleteObject(type: string, id: string, nowMs: number): Promise<void> {
@@ -504,19 +663,20 @@ export class SqlStorage implements Storage {
     await this.searchIndex.onPurgeType(type);
     await this.db.deleteFrom('object_refs').where('src_type', '=', type).execute();
     await this.db.deleteFrom('object_versions').where('type', '=', type).execute();
+    await this.db.deleteFrom('schedules').where('type', '=', type).execute();
     await this.db.deleteFrom('objects').where('type', '=', type).execute();
   }
 
-  async listRemoved(type: string, afterMs: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('objects')
-      .select('id')
-      .where('type', '=', type)
-      .where('deleted_ms', 'is not', null)
-      .where('deleted_ms', '>', afterMs)
-      .orderBy('deleted_ms')
-      .execute();
-    return rows.map((r) => r.id);
+  async listRemoved(type: string, afterMs: number, view: View): Promise<string[]> {
+    const deleted = sql`SELECT id, deleted_ms AS at FROM objects
+      WHERE type = ${type} AND deleted_ms IS NOT NULL AND deleted_ms > ${afterMs} AND visibility <> 'public'`;
+    // the public view also lost the objects taken out of it (unpublished or archived) and not published again
+    const hidden = sql`SELECT id, unpublished_ms AS at FROM objects
+      WHERE type = ${type} AND deleted_ms IS NULL AND visibility = 'latest' AND status IN ('draft', 'archived')
+        AND unpublished_ms IS NOT NULL AND unpublished_ms > ${afterMs}`;
+    const r = await sql<{ id: string }>`SELECT id FROM (${view === 'public' ? sql`${deleted} UNION ALL ${hidden}` : deleted}) g
+      ORDER BY at`.execute(this.db);
+    return r.rows.map((x) => x.id);
   }
 
   async isReferenced(type: string, id: string): Promise<boolean> {
@@ -533,38 +693,86 @@ export class SqlStorage implements Storage {
   async findByFieldValue(type: string, field: string, value: unknown, excludeId?: string): Promise<string | undefined> {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     const r = await sql<{ id: string }>`SELECT objects.id FROM objects
-      WHERE objects.type = ${typeLit(type)} AND objects.deleted_ms IS NULL AND ${this.ops.value([field])} = ${this.ops.scalar(value)}
+      WHERE objects.type = ${typeLit(type)} AND ${visibleRows('preview')} AND ${this.ops.value([field])} = ${this.ops.scalar(value)}
       ${excludeId === undefined ? sql`` : sql`AND objects.id_key <> ${idKey(excludeId)}`} LIMIT 1`.execute(this.db);
     return r.rows[0]?.id;
   }
 
   // ---- versions
 
-  private versionsQuery(type: string, id: string) {
+  /** The versions a view may see: preview every one; the public view only those that were published. */
+  private versionsQuery(type: string, id: string, view: View) {
     const key = idKey(id);
     const dataText = this.ops.name === 'postgres' ? sql<string>`data::text` : sql<string>`data`;
-    return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions WHERE type = ${type} AND id_key = ${key}
-      UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects WHERE type = ${type} AND id_key = ${key} AND deleted_ms IS NULL`;
+    if (view === 'preview') {
+      return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions WHERE type = ${type} AND id_key = ${key}
+      UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects
+        WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('preview')}`;
+    }
+    const current = sql`SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects
+        WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('public')} AND (status IS NULL OR status = 'public')`;
+    return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions
+        WHERE type = ${type} AND id_key = ${key}
+          AND (published_ms IS NOT NULL OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.type = ${type} AND o.id_key = ${key}
+            AND o.status IS NOT NULL))
+          AND version NOT IN (SELECT version FROM (${current}) c)
+      UNION ALL ${current}`;
   }
 
-  async listVersions(type: string, id: string, limit: number, offset: number, direction: 'asc' | 'desc') {
-    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id)}) v
+  async listVersions(type: string, id: string, view: View, limit: number, offset: number, direction: 'asc' | 'desc') {
+    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
       ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(
       this.db,
     );
     return r.rows.map((x) => ({ version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) }));
   }
 
-  async countVersions(type: string, id: string): Promise<number> {
-    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (${this.versionsQuery(type, id)}) v`.execute(this.db);
+  async countVersions(type: string, id: string, view: View): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (${this.versionsQuery(type, id, view)}) v`.execute(this.db);
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  async getVersion(type: string, id: string, version: number) {
-    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id)}) v
+  async getVersion(type: string, id: string, version: number, view: View) {
+    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
       WHERE version = ${version}`.execute(this.db);
     const x = r.rows[0];
     return x ? { version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) } : undefined;
+  }
+
+  // ---- schedules (Draft & Public publications planned for later)
+
+  async scheduleObject(s: StoredSchedule): Promise<void> {
+    const row = { type: s.type, id_key: idKey(s.id), id: s.id, action: s.action, at_ms: s.atMs, created_ms: s.createdMs, created_by: s.createdBy };
+    await this.db
+      .insertInto('schedules')
+      .values(row)
+      .onConflict((oc) => oc.columns(['type', 'id_key']).doUpdateSet({ id: s.id, action: s.action, at_ms: s.atMs, created_ms: s.createdMs, created_by: s.createdBy }))
+      .execute();
+  }
+
+  async getSchedule(type: string, id: string): Promise<StoredSchedule | undefined> {
+    const r = await this.db.selectFrom('schedules').selectAll().where('type', '=', type).where('id_key', '=', idKey(id)).executeTakeFirst();
+    return r ? toSchedule(r) : undefined;
+  }
+
+  async cancelSchedule(type: string, id: string, createdBeforeMs?: number): Promise<boolean> {
+    let q = this.db.deleteFrom('schedules').where('type', '=', type).where('id_key', '=', idKey(id));
+    if (createdBeforeMs !== undefined) q = q.where('created_ms', '<', createdBeforeMs);
+    const r = await q.executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async runDueSchedules(nowMs: number, limit: number, fn: (s: StoredSchedule, tx: Storage) => Promise<void>): Promise<number> {
+    return this.transaction(async (tx) => {
+      const db = (tx as SqlStorage).db;
+      const due = await sql<Selectable<Database['schedules']>>`SELECT * FROM schedules WHERE at_ms <= ${nowMs}
+        ORDER BY at_ms LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
+      for (const r of due.rows) {
+        await fn(toSchedule(r), tx);
+        await db.deleteFrom('schedules').where('type', '=', r.type).where('id_key', '=', r.id_key).execute();
+      }
+      return due.rows.length;
+    });
   }
 
   // ---- keys

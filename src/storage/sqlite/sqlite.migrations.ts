@@ -147,4 +147,40 @@ export const sqliteMigrations: string[][] = [
     `CREATE INDEX webhook_executions_due ON webhook_executions (next_attempt_ms) WHERE status = 'pending'`,
     `CREATE INDEX webhook_executions_log ON webhook_executions (webhook_id, id)`,
   ],
+  // 6: Draft & Public (docs/decisions/0014-draft-and-public.md). An object of a D&P type may have two rows: its
+  // latest state (`visibility` = 'latest') and what the world sees ('public'); one row serves both views ('both') when
+  // they are the same, as for every object of other types. Objects of D&P types stored before are public.
+  [
+    `ALTER TABLE objects ADD COLUMN visibility TEXT NOT NULL DEFAULT 'both'`,
+    `ALTER TABLE objects ADD COLUMN status TEXT`,
+    `ALTER TABLE objects ADD COLUMN public_version INTEGER`,
+    `ALTER TABLE objects ADD COLUMN published_ms INTEGER`,
+    `ALTER TABLE objects ADD COLUMN unpublished_ms INTEGER`,
+    `DROP INDEX objects_type_id`,
+    `CREATE UNIQUE INDEX objects_type_id ON objects (type, id_key, visibility)`,
+    `CREATE INDEX objects_unpublished ON objects (type, unpublished_ms) WHERE unpublished_ms IS NOT NULL`,
+    `ALTER TABLE object_refs ADD COLUMN src_public INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE object_versions ADD COLUMN published_ms INTEGER`,
+    `UPDATE objects SET status = 'public', public_version = version, published_ms = updated_ms
+       WHERE type IN (SELECT name FROM content_types WHERE json_extract(definition, '$.draftPublic') = 1)`,
+    // rules saved before publish existed keep what they could do: publishing was part of update, preview was not
+    `UPDATE api_keys SET rules = (
+       SELECT json_group_array(json_set(json(r.value),
+         '$.canPublish', json(CASE WHEN json_extract(r.value, '$.canUpdate') THEN 'true' ELSE 'false' END),
+         '$.canPreview', json('false')))
+       FROM json_each(api_keys.rules) AS r)
+     WHERE json_array_length(rules) > 0`,
+    `CREATE TABLE schedules (
+       type TEXT NOT NULL,
+       id_key TEXT NOT NULL,
+       id TEXT NOT NULL,
+       action TEXT NOT NULL,
+       at_ms INTEGER NOT NULL,
+       created_ms INTEGER NOT NULL,
+       created_by TEXT NOT NULL,
+       PRIMARY KEY (type, id_key))`,
+    `CREATE INDEX schedules_due ON schedules (at_ms)`,
+    // search entries now carry the row's visibility: rebuild them at the next start
+    `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ],
 ];
