@@ -55,6 +55,8 @@ async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; p
 export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventConsumer {
   return async (events, tx) => {
     let all: Webhook[] | undefined;
+    // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
+    let refusals = new Map<string, Promise<string | undefined>>();
     for (const e of events) {
       all ??= await webhooks.all(tx);
       const targets = receivers(all, e);
@@ -64,7 +66,9 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventCon
       for (const w of targets) {
         // a draft (a create or edit of a D&P object) is carried only for a saver that may preview it
         const draft = e.kind === 'object' && (e.action === 'create' || e.action === 'update') && body.draft;
-        const why = await webhooks.refusal(w, e.contentType, tx, draft);
+        const memo = `${w.id}\0${e.contentType}\0${draft}`;
+        if (!refusals.has(memo)) refusals.set(memo, webhooks.refusal(w, e.contentType, tx, draft));
+        const why = await refusals.get(memo);
         const now = clock.now();
         const payload = JSON.stringify({
           webhookId: w.id,
@@ -87,7 +91,10 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventCon
         });
       }
       // a change to a webhook itself changes who receives what from here on
-      if (e.contentType === '_webhooks') all = undefined;
+      if (e.contentType === '_webhooks') {
+        all = undefined;
+        refusals = new Map();
+      }
     }
   };
 }
