@@ -124,9 +124,12 @@ export function mayAskPreview(p: Principal): boolean {
 /**
  * The view a read of `type` is made in: the preview when the request asked for it and the principal may preview
  * the type; the public view when it did not ask. Undefined: asked without the grant (the caller answers 403).
+ * A type without Draft & Public (`draftPublic` false) has one view, so asking for a preview of it needs no grant
+ * (its reads stay as they were before Draft & Public; the Panel offers canPreview only on D&P types).
  */
-export function readView(p: Principal, type: string): View | undefined {
+export function readView(p: Principal, type: string, draftPublic = true): View | undefined {
   if (p.kind === 'system' || p.mode !== 'preview') return 'public';
+  if (!draftPublic) return 'public';
   return canPreview(p, type) ? 'preview' : undefined;
 }
 

@@ -103,7 +103,7 @@ export class ContentService {
   /** A read of one type: the type (as typeFor) and the view it is read in; a preview without the grant is a 403. */
   private async readable(p: Principal, type: string): Promise<{ t: LoadedType; view: View }> {
     const t = await this.typeFor(p, 'read', type);
-    const view = readView(p, type);
+    const view = readView(p, type, t.ct.draftPublic);
     if (!view) throw noPreview(type);
     return { t, view };
   }
@@ -208,8 +208,9 @@ export class ContentService {
   /** Ids of objects deleted after `deletedAfter` (any date clients send; absent = all). */
   async removed(p: Principal, type: string, deletedAfter: string | undefined): Promise<string[]> {
     if (!canListRemoved(p, type)) throw errors.forbidden();
-    if (!(await this.registry.get(type))) throw errors.notFound();
-    const view = readView(p, type);
+    const t = await this.registry.get(type);
+    if (!t) throw errors.notFound();
+    const view = readView(p, type, t.ct.draftPublic);
     if (!view) throw noPreview(type);
     let after = 0;
     if (deletedAfter !== undefined && deletedAfter !== '') {
