@@ -86,9 +86,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const audit = new AuditService(storage, clock);
     const now = () => clock.now();
 
-    await keys.ensureApplicationKeys(SYSTEM);
-    await contentTypes.ensureInternalTypes(SYSTEM);
-    const setupToken = await users.bootstrap(config.adminEmail, config.adminPassword);
+    // nodes starting together on one fresh database seed it once: the second finds what the first made
+    const setupToken = await storage.startupLock(async () => {
+      await keys.ensureApplicationKeys(SYSTEM);
+      await contentTypes.ensureInternalTypes(SYSTEM);
+      return users.bootstrap(config.adminEmail, config.adminPassword);
+    });
 
     const server = createServer({
       logLevel: config.logLevel,

@@ -112,6 +112,11 @@ export interface Storage {
   readonly panel: PanelStore;
   /** Webhook signing secrets and the execution log. */
   readonly webhooks: WebhookStore;
+  /**
+   * Runs fn while no other node runs its own startupLock (PostgreSQL: a session advisory lock; SQLite has one
+   * process). For first-start seeding: nodes starting together must not both create the application keys.
+   */
+  startupLock<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs fn in one transaction; fn gets a Storage bound to that transaction. */
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -99,6 +99,19 @@ export class SqlStorage implements Storage {
     return this.ops.name === 'postgres';
   }
 
+  async startupLock<T>(fn: () => Promise<T>): Promise<T> {
+    // SQLite: one process, and pinning its single connection here would leave fn none to use
+    if (this.ops.name !== 'postgres') return fn();
+    return this.db.connection().execute(async (c) => {
+      await sql`SELECT pg_advisory_lock(424243)`.execute(c);
+      try {
+        return await fn();
+      } finally {
+        await sql`SELECT pg_advisory_unlock(424243)`.execute(c);
+      }
+    });
+  }
+
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
     const recorded: ChangeNotice[] = [];
