@@ -13,6 +13,7 @@ import './styles/content-types.css';
 import './styles/content.css';
 import './styles/media.css';
 import './styles/webhooks.css';
+import './styles/publication.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

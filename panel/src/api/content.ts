@@ -9,10 +9,24 @@ export interface ListQuery {
   /** Flotiq's `filters` JSON, already serialised. */
   filters?: string;
   ids?: string[];
+  /** Read the latest state, drafts included (`X-MODE: preview`); otherwise what the world sees. */
+  preview?: boolean;
+}
+
+export type PublicationAction = 'publish' | 'unpublish' | 'archive';
+
+/** A publication planned for later, as `/panel/api/content/{type}/{id}/schedule` describes it. */
+export interface Schedule {
+  action: 'publish' | 'unpublish';
+  at: string;
+  createdAt: string;
 }
 
 const base = (type: string) => `/v1/content/${encodeURIComponent(type)}`;
 const one = (type: string, id: string) => `${base(type)}/${encodeURIComponent(id)}`;
+const plan = (type: string, id: string) => `/content/${encodeURIComponent(type)}/${encodeURIComponent(id)}/schedule`;
+const mode = (preview: boolean | undefined): { headers?: Record<string, string> } =>
+  preview ? { headers: { 'x-mode': 'preview' } } : {};
 
 function query(q: ListQuery): string {
   const p = new URLSearchParams();
@@ -27,11 +41,20 @@ function query(q: ListQuery): string {
 }
 
 export const contentApi = {
-  list: (type: string, q: ListQuery = {}) => request<ListEnvelope<ContentObject>>('GET', `${base(type)}${query(q)}`),
-  get: (type: string, id: string) => request<ContentObject>('GET', one(type, id)),
+  list: (type: string, q: ListQuery = {}) =>
+    request<ListEnvelope<ContentObject>>('GET', `${base(type)}${query(q)}`, undefined, mode(q.preview)),
+  get: (type: string, id: string, opts: { preview?: boolean } = {}) =>
+    request<ContentObject>('GET', one(type, id), undefined, mode(opts.preview)),
   create: (type: string, body: Record<string, unknown>) => request<ContentObject>('POST', base(type), body),
   replace: (type: string, id: string, body: Record<string, unknown>) => request<ContentObject>('PUT', one(type, id), body),
   remove: (type: string, id: string) => request<void>('DELETE', one(type, id)),
+  /** Publish, unpublish or archive one object of a Draft & Public type. */
+  act: (type: string, id: string, action: PublicationAction) => request<void>('POST', `${one(type, id)}/${action}`),
+  schedule: async (type: string, id: string) => (await request<{ schedule: Schedule | null }>('GET', plan(type, id))).schedule,
+  /** Plans a publish or unpublish at `at` (ISO, at least a minute ahead); replaces any plan. */
+  setSchedule: async (type: string, id: string, action: Schedule['action'], at: string) =>
+    (await request<{ schedule: Schedule }>('PUT', plan(type, id), { action, at })).schedule,
+  cancelSchedule: (type: string, id: string) => request<void>('DELETE', plan(type, id)),
 };
 
 /** `/api/v1/content/{type}/{id}` → its type and id, or undefined for another kind of URL. */

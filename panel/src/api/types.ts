@@ -52,11 +52,20 @@ export interface ListEnvelope<T> {
   data: T[];
 }
 
+/** Where an object of a Draft & Public type is in its life; objects of other types are always `public`. */
+export type PublicationStatus = 'draft' | 'public' | 'modified' | 'archived';
+
 export interface ObjectInternal {
   contentType: string;
   createdAt: string;
   updatedAt: string;
   objectTitle?: string;
+  status?: PublicationStatus;
+  /** The version the world sees (-1: none). */
+  publicVersion?: number;
+  latestVersion?: number;
+  /** '' when never published. */
+  publishedAt?: string;
 }
 
 /** A content object: its id, the server-managed block, and the fields of its type. */

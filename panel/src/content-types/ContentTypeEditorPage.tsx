@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { contentTypesApi } from '../api/content-types.js';
 import { errorMessage, fieldErrorsOf } from '../api/errors.js';
 import type { ContentType, FieldErrors } from '../api/types.js';
@@ -42,6 +42,7 @@ function Editor({ ct, types }: { ct: ContentType | undefined; types: ContentType
   const [confirmDelete, setConfirmDelete] = useState(false);
   const dirty = JSON.stringify(bodyOf(draft)) !== JSON.stringify(bodyOf(saved)) || creating;
   const general = unclaimedErrors(errors, draft);
+  const draftPublicHelp = useId();
 
   /** Drops the messages under these paths: the field they were about has just changed. */
   const clearErrors = (prefixes: string[]) =>
@@ -166,6 +167,18 @@ function Editor({ ct, types }: { ct: ContentType | undefined; types: ContentType
             )}
           </Field>
         </div>
+        <label className="check check-field">
+          <input
+            type="checkbox"
+            checked={Boolean(draft.rest.draftPublic)}
+            onChange={(e) => setDraft({ ...draft, rest: { ...draft.rest, draftPublic: e.target.checked } })}
+            aria-describedby={draftPublicHelp}
+          />
+          Draft &amp; Public
+        </label>
+        <p id={draftPublicHelp} className="field-help">
+          New objects start as drafts that only the Panel and keys allowed to preview see, until they are published.
+        </p>
       </section>
       <h2 className="section-title">Fields</h2>
       <FieldList

@@ -12,15 +12,23 @@ import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { ErrorState, Loading } from '../ui/States.js';
 import { ObjectFields } from './ObjectFields.js';
+import { PublicationPanel } from './PublicationPanel.js';
+import { PublicVersion } from './PublicVersion.js';
 import { RunWebhook } from './RunWebhook.js';
 
 const load = async (type: string, id: string | undefined) => {
-  const [types, object] = await Promise.all([contentTypesApi.list(), id ? contentApi.get(type, id) : Promise.resolve(undefined)]);
+  const [types, object] = await Promise.all([
+    contentTypesApi.list(),
+    id ? contentApi.get(type, id, { preview: true }) : Promise.resolve(undefined),
+  ]);
   const ct = types.data.find((t) => t.name === type) ?? (await contentTypesApi.get(type));
   return { types: types.data, ct, object };
 };
 
-/** Creates an object of a type (no `id`) or edits one, with a form built from the type's definition. */
+/**
+ * Creates an object of a type (no `id`) or edits one, with a form built from the type's definition. The form always
+ * holds the latest state (`X-MODE: preview`): for a Draft & Public type that is the draft, not the public version.
+ */
 export function ContentEditorPage({ type, id }: { type: string; id?: string }) {
   const loaded = useLoad(() => load(type, id), `${type}/${id ?? ''}`);
   if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
@@ -68,6 +76,13 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
     } finally {
       setBusy(false);
     }
+  };
+
+  // after a publication change: the stored state is what the form holds (publishing waits for unsaved edits)
+  const reread = async () => {
+    const fresh = await contentApi.get(ct.name, saved!.id, { preview: true });
+    setSaved(fresh);
+    setValues(fieldsOf(fresh));
   };
 
   const remove = async () => {
@@ -119,6 +134,8 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
           </button>
         </div>
       </header>
+      {saved && ct.draftPublic && <PublicationPanel type={ct.name} object={saved} dirty={dirty} onChanged={reread} />}
+      {saved && ct.draftPublic && saved.internal?.status === 'modified' && <PublicVersion ct={ct} draft={saved} />}
       {otherErrors.length > 0 && (
         <div className="form-error" role="alert">
           <ul>{otherErrors.flatMap(([k, msgs]) => msgs.map((m) => <li key={`${k}${m}`}>{k === 'id' ? `ID: ${m}` : m}</li>))}</ul>

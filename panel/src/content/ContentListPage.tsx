@@ -14,10 +14,12 @@ import { Pagination } from '../ui/Pagination.js';
 import { EmptyState, ErrorState, Loading } from '../ui/States.js';
 import { buildFilters, titleField, type FilterRow } from './content-query.js';
 import { FilterBar } from './FilterBar.js';
+import { StatusBadge } from './StatusBadge.js';
+import { ViewSwitch, type ContentView } from './ViewSwitch.js';
 
 const PAGE_SIZE = 20;
 
-/** The objects of one type: search, filters, pages, delete. */
+/** The objects of one type: search, filters, pages, delete; for Draft & Public types, statuses and the two views. */
 export function ContentListPage({ type }: { type: string }) {
   const loaded = useLoad(() => contentTypesApi.get(type), type);
   if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
@@ -37,8 +39,10 @@ function ObjectList({ ct }: { ct: ContentType }) {
   const [page, setPage] = useState(1);
   const [order, setOrder] = useState<{ by: string; dir: 'asc' | 'desc' }>({ by: 'internal.createdAt', dir: 'desc' });
   const [removing, setRemoving] = useState<ContentObject | undefined>();
+  const [view, setView] = useState<ContentView>('draft');
+  const dp = ct.draftPublic;
   const filters = buildFilters(ct, search, rows);
-  const query = { page, limit: PAGE_SIZE, filters, orderBy: order.by, direction: order.dir };
+  const query = { page, limit: PAGE_SIZE, filters, orderBy: order.by, direction: order.dir, preview: !dp || view === 'draft' };
   const list = useLoad(() => contentApi.list(ct.name, query), JSON.stringify(query));
   const searchable = titleField(ct);
 
@@ -105,14 +109,25 @@ function ObjectList({ ct }: { ct: ContentType }) {
             setPage(1);
           }}
         />
+        {dp && (
+          <ViewSwitch
+            view={view}
+            onChange={(v) => {
+              setView(v);
+              setPage(1);
+            }}
+          />
+        )}
       </div>
       {list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : !list.data ? (
         <Loading label="Loading objects…" />
       ) : list.data.data.length === 0 ? (
-        <EmptyState title={filters ? 'Nothing matches' : `No ${ct.label} yet`}>
-          {!filters && (
+        <EmptyState
+          title={filters ? 'Nothing matches' : dp && view === 'public' ? 'Nothing is public yet' : `No ${ct.label} yet`}
+        >
+          {!filters && !(dp && view === 'public') && (
             <Link className="btn btn-primary" to={`/content/${encodeURIComponent(ct.name)}/new`}>
               Create the first object
             </Link>
@@ -128,6 +143,7 @@ function ObjectList({ ct }: { ct: ContentType }) {
                   <th scope="col" className="hide-narrow">
                     ID
                   </th>
+                  {dp && <th scope="col">Status</th>}
                   <th scope="col" aria-sort={sortState('internal.updatedAt')}>
                     <button type="button" className="th-sort" onClick={() => sortBy('internal.updatedAt')}>
                       Updated
@@ -147,6 +163,11 @@ function ObjectList({ ct }: { ct: ContentType }) {
                     <td className="hide-narrow">
                       <code>{o.id}</code>
                     </td>
+                    {dp && (
+                      <td>
+                        <StatusBadge status={o.internal?.status} />
+                      </td>
+                    )}
                     <td>{formatDate(o.internal?.updatedAt)}</td>
                     <td className="cell-actions">
                       <button

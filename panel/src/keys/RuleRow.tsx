@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { ContentType, KeyRule } from '../api/types.js';
 import { FieldErrorList } from '../ui/Field.js';
 import { Icon } from '../ui/Icon.js';
-import { GRANTS, typeLabel, type GrantFlag } from './key-draft.js';
+import { grantsFor, retarget, typeLabel, type GrantFlag } from './key-draft.js';
 
 interface Props {
   rule: KeyRule;
@@ -14,17 +14,14 @@ interface Props {
   onDelete(): void;
 }
 
-/** One rule of a user-defined key: a content type and the four grants. */
+/** One rule of a user-defined key: a content type and its grants (with Preview and Publish for Draft & Public types). */
 export function RuleRow({ rule, types, taken, errors, onChange, onDelete }: Props) {
   const id = useId();
-  const known = types.some((t) => t.name === rule.ctdName);
+  const type = types.find((t) => t.name === rule.ctdName);
+  const known = Boolean(type);
   const set = (flag: GrantFlag, v: boolean) => onChange({ ...rule, [flag]: v });
   return (
-    <li
-      className="rule-row"
-      role="group"
-      aria-label={`Rule for ${types.find((t) => t.name === rule.ctdName)?.label ?? rule.ctdName}`}
-    >
+    <li className="rule-row" role="group" aria-label={`Rule for ${type?.label ?? rule.ctdName}`}>
       <div className="rule-type">
         <label htmlFor={`${id}-type`} className="visually-hidden">
           Content type
@@ -32,7 +29,15 @@ export function RuleRow({ rule, types, taken, errors, onChange, onDelete }: Prop
         <select
           id={`${id}-type`}
           value={rule.ctdName}
-          onChange={(e) => onChange({ ...rule, ctdName: e.target.value })}
+          onChange={(e) =>
+            onChange(
+              retarget(
+                rule,
+                types.find((t) => t.name === e.target.value),
+                e.target.value,
+              ),
+            )
+          }
           aria-invalid={Boolean(errors?.length)}
         >
           {!known && <option value={rule.ctdName}>{rule.ctdName} (missing)</option>}
@@ -45,9 +50,9 @@ export function RuleRow({ rule, types, taken, errors, onChange, onDelete }: Prop
         <FieldErrorList errors={errors} />
       </div>
       <div className="rule-grants">
-        {GRANTS.map((g) => (
+        {grantsFor(type).map((g) => (
           <label key={g.flag} className="check">
-            <input type="checkbox" checked={rule[g.flag]} onChange={(e) => set(g.flag, e.target.checked)} />
+            <input type="checkbox" checked={Boolean(rule[g.flag])} onChange={(e) => set(g.flag, e.target.checked)} />
             {g.label}
           </label>
         ))}

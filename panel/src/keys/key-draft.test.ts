@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, draftProblems, isDirty, nextRule, typeLabel } from './key-draft.js';
+import { draftOf, draftProblems, grantsFor, isDirty, nextRule, retarget, typeLabel } from './key-draft.js';
 import type { ApiKey } from '../api/types.js';
 
 const key: ApiKey = {
@@ -36,5 +36,30 @@ describe('key drafts', () => {
       name: ['The name is required'],
       'rules[1].ctdName': ['There is already a rule for this content type'],
     });
+  });
+
+  it('offers Preview and Publish for Draft & Public types only, and drops them when a rule moves elsewhere', () => {
+    expect(grantsFor({ draftPublic: false }).map((g) => g.label)).toEqual(['Read', 'Create', 'Update', 'Delete']);
+    expect(grantsFor({ draftPublic: true }).map((g) => g.label)).toEqual([
+      'Read',
+      'Create',
+      'Update',
+      'Delete',
+      'Preview',
+      'Publish',
+    ]);
+    const rule = { ...key.rules[0], canPreview: true, canPublish: true };
+    expect(retarget(rule, { name: 'post', draftPublic: true }, 'post')).toEqual({ ...rule, ctdName: 'post' });
+    expect(retarget(rule, { name: '_media', draftPublic: false }, '_media')).toMatchObject({
+      ctdName: '_media',
+      canPreview: false,
+      canPublish: false,
+    });
+  });
+
+  it('count a changed Preview or Publish as unsaved, and an absent flag as false', () => {
+    const d = draftOf(key);
+    expect(isDirty({ ...d, rules: [{ ...d.rules[0], canPreview: false }] }, key)).toBe(false);
+    expect(isDirty({ ...d, rules: [{ ...d.rules[0], canPublish: true }] }, key)).toBe(true);
   });
 });

@@ -13,7 +13,22 @@ export const GRANTS = [
   { flag: 'canDelete', label: 'Delete' },
 ] as const;
 
-export type GrantFlag = (typeof GRANTS)[number]['flag'];
+/** Grants that only mean something for a content type with Draft & Public. */
+export const DRAFT_PUBLIC_GRANTS = [
+  { flag: 'canPreview', label: 'Preview' },
+  { flag: 'canPublish', label: 'Publish' },
+] as const;
+
+export type GrantFlag = (typeof GRANTS)[number]['flag'] | (typeof DRAFT_PUBLIC_GRANTS)[number]['flag'];
+
+/** The grants a rule row offers for a type: the four, and Preview and Publish for a Draft & Public type. */
+export const grantsFor = (t: Pick<ContentType, 'draftPublic'> | undefined) =>
+  t?.draftPublic ? [...GRANTS, ...DRAFT_PUBLIC_GRANTS] : [...GRANTS];
+
+/** A rule moved to another type: Preview and Publish do not carry over to a type without Draft & Public. */
+export function retarget(rule: KeyRule, t: Pick<ContentType, 'name' | 'draftPublic'> | undefined, name: string): KeyRule {
+  return t?.draftPublic ? { ...rule, ctdName: name } : { ...rule, ctdName: name, canPreview: false, canPublish: false };
+}
 
 export function draftOf(key: Pick<ApiKey, 'name' | 'rules'>): KeyDraft {
   return { name: key.name, rules: key.rules.map((r) => ({ ...r })) };
@@ -22,7 +37,7 @@ export function draftOf(key: Pick<ApiKey, 'name' | 'rules'>): KeyDraft {
 const canonical = (d: KeyDraft) =>
   JSON.stringify({
     name: d.name.trim(),
-    rules: d.rules.map((r) => [r.ctdName, r.canRead, r.canCreate, r.canUpdate, r.canDelete]),
+    rules: d.rules.map((r) => [r.ctdName, r.canRead, r.canCreate, r.canUpdate, r.canDelete, !!r.canPreview, !!r.canPublish]),
   });
 
 /** Whether the card holds changes the server does not have (always, for a key never saved). */

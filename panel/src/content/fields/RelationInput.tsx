@@ -17,7 +17,7 @@ async function titlesOf(refs: DataSource[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   await Promise.all(
     [...byType].map(async ([type, ids]) => {
-      const list = await contentApi.list(type, { ids, limit: ids.length }).catch(() => undefined);
+      const list = await contentApi.list(type, { ids, limit: ids.length, preview: true }).catch(() => undefined);
       for (const o of list?.data ?? []) out.set(`/api/v1/content/${type}/${o.id}`, o.internal?.objectTitle || o.id);
     }),
   );

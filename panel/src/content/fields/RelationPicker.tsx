@@ -30,7 +30,7 @@ export function RelationPicker({ title, target, types, multiple, chosen, onClose
   const ct = types.find((t) => t.name === type);
   const filters = ct ? buildFilters(ct, search, []) : undefined;
   const list = useLoad(
-    () => (type ? contentApi.list(type, { page, limit: 12, filters }) : Promise.resolve(undefined)),
+    () => (type ? contentApi.list(type, { page, limit: 12, filters, preview: true }) : Promise.resolve(undefined)),
     `${type}|${page}|${filters}`,
   );
 
