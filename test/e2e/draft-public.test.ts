@@ -1,6 +1,15 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  launchChromium,
+  newContext,
+  PHONE,
+  signIn,
+  snap,
+  watchErrors,
+} from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
 
 type Json = Record<string, unknown>;
@@ -212,6 +221,22 @@ describe.skipIf(!inject('browserAvailable'))('Draft & Public in the Panel', { ti
     });
     expect(preview.status).toBe(200);
     expect(await preview.json()).toMatchObject({ title: 'Second take', internal: { status: 'draft' } });
+  });
+
+  it('fits a phone: the list with its view switch and the object with its publication need no sideways scrolling', async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      await page.goto('/content/post');
+      await visible(rows().filter({ hasText: 'Second take' }));
+      await expectNoHorizontalOverflow(page);
+      await page.goto(`/content/post/object/${encodeURIComponent(objectId)}`);
+      await expect.poll(statusText).toBe('Draft');
+      await visible(publication().getByLabel('Date and time'));
+      await expectNoHorizontalOverflow(page);
+      await snap(page, 'draft-public-phone');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
     expect(errors).toEqual([]);
   });
 });

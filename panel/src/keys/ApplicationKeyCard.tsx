@@ -12,7 +12,8 @@ interface Props {
 }
 
 const DESCRIPTION: Record<string, string> = {
-  'read-only': 'Reads every content type and object. Safe for websites and apps that only display content.',
+  'read-only':
+    'Reads every content type and what is published (never drafts). Safe for websites and apps that only display content.',
   'read-write': 'Can do everything the API offers: content types, content and media. Keep it on servers only.',
 };
 
