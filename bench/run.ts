@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { budgetExhausted, cleanupAll, installExitHandlers, interruptedWith, onCleanup } from './cleanup.js';
 import { createBenchDatabase, pgUnreachable, PG_ADMIN_URL, type Dialect } from './databases.js';
 import { expectedFor, loadDataset, type Dataset, type Expected } from './dataset.js';
-import { RANK_POOL } from '../src/search/search-query.js';
+import { RANK_POOL } from '../src/storage/search-query.js';
 import { startHost, type ServerHost } from './host.js';
 import { log, profileScenario, runScenario } from './measure.js';
 import { makePng, seedMedia, type SeededMedia } from './media.js';

@@ -2,7 +2,30 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MIME_TYPES } from '../media/media-types.js';
+
+/** The MIME types uploads may have by default: Flotiq's documented list (OAS example of POST /api/media). */
+export const DEFAULT_MIME_TYPES: readonly string[] = [
+  'image/gif',
+  'image/png',
+  'image/jpeg',
+  'image/bmp',
+  'image/webp',
+  'image/svg+xml',
+  'image/svg',
+  'image/x-icon',
+  'image/vnd.microsoft.icon',
+  'text/plain',
+  'audio/midi',
+  'audio/mpeg',
+  'audio/webm',
+  'audio/ogg',
+  'audio/wav',
+  'video/webm',
+  'video/ogg',
+  'video/mp4',
+  'application/pdf',
+  'application/json',
+];
 
 /** Every setting Flotilla reads, parsed once from the environment and frozen. README documents each one. */
 export interface Config {

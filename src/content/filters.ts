@@ -2,44 +2,16 @@ import { errors } from '../core/errors.js';
 import { ownProperty } from '../core/own-property.js';
 import { parseClientDate } from '../core/time.js';
 import type { FieldInfo } from '../content-types/content-type.js';
+import {
+  FILTER_OPS,
+  type FilterNode,
+  type FilterOp,
+  type FilterTarget,
+  type InternalColumn,
+  type Scalar,
+} from '../storage/filter-node.js';
 
-export const FILTER_OPS = [
-  'equals',
-  'notEqual',
-  'contains',
-  'notContains',
-  'startsWith',
-  'endsWith',
-  'lessThan',
-  'lessThanOrEqual',
-  'greaterThan',
-  'greaterThanOrEqual',
-  'inRange',
-  'empty',
-  'notEmpty',
-  'includes',
-  'overlaps',
-] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
-
-export type InternalColumn = 'created' | 'updated' | 'deleted' | 'id' | 'title' | 'version';
-
-/** Where a filter looks: an internal column, a data path, or "some element of an array" at a data path. */
-export type FilterTarget =
-  | { kind: 'column'; column: InternalColumn }
-  | { kind: 'data'; path: string[] }
-  | { kind: 'array'; path: string[]; sub: string[] };
-
-export type Scalar = string | number | boolean;
-
-/** A parsed, type-coerced filter: safe to hand to storage, which binds every value as a parameter. */
-export interface FilterNode {
-  target: FilterTarget;
-  op: FilterOp;
-  /** For equals/notEqual/overlaps an array means "any of". */
-  value: Scalar | Scalar[] | null;
-  value2?: Scalar | null;
-}
+export { FILTER_OPS, type FilterNode, type FilterOp, type FilterTarget, type InternalColumn, type Scalar };
 
 const INTERNAL_PATHS: Record<string, InternalColumn> = {
   'internal.createdAt': 'created',

@@ -4,30 +4,6 @@
  * back to the file name's own extension.
  */
 
-/** Flotiq's documented default list (OAS example of POST /api/media). */
-export const DEFAULT_MIME_TYPES: readonly string[] = [
-  'image/gif',
-  'image/png',
-  'image/jpeg',
-  'image/bmp',
-  'image/webp',
-  'image/svg+xml',
-  'image/svg',
-  'image/x-icon',
-  'image/vnd.microsoft.icon',
-  'text/plain',
-  'audio/midi',
-  'audio/mpeg',
-  'audio/webm',
-  'audio/ogg',
-  'audio/wav',
-  'video/webm',
-  'video/ogg',
-  'video/mp4',
-  'application/pdf',
-  'application/json',
-];
-
 /** MIME type → extensions a file name may use for it; the first is the one we add when the name has none. */
 const EXTENSIONS: Record<string, readonly string[]> = {
   'image/gif': ['gif'],

@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
 import { directionParam, intParam, listParam } from '../core/query-params.js';
-import type { SearchField, SearchFilter } from './search-query.js';
+import type { SearchField, SearchFilter } from '../storage/search-query.js';
 import type { QueryMode } from './search-text.js';
 
 /** A search as the client asked for it: syntax checked, nothing decided about access or fields yet. */

@@ -2,7 +2,7 @@ import { objectJson } from '../content/object-json.js';
 import { setOwnProperty } from '../core/own-property.js';
 import type { StoredObject } from '../storage/port.js';
 import type { SearchRequest } from './search-params.js';
-import type { SearchResult } from './search-query.js';
+import type { SearchResult } from '../storage/search-query.js';
 
 export interface ResponseItem {
   /** The object as the list endpoint returns it (hydrated when asked). */

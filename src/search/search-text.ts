@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
-import type { SearchClause, SearchTerm } from './search-query.js';
-import { words } from './search-words.js';
+import type { SearchClause, SearchTerm } from '../storage/search-query.js';
+import { words } from '../core/search-words.js';
 
 export type QueryMode = 'default' | 'exact' | 'fuzzy';
 

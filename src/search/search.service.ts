@@ -7,7 +7,7 @@ import type { Principal } from '../core/principal.js';
 import type { Storage } from '../storage/port.js';
 import { checkFields } from './search-fields.js';
 import type { SearchRequest } from './search-params.js';
-import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from './search-query.js';
+import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from '../storage/search-query.js';
 import { searchResponse } from './search-response.js';
 import { parseSearchText } from './search-text.js';
 import { PageCache } from '../content/page-cache.js';

@@ -1,8 +1,8 @@
-import type { FilterNode } from '../content/filters.js';
+import type { FilterNode } from './filter-node.js';
 import type { PanelStore } from './panel-port.js';
 import type { WebhookStore } from './webhook-port.js';
 import type { ChangeNotice, ContentEvent, NewEvent } from '../events/content-event.js';
-import type { SearchQuery, SearchResult } from '../search/search-query.js';
+import type { SearchQuery, SearchResult } from './search-query.js';
 
 /** A content type as stored: the sanitized definition plus bookkeeping. */
 export interface StoredType {

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { foldText } from '../../search/search-words.js';
+import { foldText } from '../../core/search-words.js';
 import {
   combineClauses,
   EMPTY_STATS,

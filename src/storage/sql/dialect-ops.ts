@@ -1,5 +1,5 @@
 import type { RawBuilder } from 'kysely';
-import type { Scalar } from '../../content/filters.js';
+import type { Scalar } from '../filter-node.js';
 
 /**
  * Everything that differs between SQLite and PostgreSQL, as SQL fragments. The shared storage code composes these

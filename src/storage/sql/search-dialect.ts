@@ -1,6 +1,6 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { SearchDocument } from '../../search/search-document.js';
-import type { StatsAggregation, TermsAggregation } from '../../search/search-query.js';
+import type { SearchDocument } from './search-document.js';
+import type { StatsAggregation, TermsAggregation } from '../search-query.js';
 import type { Database } from './schema.js';
 
 /** A query term after fuzzy expansion: any of several words, a phrase, or a prefix. */

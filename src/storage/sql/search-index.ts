@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { layoutOfDefinition, searchDocument, type SearchLayout } from '../../search/search-document.js';
-import type { SearchQuery, SearchResult } from '../../search/search-query.js';
+import { layoutOfDefinition, searchDocument, type SearchLayout } from './search-document.js';
+import type { SearchQuery, SearchResult } from '../search-query.js';
 import { postgresSearch } from '../postgres/postgres.search.js';
 import { sqliteSearch } from '../sqlite/sqlite.search.js';
 import type { DialectOps } from './dialect-ops.js';

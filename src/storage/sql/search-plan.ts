@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { filterVariants, layoutOfDefinition, valueToken, viewTokens } from '../../search/search-document.js';
-import type { SearchClause, SearchFilter, SearchQuery } from '../../search/search-query.js';
-import { editDistance, maxEdits } from '../../search/search-words.js';
+import { filterVariants, layoutOfDefinition, valueToken, viewTokens } from './search-document.js';
+import type { SearchClause, SearchFilter, SearchQuery } from '../search-query.js';
+import { editDistance, maxEdits } from '../../core/search-words.js';
 import type { Db, FieldGroup, MatchPlan, PlanClause, SearchDialect } from './search-dialect.js';
 
 /** Vocabulary candidates looked at, and expansions kept, per fuzzy word (Elasticsearch keeps up to 50). */

@@ -7,7 +7,7 @@ import {
   type SearchResult,
   type StatsAggregation,
   type TermsAggregation,
-} from '../../search/search-query.js';
+} from '../search-query.js';
 import type { OrderKey } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
 import { objectColumns, ORDER_COLUMNS, toObject, typeLit, visibleRows, type ObjectRow } from './object-rows.js';

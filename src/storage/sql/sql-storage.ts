@@ -26,7 +26,7 @@ import { SqlWebhookStore } from './webhook-store.js';
 import type { WebhookStore } from '../webhook-port.js';
 import { noticesOf, type ChangeNotice, type ContentEvent, type NewEvent } from '../../events/content-event.js';
 import type { PanelStore } from '../panel-port.js';
-import type { SearchQuery, SearchResult } from '../../search/search-query.js';
+import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
 
 const toKey = (r: Database['api_keys']): StoredKey => ({

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { FilterNode, Scalar } from '../../content/filters.js';
+import type { FilterNode, Scalar } from '../filter-node.js';
 import type { DialectOps } from './dialect-ops.js';
 
 const COLUMNS = {

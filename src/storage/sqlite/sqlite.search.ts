@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { SEARCH_SLOTS, typeToken } from '../../search/search-document.js';
-import type { TermsAggregation } from '../../search/search-query.js';
+import { SEARCH_SLOTS, typeToken } from '../sql/search-document.js';
+import type { TermsAggregation } from '../search-query.js';
 import {
   combineClauses,
   EMPTY_STATS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldInfo, InputType } from '../content-types/content-type.js';
+import type { FieldInfo, InputType } from '../../content-types/content-type.js';
 import {
   filterVariants,
   SEARCH_SLOTS,

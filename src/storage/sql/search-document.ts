@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ContentType, FieldInfo, InputType } from '../content-types/content-type.js';
-import { describeFields } from '../content-types/describe-fields.js';
-import { vocabularyWords } from './search-words.js';
+import type { ContentType, FieldInfo, InputType } from '../../content-types/content-type.js';
+import { describeFields } from '../../content-types/describe-fields.js';
+import { vocabularyWords } from '../../core/search-words.js';
 
 /**
  * What the search index holds for one object, computed the same way by both storage adapters. Text goes into
