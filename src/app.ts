@@ -17,6 +17,7 @@ import { graphqlRoutes } from './graphql/graphql.routes.js';
 import { SYSTEM } from './core/principal.js';
 import { identify } from './http/route-auth.js';
 import { PANEL_MOUNT } from './http/route-mount.js';
+import { registerCors } from './http/cors.js';
 import { AuditService } from './auth/audit.service.js';
 import { panelKeysRoutes } from './auth/panel-keys.routes.js';
 import { panelSessionRoutes } from './auth/panel-session.routes.js';
@@ -100,6 +101,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       onResponse: opts.onResponse,
       trustProxy: config.trustProxy,
     });
+    // before identification: preflights carry no key, and refusals must be readable by the browser
+    await registerCors(server, config.corsOrigins);
     server.addHook(
       'onRequest',
       identify({

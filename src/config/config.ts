@@ -75,6 +75,10 @@ export interface Config {
   readonly webhookDeny: readonly string[];
   /** The read-only key may preview drafts (`X-MODE: preview`): for sites that keep it on the server. */
   readonly readOnlyPreview: boolean;
+  /** Origins whose pages may call API-key routes from a browser: `*` (any) or exact origins. */
+  readonly corsOrigins: '*' | readonly string[];
+  /** Days a soft-deleted object is kept before the retention sweep purges it. */
+  readonly deletedRetentionDays: number;
 }
 
 /** A comma-separated list of addresses or CIDR ranges. */
@@ -84,6 +88,23 @@ const cidrList = z
     (v) => v.split(',').every((entry) => !['loopback', 'linklocal', 'uniquelocal'].includes(entry.trim()) && isProxyEntry(entry.trim())),
     'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)',
   );
+
+/** `*`, or a comma-separated list of exact origins (`scheme://host[:port]`, no path, no wildcard). */
+const corsOrigins = z
+  .string()
+  .refine(
+    (v) => v.trim() === '*' || v.split(',').every((entry) => isOrigin(entry.trim())),
+    'must be * or a comma-separated list of origins such as https://site.example,http://localhost:3001',
+  );
+
+function isOrigin(entry: string): boolean {
+  try {
+    const u = new URL(entry);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === entry && !entry.includes('*');
+  } catch {
+    return false;
+  }
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -132,6 +153,8 @@ const schema = z.object({
   FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   FLOTILLA_WEBHOOK_ALLOW: cidrList.optional(),
   FLOTILLA_WEBHOOK_DENY: cidrList.optional(),
+  FLOTILLA_CORS_ORIGINS: corsOrigins.default('*'),
+  FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
   FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_TRUST_PROXY: z
     .string()
@@ -202,6 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllow: Object.freeze(e.FLOTILLA_WEBHOOK_ALLOW?.split(',').map((v) => v.trim()) ?? []),
     webhookDeny: Object.freeze(e.FLOTILLA_WEBHOOK_DENY?.split(',').map((v) => v.trim()) ?? []),
     readOnlyPreview: e.FLOTILLA_READONLY_PREVIEW === 'true' || e.FLOTILLA_READONLY_PREVIEW === '1',
+    corsOrigins:
+      e.FLOTILLA_CORS_ORIGINS.trim() === '*' ? '*' : Object.freeze(e.FLOTILLA_CORS_ORIGINS.split(',').map((v) => v.trim())),
+    deletedRetentionDays: e.FLOTILLA_DELETED_RETENTION_DAYS,
     trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }
