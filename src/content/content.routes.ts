@@ -85,7 +85,8 @@ export function contentRoutes(
 
   app.delete<{ Params: P }>(`${base}/:id`, { config: { permission: mount.permission('objects-delete') } }, async (req, reply) => {
     await writer.delete(principalOf(req), req.params.type, req.params.id);
-    return reply.code(204).send();
+    // not the documented 204: Flotiq's SDK parses every success as JSON (docs/decisions/0006)
+    return sendJson(reply, JSON.stringify({ deletedCount: 1 }));
   });
 
   app.get<{ Params: P }>(`${base}/:id/version`, { config: read }, async (req, reply) => {

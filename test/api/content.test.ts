@@ -74,20 +74,20 @@ describe.each(dialectsUnderTest())('content objects on %s', (dialect) => {
     expect(ok.statusCode).toBe(200);
   });
 
-  it('refuses to delete a referenced object, deletes (204) a free one, lists it as removed', async () => {
+  it('refuses to delete a referenced object, deletes (200 {"deletedCount":1}, see decision 0006) a free one, lists it as removed', async () => {
     const refused = await t().call('DELETE', `${C}/category/Cat-1`, { key: t().rw });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toEqual({ errors: ['This content object is used in another content object.'] });
     const before = new Date(Date.now() - 1000).toISOString().slice(0, 19).replace('T', ' ');
     const del = await t().call('DELETE', `${C}/post/with-cat`, { key: t().rw });
-    expect(del.statusCode).toBe(204);
-    expect(del.body).toBe('');
+    expect(del.statusCode).toBe(200);
+    expect(del.json()).toEqual({ deletedCount: 1 });
     expect((await t().call('GET', `${C}/post/with-cat`, { key: t().ro })).statusCode).toBe(404);
     const removed = await t().call('GET', `${C}/post/removed?deletedAfter=${encodeURIComponent(before)}`, { key: t().ro });
     expect(removed.json()).toEqual(['with-cat']);
     const later = await t().call('GET', `${C}/post/removed?deletedAfter=2999-01-01 00:00:00`, { key: t().ro });
     expect(later.json()).toEqual([]);
-    expect((await t().call('DELETE', `${C}/category/Cat-1`, { key: t().rw })).statusCode).toBe(204);
+    expect((await t().call('DELETE', `${C}/category/Cat-1`, { key: t().rw })).statusCode).toBe(200);
   });
 
   it('replaces with PUT, patches with PATCH, and keeps versions', async () => {
