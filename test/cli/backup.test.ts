@@ -114,5 +114,5 @@ describe('flotilla backup / restore of a running SQLite instance under writes', 
     const again = await runCli(['backup', path.join(tmp, 'flotilla.backup')], { env: { FLOTILLA_DATA_DIR: t.db.dataDir } });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/--force/);
-  }, 60_000);
+  }, 180_000);
 });

@@ -32,7 +32,13 @@ export function blankTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(blankTimes);
   if (v && typeof v === 'object')
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, TIMESTAMPS.has(k) && typeof x === 'string' ? '<time>' : blankTimes(x)]),
+      Object.entries(v).map(([k, x]) => [
+        k,
+        // a publication time is when the import published it; whether there is one still counts
+        (TIMESTAMPS.has(k) && typeof x === 'string') || (k === 'publishedAt' && typeof x === 'string' && x !== '')
+          ? '<time>'
+          : blankTimes(x),
+      ]),
     );
   return v;
 }
