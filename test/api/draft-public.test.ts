@@ -1,17 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, ref, relation, text } from '../support/fixtures.js';
+import { ctd, ref, relation, rule, text } from '../support/fixtures.js';
 import { panelCall, panelLogin, useTestApp, type TestApp } from '../support/test-app.js';
 
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
 const PREVIEW = { 'x-mode': 'preview' };
 
 describe.each(dialectsUnderTest())('Draft & Public on %s', (dialect) => {

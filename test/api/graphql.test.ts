@@ -2,22 +2,13 @@ import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { SYSTEM } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { checkbox, ctd, number, ref, relation, simpleList, text, type FieldSpec } from '../support/fixtures.js';
+import { checkbox, ctd, type FieldSpec, number, ref, relation, rule, simpleList, text } from '../support/fixtures.js';
 import { ADMIN, useTestApp } from '../support/test-app.js';
 
 const V2 = '/api/v2/graphql';
 const V1 = '/api/graphql';
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
-
 const geo: FieldSpec = {
   type: 'object',
   inputType: 'geo',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { SYSTEM } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, number, ref, relation, simpleList, text, type FieldSpec } from '../support/fixtures.js';
+import { ctd, type FieldSpec, number, ref, relation, rule, simpleList, text } from '../support/fixtures.js';
 import { useTestApp } from '../support/test-app.js';
 
 type Hit = { score: number; item: Record<string, unknown> & { id: string; internal: { contentType: string } } };
@@ -17,15 +17,6 @@ type Body = {
 const textarea = (o: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'string', inputType: 'textarea', ...o });
 const richtext = (o: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'string', inputType: 'richtext', ...o });
 const select = (options: string[]): FieldSpec => ({ type: 'string', inputType: 'select', extraMeta: { options } });
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
-
 const POSTS = [
   {
     id: 'p1',

@@ -1,17 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, ref, relation, text } from '../support/fixtures.js';
+import { ctd, ref, relation, rule, text } from '../support/fixtures.js';
 import { useTestApp } from '../support/test-app.js';
-
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
 
 describe.each(dialectsUnderTest())('user-defined keys on %s', (dialect) => {
   const t = useTestApp(dialect);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { SYSTEM } from '../../src/core/principal.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, text } from '../support/fixtures.js';
+import { ctd, rule, text } from '../support/fixtures.js';
 import { Receiver } from '../support/receiver.js';
 import { panelCall, panelLogin, useTestApp, type TestApp } from '../support/test-app.js';
 
@@ -10,7 +10,14 @@ type Action = 'Create' | 'Update' | 'Delete' | 'Custom';
 
 function webhookBody(
   url: string,
-  o: { type?: string; types?: string[]; actions?: Action[]; enabled?: boolean; headers?: Record<string, string>; name?: string } = {},
+  o: {
+    type?: string;
+    types?: string[];
+    actions?: Action[];
+    enabled?: boolean;
+    headers?: Record<string, string>;
+    name?: string;
+  } = {},
 ) {
   return {
     name: o.name ?? 'hook',
@@ -23,17 +30,12 @@ function webhookBody(
   };
 }
 
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
-
 describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
-  const t = useTestApp(dialect, { FLOTILLA_WEBHOOK_RETRY_BASE_MS: '50', FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500', FLOTILLA_WEBHOOK_ATTEMPTS: '4' });
+  const t = useTestApp(dialect, {
+    FLOTILLA_WEBHOOK_RETRY_BASE_MS: '50',
+    FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500',
+    FLOTILLA_WEBHOOK_ATTEMPTS: '4',
+  });
   const receiver = new Receiver();
   let session: { cookie: string; csrf: string };
 
@@ -49,7 +51,14 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
   const executions = async (id: string) => {
     const res = await panelCall(t(), session, 'GET', `/panel/api/webhooks/${id}/executions`);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { id: number; status: string; attempts: number; httpStatus: number | null; error: string | null; action: string }[];
+    return res.json() as {
+      id: number;
+      status: string;
+      attempts: number;
+      httpStatus: number | null;
+      error: string | null;
+      action: string;
+    }[];
   };
   const settled = async (id: string, n: number) => {
     const deadline = Date.now() + 15_000;
@@ -77,11 +86,17 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
   it('delivers Create, Update and Delete with Flotiq payloads, custom headers and a verifiable signature', async () => {
     const hook = await create(t(), '/crud', { types: ['post'], headers: { 'x-team': 'blue' } });
     const rw = t().rw;
-    expect((await t().call('POST', '/api/v1/content/post', { key: rw, body: { id: 'p1', title: 'Hello' } })).statusCode).toBe(200);
-    expect((await t().call('PATCH', '/api/v1/content/post/p1', { key: rw, body: { title: 'Hello again' } })).statusCode).toBe(200);
+    expect((await t().call('POST', '/api/v1/content/post', { key: rw, body: { id: 'p1', title: 'Hello' } })).statusCode).toBe(
+      200,
+    );
+    expect((await t().call('PATCH', '/api/v1/content/post/p1', { key: rw, body: { title: 'Hello again' } })).statusCode).toBe(
+      200,
+    );
     expect((await t().call('DELETE', '/api/v1/content/post/p1', { key: rw })).statusCode).toBe(200);
     const got = await receiver.waitFor('/crud', 3, 15_000, poke);
-    const bodies = got.map((r) => JSON.parse(r.body)).sort((a, b) => ['Create', 'Update', 'Delete'].indexOf(a.action) - ['Create', 'Update', 'Delete'].indexOf(b.action));
+    const bodies = got
+      .map((r) => JSON.parse(r.body))
+      .sort((a, b) => ['Create', 'Update', 'Delete'].indexOf(a.action) - ['Create', 'Update', 'Delete'].indexOf(b.action));
     expect(bodies[0]).toMatchObject({
       webhookId: hook,
       action: 'Create',
@@ -89,8 +104,18 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
       ref: '/api/v1/content/post/p1/version/1',
       payload: { id: 'p1', title: 'Hello', internal: { contentType: 'post', latestVersion: 1 } },
     });
-    expect(bodies[1]).toMatchObject({ action: 'Update', ref: '/api/v1/content/post/p1/version/2', payload: { id: 'p1', title: 'Hello again' } });
-    expect(bodies[2]).toEqual({ webhookId: hook, action: 'Delete', contentTypeName: 'post', ref: '/api/v1/content/post/p1', payload: { id: 'p1' } });
+    expect(bodies[1]).toMatchObject({
+      action: 'Update',
+      ref: '/api/v1/content/post/p1/version/2',
+      payload: { id: 'p1', title: 'Hello again' },
+    });
+    expect(bodies[2]).toEqual({
+      webhookId: hook,
+      action: 'Delete',
+      contentTypeName: 'post',
+      ref: '/api/v1/content/post/p1',
+      payload: { id: 'p1' },
+    });
     const secret = await panelCall(t(), session, 'GET', `/panel/api/webhooks/${hook}/secret`);
     expect(secret.statusCode).toBe(200);
     expect(secret.headers['cache-control']).toBe('no-store');
@@ -108,7 +133,18 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
       ['Create', 'done', 200, 1],
     ]);
     expect(Object.keys(log[0]).sort()).toEqual(
-      ['action', 'attempts', 'contentTypeName', 'createdAt', 'durationMs', 'error', 'httpStatus', 'id', 'objectId', 'status'].sort(),
+      [
+        'action',
+        'attempts',
+        'contentTypeName',
+        'createdAt',
+        'durationMs',
+        'error',
+        'httpStatus',
+        'id',
+        'objectId',
+        'status',
+      ].sort(),
     );
   });
 
@@ -118,7 +154,9 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     expect(rotated.statusCode).toBe(200);
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'rot1', title: 'r' } });
     const [r] = await receiver.waitFor('/rotate', 1, 15_000, poke);
-    expect(verifySignature(rotated.json().secret, String(r.headers['x-flotilla-signature']), r.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(
+      verifySignature(rotated.json().secret, String(r.headers['x-flotilla-signature']), r.body, Math.floor(Date.now() / 1000)),
+    ).toBe(true);
   });
 
   it('a receiver failing the first N calls gets N+1, and the log shows the attempts; one failing always ends in error', async () => {
@@ -161,34 +199,52 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
   it('sync hooks mutate a write, or reject it and nothing is stored; a malformed reply is Flotiq’s 400', async () => {
     receiver.on('/sync', (_n, raw) => {
       const req = JSON.parse(raw);
-      if (req.payload.title === 'forbidden') return { status: 400, body: { type: 'response', response: { errors: ['titles may not say forbidden'] } } };
+      if (req.payload.title === 'forbidden')
+        return { status: 400, body: { type: 'response', response: { errors: ['titles may not say forbidden'] } } };
       if (req.payload.title === 'garbled') return { status: 200, body: 'not json at all' };
-      return { status: 200, body: { type: 'response', response: {}, payload: { ...req.payload, title: `${req.payload.title} (checked)` } } };
+      return {
+        status: 200,
+        body: { type: 'response', response: {}, payload: { ...req.payload, title: `${req.payload.title} (checked)` } },
+      };
     });
     const hook = await create(t(), '/sync', { type: 'sync', types: ['secret'], actions: ['Create', 'Update'], name: 'Checker' });
     const ok = await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 's1', title: 'fine' } });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().title).toBe('fine (checked)');
     const [first] = receiver.at('/sync');
-    expect(JSON.parse(first.body)).toMatchObject({ type: 'request', subject: 'content-object', event: 'pre-create', contentTypeName: 'secret', payload: { id: 's1', title: 'fine' } });
+    expect(JSON.parse(first.body)).toMatchObject({
+      type: 'request',
+      subject: 'content-object',
+      event: 'pre-create',
+      contentTypeName: 'secret',
+      payload: { id: 's1', title: 'fine' },
+    });
     const rejected = await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 's2', title: 'forbidden' } });
     expect(rejected.statusCode).toBe(400);
     expect(rejected.json()).toEqual({ __webhook: ['Error processing Checker webhook: titles may not say forbidden'] });
     const garbled = await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 's3', title: 'garbled' } });
     expect(garbled.statusCode).toBe(400);
     expect(garbled.json()).toEqual({ __webhook: ['Error processing Checker webhook: the reply is not JSON'] });
-    for (const id of ['s2', 's3']) expect((await t().call('GET', `/api/v1/content/secret/${id}`, { key: t().rw })).statusCode).toBe(404);
+    for (const id of ['s2', 's3'])
+      expect((await t().call('GET', `/api/v1/content/secret/${id}`, { key: t().rw })).statusCode).toBe(404);
     // a mutation is validated like any body
     receiver.on('/sync', () => ({ status: 200, body: { type: 'response', payload: { title: 12 } } }));
     const invalid = await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 's4', title: 'x' } });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toHaveProperty('title');
     // no longer in the way
-    expect((await t().call('PATCH', `/api/v1/content/_webhooks/${hook}`, { key: t().rw, body: { enabled: false } })).statusCode).toBe(200);
+    expect(
+      (await t().call('PATCH', `/api/v1/content/_webhooks/${hook}`, { key: t().rw, body: { enabled: false } })).statusCode,
+    ).toBe(200);
   });
 
   it('URLs: http(s) only, never metadata or link-local addresses', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'ftp://example.com/', 'http://[fe80::1]/', 'javascript:alert(1)']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'ftp://example.com/',
+      'http://[fe80::1]/',
+      'javascript:alert(1)',
+    ]) {
       const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: { ...webhookBody(''), url } });
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toHaveProperty('url');
@@ -215,7 +271,9 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 'c1', title: 'one' } });
     await receiver.waitFor('/channel', 1, 15_000, poke);
     // the saver loses read on `secret`: the next object is not sent, and the log says why
-    const changed = await t().app.services.keys.update(SYSTEM, reader.id, { rules: [rule('_webhooks', { canCreate: true, canRead: true })] });
+    const changed = await t().app.services.keys.update(SYSTEM, reader.id, {
+      rules: [rule('_webhooks', { canCreate: true, canRead: true })],
+    });
     expect(changed.view.rules).toHaveLength(1);
     await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 'c2', title: 'two' } });
     const log = await settled(hook, 2);
@@ -229,13 +287,24 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'run1', title: 'run me' } });
     const test = await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/test`);
     expect(test.statusCode, test.body).toBe(200);
-    const run = await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/run`, { contentTypeName: 'post', objectId: 'run1' });
+    const run = await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/run`, {
+      contentTypeName: 'post',
+      objectId: 'run1',
+    });
     expect(run.statusCode, run.body).toBe(200);
     const got = await receiver.waitFor('/panel', 2, 15_000, poke);
     const actions = got.map((r) => JSON.parse(r.body)).map((b) => [b.action, b.payload?.id ?? null]);
-    expect(actions).toEqual(expect.arrayContaining([['Test', null], ['Custom', 'run1']]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ['Test', null],
+        ['Custom', 'run1'],
+      ]),
+    );
     // the Custom run is a read: a missing object is a 404, and the API key cannot reach these routes
-    expect((await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/run`, { contentTypeName: 'post', objectId: 'nope' })).statusCode).toBe(404);
+    expect(
+      (await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/run`, { contentTypeName: 'post', objectId: 'nope' }))
+        .statusCode,
+    ).toBe(404);
     expect((await t().call('GET', `/panel/api/webhooks/${hook}/secret`, { key: t().rw })).statusCode).toBe(403);
   });
 });

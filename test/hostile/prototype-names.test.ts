@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { SYSTEM } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, number, ref, relation, simpleList, text } from '../support/fixtures.js';
+import { ctd, number, ref, relation, rule, simpleList, text } from '../support/fixtures.js';
 import { panelCall, panelLogin, useTestApp } from '../support/test-app.js';
 import { dataFingerprint } from './data-fingerprint.js';
 
@@ -16,15 +16,6 @@ import { dataFingerprint } from './data-fingerprint.js';
 const NAMES = Object.getOwnPropertyNames(Object.prototype);
 /** The control: a name no type, field, operator or key has, spelled like the prototype names ([A-Za-z_]). */
 const UNKNOWN = 'zzUnknown';
-
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
 
 const q = encodeURIComponent;
 const filters = (spec: unknown) => `filters=${q(JSON.stringify(spec))}`;

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
+import { SYSTEM } from '../../src/core/principal.js';
 import { dialectsUnderTest, dumpDatabase } from '../support/databases.js';
-import { ctd, text } from '../support/fixtures.js';
+import { ctd, rule, text } from '../support/fixtures.js';
 import { Receiver } from '../support/receiver.js';
 import { panelCall, panelLogin, useTestApp } from '../support/test-app.js';
-
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
 
 const hook = (url: string, types: string[] = [], extra: Record<string, unknown> = {}) => ({
   name: 'h',
@@ -43,7 +34,9 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
     await receiver.start();
     session = await panelLogin(t());
     for (const name of ['vault', 'post']) {
-      expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(name, { title: text() }) })).statusCode).toBe(200);
+      expect(
+        (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(name, { title: text() }) })).statusCode,
+      ).toBe(200);
     }
   });
   afterAll(() => receiver.stop());
@@ -57,7 +50,10 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
       rule('post', { canRead: true }),
     ]);
     // pointing the admin's every-type webhook at the attacker, or narrowing it to `vault`, is refused
-    for (const body of [{ url: `${receiver.url}/attacker` }, { content_type_definitions: [{ content_type_definition_name: 'vault' }] }]) {
+    for (const body of [
+      { url: `${receiver.url}/attacker` },
+      { content_type_definitions: [{ content_type_definition_name: 'vault' }] },
+    ]) {
       const res = await t().call('PATCH', `/api/v1/content/_webhooks/${id}`, { key: editor.key, body });
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toHaveProperty('content_type_definitions');
@@ -85,7 +81,10 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
 
   it('a redirect to the metadata address is not followed', async () => {
     receiver.on('/redirect', () => ({ status: 302, body: '' }));
-    const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/redirect`, ['post']) });
+    const res = await t().call('POST', '/api/v1/content/_webhooks', {
+      key: t().rw,
+      body: hook(`${receiver.url}/redirect`, ['post']),
+    });
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'p-redirect', title: 'x' } });
     await receiver.waitFor('/redirect', 2, 15_000, poke);
     await poke();
@@ -126,19 +125,27 @@ describe.each(dialectsUnderTest())('denied addresses behind host names on %s', (
   beforeAll(async () => {
     await receiver.start();
     session = await panelLogin(t());
-    expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('post', { title: text() }) })).statusCode).toBe(200);
+    expect(
+      (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('post', { title: text() }) })).statusCode,
+    ).toBe(200);
   });
   afterAll(() => receiver.stop());
 
   it('a denied literal address is refused on save', async () => {
-    const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/literal`, ['post']) });
+    const res = await t().call('POST', '/api/v1/content/_webhooks', {
+      key: t().rw,
+      body: hook(`${receiver.url}/literal`, ['post']),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().url[0]).toMatch(/not allowed/);
   });
 
   it('a host name that resolves to a denied address is not called (the address is checked on the connection made)', async () => {
     const port = new URL(receiver.url).port;
-    const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`http://localhost:${port}/rebound`, ['post']) });
+    const res = await t().call('POST', '/api/v1/content/_webhooks', {
+      key: t().rw,
+      body: hook(`http://localhost:${port}/rebound`, ['post']),
+    });
     expect(res.statusCode, res.body).toBe(200);
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'p-dns', title: 'x' } });
     const deadline = Date.now() + 10_000;

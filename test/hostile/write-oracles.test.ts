@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, ref, relation, text } from '../support/fixtures.js';
+import { ctd, ref, relation, rule, text } from '../support/fixtures.js';
 import { useTestApp } from '../support/test-app.js';
 
 /**
@@ -9,15 +9,6 @@ import { useTestApp } from '../support/test-app.js';
  * (`internal.objectTitle` is derived from stored fields), and not through the relations it stores ("does not exist"
  * against "saved" for a type it cannot read). And a write that changes nothing writes nothing.
  */
-const rule = (ctdName: string, grants: Partial<KeyRule>): KeyRule => ({
-  ctdName,
-  canRead: false,
-  canCreate: false,
-  canUpdate: false,
-  canDelete: false,
-  ...grants,
-});
-
 const SECRET = 'sk_live_do_not_reveal';
 
 describe.each(dialectsUnderTest())('write-to-read oracles on %s', (dialect) => {
@@ -140,7 +131,10 @@ describe.each(dialectsUnderTest())('write-to-read oracles on %s', (dialect) => {
     const rw = t().rw;
     expect((await t().call('POST', '/api/v1/content/note', { key: rw, body: { id: 'n1', title: 'n' } })).statusCode).toBe(200);
     for (const id of ['s2', 's999']) {
-      const res = await t().call('PATCH', '/api/v1/content/note/n1', { key: keys.noteWriter, body: { about: [ref('secret', id)] } });
+      const res = await t().call('PATCH', '/api/v1/content/note/n1', {
+        key: keys.noteWriter,
+        body: { about: [ref('secret', id)] },
+      });
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toEqual({ about: ['No read access to the related content type secret'] });
     }

@@ -1,3 +1,4 @@
+import type { KeyRule } from '../../src/core/principal.js';
 /** Builds a Flotiq CTD body from a compact field list, the way clients send them. */
 export interface FieldSpec {
   type: string;
@@ -62,3 +63,13 @@ export const simpleList = (o: Partial<FieldSpec> = {}): FieldSpec => ({
 });
 
 export const ref = (type: string, id: string) => ({ type: 'internal', dataUrl: `/api/v1/content/${type}/${id}` });
+
+/** One rule of a user-defined key: nothing granted but what `grants` names. */
+export const rule = (ctdName: string, grants: Partial<KeyRule> = {}): KeyRule => ({
+  ctdName,
+  canRead: false,
+  canCreate: false,
+  canUpdate: false,
+  canDelete: false,
+  ...grants,
+});
