@@ -16,6 +16,7 @@ export const ROUTE_PERMISSIONS = {
   'objects-create': 'create on the type',
   'objects-update': 'update on the type',
   'objects-delete': 'delete on the type',
+  'objects-duplicate': 'create and read on the type (the duplicate reveals the original)',
   'objects-upsert': 'create on the type (and update too with updateExisting=true)',
   'objects-removed': 'read on the type (user-defined keys: read and delete)',
   'objects-publish': 'publish on the type (Draft & Public)',

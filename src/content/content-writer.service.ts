@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { canObjects, canUpsert } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
@@ -10,8 +10,36 @@ import { StaleWriteError, type NewObject, type Storage, type StoredObject } from
 import type { ContentService } from './content.service.js';
 import { objectJson, objectStubJson } from './object-json.js';
 import { objectTitle } from './object-title.js';
-import { collectRefs } from './relations.js';
+import { collectRefs, parseDataUrl } from './relations.js';
 import { applySlugs } from './slugify.js';
+
+/** Types whose objects a duplicate always shares with its original (Flotiq: media and tags are never duplicated). */
+const NEVER_DUPLICATED = new Set(['_media', '_tag']);
+/** Free-text inputs: a suffix keeps them valid (a select, e-mail or number would not be). */
+const SUFFIXED_INPUTS = new Set<string>(['text', 'textarea', 'textMarkdown', 'richtext']);
+
+/** `{"relatedObjectsToDuplicate":["id", …]}` (optional); anything else is a 400. */
+function relatedToDuplicate(body: unknown): Set<string> {
+  if (body === undefined || body === null) return new Set();
+  if (typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('The request body must be a JSON object');
+  const list = Object.hasOwn(body, 'relatedObjectsToDuplicate') ? (body as Record<string, unknown>).relatedObjectsToDuplicate : [];
+  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
+    throw errors.badRequest('relatedObjectsToDuplicate must be an array of object ids');
+  }
+  return new Set((list as string[]).map((x) => x.toLowerCase()));
+}
+
+/** A deep copy of `value` with every relation whose target was duplicated pointing at the copy instead. */
+function repointRefs(value: unknown, copies: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => repointRefs(v, copies));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = repointRefs(v, copies);
+  const ref = parseDataUrl(out.dataUrl);
+  const copy = ref && copies.get(`${ref.type}\0${ref.id.toLowerCase()}`);
+  if (copy) out.dataUrl = copy;
+  return out;
+}
 
 const ID_PATTERN = /^[a-zA-Z0-9-_.,:=!?#$%&(`'{}" ]*$/;
 
@@ -97,6 +125,44 @@ export class ContentWriter {
     const input = await this.before(p, { action: 'update', type, id, body });
     const row = await this.writeOne(p, t, input, 'patch', id);
     return this.answer(p, type, row);
+  }
+
+  /**
+   * `POST …/{id}/duplicate` (§8.7): a new object from the stored one, written as a create (same hooks, validation
+   * and events; a Draft & Public type's copy is a draft). Unique and required text fields get a random suffix.
+   * Relations stay references to the same objects, except the related ids named in `relatedObjectsToDuplicate`,
+   * which are duplicated first (one level) — media and tags never are. Needs create and read on every type
+   * involved: the copy reveals the original, so a create-only key learns nothing, not even whether it exists.
+   */
+  async duplicate(p: Principal, type: string, id: string, body: unknown): Promise<string> {
+    const data = await this.duplicateData(p, type, id);
+    const wanted = relatedToDuplicate(body);
+    const t = await this.reader.typeFor(p, 'create', type);
+    const copies = new Map<string, string>();
+    for (const r of collectRefs(t, data)) {
+      const key = `${r.type}\0${r.id.toLowerCase()}`;
+      if (!wanted.has(r.id.toLowerCase()) || NEVER_DUPLICATED.has(r.type) || copies.has(key)) continue;
+      const copy = JSON.parse(await this.create(p, r.type, await this.duplicateData(p, r.type, r.id))) as { id: string };
+      copies.set(key, `/api/v1/content/${r.type}/${encodeURIComponent(copy.id)}`);
+    }
+    return this.create(p, type, copies.size > 0 ? (repointRefs(data, copies) as Record<string, unknown>) : data);
+  }
+
+  /** The data of a copy of one stored object: no id, suffixed unique/required text fields. */
+  private async duplicateData(p: Principal, type: string, id: string): Promise<Record<string, unknown>> {
+    const t = await this.reader.typeFor(p, 'create', type);
+    if (!canObjects(p, 'read', type)) throw errors.forbidden();
+    const source = await this.storage.getObject(type, id, 'preview');
+    if (!source) throw errors.notFound();
+    const data = JSON.parse(source.data) as Record<string, unknown>;
+    const suffix = randomBytes(3).toString('hex');
+    for (const f of t.fields) {
+      const value = Object.hasOwn(data, f.name) ? data[f.name] : undefined;
+      if ((f.unique || f.required) && SUFFIXED_INPUTS.has(f.inputType) && typeof value === 'string' && value !== '') {
+        data[f.name] = `${value}-${suffix}`;
+      }
+    }
+    return data;
   }
 
   /** A write never reveals stored fields to a key that cannot read them. */

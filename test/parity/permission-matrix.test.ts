@@ -46,6 +46,8 @@ function allowedBySpec(permission: RoutePermission, caller: Caller, type: TypeNa
     case 'objects-create':
     case 'objects-upsert':
       return caller === 'rw' || (grant === 'create' && onAlpha);
+    case 'objects-duplicate':
+      return caller === 'rw'; // create and read together: the read-only key cannot create, no single grant has both
     case 'objects-update':
       return caller === 'rw' || (grant === 'update' && onAlpha);
     case 'objects-delete':
@@ -174,6 +176,11 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
     url: `/api/v1/content/${type}/${await object(t, type)}`,
     ok: 200,
   }),
+  'POST /api/v1/content/:type/:id/duplicate': async (t, type) => ({
+    method: 'POST',
+    url: `/api/v1/content/${type}/${await object(t, type)}/duplicate`,
+    ok: 200,
+  }),
   'GET /api/v1/content/:type/:id/version': async (_t, type) => ({
     method: 'GET',
     url: `/api/v1/content/${type}/o1/version`,
@@ -200,7 +207,10 @@ const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> =
 /** A fresh Draft & Public type with one object (publishing needs one). */
 async function draftObject(t: TestApp): Promise<{ type: string; id: string }> {
   const type = `dp${fresh()}`;
-  const made = await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(type, { title: text() }, { draftPublic: true }) });
+  const made = await t.call('POST', '/api/v1/internal/contenttype', {
+    key: t.rw,
+    body: ctd(type, { title: text() }, { draftPublic: true }),
+  });
   expect(made.statusCode, made.body).toBe(200);
   const id = `x${fresh()}`;
   expect((await t.call('POST', `/api/v1/content/${type}`, { key: t.rw, body: { id, title: 'x' } })).statusCode).toBe(200);
