@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { CoalescingRun } from '../core/coalescing-run.js';
 import type { Storage } from '../storage/port.js';
 import type { ContentEvent } from './content-event.js';
 
@@ -24,8 +25,7 @@ const RETENTION_MS = 7 * 24 * 3600_000;
 export class EventWorker {
   private readonly consumers: { name: string; run: EventConsumer }[] = [];
   private readonly afterBatch: (() => void)[] = [];
-  private running: Promise<void> | undefined;
-  private next: Promise<void> | undefined;
+  private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastPrune = 0;
@@ -59,19 +59,7 @@ export class EventWorker {
 
   /** Processes everything committed before this call; the promise settles when that is done. */
   wake(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (!this.running) {
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-      });
-      return this.running;
-    }
-    // a drain is under way and may have claimed before this call's events committed: one more after it, shared
-    this.next ??= this.running.then(() => {
-      this.next = undefined;
-      return this.wake();
-    });
-    return this.next;
+    return this.stopped ? Promise.resolve() : this.runner.run();
   }
 
   private async drain(): Promise<void> {
@@ -98,6 +86,6 @@ export class EventWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.runner.idle();
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { CoalescingRun } from '../core/coalescing-run.js';
 import { redact } from '../http/redact.js';
 import type { Storage } from '../storage/port.js';
 import type { StoredExecution } from '../storage/webhook-port.js';
@@ -24,8 +25,7 @@ const MAX_BACKOFF_MS = 3600_000;
  * execution is sent again (at least once). Failures (network, timeout, non-2xx) retry with exponential backoff.
  */
 export class WebhookDelivery {
-  private running: Promise<void> | undefined;
-  private next: Promise<void> | undefined;
+  private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly finished = new Map<string, number>();
@@ -44,18 +44,7 @@ export class WebhookDelivery {
 
   /** Sends everything due now; settles when that is done (tests await it). */
   wake(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (!this.running) {
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-      });
-      return this.running;
-    }
-    this.next ??= this.running.then(() => {
-      this.next = undefined;
-      return this.wake();
-    });
-    return this.next;
+    return this.stopped ? Promise.resolve() : this.runner.run();
   }
 
   private schedule(inMs: number): void {
@@ -136,6 +125,6 @@ export class WebhookDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.runner.idle();
   }
 }
