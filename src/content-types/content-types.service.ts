@@ -221,7 +221,7 @@ export class ContentTypesService {
     if (problems.length > 0) throw errors.errorList(problems);
     await this.inUseAsRefused(name, () =>
       this.storage.transaction(async (tx) => {
-        await tx.purgeType(name);
+        await tx.purgeType(name, this.clock.now());
         await tx.syncFieldIndexes(name, []);
         await tx.deleteType(name);
         await tx.recordEvent(typeEvent('delete', name), actorOf(p), this.clock.now());
@@ -244,7 +244,7 @@ export class ContentTypesService {
     }
     await this.inUseAsRefused(name, () =>
       this.storage.transaction(async (tx) => {
-        await tx.purgeType(name);
+        await tx.purgeType(name, this.clock.now());
         await tx.recordEvent(typeEvent('purge', name), actorOf(p), this.clock.now());
         if (deleteSchema) {
           await tx.syncFieldIndexes(name, []);

@@ -164,7 +164,8 @@ export interface Storage {
   softDeleteObject(type: string, id: string, nowMs: number): Promise<void>;
   /** Removes soft-deleted leftovers with this id so the id can be used again. */
   purgeDeletedObject(type: string, id: string): Promise<void>;
-  purgeType(type: string): Promise<void>;
+  /** Deletes every object of the type; their ids stay listed by `listRemoved` as removed at `nowMs`. */
+  purgeType(type: string, nowMs: number): Promise<void>;
   /** Ids (as stored) that left the view after the given time: deleted, and in the public view also unpublished. */
   listRemoved(type: string, afterMs: number, view: View): Promise<string[]>;
   countLiveObjects(type: string): Promise<number>;

@@ -197,4 +197,14 @@ export const postgresMigrations: string[][] = [
     // search entries now carry the row's visibility: rebuild them at the next start
     `INSERT INTO meta (key, value) VALUES ('search:rebuild', '1') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
   ],
+  [
+    // ids of purged objects stay listable by `removed` (a purge deletes the rows themselves)
+    `CREATE TABLE removed_ids (
+       type TEXT NOT NULL,
+       id_key TEXT NOT NULL,
+       id TEXT NOT NULL,
+       removed_ms BIGINT NOT NULL,
+       PRIMARY KEY (type, id_key))`,
+    `CREATE INDEX removed_ids_at ON removed_ids (type, removed_ms)`,
+  ],
 ];

@@ -34,6 +34,8 @@ export interface Database {
     /** Set when this version had been published (the public view lists only those). */
     published_ms: number | null;
   };
+  /** Ids of purged objects, so `removed` still reports them (pruned by the retention sweep). */
+  removed_ids: { type: string; id_key: string; id: string; removed_ms: number };
   /** `src_public`: 1 for the relations of an object's public row, 0 for its latest (or only) row. */
   object_refs: { src_type: string; src_key: string; dst_type: string; dst_key: string; src_public: number };
   api_keys: {
