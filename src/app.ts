@@ -132,7 +132,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     scheduleRoutes(server, publications);
     graphqlRoutes(server, graphql);
     searchRoutes(server, search);
-    const events = new EventWorker(storage, clock, server.log);
+    const events = new EventWorker(storage, clock, server.log, config.deletedRetentionDays * 24 * 3600_000);
     await registerMedia(server, media, events, config);
     events.use('schedules', publications.cancelOnEdit());
     const webhooks = registerWebhooks(server, { config, storage, keys, crypto, clock, writer, events, audit });

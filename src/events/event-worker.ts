@@ -34,6 +34,8 @@ export class EventWorker {
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly log: EventWorkerLog,
+    /** FLOTILLA_DELETED_RETENTION_DAYS in ms: soft-deleted objects older than this are removed for good. */
+    private readonly deletedRetentionMs = 60 * 24 * 3600_000,
   ) {}
 
   /** Adds a durable consumer (before start). */
@@ -76,6 +78,11 @@ export class EventWorker {
       if (now - this.lastPrune > 3600_000) {
         this.lastPrune = now;
         await this.storage.pruneEvents(now - RETENTION_MS);
+        // soft-deleted objects go for good after the retention (as Flotiq's 60 days); their ids stay reportable by
+        // `removed` for as long again. Batches of 1 000, each its own transaction; idempotent across nodes.
+        while ((await this.storage.sweepDeleted(now - this.deletedRetentionMs, now - 2 * this.deletedRetentionMs, 1000)) === 1000) {
+          if (this.stopped) break;
+        }
       }
     } catch (e) {
       // the batch rolled back and stays unprocessed: the next wake (at the latest the poll) runs it again

@@ -240,6 +240,12 @@ export interface Storage {
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.
    */
   processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number>;
+  /**
+   * The retention sweep: removes for good up to `limit` objects soft-deleted before `deletedBeforeMs` (rows,
+   * versions, relations, search entries; their ids stay reportable by `removed`), and forgets removed ids older than
+   * `forgetBeforeMs`. Answers how many objects went.
+   */
+  sweepDeleted(deletedBeforeMs: number, forgetBeforeMs: number, limit: number): Promise<number>;
   /** Forgets processed events older than the given time. */
   pruneEvents(processedBeforeMs: number): Promise<void>;
 

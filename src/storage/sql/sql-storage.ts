@@ -176,6 +176,35 @@ export class SqlStorage implements Storage {
     });
   }
 
+  async sweepDeleted(deletedBeforeMs: number, forgetBeforeMs: number, limit: number): Promise<number> {
+    return this.transaction(async (tx) => {
+      const db = (tx as SqlStorage).db;
+      const rows = await db
+        .selectFrom('objects')
+        .select(['seq', 'type', 'id_key', 'id', 'deleted_ms', 'visibility'])
+        .where('deleted_ms', 'is not', null)
+        .where('deleted_ms', '<', deletedBeforeMs)
+        .orderBy('deleted_ms')
+        .limit(limit)
+        .execute();
+      await (tx as SqlStorage).searchIndex.removeSeqs(rows.map((r) => Number(r.seq)));
+      for (const r of rows) {
+        if (r.visibility !== 'public') {
+          await db
+            .insertInto('removed_ids')
+            .values({ type: r.type, id_key: r.id_key, id: r.id, removed_ms: Number(r.deleted_ms) })
+            .onConflict((oc) => oc.columns(['type', 'id_key']).doNothing())
+            .execute();
+        }
+        await db.deleteFrom('object_versions').where('type', '=', r.type).where('id_key', '=', r.id_key).execute();
+        await db.deleteFrom('object_refs').where('src_type', '=', r.type).where('src_key', '=', r.id_key).execute();
+        await db.deleteFrom('objects').where('seq', '=', Number(r.seq)).execute();
+      }
+      await db.deleteFrom('removed_ids').where('removed_ms', '<', forgetBeforeMs).execute();
+      return rows.length;
+    });
+  }
+
   async pruneEvents(processedBeforeMs: number): Promise<void> {
     await this.db.deleteFrom('events').where('done_ms', 'is not', null).where('done_ms', '<', processedBeforeMs).execute();
   }

@@ -193,4 +193,6 @@ export const sqliteMigrations: string[][] = [
        PRIMARY KEY (type, id_key))`,
     `CREATE INDEX removed_ids_at ON removed_ids (type, removed_ms)`,
   ],
+  // 8: the retention sweep finds soft-deleted objects by their deletion time (EventWorker, hourly)
+  [`CREATE INDEX objects_deleted ON objects (deleted_ms) WHERE deleted_ms IS NOT NULL`],
 ];
