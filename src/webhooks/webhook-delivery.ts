@@ -7,6 +7,16 @@ import { sendJson } from './send.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
+interface Outcome {
+  e: StoredExecution;
+  status: StoredExecution['status'];
+  httpStatus: number | null;
+  durationMs: number | null;
+  error: string | null;
+  /** When to try again (pending), or the execution's own time otherwise. */
+  next: number;
+}
+
 export interface DeliverySettings {
   attempts: number;
   timeoutMs: number;
@@ -62,7 +72,8 @@ export class WebhookDelivery {
         const lease = now + this.settings.timeoutMs + 15_000;
         const due = await this.storage.webhooks.claimDue(now, lease, PARALLEL);
         if (due.length === 0) break;
-        await Promise.all(due.map((e) => this.attempt(e)));
+        const outcomes = await Promise.all(due.map((e) => this.attempt(e)));
+        await this.record(outcomes);
         if (this.stopped) return;
       }
       const nextDue = await this.storage.webhooks.nextDueMs();
@@ -73,7 +84,8 @@ export class WebhookDelivery {
     }
   }
 
-  private async attempt(e: StoredExecution): Promise<void> {
+  /** One attempt, outside any transaction; answers its outcome, which `record` writes with the round's others. */
+  private async attempt(e: StoredExecution): Promise<Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
@@ -83,7 +95,7 @@ export class WebhookDelivery {
         : e.contentType
           ? await this.webhooks.refusal(w, e.contentType)
           : undefined;
-    if (!w || refusal) return this.finish(e, { status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null });
+    if (!w || refusal) return { e, status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null, next: e.nextAttemptMs };
     const secret = await this.webhooks.secret(w.id);
     const headers: Record<string, string> = {};
     for (const h of w.headers) headers[h.name] = h.value;
@@ -95,31 +107,41 @@ export class WebhookDelivery {
       [SIGNATURE_HEADER]: signature(secret, t, e.payload),
     });
     const r = await this.webhooksSend(w.url, e.payload, headers);
-    if (r.error === null) return this.finish(e, { status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null });
+    if (r.error === null) return { e, status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null, next: e.nextAttemptMs };
     const last = e.attempts >= this.settings.attempts;
     const backoff = Math.min(MAX_BACKOFF_MS, this.settings.retryBaseMs * 2 ** (e.attempts - 1));
-    await this.finish(
+    return {
       e,
-      { status: last ? 'error' : 'pending', httpStatus: r.status, durationMs: r.durationMs, error: redact(r.error) },
-      last ? undefined : this.clock.now() + backoff,
-    );
+      status: last ? 'error' : 'pending',
+      httpStatus: r.status,
+      durationMs: r.durationMs,
+      error: redact(r.error),
+      next: last ? e.nextAttemptMs : this.clock.now() + backoff,
+    };
   }
 
   private webhooksSend(url: string, body: string, headers: Record<string, string>) {
     return sendJson(this.webhooks.policy, url, body, headers, this.settings.timeoutMs);
   }
 
-  private async finish(
-    e: StoredExecution,
-    o: { status: StoredExecution['status']; httpStatus: number | null; durationMs: number | null; error: string | null },
-    nextAttemptMs = e.nextAttemptMs,
-  ): Promise<void> {
+  /**
+   * Writes a round's outcomes in one transaction (one write instead of one per delivery: on SQLite every write waits
+   * for the one connection), each only if no later attempt claimed its execution; trims the logs now and then.
+   */
+  private async record(outcomes: Outcome[]): Promise<void> {
     const now = this.clock.now();
-    await this.storage.webhooks.finishAttempt(e.id, e.attempts, { ...o, nextAttemptMs }, now);
-    if (o.status === 'pending') return;
-    const n = (this.finished.get(e.webhookId) ?? 0) + 1;
-    this.finished.set(e.webhookId, n);
-    if (n % PRUNE_EVERY === 1) await this.storage.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
+    await this.storage.transaction(async (tx) => {
+      for (const o of outcomes) {
+        const { e, next, ...rest } = o;
+        await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
+      }
+    });
+    for (const { e, status } of outcomes) {
+      if (status === 'pending') continue;
+      const n = (this.finished.get(e.webhookId) ?? 0) + 1;
+      this.finished.set(e.webhookId, n);
+      if (n % PRUNE_EVERY === 1) await this.storage.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
+    }
   }
 
   async stop(): Promise<void> {
