@@ -194,7 +194,10 @@ async function main(): Promise<number> {
     const out = path.join(repoRoot, 'bench/results');
     mkdirSync(out, { recursive: true });
     const stamp = started.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-    const file = path.join(out, `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-read-budget.md`);
+    const file = path.join(
+      out,
+      `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-read-budget.md`,
+    );
     const report = renderReadBudgetReport(runs, { seconds, clients: CLIENTS, posts: POSTS, fanout: FANOUT, date: started });
     writeFileSync(file, report);
     process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);

@@ -145,7 +145,20 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     return {
       server,
       storage,
-      services: { keys, contentTypes, content, writer, hydrator, users, sessions, audit, graphql, events, webhooks, publications },
+      services: {
+        keys,
+        contentTypes,
+        content,
+        writer,
+        hydrator,
+        users,
+        sessions,
+        audit,
+        graphql,
+        events,
+        webhooks,
+        publications,
+      },
       setupToken,
       async close() {
         // keep-alive clients may hold connections open: give requests in flight a moment, then cut them

@@ -85,7 +85,10 @@ export interface Config {
 const cidrList = z
   .string()
   .refine(
-    (v) => v.split(',').every((entry) => !['loopback', 'linklocal', 'uniquelocal'].includes(entry.trim()) && isProxyEntry(entry.trim())),
+    (v) =>
+      v
+        .split(',')
+        .every((entry) => !['loopback', 'linklocal', 'uniquelocal'].includes(entry.trim()) && isProxyEntry(entry.trim())),
     'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)',
   );
 

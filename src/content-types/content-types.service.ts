@@ -183,7 +183,13 @@ export class ContentTypesService {
             await tx.rewriteObjectData(row, JSON.stringify(data), objectTitle(next, data));
             // a migrated object changed: its event is an update like any other (once, not per published copy)
             if (row.visibility === 'public') continue;
-            const event = { kind: 'object', action: 'update', contentType: name, objectId: row.id, version: row.version } as const;
+            const event = {
+              kind: 'object',
+              action: 'update',
+              contentType: name,
+              objectId: row.id,
+              version: row.version,
+            } as const;
             await tx.recordEvent(event, actorOf(p), now);
           }
         });

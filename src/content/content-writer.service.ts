@@ -22,7 +22,9 @@ const SUFFIXED_INPUTS = new Set<string>(['text', 'textarea', 'textMarkdown', 'ri
 function relatedToDuplicate(body: unknown): Set<string> {
   if (body === undefined || body === null) return new Set();
   if (typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('The request body must be a JSON object');
-  const list = Object.hasOwn(body, 'relatedObjectsToDuplicate') ? (body as Record<string, unknown>).relatedObjectsToDuplicate : [];
+  const list = Object.hasOwn(body, 'relatedObjectsToDuplicate')
+    ? (body as Record<string, unknown>).relatedObjectsToDuplicate
+    : [];
   if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
     throw errors.badRequest('relatedObjectsToDuplicate must be an array of object ids');
   }
@@ -284,7 +286,17 @@ export class ContentWriter {
     return {
       existing,
       unchanged: existing && isDeepStrictEqual(JSON.parse(existing.data), data) ? existing : undefined,
-      obj: { type, id, data: json, title: objectTitle(t.ct, data), createdMs: now, updatedMs: now, refs, actor: actorOf(p), draftPublic: t.ct.draftPublic },
+      obj: {
+        type,
+        id,
+        data: json,
+        title: objectTitle(t.ct, data),
+        createdMs: now,
+        updatedMs: now,
+        refs,
+        actor: actorOf(p),
+        draftPublic: t.ct.draftPublic,
+      },
     };
   }
 
@@ -350,7 +362,11 @@ export class ContentWriter {
       if (await tx.isReferenced(type, row.id)) return 'referenced';
       const now = this.clock.now();
       await tx.softDeleteObject(type, row.id, now);
-      await tx.recordEvent({ kind: 'object', action: 'delete', contentType: type, objectId: row.id, version: null }, actorOf(p), now);
+      await tx.recordEvent(
+        { kind: 'object', action: 'delete', contentType: type, objectId: row.id, version: null },
+        actorOf(p),
+        now,
+      );
       return undefined;
     });
   }
@@ -405,7 +421,12 @@ export class ContentWriter {
       const id = (item as { id?: unknown } | null)?.id;
       // a retried item (a concurrent write won) is prepared afresh: it is not its own duplicate
       if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
-      if (updateExisting && typeof id === 'string' && !seen.has(id.toLowerCase()) && (await this.storage.getObject(type, id, 'preview'))) {
+      if (
+        updateExisting &&
+        typeof id === 'string' &&
+        !seen.has(id.toLowerCase()) &&
+        (await this.storage.getObject(type, id, 'preview'))
+      ) {
         seen.add(id.toLowerCase());
         return this.prepare(p, t, item, 'put', id, seen);
       }

@@ -89,8 +89,10 @@ export function contentRoutes(
     return sendJson(reply, JSON.stringify({ deletedCount: 1 }));
   });
 
-  app.post<{ Params: P }>(`${base}/:id/duplicate`, { config: { permission: mount.permission('objects-duplicate') } }, async (req, reply) =>
-    sendJson(reply, await writer.duplicate(principalOf(req), req.params.type, req.params.id, req.body)),
+  app.post<{ Params: P }>(
+    `${base}/:id/duplicate`,
+    { config: { permission: mount.permission('objects-duplicate') } },
+    async (req, reply) => sendJson(reply, await writer.duplicate(principalOf(req), req.params.type, req.params.id, req.body)),
   );
 
   app.get<{ Params: P }>(`${base}/:id/version`, { config: read }, async (req, reply) => {

@@ -20,10 +20,14 @@ export function publicationRoutes(app: FastifyInstance, publications: Publicatio
       await publications.act(principalOf(req), req.params.type, req.params.id, action, cascade);
       return reply.code(204).send();
     });
-    app.post<{ Params: { type: string } }>(`${base}/batch-${action}`, { config: { ...config, jsonBody: true } }, async (req, reply) => {
-      await publications.batch(principalOf(req), req.params.type, action, req.body);
-      return reply.code(204).send();
-    });
+    app.post<{ Params: { type: string } }>(
+      `${base}/batch-${action}`,
+      { config: { ...config, jsonBody: true } },
+      async (req, reply) => {
+        await publications.batch(principalOf(req), req.params.type, action, req.body);
+        return reply.code(204).send();
+      },
+    );
   }
 }
 
@@ -38,7 +42,9 @@ export function scheduleRoutes(app: FastifyInstance, publications: PublicationSe
   }));
   app.put<{ Params: P }>(url, { config: { ...config, jsonBody: true } }, async (req) => {
     const body = (req.body ?? {}) as { action?: unknown; at?: unknown };
-    return { schedule: view(await publications.schedule(principalOf(req), req.params.type, req.params.id, body.action, body.at)) };
+    return {
+      schedule: view(await publications.schedule(principalOf(req), req.params.type, req.params.id, body.action, body.at)),
+    };
   });
   app.delete<{ Params: P }>(url, { config }, async (req, reply) => {
     await publications.unschedule(principalOf(req), req.params.type, req.params.id);

@@ -68,7 +68,13 @@ export class PublicationService {
           : await tx.unpublishObject(type, id, action === 'archive' ? 'archived' : 'draft', now);
       if (!result) return undefined;
       if (result.changed) {
-        const event = { kind: 'object', action, contentType: type, objectId: result.row.id, version: result.row.version } as const;
+        const event = {
+          kind: 'object',
+          action,
+          contentType: type,
+          objectId: result.row.id,
+          version: result.row.version,
+        } as const;
         await tx.recordEvent(event, actorOf(p), now);
       }
       return result.row;
@@ -125,9 +131,17 @@ export class PublicationService {
       // edited (or deleted) after the plan was made: the plan is void
       if (!row || row.updatedMs > plan.createdMs) return;
       const result =
-        plan.action === 'publish' ? await tx.publishObject(plan.type, plan.id, now) : await tx.unpublishObject(plan.type, plan.id, 'draft', now);
+        plan.action === 'publish'
+          ? await tx.publishObject(plan.type, plan.id, now)
+          : await tx.unpublishObject(plan.type, plan.id, 'draft', now);
       if (result?.changed) {
-        const event = { kind: 'object', action: plan.action, contentType: plan.type, objectId: row.id, version: row.version } as const;
+        const event = {
+          kind: 'object',
+          action: plan.action,
+          contentType: plan.type,
+          objectId: row.id,
+          version: row.version,
+        } as const;
         await tx.recordEvent(event, plan.createdBy || actorOf(SYSTEM), now);
       }
     });

@@ -80,7 +80,9 @@ export class EventWorker {
         await this.storage.pruneEvents(now - RETENTION_MS);
         // soft-deleted objects go for good after the retention (as Flotiq's 60 days); their ids stay reportable by
         // `removed` for as long again. Batches of 1 000, each its own transaction; idempotent across nodes.
-        while ((await this.storage.sweepDeleted(now - this.deletedRetentionMs, now - 2 * this.deletedRetentionMs, 1000)) === 1000) {
+        while (
+          (await this.storage.sweepDeleted(now - this.deletedRetentionMs, now - 2 * this.deletedRetentionMs, 1000)) === 1000
+        ) {
           if (this.stopped) break;
         }
       }

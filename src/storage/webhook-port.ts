@@ -21,7 +21,16 @@ export interface StoredExecution {
 
 export type NewExecution = Pick<
   StoredExecution,
-  'webhookId' | 'eventSeq' | 'status' | 'error' | 'action' | 'contentType' | 'objectId' | 'payload' | 'nextAttemptMs' | 'createdMs'
+  | 'webhookId'
+  | 'eventSeq'
+  | 'status'
+  | 'error'
+  | 'action'
+  | 'contentType'
+  | 'objectId'
+  | 'payload'
+  | 'nextAttemptMs'
+  | 'createdMs'
 >;
 
 /** The part of the storage port that webhooks use: signing secrets and the execution log / delivery queue. */

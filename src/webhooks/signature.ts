@@ -13,7 +13,13 @@ export function signature(secret: string, unixSeconds: number, rawBody: string):
  * What a receiver does (and our tests do): recompute the MAC over the timestamp and the raw body, compare in
  * constant time, and refuse timestamps older than the tolerance (a replayed delivery).
  */
-export function verifySignature(secret: string, header: string, rawBody: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  rawBody: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = new Map(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const given = parts.get('v1') ?? '';

@@ -12,8 +12,7 @@ const ACTION = { create: 'Create', update: 'Update', delete: 'Delete' } as const
 /** Flotiq's bound for a sync hook; FLOTILLA_WEBHOOK_TIMEOUT_MS may only lower it. */
 export const SYNC_TIMEOUT_MAX_MS = 5000;
 
-const refuse = (w: Webhook, why: string) =>
-  new AppError(400, { __webhook: [`Error processing ${w.name} webhook: ${why}`] });
+const refuse = (w: Webhook, why: string) => new AppError(400, { __webhook: [`Error processing ${w.name} webhook: ${why}`] });
 
 function userInfo(p: Principal) {
   if (p.kind === 'api-key') return { id: p.keyId, firstName: '', lastName: '', apiKeyName: p.name };
@@ -31,7 +30,11 @@ function readAnswer(w: Webhook, status: number | null, text: string, error: stri
   }
   if (status === 400) {
     const errs = answer?.response?.errors;
-    const list = Array.isArray(errs) ? errs.map(String) : errs && typeof errs === 'object' ? Object.entries(errs).map(([k, v]) => `${k}: ${String(v)}`) : [];
+    const list = Array.isArray(errs)
+      ? errs.map(String)
+      : errs && typeof errs === 'object'
+        ? Object.entries(errs).map(([k, v]) => `${k}: ${String(v)}`)
+        : [];
     throw refuse(w, list.length > 0 ? list.join('; ') : 'the hook rejected the change');
   }
   if (error !== null || status !== 200) throw refuse(w, error ?? `the hook answered ${status}`);
@@ -58,7 +61,12 @@ export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Cl
     let body = write.body;
     for (const [i, w] of hooks.entries()) {
       const now = clock.now();
-      const log = async (status: 'done' | 'error', httpStatus: number | null, durationMs: number | null, error: string | null) => {
+      const log = async (
+        status: 'done' | 'error',
+        httpStatus: number | null,
+        durationMs: number | null,
+        error: string | null,
+      ) => {
         const id = await storage.webhooks.addExecution({
           webhookId: w.id,
           eventSeq: null,
@@ -71,7 +79,8 @@ export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Cl
           nextAttemptMs: now,
           createdMs: now,
         });
-        if (id !== undefined) await storage.webhooks.finishAttempt(id, 0, { status, httpStatus, durationMs, error, nextAttemptMs: now }, now);
+        if (id !== undefined)
+          await storage.webhooks.finishAttempt(id, 0, { status, httpStatus, durationMs, error, nextAttemptMs: now }, now);
         await storage.webhooks.pruneExecutions(w.id, EXECUTIONS_KEPT);
       };
       const refusal = await webhooks.refusal(w, write.type);

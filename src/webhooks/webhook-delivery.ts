@@ -95,7 +95,8 @@ export class WebhookDelivery {
         : e.contentType
           ? await this.webhooks.refusal(w, e.contentType)
           : undefined;
-    if (!w || refusal) return { e, status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null, next: e.nextAttemptMs };
+    if (!w || refusal)
+      return { e, status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null, next: e.nextAttemptMs };
     const secret = await this.webhooks.secret(w.id);
     const headers: Record<string, string> = {};
     for (const h of w.headers) headers[h.name] = h.value;
@@ -107,7 +108,8 @@ export class WebhookDelivery {
       [SIGNATURE_HEADER]: signature(secret, t, e.payload),
     });
     const r = await this.webhooksSend(w.url, e.payload, headers);
-    if (r.error === null) return { e, status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null, next: e.nextAttemptMs };
+    if (r.error === null)
+      return { e, status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null, next: e.nextAttemptMs };
     const last = e.attempts >= this.settings.attempts;
     const backoff = Math.min(MAX_BACKOFF_MS, this.settings.retryBaseMs * 2 ** (e.attempts - 1));
     return {

@@ -38,7 +38,9 @@ describe('webhook URL policy', () => {
     const denyLoopback = new WebhookUrlPolicy([], ['127.0.0.0/8', '::1/128']);
     const err = await new Promise<Error | null>((resolve) => denyLoopback.lookup('localhost', {}, (e) => resolve(e)));
     expect(err?.message).toMatch(/not allowed/);
-    const ok = await new Promise<string>((resolve, reject) => policy.lookup('localhost', {}, (e, a) => (e ? reject(e) : resolve(a as string))));
+    const ok = await new Promise<string>((resolve, reject) =>
+      policy.lookup('localhost', {}, (e, a) => (e ? reject(e) : resolve(a as string))),
+    );
     expect(['127.0.0.1', '::1']).toContain(ok);
   });
 });

@@ -34,7 +34,13 @@ export function registerWebhooks(
   },
 ): Webhooks {
   const { config, storage, clock } = deps;
-  const service = new WebhooksService(storage, deps.keys, deps.crypto, clock, new WebhookUrlPolicy(config.webhookAllow, config.webhookDeny));
+  const service = new WebhooksService(
+    storage,
+    deps.keys,
+    deps.crypto,
+    clock,
+    new WebhookUrlPolicy(config.webhookAllow, config.webhookDeny),
+  );
   deps.writer.useCheck(WEBHOOKS_TYPE, (p, data) => service.check(p, data));
   deps.writer.useBeforeWrite(syncHooks(service, storage, clock, config.webhookTimeoutMs));
   deps.events.use('webhooks', webhookFanout(service, clock));

@@ -104,7 +104,8 @@ export class WebhooksService {
     if (!saver) return `Not sent: the API key that saved this webhook no longer exists`;
     const allowed = w.type === 'ctd' ? canReadDefinition(saver, contentType) : canObjects(saver, 'read', contentType);
     if (!allowed) return `Not sent: whoever saved this webhook can no longer read ${contentType}`;
-    if (draft && !canPreview(saver, contentType)) return `Not sent: a draft of ${contentType}, and whoever saved this webhook may not preview it`;
+    if (draft && !canPreview(saver, contentType))
+      return `Not sent: a draft of ${contentType}, and whoever saved this webhook may not preview it`;
     return undefined;
   }
 
@@ -170,7 +171,13 @@ export class WebhooksService {
   /** "Send test event": a delivery of a sample payload, signed like any other. */
   async sendTest(p: Principal, id: string): Promise<ExecutionView> {
     const w = await this.panelWebhook(p, id, 'update');
-    const body = { webhookId: w.id, action: 'Test', contentTypeName: null, ref: null, payload: { message: 'A test event from Flotilla' } };
+    const body = {
+      webhookId: w.id,
+      action: 'Test',
+      contentTypeName: null,
+      ref: null,
+      payload: { message: 'A test event from Flotilla' },
+    };
     return this.queue(w, 'Test', null, null, JSON.stringify(body));
   }
 

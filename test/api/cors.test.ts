@@ -60,7 +60,10 @@ describe.each(dialectsUnderTest())('CORS with a list of origins on %s', (dialect
     const ok = await t().call('OPTIONS', '/api/v1/content/x', { headers: preflight('GET') });
     expect(ok.headers['access-control-allow-origin']).toBe(SITE);
     expect(String(ok.headers.vary).toLowerCase()).toContain('origin');
-    const other = await t().call('GET', '/api/v1/internal/contenttype', { key: t().ro, headers: { origin: 'https://evil.example' } });
+    const other = await t().call('GET', '/api/v1/internal/contenttype', {
+      key: t().ro,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -28,7 +28,19 @@ describe.each(dialectsUnderTest())('POST …/{id}/duplicate on %s', (dialect) =>
       }),
     );
     await mk(ctd('draft', { title: text({ required: true }) }, { draftPublic: true }));
-    const media = { id: '_media-1', fileName: 'a.png', mimeType: 'image/png', size: 1, width: 1, height: 1, url: '/image/0x0/_media-1.png', externalId: '', source: 'disk', extension: 'png', type: 'image' };
+    const media = {
+      id: '_media-1',
+      fileName: 'a.png',
+      mimeType: 'image/png',
+      size: 1,
+      width: 1,
+      height: 1,
+      url: '/image/0x0/_media-1.png',
+      externalId: '',
+      source: 'disk',
+      extension: 'png',
+      type: 'image',
+    };
     expect((await t().call('POST', `${C}/_media`, { key: rw, body: media })).statusCode).toBe(200);
     expect((await t().call('POST', `${C}/_tag`, { key: rw, body: { id: '_tag-1', name: 'nature' } })).statusCode).toBe(200);
     expect((await t().call('POST', `${C}/author`, { key: rw, body: { id: 'a1', name: 'Ann' } })).statusCode).toBe(200);
@@ -92,7 +104,9 @@ describe.each(dialectsUnderTest())('POST …/{id}/duplicate on %s', (dialect) =>
 
   it('404 for a missing object, 400 for a bad body, 403 without create or without read', async () => {
     expect((await t().call('POST', `${C}/post/nope/duplicate`, { key: t().rw })).statusCode).toBe(404);
-    expect((await t().call('POST', `${C}/post/p1/duplicate`, { key: t().rw, body: { relatedObjectsToDuplicate: 'a1' } })).statusCode).toBe(400);
+    expect(
+      (await t().call('POST', `${C}/post/p1/duplicate`, { key: t().rw, body: { relatedObjectsToDuplicate: 'a1' } })).statusCode,
+    ).toBe(400);
     expect((await t().call('POST', `${C}/post/p1/duplicate`, { key: t().ro })).statusCode).toBe(403);
     const both = await t().app.services.keys.createUserDefined(SYSTEM, 'cr', [
       { ctdName: 'post', canRead: true, canCreate: true, canUpdate: false, canDelete: false },

@@ -12,7 +12,9 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
   const seen: ContentEvent[] = [];
   const drained = async (): Promise<Seen[]> => {
     await t().app.services.events.wake();
-    return seen.splice(0).map(({ kind, action, contentType, objectId, version }) => ({ kind, action, contentType, objectId, version }));
+    return seen
+      .splice(0)
+      .map(({ kind, action, contentType, objectId, version }) => ({ kind, action, contentType, objectId, version }));
   };
 
   beforeAll(async () => {
@@ -24,7 +26,9 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
 
   it('definitions: create, update (with the objects it migrates), purge and delete', async () => {
     const rw = t().rw;
-    expect((await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('gadget', { name: text() }) })).statusCode).toBe(200);
+    expect(
+      (await t().call('POST', '/api/v1/internal/contenttype', { key: rw, body: ctd('gadget', { name: text() }) })).statusCode,
+    ).toBe(200);
     expect(await drained()).toEqual([{ kind: 'type', action: 'create', contentType: 'gadget', objectId: null, version: null }]);
     for (const id of ['g1', 'g2']) await t().call('POST', '/api/v1/content/gadget', { key: rw, body: { id, name: id } });
     await drained();
@@ -35,7 +39,9 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
     expect(changed.statusCode, changed.body).toBe(200);
     const afterUpdate = await drained();
     expect(afterUpdate).toContainEqual({ kind: 'type', action: 'update', contentType: 'gadget', objectId: null, version: null });
-    expect((await t().call('POST', '/api/v1/internal/contenttype/gadget/purge', { key: rw, body: { deleteSchema: true } })).statusCode).toBeLessThan(300);
+    expect(
+      (await t().call('POST', '/api/v1/internal/contenttype/gadget/purge', { key: rw, body: { deleteSchema: true } })).statusCode,
+    ).toBeLessThan(300);
     expect(await drained()).toEqual([
       { kind: 'type', action: 'purge', contentType: 'gadget', objectId: null, version: null },
       { kind: 'type', action: 'delete', contentType: 'gadget', objectId: null, version: null },
@@ -53,7 +59,11 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
     await t().call('DELETE', '/api/v1/content/memo/m1', { key: rw });
     const batch = await t().call('POST', '/api/v1/content/memo/batch', {
       key: rw,
-      body: [{ id: 'm2', title: 'x' }, { id: 'm3', title: 5 }, { id: 'm4', title: 'y' }],
+      body: [
+        { id: 'm2', title: 'x' },
+        { id: 'm3', title: 5 },
+        { id: 'm4', title: 'y' },
+      ],
     });
     expect(batch.json().batch_success_count).toBe(2);
     await t().call('POST', '/api/v1/content/memo/batch-delete', { key: rw, body: ['m2', 'nope'] });
@@ -81,7 +91,11 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
     storage.onCommitted(() => notices++);
     await expect(
       storage.transaction(async (tx) => {
-        await tx.recordEvent({ kind: 'object', action: 'create', contentType: 'memo', objectId: 'ghost', version: 1 }, 'system', 1);
+        await tx.recordEvent(
+          { kind: 'object', action: 'create', contentType: 'memo', objectId: 'ghost', version: 1 },
+          'system',
+          1,
+        );
         throw new Error('rolled back on purpose');
       }),
     ).rejects.toThrow('rolled back on purpose');
@@ -94,7 +108,11 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
 
   it('an event can only be written inside a transaction', async () => {
     await expect(
-      t().app.storage.recordEvent({ kind: 'type', action: 'create', contentType: 'memo', objectId: null, version: null }, 'system', 1),
+      t().app.storage.recordEvent(
+        { kind: 'type', action: 'create', contentType: 'memo', objectId: null, version: null },
+        'system',
+        1,
+      ),
     ).rejects.toThrow(/outside a transaction/);
   });
 

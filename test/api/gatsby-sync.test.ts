@@ -91,13 +91,29 @@ describe.each(dialectsUnderTest())('gatsby-source-flotiq incremental sync on %s'
     const purge = await t().call('POST', '/api/v1/internal/contenttype/recipe/purge', { key: t().rw, body: {} });
     expect(purge.statusCode, purge.body).toBe(204);
     const deleted: string[] = [];
-    await loader.getDeletedObjects(fns, options, gatsbyTime(sinceMs), types, apiUrl, async (c, id) => void deleted.push(`${c.name}/${id}`));
+    await loader.getDeletedObjects(
+      fns,
+      options,
+      gatsbyTime(sinceMs),
+      types,
+      apiUrl,
+      async (c, id) => void deleted.push(`${c.name}/${id}`),
+    );
     // r4 was deleted before this build's start: only the objects the purge removed are new
     expect(deleted.sort()).toEqual(['recipe/r1', 'recipe/r2', 'recipe/r3', 'recipe/r5']);
     // an id used again is an object again, not a removed one
-    expect((await t().call('POST', '/api/v1/content/recipe', { key: t().rw, body: { id: 'r1', title: 'Back' } })).statusCode).toBe(200);
+    expect(
+      (await t().call('POST', '/api/v1/content/recipe', { key: t().rw, body: { id: 'r1', title: 'Back' } })).statusCode,
+    ).toBe(200);
     const again: string[] = [];
-    await loader.getDeletedObjects(fns, options, gatsbyTime(sinceMs), types, apiUrl, async (c, id) => void again.push(`${c.name}/${id}`));
+    await loader.getDeletedObjects(
+      fns,
+      options,
+      gatsbyTime(sinceMs),
+      types,
+      apiUrl,
+      async (c, id) => void again.push(`${c.name}/${id}`),
+    );
     expect(again.sort()).toEqual(['recipe/r2', 'recipe/r3', 'recipe/r5']);
   });
 });

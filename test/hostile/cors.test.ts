@@ -15,10 +15,15 @@ describe.each(dialectsUnderTest())('hostile CORS on %s', (dialect) => {
         for (const method of ['OPTIONS', 'GET', 'POST'] as const) {
           const res = await t().call(method, url, {
             key: method === 'OPTIONS' ? undefined : t().ro,
-            headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'cookie, x-csrf-token' },
+            headers: {
+              origin,
+              'access-control-request-method': 'POST',
+              'access-control-request-headers': 'cookie, x-csrf-token',
+            },
           });
           expect(res.headers['access-control-allow-credentials'], `${method} ${url} ${origin}`).toBeUndefined();
-          if (origin !== 'https://site.example') expect(res.headers['access-control-allow-origin'], `${method} ${url}`).toBeUndefined();
+          if (origin !== 'https://site.example')
+            expect(res.headers['access-control-allow-origin'], `${method} ${url}`).toBeUndefined();
         }
       }
     }

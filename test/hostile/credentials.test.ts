@@ -42,15 +42,45 @@ describe.each(dialectsUnderTest())('credentials in every form on %s', (dialect) 
   });
 
   const twoKeys: [string, (ro: string, rw: string) => { path: string; headers: [string, string][] }][] = [
-    ['two X-AUTH-TOKEN headers', (ro, rw) => ({ path: '/api/auth-context', headers: [['X-AUTH-TOKEN', ro], ['x-auth-token', rw]] })],
+    [
+      'two X-AUTH-TOKEN headers',
+      (ro, rw) => ({
+        path: '/api/auth-context',
+        headers: [
+          ['X-AUTH-TOKEN', ro],
+          ['x-auth-token', rw],
+        ],
+      }),
+    ],
     [
       'two Authorization: Bearer headers',
-      (ro, rw) => ({ path: '/api/auth-context', headers: [['Authorization', `Bearer ${ro}`], ['authorization', `Bearer ${rw}`]] }),
+      (ro, rw) => ({
+        path: '/api/auth-context',
+        headers: [
+          ['Authorization', `Bearer ${ro}`],
+          ['authorization', `Bearer ${rw}`],
+        ],
+      }),
     ],
-    ['X-AUTH-TOKEN and Bearer', (ro, rw) => ({ path: '/api/auth-context', headers: [['x-auth-token', ro], ['Authorization', `bearer ${rw}`]] })],
+    [
+      'X-AUTH-TOKEN and Bearer',
+      (ro, rw) => ({
+        path: '/api/auth-context',
+        headers: [
+          ['x-auth-token', ro],
+          ['Authorization', `bearer ${rw}`],
+        ],
+      }),
+    ],
     ['a header and auth_token', (ro, rw) => ({ path: `/api/auth-context?auth_token=${rw}`, headers: [['X-Auth-Token', ro]] })],
-    ['auth_token and its encoded twin', (ro, rw) => ({ path: `/api/auth-context?auth_token=${ro}&auth%5Ftoken=${encodeAll(rw)}`, headers: [] })],
-    ['Bearer and an encoded auth_token', (ro, rw) => ({ path: `/api/auth-context?auth%5Ftoken=${encodeAll(rw)}`, headers: [['Authorization', `Bearer ${ro}`]] })],
+    [
+      'auth_token and its encoded twin',
+      (ro, rw) => ({ path: `/api/auth-context?auth_token=${ro}&auth%5Ftoken=${encodeAll(rw)}`, headers: [] }),
+    ],
+    [
+      'Bearer and an encoded auth_token',
+      (ro, rw) => ({ path: `/api/auth-context?auth%5Ftoken=${encodeAll(rw)}`, headers: [['Authorization', `Bearer ${ro}`]] }),
+    ],
   ];
 
   for (const [name, build] of twoKeys) {
@@ -65,8 +95,15 @@ describe.each(dialectsUnderTest())('credentials in every form on %s', (dialect) 
   it('the same key repeated counts once', async () => {
     const ro = t().ro;
     for (const headers of [
-      [['X-AUTH-TOKEN', ro], ['x-auth-token', ro]],
-      [['Authorization', `Bearer ${ro}`], ['Authorization', `Bearer ${ro}`], ['x-auth-token', ro]],
+      [
+        ['X-AUTH-TOKEN', ro],
+        ['x-auth-token', ro],
+      ],
+      [
+        ['Authorization', `Bearer ${ro}`],
+        ['Authorization', `Bearer ${ro}`],
+        ['x-auth-token', ro],
+      ],
     ] as [string, string][][]) {
       const res = await kindOf(`/api/auth-context?auth_token=${ro}&auth%5Ftoken=${encodeAll(ro)}`, headers);
       expect(res.status, res.body).toBe(200);

@@ -23,7 +23,12 @@ describe('the data directory and the SQLite files are private', () => {
     const previous = process.umask(0o022);
     try {
       app = await createApp(
-        loadConfig({ FLOTILLA_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent', FLOTILLA_ADMIN_EMAIL: ADMIN.email, FLOTILLA_ADMIN_PASSWORD: ADMIN.password }),
+        loadConfig({
+          FLOTILLA_DATA_DIR: db.dataDir,
+          LOG_LEVEL: 'silent',
+          FLOTILLA_ADMIN_EMAIL: ADMIN.email,
+          FLOTILLA_ADMIN_PASSWORD: ADMIN.password,
+        }),
       );
     } finally {
       process.umask(previous);

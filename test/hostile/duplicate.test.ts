@@ -12,9 +12,14 @@ describe.each(dialectsUnderTest())('hostile duplicate on %s', (dialect) => {
   let createOnly = '';
 
   beforeAll(async () => {
-    const made = await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('secret', { title: text({ required: true }) }) });
+    const made = await t().call('POST', '/api/v1/internal/contenttype', {
+      key: t().rw,
+      body: ctd('secret', { title: text({ required: true }) }),
+    });
     expect(made.statusCode).toBe(200);
-    expect((await t().call('POST', `${C}/secret`, { key: t().rw, body: { id: 's1', title: 'classified' } })).statusCode).toBe(200);
+    expect((await t().call('POST', `${C}/secret`, { key: t().rw, body: { id: 's1', title: 'classified' } })).statusCode).toBe(
+      200,
+    );
     createOnly = (
       await t().app.services.keys.createUserDefined(SYSTEM, 'create only', [
         { ctdName: 'secret', canRead: false, canCreate: true, canUpdate: false, canDelete: false },

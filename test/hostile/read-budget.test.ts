@@ -113,7 +113,10 @@ describe.each(dialectsUnderTest())('read budgets on %s (finding 12)', (dialect) 
 
   it('counts inlined objects before loading them: a page just under FLOTILLA_HYDRATE_MAX_OBJECTS works', async () => {
     // limit=20&hydrate=2 inlines 20×20 + 20×20×20 = 8 400 objects
-    const app = await sibling(t(), { FLOTILLA_HYDRATE_MAX_OBJECTS: '8400', FLOTILLA_RESPONSE_MAX_BYTES: String(256 * 1024 * 1024) });
+    const app = await sibling(t(), {
+      FLOTILLA_HYDRATE_MAX_OBJECTS: '8400',
+      FLOTILLA_RESPONSE_MAX_BYTES: String(256 * 1024 * 1024),
+    });
     siblings.push(app);
     const ok = await get(app, '/api/v1/content/blogpost?limit=20&hydrate=2&order_by=id', t().ro);
     expect(ok.statusCode, ok.body.slice(0, 300)).toBe(200);

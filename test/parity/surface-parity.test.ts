@@ -40,7 +40,10 @@ async function reveal(t: TestApp, key: string, type: string, visible: boolean): 
     expect(gql.statusCode, gql.body).toBe(200);
     expect(gqlBody.errors, gql.body).toBeUndefined();
   } else {
-    expect(gqlBody.errors?.map((e) => e.message), gql.body).toEqual([`Cannot query field "${type}" on type "Query".`]);
+    expect(
+      gqlBody.errors?.map((e) => e.message),
+      gql.body,
+    ).toEqual([`Cannot query field "${type}" on type "Query".`]);
   }
   return {
     rest:

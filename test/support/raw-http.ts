@@ -31,7 +31,12 @@ export function rawRequest(
       if (/^transfer-encoding:\s*chunked/im.test(head)) rest = dechunk(rest);
       resolve({ status: Number(head.split(' ')[1]), headers: head, body: rest });
     });
-    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...headers.map(([n, v]) => `${n}: ${v}`)];
+    const lines = [
+      `${method} ${path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      ...headers.map(([n, v]) => `${n}: ${v}`),
+    ];
     if (body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
   });

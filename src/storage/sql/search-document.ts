@@ -133,10 +133,7 @@ export function viewTokens(scope: 'all' | readonly string[], previewTypes: 'all'
   if (previewTypes === 'all') return [both, token('w', 'latest')];
   if (previewTypes.length === 0 || scope === 'all') return [both, token('w', 'public')];
   const preview = new Set(previewTypes);
-  return [
-    both,
-    ...scope.map((t) => (preview.has(t) ? token('w', `latest\u0000${t}`) : token('w', `public\u0000${t}`))),
-  ];
+  return [both, ...scope.map((t) => (preview.has(t) ? token('w', `latest\u0000${t}`) : token('w', `public\u0000${t}`)))];
 }
 
 /** The index entry of one object row (`data` is its stored JSON text). */

@@ -87,7 +87,11 @@ export class SearchIndex {
     let n = 0;
     for (;;) {
       const rows = (
-        await sql<{ seq: number; data: string; visibility: string }>`SELECT seq, ${this.ops.dataText} AS data, visibility FROM objects
+        await sql<{
+          seq: number;
+          data: string;
+          visibility: string;
+        }>`SELECT seq, ${this.ops.dataText} AS data, visibility FROM objects
           WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(
           this.db,
         )

@@ -151,11 +151,7 @@ export class SqlStorage implements Storage {
     });
   }
 
-  async processEvents(
-    limit: number,
-    nowMs: number,
-    fn: (events: ContentEvent[], tx: Storage) => Promise<void>,
-  ): Promise<number> {
+  async processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number> {
     return this.transaction(async (tx) => {
       const db = (tx as SqlStorage).db;
       const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
@@ -618,7 +614,10 @@ export class SqlStorage implements Storage {
       .where('seq', '=', row.seq)
       .execute();
     await this.searchIndex.onWrite(row.seq, type, row.data, 'both');
-    return { row: { ...row, visibility: 'both', status: 'public', publicVersion: row.version, publishedMs: nowMs }, changed: true };
+    return {
+      row: { ...row, visibility: 'both', status: 'public', publicVersion: row.version, publishedMs: nowMs },
+      changed: true,
+    };
   }
 
   async unpublishObject(
@@ -769,7 +768,11 @@ export class SqlStorage implements Storage {
   }
 
   async listVersions(type: string, id: string, view: View, limit: number, offset: number, direction: 'asc' | 'desc') {
-    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
+    const r = await sql<{
+      version: number;
+      data: string;
+      created_ms: number;
+    }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
       ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(
       this.db,
     );
@@ -782,7 +785,11 @@ export class SqlStorage implements Storage {
   }
 
   async getVersion(type: string, id: string, version: number, view: View) {
-    const r = await sql<{ version: number; data: string; created_ms: number }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
+    const r = await sql<{
+      version: number;
+      data: string;
+      created_ms: number;
+    }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
       WHERE version = ${version}`.execute(this.db);
     const x = r.rows[0];
     return x ? { version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) } : undefined;
@@ -791,16 +798,33 @@ export class SqlStorage implements Storage {
   // ---- schedules (Draft & Public publications planned for later)
 
   async scheduleObject(s: StoredSchedule): Promise<void> {
-    const row = { type: s.type, id_key: idKey(s.id), id: s.id, action: s.action, at_ms: s.atMs, created_ms: s.createdMs, created_by: s.createdBy };
+    const row = {
+      type: s.type,
+      id_key: idKey(s.id),
+      id: s.id,
+      action: s.action,
+      at_ms: s.atMs,
+      created_ms: s.createdMs,
+      created_by: s.createdBy,
+    };
     await this.db
       .insertInto('schedules')
       .values(row)
-      .onConflict((oc) => oc.columns(['type', 'id_key']).doUpdateSet({ id: s.id, action: s.action, at_ms: s.atMs, created_ms: s.createdMs, created_by: s.createdBy }))
+      .onConflict((oc) =>
+        oc
+          .columns(['type', 'id_key'])
+          .doUpdateSet({ id: s.id, action: s.action, at_ms: s.atMs, created_ms: s.createdMs, created_by: s.createdBy }),
+      )
       .execute();
   }
 
   async getSchedule(type: string, id: string): Promise<StoredSchedule | undefined> {
-    const r = await this.db.selectFrom('schedules').selectAll().where('type', '=', type).where('id_key', '=', idKey(id)).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('type', '=', type)
+      .where('id_key', '=', idKey(id))
+      .executeTakeFirst();
     return r ? toSchedule(r) : undefined;
   }
 

@@ -31,7 +31,11 @@ export class SqlWebhookStore implements WebhookStore {
   ) {}
 
   async getSecret(webhookId: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('webhook_secrets').select('secret_enc').where('webhook_id', '=', webhookId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('webhook_secrets')
+      .select('secret_enc')
+      .where('webhook_id', '=', webhookId)
+      .executeTakeFirst();
     return r?.secret_enc;
   }
 
@@ -40,7 +44,9 @@ export class SqlWebhookStore implements WebhookStore {
       .insertInto('webhook_secrets')
       .values({ webhook_id: webhookId, secret_enc: secretEnc, created_ms: nowMs })
       .onConflict((oc) =>
-        replace ? oc.column('webhook_id').doUpdateSet({ secret_enc: secretEnc, created_ms: nowMs }) : oc.column('webhook_id').doNothing(),
+        replace
+          ? oc.column('webhook_id').doUpdateSet({ secret_enc: secretEnc, created_ms: nowMs })
+          : oc.column('webhook_id').doNothing(),
       )
       .execute();
     return (await this.getSecret(webhookId))!;
