@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { canObjects, relatedView } from '../access/policy.js';
 import type { Principal } from '../core/principal.js';
 import type { Storage, StoredObject } from '../storage/port.js';
@@ -24,6 +25,9 @@ class Inline {
 
 type Slot = { holder: Json[]; index: number; type: string; id: string };
 
+/** Hydrating reads one node runs at once (see Hydrator.heavy). */
+const HEAVY_READS_AT_ONCE = 2;
+
 /** Target ids per storage query: an `IN (...)` list well under every driver's limit, and a short synchronous read. */
 const CHUNK = 500;
 
@@ -39,6 +43,13 @@ export class Hydrator {
   /** Counts storage reads, so a test can prove batching (queries grow with types and depth, not page size). */
   queries = 0;
 
+  /**
+   * Hydrating reads running at once on this node; the others wait their turn (first come, first served). Several
+   * heavy reads sharing the event loop all finish late and starve light requests; in turns, they finish as soon
+   * and a one-row request waits behind two of them at most.
+   */
+  private readonly heavy = pLimit(HEAVY_READS_AT_ONCE);
+
   constructor(
     private readonly storage: Storage,
     readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
@@ -50,9 +61,18 @@ export class Hydrator {
    */
   async hydrateRows(p: Principal, rows: StoredObject[], depth: number, extraBytes = 0): Promise<string[]> {
     const budget = new ReadBudget(this.limits, rows.length);
-    const slicer = new Slicer();
     budget.addBytes(extraBytes + rows.reduce((n, r) => n + objectBytes(r), 0));
     if (depth === 0) return rows.map((r) => objectJson(r));
+    return this.heavy(() => this.hydrate(p, rows, depth, budget));
+  }
+
+  /** Active hydrating reads and those waiting for a turn (for tests and diagnostics). */
+  get turns(): { active: number; waiting: number } {
+    return { active: this.heavy.activeCount, waiting: this.heavy.pendingCount };
+  }
+
+  private async hydrate(p: Principal, rows: StoredObject[], depth: number, budget: ReadBudget): Promise<string[]> {
+    const slicer = new Slicer();
 
     const readable = new Map<string, boolean>();
     const canRead = (type: string) => {
