@@ -83,6 +83,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const media = createMedia(config, storage, writer);
 
     const users = new UsersService(storage, clock);
+    content.actorNames = async (actor) => {
+      if (actor === 'system') return 'system';
+      const [kind, id] = [actor.slice(0, actor.indexOf(':')), actor.slice(actor.indexOf(':') + 1)];
+      if (kind === 'key') return (await keys.principalById(SYSTEM, id))?.name ?? null;
+      if (kind === 'user') return (await storage.panel.getUser(id))?.email ?? null;
+      return null;
+    };
     const sessions = new SessionsService(storage, users, clock);
     const audit = new AuditService(storage, clock);
     const now = () => clock.now();

@@ -231,11 +231,14 @@ export class ContentService {
     const { view } = await this.readable(p, type);
     const row = await this.storage.getObject(type, id, view);
     if (!row) throw errors.notFound();
-    const [total, versions] = await Promise.all([
+    const [total, versions, [first]] = await Promise.all([
       this.storage.countVersions(type, id, view),
       this.storage.listVersions(type, id, view, limit, (page - 1) * limit, direction),
+      this.storage.listVersions(type, id, 'preview', 1, 0, 'asc'),
     ]);
-    const items = versions.map((v) => this.versionJson(row, v));
+    // the owner made the first version; each version's editor is whoever wrote it
+    const owner = await this.nameOf(first?.updatedBy ?? null);
+    const items = await Promise.all(versions.map(async (v) => this.versionJson(row, v, owner, await this.nameOf(v.updatedBy))));
     return envelopeJson(items, total, page, limit);
   }
 
@@ -248,15 +251,27 @@ export class ContentService {
     return objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
   }
 
-  private versionJson(row: Parameters<typeof objectJson>[0], v: { version: number; data: string; createdMs: number }): string {
+  /** Names the writer of a version (set by app.ts: a key's name or a Panel user's e-mail); null when unknown. */
+  actorNames: (actor: string) => Promise<string | null> = async () => null;
+
+  private nameOf(actor: string | null): Promise<string | null> {
+    return actor === null ? Promise.resolve(null) : this.actorNames(actor);
+  }
+
+  private versionJson(
+    row: Parameters<typeof objectJson>[0],
+    v: { version: number; data: string; createdMs: number },
+    owner: string | null,
+    editor: string | null,
+  ): string {
     const extra = {
       version: v.version,
       current: v.version === row.version,
       createdAt: formatObjectTime(row.createdMs),
       updatedAt: formatObjectTime(v.createdMs),
       deletedAt: '',
-      owner: null,
-      editor: null,
+      owner,
+      editor,
     };
     const obj = objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
     return `${obj.slice(0, -1)},${JSON.stringify(extra).slice(1)}`;

@@ -182,7 +182,7 @@ export interface Storage {
     limit: number,
     offset: number,
     direction: 'asc' | 'desc',
-  ): Promise<{ version: number; data: string; createdMs: number }[]>;
+  ): Promise<{ version: number; data: string; createdMs: number; updatedBy: string | null }[]>;
   countVersions(type: string, id: string, view: View): Promise<number>;
   getVersion(
     type: string,

@@ -33,6 +33,8 @@ export interface Database {
     created_ms: number;
     /** Set when this version had been published (the public view lists only those). */
     published_ms: number | null;
+    /** Who wrote this version (as objects.updated_by). */
+    updated_by: string | null;
   };
   /** Ids of purged objects, so `removed` still reports them (pruned by the retention sweep). */
   removed_ids: { type: string; id_key: string; id: string; removed_ms: number };

@@ -516,8 +516,8 @@ export class SqlStorage implements Storage {
     if (!claimed) throw new StaleWriteError();
     // keep the state being replaced as a version row, so every version stays readable (and, if it was the one
     // published, the public view may list it)
-    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms, published_ms)
-      SELECT type, id_key, version, data, updated_ms, CASE WHEN public_version = version THEN published_ms END
+    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms, published_ms, updated_by)
+      SELECT type, id_key, version, data, updated_ms, CASE WHEN public_version = version THEN published_ms END, updated_by
       FROM objects WHERE seq = ${claimed.seq}`.execute(this.db);
     let visibility = claimed.visibility as StoredObject['visibility'];
     let status = (claimed.status ?? null) as StoredObject['status'];
@@ -753,13 +753,13 @@ export class SqlStorage implements Storage {
     const key = idKey(id);
     const dataText = this.ops.name === 'postgres' ? sql<string>`data::text` : sql<string>`data`;
     if (view === 'preview') {
-      return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions WHERE type = ${type} AND id_key = ${key}
-      UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects
+      return sql`SELECT version, ${dataText} AS data, created_ms, updated_by FROM object_versions WHERE type = ${type} AND id_key = ${key}
+      UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms, updated_by FROM objects
         WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('preview')}`;
     }
-    const current = sql`SELECT version, ${dataText} AS data, updated_ms AS created_ms FROM objects
+    const current = sql`SELECT version, ${dataText} AS data, updated_ms AS created_ms, updated_by FROM objects
         WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('public')} AND (status IS NULL OR status = 'public')`;
-    return sql`SELECT version, ${dataText} AS data, created_ms FROM object_versions
+    return sql`SELECT version, ${dataText} AS data, created_ms, updated_by FROM object_versions
         WHERE type = ${type} AND id_key = ${key}
           AND (published_ms IS NOT NULL OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.type = ${type} AND o.id_key = ${key}
             AND o.status IS NOT NULL))
@@ -772,11 +772,17 @@ export class SqlStorage implements Storage {
       version: number;
       data: string;
       created_ms: number;
+      updated_by: string | null;
     }>`SELECT * FROM (${this.versionsQuery(type, id, view)}) v
       ORDER BY version ${sql.raw(direction === 'desc' ? 'DESC' : 'ASC')} LIMIT ${sql.lit(limit)} OFFSET ${sql.lit(offset)}`.execute(
       this.db,
     );
-    return r.rows.map((x) => ({ version: Number(x.version), data: x.data, createdMs: Number(x.created_ms) }));
+    return r.rows.map((x) => ({
+      version: Number(x.version),
+      data: x.data,
+      createdMs: Number(x.created_ms),
+      updatedBy: x.updated_by ?? null,
+    }));
   }
 
   async countVersions(type: string, id: string, view: View): Promise<number> {

@@ -195,4 +195,6 @@ export const sqliteMigrations: string[][] = [
   ],
   // 8: the retention sweep finds soft-deleted objects by their deletion time (EventWorker, hourly)
   [`CREATE INDEX objects_deleted ON objects (deleted_ms) WHERE deleted_ms IS NOT NULL`],
+  // 9: who wrote each kept version (`owner`/`editor` of the versions endpoint)
+  [`ALTER TABLE object_versions ADD COLUMN updated_by TEXT`],
 ];
