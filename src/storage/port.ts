@@ -3,42 +3,15 @@ import type { PanelStore } from './panel-port.js';
 import type { WebhookStore } from './webhook-port.js';
 import type { ChangeNotice, ContentEvent, NewEvent } from '../events/content-event.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
+import type { OrderKey, StoredObject, View } from './object-row.js';
+
+export type { ObjectStatus, OrderKey, PreviewTypes, StoredObject, View } from './object-row.js';
 
 /** A content type as stored: the sanitized definition plus bookkeeping. */
 export interface StoredType {
   name: string;
   definition: string; // JSON of the ContentType
   version: number;
-}
-
-/** Which state of content a read sees: what is published (the default), or the latest state, drafts included. */
-export type View = 'public' | 'preview';
-
-/** For reads over several types: the types read in preview; every other type is read in the public view. */
-export type PreviewTypes = 'all' | readonly string[];
-
-/** The lifecycle of an object of a Draft & Public type (null for other types). */
-export type ObjectStatus = 'draft' | 'public' | 'modified' | 'archived';
-
-/** An object row. `data` is the stored JSON text of the user fields (no id, no internal). */
-export interface StoredObject {
-  seq: number;
-  type: string;
-  id: string;
-  data: string;
-  title: string;
-  version: number;
-  createdMs: number;
-  updatedMs: number;
-  deletedMs: number | null;
-  /** Who wrote the current version (`key:<id>`, `user:<id>`, `system`; null for rows written before it was kept). */
-  updatedBy: string | null;
-  /** 'both' (one row for both views), or a D&P object's 'latest' state or its 'public' copy. */
-  visibility: 'both' | 'latest' | 'public';
-  status: ObjectStatus | null;
-  /** The version last published (D&P types), and when. */
-  publicVersion: number | null;
-  publishedMs: number | null;
 }
 
 export interface NewObject {
@@ -55,10 +28,6 @@ export interface NewObject {
   /** The type has Draft & Public: a new object starts as a draft, and an edit of a published one keeps the published. */
   draftPublic: boolean;
 }
-
-/** Sort key of a list: a data path, or one of the internal columns. */
-export type OrderKey =
-  { kind: 'column'; column: 'created' | 'updated' | 'id' | 'title' | 'version' } | { kind: 'data'; path: string[] };
 
 export interface ListQuery {
   type: string;

@@ -1,4 +1,4 @@
-import type { OrderKey, StoredObject } from './port.js';
+import type { OrderKey, StoredObject } from './object-row.js';
 
 /**
  * What a search asks of storage, already parsed, validated and scoped by SearchService. Storage answers it with
