@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/principal.js';
-import { dialectsUnderTest, dumpDatabase } from '../support/databases.js';
+import { dialectsUnderTest, dumpDatabase, type DialectName } from '../support/databases.js';
 import { ctd, rule, text } from '../support/fixtures.js';
 import { Receiver } from '../support/receiver.js';
 import { panelCall, panelLogin, useTestApp } from '../support/test-app.js';
@@ -16,30 +16,34 @@ const hook = (url: string, types: string[] = [], extra: Record<string, unknown> 
   ...extra,
 });
 
-/** Webhooks are a way out of the server: every attack on them must end in a refusal, never in data. */
-describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
-  const t = useTestApp(dialect, {
-    FLOTILLA_WEBHOOK_RETRY_BASE_MS: '50',
-    FLOTILLA_WEBHOOK_ATTEMPTS: '2',
-    FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500',
-  });
+/** A server with these settings and content types, a real receiver, a Panel session, and a way to flush deliveries. */
+function webhookBed(dialect: DialectName, env: Record<string, string>, types: string[]) {
+  const t = useTestApp(dialect, env);
   const receiver = new Receiver();
-  let session: { cookie: string; csrf: string };
+  let current: { cookie: string; csrf: string } | undefined;
+  beforeAll(async () => {
+    await receiver.start();
+    current = await panelLogin(t());
+    for (const name of types) {
+      const made = await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(name, { title: text() }) });
+      expect(made.statusCode).toBe(200);
+    }
+  });
+  afterAll(() => receiver.stop());
   const poke = async () => {
     await t().app.services.events.wake();
     await t().app.services.webhooks.delivery.wake();
   };
+  return { t, receiver, session: () => current!, poke };
+}
 
-  beforeAll(async () => {
-    await receiver.start();
-    session = await panelLogin(t());
-    for (const name of ['vault', 'post']) {
-      expect(
-        (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(name, { title: text() }) })).statusCode,
-      ).toBe(200);
-    }
-  });
-  afterAll(() => receiver.stop());
+/** Webhooks are a way out of the server: every attack on them must end in a refusal, never in data. */
+describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
+  const { t, receiver, session, poke } = webhookBed(
+    dialect,
+    { FLOTILLA_WEBHOOK_RETRY_BASE_MS: '50', FLOTILLA_WEBHOOK_ATTEMPTS: '2', FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500' },
+    ['vault', 'post'],
+  );
 
   it('a key that may update webhooks cannot take over one that covers what it cannot read', async () => {
     const admins = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/admin`) });
@@ -74,7 +78,7 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
         const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body });
         expect(res.statusCode, `${name}: ${res.body}`).toBeLessThan(500);
       }
-      const panel = await panelCall(t(), session, 'GET', `/panel/api/webhooks/${name}/executions`);
+      const panel = await panelCall(t(), session(), 'GET', `/panel/api/webhooks/${name}/executions`);
       expect(panel.statusCode, panel.body).toBe(404);
     }
   });
@@ -88,14 +92,14 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'p-redirect', title: 'x' } });
     await receiver.waitFor('/redirect', 2, 15_000, poke);
     await poke();
-    const log = (await panelCall(t(), session, 'GET', `/panel/api/webhooks/${res.json().id}/executions`)).json();
+    const log = (await panelCall(t(), session(), 'GET', `/panel/api/webhooks/${res.json().id}/executions`)).json();
     expect(log[0]).toMatchObject({ status: 'error', httpStatus: 302 });
   });
 
   it('signing secrets: never with an API key, never in plaintext at rest, only in their own Panel answer', async () => {
     const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/s`) });
     const id = res.json().id;
-    const secret = (await panelCall(t(), session, 'GET', `/panel/api/webhooks/${id}/secret`)).json().secret as string;
+    const secret = (await panelCall(t(), session(), 'GET', `/panel/api/webhooks/${id}/secret`)).json().secret as string;
     expect(secret).toMatch(/^whsec_/);
     for (const key of [t().rw, t().ro]) {
       expect((await t().call('GET', `/panel/api/webhooks/${id}/secret`, { key })).statusCode).toBe(403);
@@ -103,7 +107,7 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
       expect((await t().call('POST', `/panel/api/webhooks/${id}/secret`, { key })).statusCode).toBe(403);
     }
     // without the CSRF header a session cannot rotate it
-    expect((await panelCall(t(), session, 'POST', `/panel/api/webhooks/${id}/secret`, undefined, false)).statusCode).toBe(403);
+    expect((await panelCall(t(), session(), 'POST', `/panel/api/webhooks/${id}/secret`, undefined, false)).statusCode).toBe(403);
     expect(await dumpDatabase(t().db)).not.toContain(secret);
     const elsewhere = t().responses.filter((r) => r.body.includes(secret) && !r.url.endsWith('/secret'));
     expect(elsewhere.map((r) => r.url)).toEqual([]);
@@ -111,25 +115,11 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
 });
 
 describe.each(dialectsUnderTest())('denied addresses behind host names on %s', (dialect) => {
-  const t = useTestApp(dialect, {
-    FLOTILLA_WEBHOOK_ATTEMPTS: '1',
-    FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500',
-    FLOTILLA_WEBHOOK_DENY: '127.0.0.0/8,::1/128',
-  });
-  const receiver = new Receiver();
-  let session: { cookie: string; csrf: string };
-  const poke = async () => {
-    await t().app.services.events.wake();
-    await t().app.services.webhooks.delivery.wake();
-  };
-  beforeAll(async () => {
-    await receiver.start();
-    session = await panelLogin(t());
-    expect(
-      (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('post', { title: text() }) })).statusCode,
-    ).toBe(200);
-  });
-  afterAll(() => receiver.stop());
+  const { t, receiver, session, poke } = webhookBed(
+    dialect,
+    { FLOTILLA_WEBHOOK_ATTEMPTS: '1', FLOTILLA_WEBHOOK_TIMEOUT_MS: '1500', FLOTILLA_WEBHOOK_DENY: '127.0.0.0/8,::1/128' },
+    ['post'],
+  );
 
   it('a denied literal address is refused on save', async () => {
     const res = await t().call('POST', '/api/v1/content/_webhooks', {
@@ -152,7 +142,7 @@ describe.each(dialectsUnderTest())('denied addresses behind host names on %s', (
     let log: { status: string; error: string | null }[] = [];
     while (Date.now() < deadline) {
       await poke();
-      log = (await panelCall(t(), session, 'GET', `/panel/api/webhooks/${res.json().id}/executions`)).json();
+      log = (await panelCall(t(), session(), 'GET', `/panel/api/webhooks/${res.json().id}/executions`)).json();
       if (log.length > 0 && log[0].status === 'error') break;
       await new Promise((r) => setTimeout(r, 50));
     }
