@@ -15,6 +15,15 @@ export interface SendResult {
 const MAX_BODY = 64 * 1024;
 
 /**
+ * Connections are kept open between deliveries (a busy webhook otherwise pays a TCP, and for https a TLS, handshake
+ * per event, on both ends). A kept socket stays bound to the address the policy's lookup allowed when it connected.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
+};
+
+/**
  * POSTs a JSON body with a hard deadline over the whole exchange, connecting only to addresses the policy allows.
  * Never throws: every failure is a result.
  */
@@ -50,7 +59,7 @@ export function sendJson(
         method: 'POST',
         lookup: policy.lookup,
         headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-        agent: false,
+        agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -7,6 +7,23 @@ import { sendJson } from './send.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
+/**
+ * What the executions of one round share, looked up once for the round: a webhook's secret, and whether its saver may
+ * still read a type. A round is at most PARALLEL executions claimed together, so a change (a rotated secret, a
+ * narrowed key) is seen from the next round on.
+ */
+class RoundMemo {
+  private readonly seen = new Map<string, Promise<unknown>>();
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.seen.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.seen.set(key, p);
+    }
+    return p;
+  }
+}
+
 interface Outcome {
   e: StoredExecution;
   status: StoredExecution['status'];
@@ -72,7 +89,8 @@ export class WebhookDelivery {
         const lease = now + this.settings.timeoutMs + 15_000;
         const due = await this.storage.webhooks.claimDue(now, lease, PARALLEL);
         if (due.length === 0) break;
-        const outcomes = await Promise.all(due.map((e) => this.attempt(e)));
+        const round = new RoundMemo();
+        const outcomes = await Promise.all(due.map((e) => this.attempt(e, round)));
         await this.record(outcomes);
         if (this.stopped) return;
       }
@@ -85,7 +103,7 @@ export class WebhookDelivery {
   }
 
   /** One attempt, outside any transaction; answers its outcome, which `record` writes with the round's others. */
-  private async attempt(e: StoredExecution): Promise<Outcome> {
+  private async attempt(e: StoredExecution, round: RoundMemo): Promise<Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
@@ -93,11 +111,11 @@ export class WebhookDelivery {
       : !w.enabled && e.action !== 'Test' && e.action !== 'Custom'
         ? 'Not sent: the webhook is disabled'
         : e.contentType
-          ? await this.webhooks.refusal(w, e.contentType)
+          ? await round.once(`refusal\0${w.id}\0${e.contentType}`, () => this.webhooks.refusal(w, e.contentType!))
           : undefined;
     if (!w || refusal)
       return { e, status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null, next: e.nextAttemptMs };
-    const secret = await this.webhooks.secret(w.id);
+    const secret = await round.once(`secret\0${w.id}`, () => this.webhooks.secret(w.id));
     const headers: Record<string, string> = {};
     for (const h of w.headers) headers[h.name] = h.value;
     const t = Math.floor(this.clock.now() / 1000);
