@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { ApiKeysPage } from '../keys/ApiKeysPage.js';
+import { ApiDocsPage } from '../keys/docs/ApiDocsPage.js';
 import { ContentEditorPage } from '../content/ContentEditorPage.js';
 import { ContentIndexPage } from '../content/ContentIndexPage.js';
 import { ContentListPage } from '../content/ContentListPage.js';
@@ -22,6 +23,7 @@ const ROUTES: [string, (p: Params) => ReactNode][] = [
   ['/content/:type/object/:id', (p) => <ContentEditorPage key={`${p.type}/${p.id}`} type={p.type} id={p.id} />],
   ['/media', () => <MediaPage />],
   ['/api-keys', () => <ApiKeysPage />],
+  ['/api-keys/:id/docs', (p) => <ApiDocsPage key={p.id} id={p.id} />],
   ['/webhooks', () => <WebhooksPage />],
   ['/webhooks/new', () => <WebhookEditorPage key="new" />],
   ['/webhooks/:id', (p) => <WebhookEditorPage key={p.id} id={p.id} />],

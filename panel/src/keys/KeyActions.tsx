@@ -3,6 +3,7 @@ import { errorMessage } from '../api/errors.js';
 import { keysApi } from '../api/keys.js';
 import type { ApiKey } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
+import { Link } from '../app/router.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
 import { copyText } from '../ui/clipboard.js';
@@ -16,7 +17,7 @@ interface Props {
   onAudited(): void;
 }
 
-/** Copy, QR code, Regenerate and Remove for one saved key; copying and showing the code go to the audit trail. */
+/** Copy, API docs, QR code, Regenerate and Remove for one saved key; copying and showing the code go to the audit trail. */
 export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
   const { notify } = useNotices();
   const [dialog, setDialog] = useState<'qr' | 'regenerate' | 'remove' | undefined>();
@@ -57,6 +58,9 @@ export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
       <button type="button" className="btn btn-small" onClick={() => void copy()}>
         <Icon name="copy" size={16} /> Copy
       </button>
+      <Link to={`/api-keys/${encodeURIComponent(apiKey.id)}/docs`} className="btn btn-small" title="This key's OpenAPI document">
+        <Icon name="file" size={16} /> API docs
+      </Link>
       <button type="button" className="btn btn-small" onClick={showQr}>
         <Icon name="qr" size={16} /> QR code
       </button>
