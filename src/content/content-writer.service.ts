@@ -1,17 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { canObjects, canUpsert } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
-import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
+import { AppError, errors, type FieldErrors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import { actorOf } from '../events/content-event.js';
 import type { LoadedType } from '../content-types/type-registry.js';
-import { StaleWriteError, type NewObject, type Storage, type StoredObject } from '../storage/port.js';
+import { StaleWriteError, type EventRecord, type Storage, type StoredObject } from '../storage/port.js';
 import type { ContentService } from './content.service.js';
 import { objectJson, objectStubJson } from './object-json.js';
-import { objectTitle } from './object-title.js';
 import { collectRefs, parseDataUrl } from './relations.js';
-import { applySlugs } from './slugify.js';
+import { WritePlan, type ObjectCheck, type Planned, type WriteRequest } from './write-plan.js';
+
+export type { ObjectCheck } from './write-plan.js';
 
 /** Types whose objects a duplicate always shares with its original (Flotiq: media and tags are never duplicated). */
 const NEVER_DUPLICATED = new Set(['_media', '_tag']);
@@ -43,7 +43,12 @@ function repointRefs(value: unknown, copies: ReadonlyMap<string, string>): unkno
   return out;
 }
 
-const ID_PATTERN = /^[a-zA-Z0-9-_.,:=!?#$%&(`'{}" ]*$/;
+/** Attempts of a write that keeps losing to concurrent writes of the same objects (each round lets one through). */
+const STALE_ATTEMPTS = 16;
+const BUSY = 'The object is being changed by other requests; try again';
+
+/** What became of one item of a batch: written (or nothing to write), or why not. */
+type ItemResult = { row: StoredObject } | { errors: FieldErrors } | { error: AppError };
 
 export interface BatchReport {
   batch_total_count: number;
@@ -51,8 +56,6 @@ export interface BatchReport {
   batch_error_count: number;
   errors: { id?: string; data: unknown; errors: FieldErrors }[];
 }
-
-type Mode = 'create' | 'put' | 'patch';
 
 /** A write about to be prepared, as a sync webhook sees it. */
 export interface PendingWrite {
@@ -67,17 +70,6 @@ export interface PendingWrite {
  * then validated like any body), or throws the 400 that refuses the write. Sync webhooks are one.
  */
 export type BeforeWrite = (p: Principal, w: PendingWrite) => Promise<unknown>;
-
-/** More checks of one type's objects after schema validation (e.g. `_webhooks`: its URL and who may save it). */
-export type ObjectCheck = (p: Principal, data: Record<string, unknown>) => Promise<FieldErrors>;
-
-/** A validated write, ready for storage. */
-interface Prepared {
-  obj: NewObject;
-  existing: StoredObject | undefined;
-  /** Set when the write would store exactly what is stored: nothing is written and no version is added. */
-  unchanged?: StoredObject;
-}
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
 export class ContentWriter {
@@ -111,21 +103,21 @@ export class ContentWriter {
   async create(p: Principal, type: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'create', type);
     const input = await this.before(p, { action: 'create', type, id: undefined, body });
-    const row = await this.writeOne(p, t, input, 'create', undefined);
+    const row = await this.writeOne(p, t, { body: input, mode: 'create' });
     return this.answer(p, type, row);
   }
 
   async replace(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
     const input = await this.before(p, { action: 'update', type, id, body });
-    const row = await this.writeOne(p, t, input, 'put', id);
+    const row = await this.writeOne(p, t, { body: input, mode: 'put', pathId: id });
     return this.answer(p, type, row);
   }
 
   async patch(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
     const input = await this.before(p, { action: 'update', type, id, body });
-    const row = await this.writeOne(p, t, input, 'patch', id);
+    const row = await this.writeOne(p, t, { body: input, mode: 'patch', pathId: id });
     return this.answer(p, type, row);
   }
 
@@ -172,179 +164,78 @@ export class ContentWriter {
     return canObjects(p, 'read', type) ? objectJson(row) : objectStubJson(row);
   }
 
-  private async writeOne(
-    p: Principal,
-    t: LoadedType,
-    body: unknown,
-    mode: Mode,
-    pathId: string | undefined,
-  ): Promise<StoredObject> {
-    return this.retryStale(async () => {
-      const prepared = await this.prepare(p, t, body, mode, pathId, new Set());
-      if ('errors' in prepared) throw errors.validation(prepared.errors);
-      return prepared.unchanged ?? this.store(prepared);
-    });
+  /** A single write: a batch of one whose refusal is the answer. */
+  private async writeOne(p: Principal, t: LoadedType, request: WriteRequest): Promise<StoredObject> {
+    const [result] = await this.writeItems(p, t, [request]);
+    if ('error' in result) throw result.error;
+    if ('errors' in result) throw errors.validation(result.errors);
+    return result.row;
   }
 
   /**
-   * Reads, validates and writes again when another request changed the object in between (an update is checked
-   * against the version it was prepared from), so a PATCH never silently drops a concurrent PATCH.
+   * Plans the writes (validation and every lookup, outside any transaction) and makes them in one transaction with
+   * their events: all of them or none. When a concurrent write changed an object in between (an update is checked
+   * against the version it was planned from, so a PATCH never silently drops a concurrent PATCH), the whole batch is
+   * planned and written again; objects that keep losing are at last refused alone (409, or an item error).
    */
-  private async retryStale<T>(attempt: (retry: boolean) => Promise<T>): Promise<T> {
+  private async writeItems(p: Principal, t: LoadedType, requests: readonly WriteRequest[]): Promise<ItemResult[]> {
+    const busy = new Set<string>();
     for (let i = 0; ; i++) {
+      const now = this.clock.now();
+      const active = requests.filter((r) => !busy.has(requestKey(r)));
+      const planner = new WritePlan(
+        { storage: this.storage, checks: this.checks, maxObjectBytes: this.maxObjectBytes, now },
+        p,
+        t,
+      );
       try {
-        return await attempt(i > 0);
+        const done = await this.commit(p, await planner.plan(active), now);
+        return requests.map((r) => (busy.has(requestKey(r)) ? { error: errors.conflict(BUSY) } : done.shift()!));
       } catch (e) {
         if (!(e instanceof StaleWriteError)) throw e;
+        if (i >= STALE_ATTEMPTS - 1) {
+          const named = new Set(e.ids.map((id) => id.toLowerCase()));
+          const stale = active.filter((r) => named.has(requestKey(r)));
+          // nothing to set aside (or nothing else left): the request as a whole is the one that lost
+          if (stale.length === 0 || stale.length === active.length || i >= STALE_ATTEMPTS + 3) throw errors.conflict(BUSY);
+          for (const r of stale) busy.add(requestKey(r));
+        }
         // every round lets at least one writer through; a little jitter keeps the others from colliding again
-        if (i >= 15) throw errors.conflict('The object is being changed by other requests; try again');
         await new Promise((r) => setTimeout(r, Math.random() * 2 * (i + 1)));
       }
     }
   }
 
-  /** Writes the object and its event in one transaction: the event exists if and only if the write commits. */
-  private async store(prepared: Prepared): Promise<StoredObject> {
-    const { obj, existing } = prepared;
-    try {
-      return await this.storage.transaction(async (tx) => {
-        let row: StoredObject;
-        if (existing) row = await tx.updateObject({ ...obj, createdMs: existing.createdMs, version: existing.version + 1 });
-        else {
-          await tx.purgeDeletedObject(obj.type, obj.id);
-          row = await tx.insertObject(obj);
-        }
-        const event = { kind: 'object', contentType: row.type, objectId: row.id, version: row.version } as const;
-        await tx.recordEvent({ ...event, action: existing ? 'update' : 'create' }, obj.actor, obj.updatedMs);
-        return row;
-      });
-    } catch (e) {
-      // a concurrent create of the same id lost the race on the unique index
-      if (/unique|duplicate/i.test(String((e as Error).message))) throw errors.validation({ id: ['This value is already used'] });
-      throw e;
-    }
-  }
-
-  /** Validates one object for create/put/patch; returns the row to store or the field errors. */
-  private async prepare(
-    p: Principal,
-    t: LoadedType,
-    body: unknown,
-    mode: Mode,
-    pathId: string | undefined,
-    batchIds: Set<string>,
-  ): Promise<Prepared | { errors: FieldErrors }> {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw errors.badRequest('The request body must be a JSON object');
-    }
-    const type = t.ct.name;
-    const { id: bodyId, internal: _ignored, ...fields } = body as Record<string, unknown>;
-    const errs: FieldErrors = {};
-    let id: string;
-    let existing: StoredObject | undefined;
-    if (mode === 'create') {
-      if (
-        bodyId !== undefined &&
-        (typeof bodyId !== 'string' || bodyId === '' || !ID_PATTERN.test(bodyId) || bodyId.length > 255)
-      ) {
-        return { errors: { id: ['This value is not valid.'] } };
-      }
-      id = (bodyId as string | undefined) ?? `${type}-${randomUUID()}`;
-      if (batchIds.has(id.toLowerCase())) return { errors: { id: ['There are duplications in object data, key: id'] } };
-      batchIds.add(id.toLowerCase());
-      if (await this.storage.getObject(type, id, 'preview')) addFieldError(errs, 'id', 'This value is already used');
-    } else {
-      id = pathId!;
-      existing = await this.storage.getObject(type, id, 'preview');
-      if (!existing) throw errors.notFound();
-      if (bodyId !== undefined && (typeof bodyId !== 'string' || bodyId.toLowerCase() !== id.toLowerCase())) {
-        return { errors: { id: ['The id in the body must match the id in the path'] } };
-      }
-      id = existing.id;
-    }
-    let data: Record<string, unknown> =
-      mode === 'patch' ? { ...(JSON.parse(existing!.data) as Record<string, unknown>), ...fields } : { ...fields };
-    if (mode === 'create') data = applySlugs(t.ct, data);
-    for (const [k, v] of Object.entries(t.validate(data))) for (const m of v) addFieldError(errs, k, m);
-    for (const check of this.checks.get(type) ?? []) {
-      for (const [k, v] of Object.entries(await check(p, data))) for (const m of v) addFieldError(errs, k, m);
-    }
-    const json = JSON.stringify(data);
-    const bytes = Buffer.byteLength(json);
-    if (bytes > this.maxObjectBytes) {
-      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2).replace(/\.00$/, '')} MB`;
-      throw errors.payloadTooLarge(
-        `Content Object size limit exceeded by an object with ID: ${id}. Requested size ${mb(bytes)}, limit: ${mb(this.maxObjectBytes)})`,
-      );
-    }
-    await this.checkUnique(t, data, existing ? id : undefined, errs);
-    // PATCH carries over the fields it does not send: their relations were stored before and are not this key's doing
-    const sent = mode === 'patch' ? new Set(Object.keys(fields)) : undefined;
-    const refs = Object.keys(errs).length === 0 ? await this.checkRelations(p, t, data, sent, errs) : [];
-    if (Object.keys(errs).length > 0) return { errors: errs };
-    const now = this.clock.now();
-    return {
-      existing,
-      unchanged: existing && isDeepStrictEqual(JSON.parse(existing.data), data) ? existing : undefined,
-      obj: {
-        type,
-        id,
-        data: json,
-        title: objectTitle(t.ct, data),
-        createdMs: now,
-        updatedMs: now,
-        refs,
-        actor: actorOf(p),
-        draftPublic: t.ct.draftPublic,
-      },
-    };
-  }
-
-  private async checkUnique(t: LoadedType, data: Record<string, unknown>, selfId: string | undefined, errs: FieldErrors) {
-    for (const f of t.fields) {
-      if (!f.unique || data[f.name] === undefined || data[f.name] === null || data[f.name] === '') continue;
-      if (await this.storage.findByFieldValue(t.ct.name, f.name, data[f.name], selfId))
-        addFieldError(errs, f.name, 'This value is already used');
-    }
-  }
-
-  /**
-   * Every relation target must exist (and be of the declared type, checked by the validator). A relation is a read:
-   * to a type the key cannot read it is refused with the same answer whether or not the target exists, so a write
-   * cannot probe what the key may not see. Relations in fields a PATCH did not send (`sent`) are kept as stored.
-   */
-  private async checkRelations(
-    p: Principal,
-    t: LoadedType,
-    data: Record<string, unknown>,
-    sent: ReadonlySet<string> | undefined,
-    errs: FieldErrors,
-  ) {
-    const all = collectRefs(t, data);
-    const refs = all.filter((r) => {
-      if (canObjects(p, 'read', r.type)) return true;
-      if (sent && !sent.has(r.path.split('.')[0])) return false;
-      const message = `No read access to the related content type ${r.type}`;
-      if (!errs[r.path]?.includes(message)) addFieldError(errs, r.path, message);
-      return false;
+  /** Writes what the plan says, with one event per object written, in one transaction. */
+  private async commit(p: Principal, plan: Planned[], now: number): Promise<ItemResult[]> {
+    const writes = plan.flatMap((x) => (x.kind === 'write' ? [x.write] : []));
+    const rows =
+      writes.length === 0
+        ? []
+        : await this.storage.transaction(async (tx) => {
+            const written = await tx.writeObjects(writes);
+            const events: EventRecord[] = [];
+            written.forEach((row, i) => {
+              if (!row) return;
+              const action = writes[i].kind === 'create' ? 'create' : 'update';
+              events.push({
+                event: { kind: 'object', action, contentType: row.type, objectId: row.id, version: row.version },
+                actor: actorOf(p),
+                atMs: now,
+              });
+            });
+            await tx.recordEvents(events);
+            return written;
+          });
+    let w = 0;
+    return plan.map((x): ItemResult => {
+      if (x.kind === 'unchanged') return { row: x.row };
+      if (x.kind === 'errors') return { errors: x.errors };
+      if (x.kind === 'error') return { error: x.error };
+      const row = rows[w++];
+      // a concurrent create of the same id won the race on the unique key
+      return row ? { row } : { errors: { id: ['This value is already used'] } };
     });
-    const byType = new Map<string, Set<string>>();
-    for (const r of refs) {
-      if (!byType.has(r.type)) byType.set(r.type, new Set());
-      byType.get(r.type)!.add(r.id.toLowerCase());
-    }
-    const found = new Set<string>();
-    for (const [type, ids] of byType) {
-      for (const row of await this.storage.getObjects(type, [...ids], 'preview')) found.add(`${type}\0${row.id.toLowerCase()}`);
-    }
-    for (const r of refs) {
-      if (!found.has(`${r.type}\0${r.id.toLowerCase()}`)) {
-        const key = r.path;
-        if (!errs[key]?.includes('This value does not exist in database'))
-          addFieldError(errs, key, 'This value does not exist in database');
-      }
-    }
-    return all.map((r) => ({ type: r.type, id: r.id }));
   }
 
   async delete(p: Principal, type: string, id: string): Promise<void> {
@@ -396,7 +287,10 @@ export class ContentWriter {
     return { deletedCount: deleted };
   }
 
-  /** POST batch: create (or, with updateExisting, upsert) each item; valid items are saved even if others fail. */
+  /**
+   * POST batch: create (or, with updateExisting, upsert) each item; valid items are saved even if others fail, all
+   * in one transaction (docs/decisions/0015-batch-writes.md).
+   */
   async batchCreate(
     p: Principal,
     type: string,
@@ -406,51 +300,37 @@ export class ContentWriter {
     const t = await this.reader.typeFor(p, 'create', type);
     if (updateExisting && !canUpsert(p, type)) throw errors.forbidden();
     const items = this.batchItems(body);
-    const seen = new Set<string>();
-    const exists = async (item: unknown) => {
-      const id = (item as { id?: unknown } | null)?.id;
-      return updateExisting && typeof id === 'string' && (await this.storage.getObject(type, id, 'preview')) !== undefined;
+    const idOf = (item: unknown) => (item as { id?: unknown } | null)?.id;
+    const pending = async (): Promise<PendingWrite[]> => {
+      // what a hook is told: an update when the item will replace a stored object
+      const ids = items.map(idOf).filter((id): id is string => typeof id === 'string');
+      const stored = new Set(
+        updateExisting ? (await this.storage.getObjects(type, ids, 'preview')).map((r) => r.id.toLowerCase()) : [],
+      );
+      return items.map((item) => {
+        const id = idOf(item);
+        return {
+          action: typeof id === 'string' && stored.has(id.toLowerCase()) ? 'update' : 'create',
+          type,
+          id: typeof id === 'string' ? id : undefined,
+          body: item,
+        };
+      });
     };
-    const pending = async (item: unknown): Promise<PendingWrite> => ({
-      action: (await exists(item)) ? 'update' : 'create',
-      type,
-      id: typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined,
-      body: item,
-    });
-    return this.runBatch(p, t, items, pending, async (item, retry) => {
-      const id = (item as { id?: unknown } | null)?.id;
-      // a retried item (a concurrent write won) is prepared afresh: it is not its own duplicate
-      if (retry && typeof id === 'string') seen.delete(id.toLowerCase());
-      if (
-        updateExisting &&
-        typeof id === 'string' &&
-        !seen.has(id.toLowerCase()) &&
-        (await this.storage.getObject(type, id, 'preview'))
-      ) {
-        seen.add(id.toLowerCase());
-        return this.prepare(p, t, item, 'put', id, seen);
-      }
-      return this.prepare(p, t, item, 'create', undefined, seen);
-    });
+    return this.runBatch(p, t, items, pending, (input) => ({ body: input, mode: updateExisting ? 'upsert' : 'create' }));
   }
 
-  /** PATCH batch: every item needs an existing id (PATCH never creates). */
+  /** PATCH batch: every item needs an existing id (PATCH never creates); one missing id is a 404 and nothing changes. */
   async batchPatch(p: Principal, type: string, body: unknown): Promise<{ status: number; report: BatchReport }> {
     const t = await this.reader.typeFor(p, 'update', type);
     const items = this.batchItems(body);
-    for (const item of items) {
-      const id = (item as { id?: unknown } | null)?.id;
-      if (typeof id !== 'string' || !(await this.storage.getObject(type, id, 'preview'))) throw errors.notFound();
-    }
-    const pending = async (item: unknown): Promise<PendingWrite> => ({
-      action: 'update',
-      type,
-      id: (item as { id: string }).id,
-      body: item,
-    });
-    return this.runBatch(p, t, items, pending, (item) =>
-      this.prepare(p, t, item, 'patch', (item as { id: string }).id, new Set()),
-    );
+    const ids = items.map((item) => (item as { id?: unknown } | null)?.id);
+    if (ids.some((id) => typeof id !== 'string')) throw errors.notFound();
+    const stored = new Set((await this.storage.getObjects(type, ids as string[], 'preview')).map((r) => r.id.toLowerCase()));
+    if ((ids as string[]).some((id) => !stored.has(id.toLowerCase()))) throw errors.notFound();
+    const pending = async (): Promise<PendingWrite[]> =>
+      items.map((item, i) => ({ action: 'update', type, id: ids[i] as string, body: item }));
+    return this.runBatch(p, t, items, pending, (input, i) => ({ body: input, mode: 'patch', pathId: ids[i] as string }));
   }
 
   private batchItems(body: unknown): unknown[] {
@@ -473,35 +353,53 @@ export class ContentWriter {
     p: Principal,
     t: LoadedType,
     items: unknown[],
-    pending: (item: unknown) => Promise<PendingWrite>,
-    prep: (item: unknown, retry: boolean) => Promise<Prepared | { errors: FieldErrors }>,
+    pending: () => Promise<PendingWrite[]>,
+    request: (input: unknown, i: number) => WriteRequest,
   ) {
-    const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
-    for (const item of items) {
-      let result: Prepared | { errors: FieldErrors };
+    // hooks see each item once, before anything is planned and outside any transaction (a retry after a concurrent
+    // write plans again, without asking them again); a refusal is that item's error
+    const results: (ItemResult | undefined)[] = items.map(() => undefined);
+    const requests: { i: number; request: WriteRequest }[] = [];
+    const writes = this.beforeHooks.length > 0 ? await pending() : undefined;
+    for (const [i, item] of items.entries()) {
       try {
-        // hooks see each item once, before its first attempt (a retry after a concurrent write re-prepares only)
-        const input = this.beforeHooks.length > 0 ? await this.before(p, await pending(item)) : item;
-        result = await this.retryStale(async (retry) => {
-          const r = await prep(input, retry);
-          if (!('errors' in r) && !r.unchanged) await this.store(r);
-          return r;
-        });
+        const input = writes ? await this.before(p, writes[i]) : item;
+        requests.push({ i, request: request(input, i) });
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
-        result = {
-          errors:
-            e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body)
-              ? (e.body as FieldErrors)
-              : { _: [String(e.message)] },
-        };
+        results[i] = { error: e };
       }
-      if ('errors' in result) {
-        report.batch_error_count++;
-        const id = (item as { id?: unknown } | null)?.id;
-        report.errors.push({ ...(typeof id === 'string' ? { id } : {}), data: item, errors: result.errors });
-      } else report.batch_success_count++;
+    }
+    const written = await this.writeItems(
+      p,
+      t,
+      requests.map((r) => r.request),
+    );
+    requests.forEach((r, n) => (results[r.i] = written[n]));
+    const report: BatchReport = { batch_total_count: items.length, batch_success_count: 0, batch_error_count: 0, errors: [] };
+    for (const [i, item] of items.entries()) {
+      const result = results[i]!;
+      if ('row' in result) {
+        report.batch_success_count++;
+        continue;
+      }
+      if ('error' in result && result.error.status >= 500) throw result.error;
+      const e = 'error' in result ? result.error : undefined;
+      const fieldErrors = e
+        ? e.status === 400 && e.body && typeof e.body === 'object' && !('code' in e.body)
+          ? (e.body as FieldErrors)
+          : { _: [String(e.message)] }
+        : (result as { errors: FieldErrors }).errors;
+      report.batch_error_count++;
+      const id = (item as { id?: unknown } | null)?.id;
+      report.errors.push({ ...(typeof id === 'string' ? { id } : {}), data: item, errors: fieldErrors });
     }
     return { status: report.batch_error_count > 0 ? 400 : 200, report };
   }
+}
+
+/** Which object a request writes (its id key), for setting aside one that keeps losing to concurrent writes. */
+function requestKey(r: WriteRequest): string {
+  const id = r.mode === 'put' || r.mode === 'patch' ? r.pathId : (r.body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id.toLowerCase() : '';
 }

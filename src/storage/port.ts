@@ -29,6 +29,19 @@ export interface NewObject {
   draftPublic: boolean;
 }
 
+/**
+ * One object write of a batch: a new object, or a new version of a stored one (`version`: the version it gets, so
+ * the stored one must still be `version - 1`, as the caller read it).
+ */
+export type ObjectWrite = { kind: 'create'; obj: NewObject } | { kind: 'update'; obj: NewObject & { version: number } };
+
+/** One event of a batch (see recordEvent). */
+export interface EventRecord {
+  event: NewEvent;
+  actor: string;
+  atMs: number;
+}
+
 export interface ListQuery {
   type: string;
   view: View;
@@ -114,6 +127,14 @@ export interface Storage {
    * StaleWriteError when the stored version is not `o.version - 1` (a concurrent write won): nothing changes then.
    */
   updateObject(o: NewObject & { version: number }): Promise<StoredObject>;
+  /**
+   * Writes a batch of objects in bulk, all or nothing (in the caller's transaction, or one of its own): their rows,
+   * the versions they replace, their relations and search entries. An object written twice gets two versions, in
+   * the order given. Every update is claimed first: when one is stale (its object is gone or not at `version - 1`),
+   * throws StaleWriteError naming the stale ids, and nothing is written. A create whose id another writer took
+   * after the caller looked is skipped (answered undefined); the other answers are the rows as written.
+   */
+  writeObjects(writes: ObjectWrite[]): Promise<(StoredObject | undefined)[]>;
   /** Rewrites one row's data without a new version (CTD migrations). */
   rewriteObjectData(row: StoredObject, data: string, title: string): Promise<void>;
   /**
@@ -142,6 +163,11 @@ export interface Storage {
   isReferenced(type: string, id: string): Promise<boolean>;
   /** Is there a live object of `type` whose `field` equals value (other than excludeId)? */
   findByFieldValue(type: string, field: string, value: unknown, excludeId?: string): Promise<string | undefined>;
+  /**
+   * For each of `values`, the ids (as stored) of the live objects of `type` whose `field` equals it, compared as
+   * findByFieldValue compares (values that are not strings, numbers or booleans match nothing). One query.
+   */
+  findByFieldValues(type: string, field: string, values: unknown[]): Promise<string[][]>;
 
   /** The versions the view may see (the public view: only versions that were published). */
   listVersions(
@@ -199,6 +225,8 @@ export interface Storage {
    * it describes commits.
    */
   recordEvent(e: NewEvent, actor: string, atMs: number): Promise<void>;
+  /** recordEvent for many events at once, in this order (a batch's writes). */
+  recordEvents(events: EventRecord[]): Promise<void>;
   /**
    * Runs fn for every committed change: this node's at once (before transaction() resolves), other nodes' when
    * their notice arrives; '*' when notices may have been lost (a dropped LISTEN connection).
@@ -227,9 +255,13 @@ export type Channel = 'keys' | 'types' | 'objects' | 'sessions' | 'events';
 
 /** updateObject found the object at another version than the caller read: someone wrote in between. */
 export class StaleWriteError extends Error {
-  constructor() {
+  /** The ids found stale (as given by the caller), when known. */
+  readonly ids: string[];
+
+  constructor(ids: string[] = []) {
     super('the object changed since it was read');
     this.name = 'StaleWriteError';
+    this.ids = ids;
   }
 }
 

@@ -33,6 +33,9 @@ export const postgresOps: DialectOps = {
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
   forceIndex: () => '',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
+  forUpdate: ' FOR UPDATE',
+  // deadlock_detected, serialization_failure
+  isTransientConflict: (e) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code)),
   isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === '23503',
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>

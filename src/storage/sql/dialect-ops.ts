@@ -38,8 +38,12 @@ export interface DialectOps {
    * (PostgreSQL); empty where one process writes at a time (SQLite).
    */
   readonly skipLocked: string;
+  /** Appended to a SELECT of rows about to change: ` FOR UPDATE` where another node may change them meanwhile. */
+  readonly forUpdate: string;
   /** Is this error the engine's foreign-key violation? */
   isForeignKeyViolation(e: unknown): boolean;
+  /** Did the engine abort this transaction for colliding with another one (a deadlock)? Trying again may succeed. */
+  isTransientConflict(e: unknown): boolean;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
 }

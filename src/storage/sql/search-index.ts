@@ -7,8 +7,20 @@ import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import type { SearchDialect } from './search-dialect.js';
 import { runSearch } from './search-runner.js';
+import type { IndexEntry, SearchWriter } from './search-writer.js';
+import { sqliteSearchWriter } from '../sqlite/sqlite.search-writer.js';
+import { postgresSearchWriter } from '../postgres/postgres.search-writer.js';
 
 const DIALECTS: Record<DialectOps['name'], SearchDialect> = { sqlite: sqliteSearch, postgres: postgresSearch };
+const WRITERS: Record<DialectOps['name'], SearchWriter> = { sqlite: sqliteSearchWriter, postgres: postgresSearchWriter };
+
+/** A row to index: inserted, its data replaced or its visibility changed. */
+export interface IndexedRow {
+  seq: number;
+  type: string;
+  data: string;
+  visibility: string;
+}
 
 /** Set by migration 3 (and by nothing else): the index must be built from the objects already stored. */
 const REBUILD_MARKER = 'search:rebuild';
@@ -21,12 +33,14 @@ const BATCH = 500;
  */
 export class SearchIndex {
   private readonly dialect: SearchDialect;
+  private readonly writer: SearchWriter;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ops: DialectOps,
   ) {
     this.dialect = DIALECTS[ops.name];
+    this.writer = WRITERS[ops.name];
   }
 
   search(q: SearchQuery): Promise<SearchResult> {
@@ -48,6 +62,18 @@ export class SearchIndex {
   async onWrite(seq: number, type: string, data: string, visibility: string): Promise<void> {
     const layout = await this.layoutOf(type);
     if (layout) await this.index(seq, type, data, visibility, layout);
+  }
+
+  /** onWrite for many rows at once (a batch): one layout lookup per type, a few statements in all. */
+  async onWriteMany(rows: IndexedRow[]): Promise<void> {
+    const layouts = new Map<string, SearchLayout | undefined>();
+    const entries: IndexEntry[] = [];
+    for (const r of rows) {
+      if (!layouts.has(r.type)) layouts.set(r.type, await this.layoutOf(r.type));
+      const layout = layouts.get(r.type);
+      if (layout) entries.push({ seq: r.seq, type: r.type, doc: searchDocument(layout, r.type, r.data, r.visibility) });
+    }
+    if (entries.length > 0) await this.writer.writeMany(this.db, entries);
   }
 
   /** These rows are going. */

@@ -7,7 +7,9 @@ import {
   type Channel,
   type KeyChange,
   type ListQuery,
+  type EventRecord,
   type NewObject,
+  type ObjectWrite,
   type Storage,
   type StoredKey,
   type StoredObject,
@@ -28,6 +30,7 @@ import { noticesOf, type ChangeNotice, type ContentEvent, type NewEvent } from '
 import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
+import { ObjectWrites } from './object-writes.js';
 
 const toKey = (r: Database['api_keys']): StoredKey => ({
   id: r.id,
@@ -75,6 +78,7 @@ export class SqlStorage implements Storage {
   readonly panel: PanelStore;
   readonly webhooks: WebhookStore;
   private readonly searchIndex: SearchIndex;
+  private readonly objectWrites: ObjectWrites;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -89,6 +93,7 @@ export class SqlStorage implements Storage {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
     this.searchIndex = new SearchIndex(db, ops);
+    this.objectWrites = new ObjectWrites(db, ops, this.searchIndex);
   }
 
   get dialect() {
@@ -128,21 +133,30 @@ export class SqlStorage implements Storage {
   // ---- the outbox (docs/decisions/0012-events-and-webhooks.md)
 
   async recordEvent(e: NewEvent, actor: string, atMs: number): Promise<void> {
+    await this.recordEvents([{ event: e, actor, atMs }]);
+  }
+
+  async recordEvents(events: EventRecord[]): Promise<void> {
     if (!this.recorded) throw new Error('recordEvent outside a transaction: an event must commit with its change');
-    await this.db
-      .insertInto('events')
-      .values({
-        at_ms: atMs,
-        kind: e.kind,
-        action: e.action,
-        content_type: e.contentType,
-        object_id: e.objectId,
-        version: e.version,
-        actor,
-        done_ms: null,
-      })
-      .execute();
-    this.recorded.push({ kind: e.kind, contentType: e.contentType });
+    // 8 parameters a row: a few thousand rows per statement stay far below both engines' limits
+    for (let i = 0; i < events.length; i += 2000) {
+      await this.db
+        .insertInto('events')
+        .values(
+          events.slice(i, i + 2000).map(({ event: e, actor, atMs }) => ({
+            at_ms: atMs,
+            kind: e.kind,
+            action: e.action,
+            content_type: e.contentType,
+            object_id: e.objectId,
+            version: e.version,
+            actor,
+            done_ms: null,
+          })),
+        )
+        .execute();
+    }
+    for (const { event: e } of events) this.recorded.push({ kind: e.kind, contentType: e.contentType });
   }
 
   onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void {
@@ -438,141 +452,29 @@ export class SqlStorage implements Storage {
     }
   }
 
-  /** The relations of an object's latest row (those of its published copy are kept apart, `src_public = 1`). */
-  private async writeRefs(o: NewObject): Promise<void> {
-    const key = idKey(o.id);
-    await this.db
-      .deleteFrom('object_refs')
-      .where('src_type', '=', o.type)
-      .where('src_key', '=', key)
-      .where('src_public', '=', 0)
-      .execute();
-    if (o.refs.length === 0) return;
-    await this.db
-      .insertInto('object_refs')
-      .values(o.refs.map((r) => ({ src_type: o.type, src_key: key, dst_type: r.type, dst_key: idKey(r.id), src_public: 0 })))
-      .execute();
+  async writeObjects(writes: ObjectWrite[]): Promise<(StoredObject | undefined)[]> {
+    if (writes.length === 0) return [];
+    this.stats.noteWrites(writes.length);
+    return this.transaction(async (tx) => {
+      try {
+        return await (tx as SqlStorage).objectWrites.write(writes);
+      } catch (e) {
+        // a deadlock victim (PostgreSQL) has written nothing once rolled back: the caller may read and try again
+        if (this.ops.isTransientConflict(e)) throw new StaleWriteError();
+        throw e;
+      }
+    });
   }
 
   async insertObject(o: NewObject): Promise<StoredObject> {
-    this.stats.noteWrites();
-    const visibility = o.draftPublic ? 'latest' : 'both';
-    const status = o.draftPublic ? 'draft' : null;
-    const r = await this.db
-      .insertInto('objects')
-      .values({
-        type: o.type,
-        id: o.id,
-        id_key: idKey(o.id),
-        data: this.ops.jsonParam(o.data) as never,
-        title: o.title,
-        version: 1,
-        created_ms: o.createdMs,
-        updated_ms: o.updatedMs,
-        deleted_ms: null,
-        updated_by: o.actor,
-        visibility,
-        status,
-        public_version: null,
-        published_ms: null,
-        unpublished_ms: null,
-      })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
-    await this.writeRefs(o);
-    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data, visibility);
-    return {
-      seq: Number(r.seq),
-      type: o.type,
-      id: o.id,
-      data: o.data,
-      title: o.title,
-      version: 1,
-      createdMs: o.createdMs,
-      updatedMs: o.updatedMs,
-      deletedMs: null,
-      updatedBy: o.actor,
-      visibility,
-      status,
-      publicVersion: null,
-      publishedMs: null,
-    };
+    const [row] = await this.writeObjects([{ kind: 'create', obj: o }]);
+    if (!row) throw new Error(`UNIQUE constraint failed: an object ${o.type}/${o.id} exists`);
+    return row;
   }
 
   async updateObject(o: NewObject & { version: number }): Promise<StoredObject> {
-    this.stats.noteWrites();
-    const key = idKey(o.id);
-    // claim the latest row at the version the caller read: PostgreSQL holds the row lock until commit and re-checks
-    // the version for a concurrent writer, which then finds nothing; SQLite runs one write transaction at a time
-    const claimed = await this.db
-      .updateTable('objects')
-      .set({ version: sql`version` })
-      .where('type', '=', o.type)
-      .where('id_key', '=', key)
-      .where('visibility', '<>', 'public')
-      .where('version', '=', o.version - 1)
-      .returning(['seq', 'visibility', 'status', 'public_version', 'published_ms'])
-      .executeTakeFirst();
-    if (!claimed) throw new StaleWriteError();
-    // keep the state being replaced as a version row, so every version stays readable (and, if it was the one
-    // published, the public view may list it)
-    await sql`INSERT INTO object_versions (type, id_key, version, data, created_ms, published_ms, updated_by)
-      SELECT type, id_key, version, data, updated_ms, CASE WHEN public_version = version THEN published_ms END, updated_by
-      FROM objects WHERE seq = ${claimed.seq}`.execute(this.db);
-    let visibility = claimed.visibility as StoredObject['visibility'];
-    let status = (claimed.status ?? null) as StoredObject['status'];
-    if (o.draftPublic && visibility === 'both' && status === 'public') {
-      // the first edit of a published object: what the world sees stays, as a copy of its own
-      await this.splitPublished(Number(claimed.seq), o.type, key);
-      visibility = 'latest';
-      status = 'modified';
-    }
-    const r = await this.db
-      .updateTable('objects')
-      .set({
-        data: this.ops.jsonParam(o.data) as never,
-        title: o.title,
-        version: o.version,
-        updated_ms: o.updatedMs,
-        updated_by: o.actor,
-        visibility,
-        status,
-      })
-      .where('seq', '=', Number(claimed.seq))
-      .returning(['seq', 'created_ms'])
-      .executeTakeFirstOrThrow();
-    await this.writeRefs(o);
-    await this.searchIndex.onWrite(Number(r.seq), o.type, o.data, visibility);
-    return {
-      seq: Number(r.seq),
-      type: o.type,
-      id: o.id,
-      data: o.data,
-      title: o.title,
-      version: o.version,
-      createdMs: Number(r.created_ms),
-      updatedMs: o.updatedMs,
-      deletedMs: null,
-      updatedBy: o.actor,
-      visibility,
-      status,
-      publicVersion: claimed.public_version === null ? null : Number(claimed.public_version),
-      publishedMs: claimed.published_ms === null ? null : Number(claimed.published_ms),
-    };
-  }
-
-  /** Copies the one row of a published object into its public row (with its relations and its search entry). */
-  private async splitPublished(seq: number, type: string, key: string): Promise<void> {
-    const copy = await sql<{ seq: number; data: string }>`INSERT INTO objects (type, id, id_key, data, title, version,
-        created_ms, updated_ms, deleted_ms, updated_by, visibility, status, public_version, published_ms, unpublished_ms)
-      SELECT type, id, id_key, data, title, version, created_ms, updated_ms, NULL, updated_by, 'public', 'public',
-        public_version, published_ms, NULL FROM objects WHERE seq = ${seq}
-      RETURNING seq, ${this.ops.dataText} AS data`.execute(this.db);
-    const row = copy.rows[0];
-    await sql`INSERT INTO object_refs (src_type, src_key, dst_type, dst_key, src_public)
-      SELECT src_type, src_key, dst_type, dst_key, 1 FROM object_refs
-      WHERE src_type = ${type} AND src_key = ${key} AND src_public = 0`.execute(this.db);
-    await this.searchIndex.onWrite(Number(row.seq), type, row.data, 'public');
+    const [row] = await this.writeObjects([{ kind: 'update', obj: o }]);
+    return row!;
   }
 
   /** Removes the public row of an object (its relations and search entry too). */
@@ -744,6 +646,27 @@ export class SqlStorage implements Storage {
       WHERE objects.type = ${typeLit(type)} AND ${visibleRows('preview')} AND ${this.ops.value([field])} = ${this.ops.scalar(value)}
       ${excludeId === undefined ? sql`` : sql`AND objects.id_key <> ${idKey(excludeId)}`} LIMIT 1`.execute(this.db);
     return r.rows[0]?.id;
+  }
+
+  async findByFieldValues(type: string, field: string, values: unknown[]): Promise<string[][]> {
+    const out = values.map((): string[] => []);
+    const candidates = values.flatMap((v, i) =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [{ i, v }] : [],
+    );
+    // the values as a relation joined on the field's expression: each value is compared as findByFieldValue compares
+    for (let n = 0; n < candidates.length; n += 5000) {
+      const part = candidates.slice(n, n + 5000);
+      const c = sql.join(
+        part.map(({ i, v }) => sql`SELECT ${sql.lit(i)} AS i, ${this.ops.scalar(v)} AS v`),
+        sql` UNION ALL `,
+      );
+      const r = await sql<{ i: number; id: string }>`SELECT c.i, objects.id FROM (${c}) c
+        JOIN objects ON objects.type = ${typeLit(type)} AND ${visibleRows('preview')} AND ${this.ops.value([field])} = c.v`.execute(
+        this.db,
+      );
+      for (const row of r.rows) out[Number(row.i)].push(row.id);
+    }
+    return out;
   }
 
   // ---- versions

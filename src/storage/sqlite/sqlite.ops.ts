@@ -28,6 +28,9 @@ export const sqliteOps: DialectOps = {
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
   // a violated ON DELETE RESTRICT is reported as a trigger constraint, with the same message
   skipLocked: '',
+  forUpdate: '',
+  // one connection runs one transaction at a time: transactions never collide
+  isTransientConflict: () => false,
   isForeignKeyViolation: (e) => {
     const err = e as { code?: unknown; message?: unknown } | null;
     return (

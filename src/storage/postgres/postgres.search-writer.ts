@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import { foldText } from '../../core/search-words.js';
+import { ENTRIES_PER_STATEMENT, slices, type SearchWriter } from '../sql/search-writer.js';
+
+const CFG = sql.raw(`'english'::regconfig`);
+
+/**
+ * PostgreSQL (see postgres.search.ts): one statement per slice of entries. Each non-empty slot is tokenized once;
+ * a document's vector is its slots' vectors in slot order, and field rows of slots now empty go. The words join the
+ * vocabulary in one sorted statement (concurrent writers take the unique index locks in one order and cannot deadlock). Keys travel
+ * space-separated (tokens are hex with a letter prefix) since arrays of arrays must be rectangular.
+ */
+export const postgresSearchWriter: SearchWriter = {
+  async writeMany(db, entries) {
+    for (const part of slices(entries, ENTRIES_PER_STATEMENT)) {
+      const seqs: number[] = [];
+      const slots: number[] = [];
+      const texts: string[] = [];
+      for (const e of part) {
+        e.doc.slots.forEach((t, i) => {
+          if (t === '') return;
+          seqs.push(e.seq);
+          slots.push(i);
+          texts.push(foldText(t));
+        });
+      }
+      await sql`WITH docs AS (
+          SELECT d.seq, d.type, string_to_array(d.keys, ' ') AS keys
+          FROM unnest(CAST(${part.map((e) => e.seq)} AS bigint[]), CAST(${part.map((e) => e.type)} AS text[]),
+            CAST(${part.map((e) => e.doc.keys.join(' '))} AS text[])) AS d(seq, type, keys)
+        ), f AS (
+          SELECT s.seq, s.slot, to_tsvector(${CFG}, s.txt) AS tsv
+          FROM unnest(CAST(${seqs} AS bigint[]), CAST(${slots} AS int[]), CAST(${texts} AS text[])) AS s(seq, slot, txt)
+        ), d AS (
+          INSERT INTO search_docs (seq, type, keys, tsv)
+          SELECT docs.seq, docs.type, docs.keys,
+            coalesce((SELECT search_tsvector_agg(f.tsv ORDER BY f.slot) FROM f WHERE f.seq = docs.seq), ''::tsvector)
+          FROM docs
+          ON CONFLICT (seq) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv
+        ), gone AS (
+          DELETE FROM search_fields sf USING docs WHERE sf.seq = docs.seq
+            AND NOT EXISTS (SELECT 1 FROM f WHERE f.seq = sf.seq AND f.slot = sf.slot)
+        )
+        INSERT INTO search_fields (seq, slot, type, keys, tsv)
+        SELECT f.seq, f.slot, docs.type, docs.keys, f.tsv FROM f JOIN docs ON docs.seq = f.seq
+        ON CONFLICT (seq, slot) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv`.execute(db);
+    }
+    // all the words in one sorted statement, so that two transactions never take the same locks in different orders
+    const words = [...new Set(entries.flatMap((e) => e.doc.words))].sort();
+    if (words.length > 0) {
+      await sql`INSERT INTO search_words (word) SELECT unnest(CAST(${words} AS text[])) ON CONFLICT DO NOTHING`.execute(db);
+    }
+  },
+};
