@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import SwaggerUI from 'swagger-ui-react';
 import 'swagger-ui-react/swagger-ui.css';
 import type { OpenApiDocument } from '../../api/open-api.js';
@@ -6,19 +6,21 @@ import type { OpenApiDocument } from '../../api/open-api.js';
 /** The parts of Swagger UI's plugin system used here (it is untyped upstream). */
 interface SwaggerSystem {
   preauthorizeApiKey(scheme: string, value: string): void;
-  authActions: { logout(schemes: string[]): void };
 }
 
 interface Props {
   doc: OpenApiDocument;
   /** Schemes that carry the key in `X-AUTH-TOKEN`. */
   schemes: string[];
-  /** The key's value once the person revealed it; until then the renderer never receives it. */
+  /** The key's value once the person revealed it (it stays until the page is left); until then the renderer never gets it. */
   apiKey: string | undefined;
 }
 
 // "Try it" calls carry the key the person chose to use, never the Panel's session cookie
-const withoutCookies = (req: { credentials?: string }) => ({ ...req, credentials: 'omit' });
+const withoutCookies = (req: { credentials?: RequestCredentials }) => {
+  req.credentials = 'omit';
+  return req;
+};
 
 /**
  * Swagger UI (bundled; it renders with React, so its styles are CSSOM writes and one stylesheet, which the Panel's
@@ -26,18 +28,9 @@ const withoutCookies = (req: { credentials?: string }) => ({ ...req, credentials
  */
 export function SwaggerView({ doc, schemes, apiKey }: Props) {
   const [system, setSystem] = useState<SwaggerSystem | undefined>();
-  const authorized = useRef(false);
 
   useEffect(() => {
-    if (!system) return;
-    if (apiKey) {
-      for (const s of schemes) system.preauthorizeApiKey(s, apiKey);
-      authorized.current = true;
-    } else if (authorized.current) {
-      // Swagger UI's logout expects an authorization to remove
-      system.authActions.logout(schemes);
-      authorized.current = false;
-    }
+    if (system && apiKey) for (const s of schemes) system.preauthorizeApiKey(s, apiKey);
   }, [system, schemes, apiKey]);
 
   return (
