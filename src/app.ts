@@ -18,6 +18,9 @@ import { SYSTEM } from './core/principal.js';
 import { identify } from './http/route-auth.js';
 import { PANEL_MOUNT } from './http/route-mount.js';
 import { registerCors } from './http/cors.js';
+import swagger from '@fastify/swagger';
+import { OpenApiService } from './openapi/open-api.service.js';
+import { openApiRoutes } from './openapi/open-api.routes.js';
 import { AuditService } from './auth/audit.service.js';
 import { panelKeysRoutes } from './auth/panel-keys.routes.js';
 import { panelSessionRoutes } from './auth/panel-session.routes.js';
@@ -40,6 +43,8 @@ export interface AppOptions {
   clock?: Clock;
   logStream?: NodeJS.WritableStream;
   onResponse?: (url: string, body: string) => void;
+  /** Sees every JSON answer that breaks its route's declared response schema. */
+  onContractMismatch?: (what: string) => void;
 }
 
 export interface Services {
@@ -106,8 +111,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       bodyLimit: Math.max(config.maxObjectBytes * 4, 16 * 1024 * 1024),
       logStream: opts.logStream,
       onResponse: opts.onResponse,
+      onContractMismatch: opts.onContractMismatch,
       trustProxy: config.trustProxy,
     });
+    // the generic API document, from every route's declared contract; openapi/ projects it per key
+    await server.register(swagger, { openapi: { openapi: '3.0.3', info: { title: 'Flotilla API', version: '1' } } });
     // before identification: preflights carry no key, and refusals must be readable by the browser
     await registerCors(server, config.corsOrigins);
     server.addHook(
@@ -143,6 +151,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     await registerMedia(server, media, events, config);
     events.use('schedules', publications.cancelOnEdit());
     const webhooks = registerWebhooks(server, { config, storage, keys, crypto, clock, writer, events, audit });
+    openApiRoutes(
+      server,
+      new OpenApiService(() => server.swagger() as never, server.routeTable, registry, config.publicUrl),
+      keys,
+    );
     await panelStaticRoutes(server);
     await server.ready();
     events.start();

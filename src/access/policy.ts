@@ -1,4 +1,5 @@
 import type { KeyRule, Principal } from '../core/principal.js';
+import type { RoutePermission } from './route-permissions.js';
 import type { View } from '../storage/port.js';
 
 /**
@@ -144,4 +145,46 @@ export function previewScope(p: Principal): 'all' | string[] {
   if (p.kind === 'user' || p.keyKind === 'read-write' || (p.keyKind === 'read-only' && p.readOnlyPreview === true)) return 'all';
   if (p.keyKind === 'read-only') return [];
   return p.rules.filter((r) => r.canRead && r.canPreview === true).map((r) => r.ctdName);
+}
+
+/**
+ * Would a route declaring `permission` let the principal act, on `type` where the route names one? The services
+ * decide each request with the functions above; this answers the same question ahead of a request, for the
+ * OpenAPI document of a key (the permission-matrix and open-api tests hold the two in agreement).
+ */
+export function allowsRoute(p: Principal, permission: RoutePermission, type?: string): boolean {
+  const on = (f: (t: string) => boolean) => type !== undefined && f(type);
+  switch (permission) {
+    case 'any-key':
+    case 'ctd-list':
+    case 'search':
+    case 'graphql':
+      return p.kind === 'api-key' || p.kind === 'system';
+    case 'ctd-read':
+      return on((t) => canReadDefinition(p, t));
+    case 'ctd-write':
+      return canWriteDefinitions(p) && (type === undefined || canReadDefinition(p, type));
+    case 'objects-read':
+      return on((t) => canObjects(p, 'read', t));
+    case 'objects-create':
+    case 'objects-upsert':
+      return on((t) => canObjects(p, 'create', t));
+    case 'objects-update':
+      return on((t) => canObjects(p, 'update', t));
+    case 'objects-delete':
+      return on((t) => canObjects(p, 'delete', t));
+    case 'objects-duplicate':
+      return on((t) => canObjects(p, 'create', t) && canObjects(p, 'read', t));
+    case 'objects-removed':
+      return on((t) => canListRemoved(p, t));
+    case 'objects-publish':
+      return on((t) => canPublish(p, t));
+    case 'media-create':
+      return canObjects(p, 'create', '_media');
+    case 'public':
+      return true;
+    case 'panel-login':
+    case 'panel-session':
+      return false;
+  }
 }

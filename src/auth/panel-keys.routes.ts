@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../core/errors.js';
 import { ownProperty } from '../core/own-property.js';
-import { intParam } from '../core/query-params.js';
+
 import { principalOf } from '../http/route-auth.js';
 import type { ApiKeysService, KeyInput } from './api-keys.service.js';
 import type { AuditAction, AuditService } from './audit.service.js';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, IdParams, IgnoredBody, Integer, NoContent, panelContract } from '../http/contract.js';
 
 const session = { permission: 'panel-session' } as const;
 const sessionJson = { permission: 'panel-session', jsonBody: true } as const;
@@ -13,16 +15,47 @@ type Id = { Params: { id: string } };
 /** Responses that carry key values must never be stored by a cache. */
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
+const Key = AnyObject('A key: id, kind, name, rules, value (shown in the Panel only), …');
+const KeyBody = Type.Object(
+  {
+    name: Type.Optional(Type.Unknown()),
+    rules: Type.Optional(Type.Unknown()),
+    requestLimit: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: true },
+);
+const LIST = panelContract('Every key the session may see', { response: { 200: Type.Array(Key) } });
+const CREATE = panelContract('Create a user-defined key', { body: KeyBody, response: { 200: Key } });
+const UPDATE = panelContract('Rename a key, change its rules or limit', {
+  params: IdParams,
+  body: KeyBody,
+  response: { 200: Key },
+});
+const REGENERATE = panelContract("Replace a key's value", { params: IdParams, body: IgnoredBody, response: { 200: Key } });
+const REMOVE = panelContract('Remove a user-defined key', { params: IdParams, response: { 204: NoContent } });
+const EVENT = panelContract('Record that a person revealed, copied or showed a key', {
+  params: IdParams,
+  body: Type.Object({ action: Type.Optional(Type.Unknown()) }),
+  response: { 204: NoContent },
+});
+const AUDIT = panelContract('The audit trail, newest first', {
+  querystring: Type.Object({
+    limit: Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    before: Type.Optional(Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  }),
+  response: { 200: Type.Array(AnyObject('An entry: id, at, actor, action, key, details')) },
+});
+
 const sameRules = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The Panel's key endpoints (api-keys.md contract) and the audit trail. Session principals only. */
 export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audit: AuditService): void {
-  app.get('/panel/api/keys', { config: session }, async (req, reply) => {
+  app.get('/panel/api/keys', { config: session, schema: LIST }, async (req, reply) => {
     noStore(reply);
     return keys.list(principalOf(req));
   });
 
-  app.post('/panel/api/keys', { config: sessionJson }, async (req, reply) => {
+  app.post('/panel/api/keys', { config: sessionJson, schema: CREATE }, async (req, reply) => {
     const p = principalOf(req);
     const body = (req.body ?? {}) as KeyInput;
     const input = await keys.validate(body, true);
@@ -32,7 +65,7 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     return created;
   });
 
-  app.put<Id>('/panel/api/keys/:id', { config: sessionJson }, async (req, reply) => {
+  app.put<Id>('/panel/api/keys/:id', { config: sessionJson, schema: UPDATE }, async (req, reply) => {
     const p = principalOf(req);
     const { view, before } = await keys.update(p, req.params.id, (req.body ?? {}) as KeyInput);
     if (!sameRules(before.rules, view.rules))
@@ -44,7 +77,7 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     return view;
   });
 
-  app.post<Id>('/panel/api/keys/:id/regenerate', { config: session }, async (req, reply) => {
+  app.post<Id>('/panel/api/keys/:id/regenerate', { config: session, schema: REGENERATE }, async (req, reply) => {
     const p = principalOf(req);
     const view = await keys.regenerate(p, req.params.id);
     await audit.record(p, 'key.regenerated', view);
@@ -52,7 +85,7 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     return view;
   });
 
-  app.delete<Id>('/panel/api/keys/:id', { config: session }, async (req, reply) => {
+  app.delete<Id>('/panel/api/keys/:id', { config: session, schema: REMOVE }, async (req, reply) => {
     const p = principalOf(req);
     const removed = await keys.remove(p, req.params.id);
     await audit.record(p, 'key.removed', removed);
@@ -60,7 +93,7 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
   });
 
   /** The Panel reports that a person revealed, copied or showed the QR code of a key. */
-  app.post<Id>('/panel/api/keys/:id/events', { config: sessionJson }, async (req, reply) => {
+  app.post<Id>('/panel/api/keys/:id/events', { config: sessionJson, schema: EVENT }, async (req, reply) => {
     const p = principalOf(req);
     const action = (req.body as { action?: unknown } | undefined)?.action;
     const map: Record<string, AuditAction> = { revealed: 'key.revealed', copied: 'key.copied', 'qr-shown': 'key.qr-shown' };
@@ -71,13 +104,12 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     return reply.code(204).send();
   });
 
-  app.get('/panel/api/audit', { config: session }, async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
-    noStore(reply);
-    return audit.list(
-      principalOf(req),
-      intParam(q.limit, 'limit', 100, 1, 1000),
-      q.before === undefined ? undefined : intParam(q.before, 'before', 0, 0, Number.MAX_SAFE_INTEGER),
-    );
-  });
+  app.get<{ Querystring: { limit: number; before?: number } }>(
+    '/panel/api/audit',
+    { config: session, schema: AUDIT },
+    async (req, reply) => {
+      noStore(reply);
+      return audit.list(principalOf(req), req.query.limit, req.query.before);
+    },
+  );
 }

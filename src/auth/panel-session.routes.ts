@@ -3,6 +3,8 @@ import { errors } from '../core/errors.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
 import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
 import type { UsersService, UserView } from './users.service.js';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, NoContent, panelContract } from '../http/contract.js';
 
 export interface PanelSessionDeps {
   users: UsersService;
@@ -15,6 +17,25 @@ export interface PanelSessionDeps {
 
 const login = { permission: 'panel-login' } as const;
 const session = { permission: 'panel-session' } as const;
+
+const Session = Type.Object({ user: AnyObject('The signed-in user'), csrfToken: Type.String() });
+const SIGN_IN = panelContract('Sign in', {
+  body: Type.Object({ email: Type.Optional(Type.Unknown()), password: Type.Optional(Type.Unknown()) }),
+  response: { 200: Session },
+});
+const SESSION = panelContract('The current session', { response: { 200: Session } });
+const SIGN_OUT = panelContract('Sign out', { response: { 204: NoContent } });
+const SETUP_NEEDED = panelContract('Whether first-run setup is needed', {
+  response: { 200: Type.Object({ needed: Type.Boolean() }) },
+});
+const SETUP = panelContract('First-run setup: the first administrator', {
+  body: Type.Object({
+    token: Type.Optional(Type.Unknown()),
+    email: Type.Optional(Type.Unknown()),
+    password: Type.Optional(Type.Unknown()),
+  }),
+  response: { 200: Session },
+});
 
 /** Sign-in, session, sign-out and first-run setup of the Panel (`/panel/api/session`, `/panel/api/setup`). */
 export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps): void {
@@ -35,7 +56,7 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
     return { user, csrfToken: s.csrfToken };
   };
 
-  app.post('/panel/api/session', { config: { ...login, jsonBody: true } }, async (req, reply) => {
+  app.post('/panel/api/session', { config: { ...login, jsonBody: true }, schema: SIGN_IN }, async (req, reply) => {
     const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
     // failures are counted per (account, client address): nobody can lock the real owner out from elsewhere
     const account = `${typeof body.email === 'string' ? body.email.toLowerCase() : ''}\n${req.ip}`;
@@ -50,20 +71,20 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
     return signIn(req, reply, user);
   });
 
-  app.get('/panel/api/session', { config: session }, async (req, reply) => {
+  app.get('/panel/api/session', { config: session, schema: SESSION }, async (req, reply) => {
     reply.header('cache-control', 'no-store');
     return { user: req.session!.user, csrfToken: req.session!.csrfToken };
   });
 
-  app.delete('/panel/api/session', { config: session }, async (req, reply) => {
+  app.delete('/panel/api/session', { config: session, schema: SIGN_OUT }, async (req, reply) => {
     await sessions.end(req.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
 
-  app.get('/panel/api/setup', { config: login }, async () => ({ needed: await users.setupNeeded() }));
+  app.get('/panel/api/setup', { config: login, schema: SETUP_NEEDED }, async () => ({ needed: await users.setupNeeded() }));
 
-  app.post('/panel/api/setup', { config: { ...login, jsonBody: true } }, async (req, reply) => {
+  app.post('/panel/api/setup', { config: { ...login, jsonBody: true }, schema: SETUP }, async (req, reply) => {
     const wait = deps.loginPerIp.take(req.ip);
     if (wait > 0) throw errors.tooManyRequests(wait);
     const body = (req.body ?? {}) as { token?: unknown; email?: unknown; password?: unknown };

@@ -1,11 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { intParam } from '../core/query-params.js';
+
 import { principalOf } from '../http/route-auth.js';
 import { API_MOUNT, PANEL_MOUNT, type RouteMount } from '../http/route-mount.js';
 import type { PublicationAction, PublicationService } from './publication.service.js';
+import { Type } from '@sinclair/typebox';
+import { IgnoredBody, Integer, NoContent, NoQuery, panelContract, routeSchema } from '../http/contract.js';
+import { ObjectParams, TypeParams } from './content.contract.js';
 
 type P = { type: string; id: string };
 const ACTIONS: PublicationAction[] = ['publish', 'unpublish', 'archive'];
+const tags = ['publishing'];
+
+const Schedule = Type.Object({
+  schedule: Type.Union([Type.Object({ action: Type.String(), at: Type.String(), createdAt: Type.String() }), Type.Null()]),
+});
+const SCHEDULE_GET = panelContract("An object's planned publication", { params: ObjectParams, response: { 200: Schedule } });
+const SCHEDULE_PUT = panelContract('Plan a publication: {action, at}', {
+  params: ObjectParams,
+  body: Type.Object({ action: Type.Optional(Type.Unknown()), at: Type.Optional(Type.Unknown()) }),
+  response: { 200: Schedule },
+});
+const SCHEDULE_DELETE = panelContract('Cancel a planned publication', { params: ObjectParams, response: { 204: NoContent } });
 
 /**
  * Draft & Public endpoints (Flotiq §8.3): 204 on success. Any body is accepted and ignored on the single-object
@@ -15,14 +30,36 @@ export function publicationRoutes(app: FastifyInstance, publications: Publicatio
   const base = `${mount.prefix}/api/v1/content/:type`;
   const config = { permission: mount.permission('objects-publish') };
   for (const action of ACTIONS) {
-    app.post<{ Params: P }>(`${base}/:id/${action}`, { config }, async (req, reply) => {
-      const cascade = intParam((req.query as Record<string, unknown>).hydrate, 'hydrate', 0, 0, 2) > 0;
-      await publications.act(principalOf(req), req.params.type, req.params.id, action, cascade);
-      return reply.code(204).send();
+    const one = routeSchema({
+      summary: `${action[0].toUpperCase()}${action.slice(1)} an object (Draft & Public)`,
+      tags,
+      params: ObjectParams,
+      querystring: Type.Object({
+        hydrate: Integer({ minimum: 0, maximum: 2, default: 0, description: 'Also publish related objects' }),
+      }),
+      body: IgnoredBody,
+      response: { 204: NoContent },
     });
+    const many = routeSchema({
+      summary: `${action[0].toUpperCase()}${action.slice(1)} objects by id`,
+      tags,
+      params: TypeParams,
+      querystring: NoQuery,
+      body: Type.Array(Type.String()),
+      response: { 204: NoContent },
+    });
+    app.post<{ Params: P; Querystring: { hydrate: number } }>(
+      `${base}/:id/${action}`,
+      { config, schema: one },
+      async (req, reply) => {
+        const cascade = req.query.hydrate > 0;
+        await publications.act(principalOf(req), req.params.type, req.params.id, action, cascade);
+        return reply.code(204).send();
+      },
+    );
     app.post<{ Params: { type: string } }>(
       `${base}/batch-${action}`,
-      { config: { ...config, jsonBody: true } },
+      { config: { ...config, jsonBody: true }, schema: many },
       async (req, reply) => {
         await publications.batch(principalOf(req), req.params.type, action, req.body);
         return reply.code(204).send();
@@ -37,16 +74,16 @@ export function scheduleRoutes(app: FastifyInstance, publications: PublicationSe
   const config = { permission: 'panel-session' } as const;
   const view = (s: { action: string; atMs: number; createdMs: number } | undefined) =>
     s ? { action: s.action, at: new Date(s.atMs).toISOString(), createdAt: new Date(s.createdMs).toISOString() } : null;
-  app.get<{ Params: P }>(url, { config }, async (req) => ({
+  app.get<{ Params: P }>(url, { config, schema: SCHEDULE_GET }, async (req) => ({
     schedule: view(await publications.scheduled(principalOf(req), req.params.type, req.params.id)),
   }));
-  app.put<{ Params: P }>(url, { config: { ...config, jsonBody: true } }, async (req) => {
+  app.put<{ Params: P }>(url, { config: { ...config, jsonBody: true }, schema: SCHEDULE_PUT }, async (req) => {
     const body = (req.body ?? {}) as { action?: unknown; at?: unknown };
     return {
       schedule: view(await publications.schedule(principalOf(req), req.params.type, req.params.id, body.action, body.at)),
     };
   });
-  app.delete<{ Params: P }>(url, { config }, async (req, reply) => {
+  app.delete<{ Params: P }>(url, { config, schema: SCHEDULE_DELETE }, async (req, reply) => {
     await publications.unschedule(principalOf(req), req.params.type, req.params.id);
     return reply.code(204).send();
   });

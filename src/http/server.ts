@@ -1,15 +1,27 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import { routeAuth } from './route-auth.js';
 import { AppError } from '../core/errors.js';
 import { redact } from './redact.js';
 import { CORS_PREFLIGHT_ROUTE } from './cors.js';
+import {
+  declaredResponse,
+  missingContract,
+  NoContent,
+  responseMismatch,
+  routeSchema,
+  schemaErrorFormatter,
+  validatorCompiler,
+} from './contract.js';
+import { Type } from '@sinclair/typebox';
 
 /** One registered route and what it requires: the route table the permission-matrix test walks. */
 export interface RouteEntry {
   method: string;
   url: string;
   permission: string | undefined;
+  /** Its declared contract (http/contract.ts). */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -27,7 +39,19 @@ export interface ServerOptions {
   onResponse?: (url: string, body: string) => void;
   /** Proxies whose X-Forwarded-For names the client (empty: the socket address is the client). */
   trustProxy?: readonly string[];
+  /** Sees every JSON answer that does not match its route's declared response schema (tests fail on any). */
+  onContractMismatch?: (what: string) => void;
 }
+
+/** The preflight route @fastify/cors registers: no data in, none out. */
+const PREFLIGHT_SCHEMA = routeSchema({
+  summary: 'CORS preflight',
+  tags: ['cors'],
+  params: Type.Object({ '*': Type.String() }),
+  querystring: Type.Object({}),
+  response: { 204: NoContent },
+  hide: true,
+});
 
 /** The Fastify instance with Flotilla's wire conventions: JSON parsing, one error format, redacted logs. */
 export function createServer(opts: ServerOptions): FastifyInstance {
@@ -44,7 +68,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     // only named proxies are believed: X-Forwarded-For from anyone else would let a client choose its own address
     trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 500 },
+    schemaErrorFormatter,
   });
+  // requests are validated by the declared schemas (http/contract.ts); answers are serialised as they are, never
+  // filtered through their schema (a property missing from a declaration must not vanish from an answer)
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   // JSON bodies: an empty body is "no body" rather than a parse error (clients send the header on DELETE)
   app.removeContentTypeParser('application/json');
@@ -67,13 +96,17 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     // the CORS plugin's catch-all preflight route is answered in its hook, before identification: it is public
     if (route.method === CORS_PREFLIGHT_ROUTE.method && route.url === CORS_PREFLIGHT_ROUTE.url) {
       route.config = { ...route.config, permission: 'public' };
+      route.schema = PREFLIGHT_SCHEMA;
     }
     const config = route.config as { permission?: string } | undefined;
     if (routeAuth(config) === undefined && route.method !== 'HEAD') {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
     }
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, permission: config?.permission });
+      if (method === 'HEAD') continue;
+      const missing = missingContract(method, route.url, route.schema);
+      if (missing.length > 0) throw new Error(`route ${method} ${route.url} declares no ${missing.join(', ')} schema`);
+      routeTable.push({ method, url: route.url, permission: config?.permission, schema: route.schema });
     }
   });
 
@@ -87,6 +120,23 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const seen = opts.onResponse;
     app.addHook('onSend', async (req, _reply, payload) => {
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) seen(req.url, String(payload));
+      return payload;
+    });
+  }
+
+  if (opts.onContractMismatch) {
+    const report = opts.onContractMismatch;
+    app.addHook('onSend', async (req, reply, payload) => {
+      const type = String(reply.getHeader('content-type') ?? '');
+      if (typeof payload !== 'string' || payload === '' || !/json/.test(type)) return payload;
+      const declared = declaredResponse(req.routeOptions.schema, reply.statusCode);
+      const where = `${req.method} ${req.routeOptions.url ?? req.url} → ${reply.statusCode}`;
+      if (!declared) {
+        if (req.routeOptions.url) report(`${where}: no response declared for this status`);
+        return payload;
+      }
+      const problem = responseMismatch(declared, JSON.parse(payload));
+      if (problem) report(`${where}: ${problem}`);
       return payload;
     });
   }

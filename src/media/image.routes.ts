@@ -3,11 +3,23 @@ import { errors } from '../core/errors.js';
 import { parseTransformQuery, parseTrimPath, type TrimSpec } from './image-geometry.js';
 import type { ImageRequest, ImageService } from './image.service.js';
 import { sendFile } from './send-file.js';
+import { Type } from '@sinclair/typebox';
+import { Binary, NoContent, routeSchema } from '../http/contract.js';
 
 type Params = { size: string; file: string; id: string; name: string; variant: string; spec: string };
 
 // Flotiq's media URLs are public (README images, the gatsby plugin and the SDK build them without a key).
 const pub = { permission: 'public' } as const;
+
+/** §7.3: a public file or rendition; `{W}x{H}` with 0 for "keep the ratio", 0x0 for the original. */
+const image = (...names: (keyof Params)[]) =>
+  routeSchema({
+    summary: 'A media file, resized or transformed',
+    tags: ['media'],
+    params: Type.Object(Object.fromEntries(names.map((n) => [n, Type.String()]))),
+    querystring: Type.Object({ transform: Type.Optional(Type.Unknown({ description: 'A JSON trim specification' })) }),
+    response: { 200: Binary, 304: NoContent },
+  });
 
 /** `{W}x{H}`; anything else is not a media URL at all (404), while numbers beyond the bound are a 400 later. */
 function parseSize(raw: string): { width: number; height: number } {
@@ -41,20 +53,24 @@ export function imageRoutes(app: FastifyInstance, images: ImageService): void {
     return sendFile(req, reply, await images.serve({ ...dims, ...r, trim: r.trim ?? query }));
   };
 
-  app.get<{ Params: Params }>('/image/:size/:file', { config: pub }, async (req, reply) => {
+  app.get<{ Params: Params }>('/image/:size/:file', { config: pub, schema: image('size', 'file') }, async (req, reply) => {
     const [id, ext] = splitExt(req.params.file);
     return serve(req, reply, { id, ext }, req.params.size);
   });
 
-  app.get<{ Params: Params }>('/image/:size/:id/:name', { config: pub }, async (req, reply) =>
-    serve(req, reply, { id: req.params.id, ext: splitExt(req.params.name)[1] }, req.params.size),
+  app.get<{ Params: Params }>(
+    '/image/:size/:id/:name',
+    { config: pub, schema: image('size', 'id', 'name') },
+    async (req, reply) => serve(req, reply, { id: req.params.id, ext: splitExt(req.params.name)[1] }, req.params.size),
   );
 
-  app.get<{ Params: Params }>('/image/:size/:id/:name/variant/:variant', { config: pub }, async (req, reply) =>
+  const variant = image('size', 'id', 'name', 'variant');
+  app.get<{ Params: Params }>('/image/:size/:id/:name/variant/:variant', { config: pub, schema: variant }, async (req, reply) =>
     serve(req, reply, { id: req.params.id, ext: splitExt(req.params.name)[1], variant: req.params.variant }, req.params.size),
   );
 
-  app.get<{ Params: Params }>('/image/:size/:id/:name/transform/trim/:spec', { config: pub }, async (req, reply) =>
+  const trim = image('size', 'id', 'name', 'spec');
+  app.get<{ Params: Params }>('/image/:size/:id/:name/transform/trim/:spec', { config: pub, schema: trim }, async (req, reply) =>
     serve(
       req,
       reply,

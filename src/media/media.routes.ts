@@ -5,6 +5,7 @@ import { errors } from '../core/errors.js';
 import { principalOf } from '../http/route-auth.js';
 import { API_MOUNT, PANEL_MOUNT } from '../http/route-mount.js';
 import type { MediaUploadService, ReceivedUpload } from './media-upload.service.js';
+import { AnyObject, NoQuery, routeSchema } from '../http/contract.js';
 
 /**
  * How far past the limit we keep counting an oversized file, so the 400 can say how large it was (Flotiq prints the
@@ -49,13 +50,25 @@ export function mediaRoutes(uploads: MediaUploadService, maxBytes: number) {
     app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
     for (const mount of [API_MOUNT, PANEL_MOUNT]) {
       // the Panel uploads with its session (and CSRF token); the service decides with that session's Principal
-      app.post(`${mount.prefix}/api/media`, { config: { permission: mount.permission('media-create') } }, async (req, reply) => {
-        const json = await uploads.upload(principalOf(req), (tmp) => {
-          if (!req.isMultipart()) throw errors.unsupportedMediaType();
-          return receive(req, tmp, maxBytes);
-        });
-        return reply.type('application/json; charset=utf-8').send(json);
+      const schema = routeSchema({
+        summary: 'Upload a file (multipart: file, and optionally type, id)',
+        tags: ['media'],
+        querystring: NoQuery,
+        consumes: ['multipart/form-data'],
+        response: { 200: AnyObject('The `_media` object created') },
+        hide: mount !== API_MOUNT,
       });
+      app.post(
+        `${mount.prefix}/api/media`,
+        { config: { permission: mount.permission('media-create') }, schema },
+        async (req, reply) => {
+          const json = await uploads.upload(principalOf(req), (tmp) => {
+            if (!req.isMultipart()) throw errors.unsupportedMediaType();
+            return receive(req, tmp, maxBytes);
+          });
+          return reply.type('application/json; charset=utf-8').send(json);
+        },
+      );
     }
   };
 }

@@ -4,6 +4,20 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { panelSecurityHeaders } from './panel-headers.js';
+import { Type } from '@sinclair/typebox';
+import { Binary, NoQuery, routeSchema } from '../http/contract.js';
+
+const panelFile = (summary: string, params?: ReturnType<typeof Type.Object>) =>
+  routeSchema({
+    summary,
+    tags: ['panel'],
+    ...(params ? { params } : {}),
+    querystring: NoQuery,
+    response: { 200: Binary, 503: Binary },
+    hide: true,
+  });
+const PAGE = panelFile('The Panel');
+const FILE = panelFile('A file of the Panel, or the Panel at one of its routes', Type.Object({ '*': Type.String() }));
 
 /** Where `vite build --config panel/vite.config.ts` writes the Panel (from src/panel or dist/panel alike). */
 export const PANEL_DIST = fileURLToPath(new URL('../../panel/dist/', import.meta.url));
@@ -43,18 +57,18 @@ export async function panelStaticRoutes(app: FastifyInstance, root: string = PAN
       return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
     };
 
-    scope.get<{ Params: { '*': string } }>('/assets/*', { config: pub }, async (req, reply) => {
+    scope.get<{ Params: { '*': string } }>('/assets/*', { config: pub, schema: FILE }, async (req, reply) => {
       const file = path.posix.join('assets', req.params['*']);
       if (!isFile(root, file)) return reply.callNotFound();
       reply.header('x-content-type-options', 'nosniff');
       return reply.header('cache-control', HASHED_ASSET).sendFile(file, root, { cacheControl: false });
     });
 
-    scope.get('/', { config: pub }, async (_req, reply) => sendIndex(reply));
+    scope.get('/', { config: pub, schema: PAGE }, async (_req, reply) => sendIndex(reply));
 
     scope.get<{ Params: { '*': string } }>(
       '/*',
-      { config: pub },
+      { config: pub, schema: FILE },
       async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
         if (isApiPath(req.url)) return reply.callNotFound();
         const file = req.params['*'];

@@ -4,6 +4,7 @@ import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { ctd, text } from '../support/fixtures.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
+import { allowedBySpec, type SpecCaller } from '../support/permission-spec.js';
 
 /**
  * Every route × every kind of caller × two content types answers exactly what the key policy of api-keys.md says.
@@ -26,40 +27,17 @@ type Caller = (typeof CALLERS)[number];
 const TYPES = ['alpha', 'beta'] as const; // user-defined keys have their one rule on alpha only
 type TypeName = (typeof TYPES)[number];
 
-function allowedBySpec(permission: RoutePermission, caller: Caller, type: TypeName): boolean {
-  const grant = caller.startsWith('ud-') ? caller.slice(3) : undefined;
-  const app = caller === 'ro' || caller === 'rw';
-  const onAlpha = type === 'alpha';
-  switch (permission) {
-    case 'any-key':
-    case 'ctd-list':
-    case 'graphql':
-      return true;
-    case 'ctd-read':
-      return app || (grant !== undefined && grant !== 'none' && onAlpha);
-    case 'ctd-write':
-    case 'media-create':
-      return caller === 'rw';
-    case 'objects-read':
-    case 'search':
-      return app || (grant === 'read' && onAlpha);
-    case 'objects-create':
-    case 'objects-upsert':
-      return caller === 'rw' || (grant === 'create' && onAlpha);
-    case 'objects-duplicate':
-      return caller === 'rw'; // create and read together: the read-only key cannot create, no single grant has both
-    case 'objects-update':
-      return caller === 'rw' || (grant === 'update' && onAlpha);
-    case 'objects-delete':
-      return caller === 'rw' || (grant === 'delete' && onAlpha);
-    case 'objects-removed':
-      return app; // user-defined keys need read and delete together; no single grant has both
-    case 'objects-publish':
-      return caller === 'rw'; // no caller here holds canPublish, and the read-only key never may
-    default:
-      throw new Error(`no specification for ${permission}`);
-  }
+/** The matrix's callers in the specification's terms (user-defined keys: one grant on alpha). */
+function specCaller(caller: Caller): SpecCaller {
+  if (caller === 'ro' || caller === 'rw') return { kind: caller };
+  if (!caller.startsWith('ud-')) return { kind: 'none' };
+  const grant = caller.slice(3);
+  const name = `can${grant[0].toUpperCase()}${grant.slice(1)}`;
+  return { kind: 'ud', rules: grant === 'none' ? [] : [{ ctdName: 'alpha', [name]: true }] };
 }
+
+const allowed = (permission: RoutePermission, caller: Caller, type: TypeName) =>
+  allowedBySpec(permission, specCaller(caller), type);
 
 interface Sample {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -104,6 +82,7 @@ const fresh = () => {
 /** One representative request per route; `type` is alpha or beta; fixtures are made with the read-write key. */
 const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> = {
   'GET /api/auth-context': async () => ({ method: 'GET', url: '/api/auth-context', ok: 200 }),
+  'GET /api/v1/open-api-schema.json': async () => ({ method: 'GET', url: '/api/v1/open-api-schema.json', ok: 200 }),
   'GET /api/v1/internal/contenttype': async () => ({ method: 'GET', url: '/api/v1/internal/contenttype', ok: 200 }),
   'POST /api/v1/internal/contenttype': async () => ({
     method: 'POST',
@@ -256,6 +235,11 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
     withoutKey: 401,
   },
   'GET /panel/api/audit': { method: 'GET', url: '/panel/api/audit', withoutKey: 401 },
+  'GET /panel/api/keys/:id/open-api-schema.json': {
+    method: 'GET',
+    url: '/panel/api/keys/x/open-api-schema.json',
+    withoutKey: 401,
+  },
 };
 
 async function object(t: TestApp, type: TypeName): Promise<string> {
@@ -329,7 +313,7 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
           });
           const expected = ['none', 'malformed', 'unknown'].includes(caller)
             ? 401
-            : allowedBySpec(permission, caller, type)
+            : allowed(permission, caller, type)
               ? sample.ok
               : 403;
           if (res.statusCode !== expected)
@@ -342,7 +326,7 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 180_000); // ≈ 2 types × 10 callers × every API route, each a real request
 
   it('Panel routes refuse every API key and answer 401 (or their own status) without a session', async () => {
     const failures: string[] = [];

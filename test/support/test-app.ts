@@ -26,6 +26,8 @@ export interface TestApp {
   ): Promise<LightMyRequestResponse>;
   /** Every response body this app sent, with its URL (scanned for key values at teardown). */
   responses: { url: string; body: string }[];
+  /** Every JSON answer that did not match its route's declared response schema (must stay empty). */
+  contractMismatches: string[];
 }
 
 /**
@@ -72,7 +74,12 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
     },
   });
   const responses: { url: string; body: string }[] = [];
-  const app = await createApp(config, { logStream, onResponse: (url, body) => responses.push({ url, body }) });
+  const contractMismatches: string[] = [];
+  const app = await createApp(config, {
+    logStream,
+    onResponse: (url, body) => responses.push({ url, body }),
+    onContractMismatch: (what) => contractMismatches.push(what),
+  });
   const ro = await app.services.keys.applicationKey(SYSTEM, 'read-only');
   const rw = await app.services.keys.applicationKey(SYSTEM, 'read-write');
   return {
@@ -82,6 +89,7 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
     ro,
     rw,
     responses,
+    contractMismatches,
     call(method, url, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.key) headers['x-auth-token'] = opts.key;
@@ -113,6 +121,8 @@ export function useTestApp(dialect: DialectName, env: Record<string, string> = {
     await t.app.close();
     await t.db.drop();
     assertNoKeyLeaks(t.responses, capturedLogs);
+    // every answer of the suite was checked against its route's declared response schema
+    expect([...new Set(t.contractMismatches)]).toEqual([]);
   });
   return () => {
     if (!t) throw new Error('test app not started');
