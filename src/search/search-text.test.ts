@@ -25,12 +25,33 @@ describe('parseSearchText', () => {
     ]);
   });
 
-  it('reads phrases, prefixes, drops field qualifiers and folds words', () => {
-    expect(parseSearchText('"Crème brûlée" quant* title:Zebra e-mail', 'default')).toEqual([
+  it('reads phrases, prefixes and folds words', () => {
+    expect(parseSearchText('"Crème brûlée" quant* e-mail', 'default')).toEqual([
       { occur: 'should', term: { kind: 'phrase', words: ['creme', 'brulee'] } },
       { occur: 'should', term: { kind: 'prefix', word: 'quant' } },
-      { occur: 'should', term: word('zebra') },
       { occur: 'should', term: { kind: 'phrase', words: ['e', 'mail'] } },
+    ]);
+  });
+
+  it('restricts field:term to a known text field, and reads any other name:term as text', () => {
+    const fields = new Set(['title', 'body']);
+    expect(parseSearchText('title:Zebra +body:"big cat" -title.keyword:lion* NOT body:x1', 'default', fields)).toEqual([
+      { occur: 'should', term: word('zebra'), field: 'title' },
+      { occur: 'must', term: { kind: 'phrase', words: ['big', 'cat'] }, field: 'body' },
+      { occur: 'not', term: { kind: 'prefix', word: 'lion' }, field: 'title' },
+      { occur: 'not', term: word('x1'), field: 'body' },
+    ]);
+    expect(parseSearchText('code:Zebra 10:30 title:', 'default', fields)).toEqual([
+      { occur: 'should', term: { kind: 'phrase', words: ['code', 'zebra'] } },
+      { occur: 'should', term: { kind: 'phrase', words: ['10', '30'] } },
+      { occur: 'should', term: word('title') },
+    ]);
+    // without known fields every qualifier is text
+    expect(parseSearchText('title:Zebra', 'default')).toEqual([
+      { occur: 'should', term: { kind: 'phrase', words: ['title', 'zebra'] } },
+    ]);
+    expect(parseSearchText('title:zebra', 'exact', fields)).toEqual([
+      { occur: 'must', term: { kind: 'phrase', words: ['title', 'zebra'] } },
     ]);
   });
 

@@ -12,13 +12,19 @@ const bad = (message: string) => errors.validation({ q: [message] });
 /**
  * Parses `q` (a subset of Elasticsearch's query_string) into clauses: words are alternatives (OR, ES's default
  * operator), `+word` or `a AND b` requires, `-word` or `NOT word` excludes, `"a phrase"` matches words in order,
- * `word*` matches a prefix. A `field:` qualifier is ignored (use `fields[]`). `*`, empty or absent means
- * everything: undefined. `exact` turns the whole text into one phrase.
+ * `word*` matches a prefix. `field:term` (or `field:"a phrase"`) restricts the term to `field` when it is one of
+ * `fields` (the text fields of the types searched); any other `name:term` is read as text, its words a phrase (so
+ * `10:30` or a URL still finds something). `*`, empty or absent means everything: undefined. `exact` turns the whole
+ * text into one phrase.
  */
-export function parseSearchText(q: string | undefined, mode: QueryMode): SearchClause[] | undefined {
+export function parseSearchText(
+  q: string | undefined,
+  mode: QueryMode,
+  fields: ReadonlySet<string> = new Set(),
+): SearchClause[] | undefined {
   const text = (q ?? '').trim();
   if (text === '' || text === '*') return undefined;
-  const clauses = mode === 'exact' ? exactClauses(text) : defaultClauses(text);
+  const clauses = mode === 'exact' ? exactClauses(text) : defaultClauses(text, fields);
   if (clauses.length > MAX_CLAUSES) throw bad(`At most ${MAX_CLAUSES} terms are allowed`);
   if (!clauses.some((c) => c.occur !== 'not')) {
     throw bad(
@@ -38,15 +44,16 @@ function termOf(ws: string[], prefix: boolean): SearchTerm {
   return prefix ? { kind: 'prefix', word: ws[0] } : { kind: 'word', word: ws[0] };
 }
 
-const TOKEN = /([+-]?)(?:"([^"]*)"?|(\S+))/g;
+/** sign, `name:` (only when something follows it), then a quoted phrase or a bare word. */
+const TOKEN = /([+-]?)(?:([A-Za-z0-9_.]+):(?=\S))?(?:"([^"]*)"?|(\S+))/g;
 
-function defaultClauses(text: string): SearchClause[] {
+function defaultClauses(text: string, fields: ReadonlySet<string>): SearchClause[] {
   const out: SearchClause[] = [];
   let pendingNot = false;
   let andNext = false;
   for (const m of text.matchAll(TOKEN)) {
-    const [, sign, quoted, bare] = m;
-    if (quoted === undefined && sign === '') {
+    const [, sign, name, quoted, bare] = m;
+    if (quoted === undefined && sign === '' && name === undefined) {
       if (bare === 'AND') {
         const last = out[out.length - 1];
         if (last && last.occur === 'should') last.occur = 'must';
@@ -60,16 +67,18 @@ function defaultClauses(text: string): SearchClause[] {
       }
     }
     let raw = quoted ?? bare;
+    const field = name?.replace(/\.keyword$/, '');
+    const qualified = field !== undefined && fields.has(field);
+    if (name !== undefined && !qualified) raw = `${name}:${raw}`;
     let prefix = false;
     if (quoted === undefined) {
-      raw = raw.replace(/^[A-Za-z0-9_.]+:(?=.)/, '');
       prefix = raw.endsWith('*');
       raw = raw.replace(/\*+$/, '');
     }
     const ws = words(raw);
     if (ws.length === 0) continue;
     const occur = sign === '-' || pendingNot ? 'not' : sign === '+' || andNext ? 'must' : 'should';
-    out.push({ occur, term: termOf(ws, prefix && ws.length === 1) });
+    out.push({ occur, term: termOf(ws, prefix && ws.length === 1), ...(qualified ? { field } : {}) });
     pendingNot = false;
     andNext = false;
   }

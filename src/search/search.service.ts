@@ -5,7 +5,7 @@ import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js
 import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import type { Storage } from '../storage/port.js';
-import { checkFields } from './search-fields.js';
+import { checkFields, geoFilters, textFields } from './search-fields.js';
 import type { SearchRequest } from './search-params.js';
 import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from '../storage/search-query.js';
 import { searchResponse } from './search-response.js';
@@ -65,9 +65,12 @@ export class SearchService {
         page: [`Only the first ${MAX_RESULT_WINDOW} results can be reached: page × limit must not exceed ${MAX_RESULT_WINDOW}`],
       });
     }
-    const clauses = parseSearchText(r.q, r.mode);
+    // a `field:` qualifier counts only for text fields of the types searched: a field of a type the caller cannot
+    // read is no field here, exactly like a field that exists nowhere
+    const clauses = parseSearchText(r.q, r.mode, textFields(scope.types));
     if (scope.types.length === 0) return searchResponse(r, emptyResult(r), []);
     const order = checkFields(scope.types, r);
+    const searched = new Set(scope.types.map((t) => t.ct.name));
     const query: SearchQuery = {
       scope: scope.all ? 'all' : scope.types.map((t) => t.ct.name),
       // part of the query, so of every cache key too: a preview answer is never served to a public read
@@ -80,6 +83,10 @@ export class SearchService {
       termsAggregations: r.aggregateBy,
       statsAggregations: r.aggregateByNumeric,
       order: order && { key: order, direction: r.direction },
+      geo: geoFilters(scope.types, r),
+      // boosts of types not searched (unreadable, unknown, or outside content_type[]) change nothing
+      typeBoosts: r.indicesBoost.filter((b) => searched.has(b.type)),
+      ...(r.randomSeed === undefined ? {} : { randomSeed: r.randomSeed }),
       offset: (r.page - 1) * r.limit,
       limit: r.limit,
     };
@@ -118,7 +125,17 @@ export class SearchService {
 
   /** Counting every match is the costly part of a common word: reuse the count while nothing was written. */
   private async withCachedTotal(query: SearchQuery): Promise<SearchResult> {
-    const { offset: _o, limit: _l, order: _order, termsAggregations: _t, statsAggregations: _s, ...identity } = query;
+    // what only orders or scores the matches leaves their number alone
+    const {
+      offset: _o,
+      limit: _l,
+      order: _order,
+      termsAggregations: _t,
+      statsAggregations: _s,
+      randomSeed: _r,
+      typeBoosts: _b,
+      ...identity
+    } = query;
     const key = JSON.stringify(identity);
     const generation = this.generation;
     const hit = this.totals.get(key);

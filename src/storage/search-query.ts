@@ -13,6 +13,8 @@ export type SearchTerm = { kind: 'word'; word: string } | { kind: 'phrase'; word
 export interface SearchClause {
   occur: 'must' | 'should' | 'not';
   term: SearchTerm;
+  /** `field:term`: the term must match in this text field (one that a searched type has), not anywhere. */
+  field?: string;
 }
 
 /** `filters[field]=value`: the field holds the value (or, for lists, an element equal to it); values are any-of. */
@@ -25,6 +27,25 @@ export interface SearchField {
   name: string;
   boost: number;
 }
+
+/** `geo_filters[field]=geo_distance,…`: the object's geo point lies within `meters` of (lat, lon), great-circle. */
+export interface GeoFilter {
+  field: string;
+  /** The searched types in which `field` is a geo field: objects of any other type have no such point. */
+  types: readonly string[];
+  lat: number;
+  lon: number;
+  meters: number;
+}
+
+/** `indices_boost[type]=n`: the scores of that type's hits are multiplied by n. */
+export interface TypeBoost {
+  type: string;
+  boost: number;
+}
+
+/** What a search may be ordered by besides the score: a list order key, or the distance to the first geo filter. */
+export type SearchOrderKey = OrderKey | { kind: 'geoDistance' };
 
 export interface SearchQuery {
   /** The readable content types to search (never empty: SearchService answers an empty scope itself), or every type. */
@@ -43,7 +64,13 @@ export interface SearchQuery {
   termsAggregations: string[];
   statsAggregations: string[];
   /** Tie-breaker after the score (and the only order of `q=*`); undefined = newest first. */
-  order: { key: OrderKey; direction: 'asc' | 'desc' } | undefined;
+  order: { key: SearchOrderKey; direction: 'asc' | 'desc' } | undefined;
+  /** Every filter must hold (absent: none). */
+  geo?: GeoFilter[];
+  /** `random_seed`: hits in a seeded random order, which replaces the score and `order` (absent: none). */
+  randomSeed?: string;
+  /** Score multipliers of types searched, sorted by type (absent or empty: none). */
+  typeBoosts?: TypeBoost[];
   offset: number;
   limit: number;
   /** A total_count the service still holds for this exact query: storage then skips counting. */
@@ -83,6 +110,12 @@ export interface SearchResult {
 
 /** How many of the newest matches are ranked by relevance per query (see docs/decisions/0003-search-engine.md). */
 export const RANK_POOL = 1000;
+
+/**
+ * How many of the newest matches a `random_seed` search shuffles: bounded work (their ids are read and hashed per
+ * request), and five times what a client can reach (MAX_RESULT_WINDOW); older matches are left out only beyond it.
+ */
+export const RANDOM_POOL = 50_000;
 
 /** Only the first 10 000 hits can be reached (Elasticsearch's index.max_result_window, as Flotiq documents). */
 export const MAX_RESULT_WINDOW = 10_000;

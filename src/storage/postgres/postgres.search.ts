@@ -2,9 +2,15 @@ import { sql, type RawBuilder } from 'kysely';
 import { foldText } from '../../core/search-words.js';
 import {
   combineClauses,
+  EARTH_RADIUS_M,
   EMPTY_STATS,
+  groupWeights,
+  latitudeBand,
+  qualified,
   type Db,
+  type FieldGroup,
   type MatchPlan,
+  type PlanClause,
   type PlanTerm,
   type Scored,
   type SearchDialect,
@@ -17,6 +23,8 @@ import {
  * ts_rank (per field times its boost, summed, for `fields[]`). Fuzzy expansion uses pg_trgm's trigram distance (GiST,
  * nearest first) over the vocabulary `search_words`. Text is folded (diacritics removed) before
  * `to_tsvector('english', …)`, like SQLite's `remove_diacritics`, so both engines agree on what a word is.
+ * A query with `field:term` clauses is answered from search_docs (any positive term, GIN) and then checked clause by
+ * clause, a named or listed field's clause by its search_fields rows.
  */
 
 const CFG = sql.raw(`'english'::regconfig`);
@@ -42,7 +50,7 @@ const joinOp = (op: string) => (xs: RawBuilder<unknown>[]) =>
 /** The one-row relation `q`: the whole query, and `any` positive term (an index-usable superset of the matches). */
 function queryRow(plan: MatchPlan): RawBuilder<unknown> {
   const clauses = plan.clauses ?? [];
-  const whole = combineClauses(clauses, termQuery, {
+  const whole = combineClauses(clauses, (c) => termQuery(c.term), {
     and: joinOp('&&'),
     or: joinOp('||'),
     not: (x, excluded) =>
@@ -66,36 +74,74 @@ function together(plan: MatchPlan): boolean {
 
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`));
 
+/** Rows of search_fields `alias` in the given slots of each group's types, or undefined when no group has any. */
+function slotsWhere(groups: readonly FieldGroup[], alias: string, slots: (g: FieldGroup) => number[]) {
+  const a = sql.raw(alias);
+  const parts = groups.flatMap((g) => {
+    const s = slots(g);
+    return s.length === 0 ? [] : [sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join(s)}))`];
+  });
+  return parts.length === 0 ? undefined : sql`(${sql.join(parts, sql` OR `)})`;
+}
+
 /** Conditions other than the text on a row `alias` of search_docs, or (`fields`) of search_fields. */
 function rowConditions(plan: MatchPlan, alias: string, fields: boolean): RawBuilder<unknown> {
   const a = sql.raw(alias);
   const parts: RawBuilder<unknown>[] = [];
   if (fields && plan.groups) {
-    parts.push(
-      sql`(${sql.join(
-        plan.groups.map((g) => sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join([...g.slots.keys()])}))`),
-        sql` OR `,
-      )})`,
-    );
+    parts.push(slotsWhere(plan.groups, alias, (g) => [...groupWeights(g).keys()]) ?? sql`FALSE`);
   } else if (plan.types !== 'all') {
     parts.push(sql`${a}.type IN (${list(plan.types)})`);
   }
   for (const tokens of plan.filters) parts.push(sql`${a}.keys && CAST(${tokens} AS text[])`);
+  if (plan.rows) parts.push(sql`EXISTS (SELECT 1 FROM objects WHERE objects.seq = ${a}.seq AND ${plan.rows})`);
   return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
 }
 
-/** The boost of a search_fields row, from its type and slot. */
+/** The weight of a search_fields row, from its type and slot. */
 function boost(plan: MatchPlan): RawBuilder<unknown> {
   const whens = (plan.groups ?? []).flatMap((g) =>
-    [...g.slots].map(([slot, b]) => sql`WHEN f.type IN (${list(g.types)}) AND f.slot = ${slot} THEN ${sql.lit(b)}`),
+    [...groupWeights(g)].map(([slot, b]) => sql`WHEN f.type IN (${list(g.types)}) AND f.slot = ${slot} THEN ${sql.lit(b)}`),
   );
   return sql`(CASE ${sql.join(whens, sql` `)} ELSE 0 END)`;
+}
+
+/** fields[] without `field:term`: matched on the listed fields' rows of search_fields. */
+const byFields = (plan: MatchPlan) => plan.listed && !qualified(plan);
+
+/** Whether the search_docs row `d` satisfies one clause: its term in all text, a listed field or its named field. */
+function clauseHolds(plan: MatchPlan, c: PlanClause): RawBuilder<unknown> {
+  if (c.field === undefined && !plan.listed) return sql`d.tsv @@ ${termQuery(c.term)}`;
+  const field = c.field;
+  const where = slotsWhere(plan.groups ?? [], 'sf', (g) => {
+    const slot = field === undefined ? undefined : g.named.get(field);
+    return field === undefined ? [...g.slots.keys()] : slot === undefined ? [] : [slot];
+  });
+  if (!where) return sql`FALSE`;
+  return sql`EXISTS (SELECT 1 FROM search_fields sf WHERE sf.seq = d.seq AND ${where} AND sf.tsv @@ ${termQuery(c.term)})`;
+}
+
+/** The whole query as a condition on `d`, clause by clause (for `field:term` clauses). */
+function holds(plan: MatchPlan): RawBuilder<unknown> {
+  return combineClauses(plan.clauses ?? [], (c) => clauseHolds(plan, c), {
+    and: joinOp('AND'),
+    or: joinOp('OR'),
+    not: (x, excluded) =>
+      sql`(${x} ${sql.join(
+        excluded.map((e) => sql`AND NOT ${e}`),
+        sql` `,
+      )})`,
+  });
 }
 
 /** Matching seqs above `floor` (0: all), then `tail` (ORDER/OFFSET/LIMIT), reading the query from relation `q`. */
 function candidates(plan: MatchPlan, floor: number, tail: RawBuilder<unknown>): RawBuilder<unknown> {
   const above = (alias: string) => (floor > 0 ? sql`AND ${sql.raw(alias)}.seq > ${floor}` : sql``);
-  if (!plan.groups)
+  if (qualified(plan)) {
+    // every match holds a positive term somewhere: the GIN index narrows to those, the clauses decide
+    return sql`SELECT d.seq FROM search_docs d, q WHERE d.tsv @@ q.any AND ${rowConditions(plan, 'd', false)} AND ${holds(plan)} ${above('d')} ${tail}`;
+  }
+  if (!byFields(plan))
     return sql`SELECT d.seq FROM search_docs d, q WHERE d.tsv @@ q.q AND ${rowConditions(plan, 'd', false)} ${above('d')} ${tail}`;
   if (!together(plan)) {
     return sql`SELECT f.seq FROM search_fields f, q WHERE f.tsv @@ q.q AND ${rowConditions(plan, 'f', true)} ${above('f')} GROUP BY f.seq ${tail}`;
@@ -106,11 +152,14 @@ function candidates(plan: MatchPlan, floor: number, tail: RawBuilder<unknown>): 
     GROUP BY f.seq HAVING search_tsvector_agg(f.tsv) @@ (SELECT q.q FROM q) ${tail}`;
 }
 
-const newestFirst = (plan: MatchPlan) => sql.raw(plan.groups ? 'ORDER BY f.seq DESC' : 'ORDER BY d.seq DESC');
+const newestFirst = (plan: MatchPlan) => sql.raw(byFields(plan) ? 'ORDER BY f.seq DESC' : 'ORDER BY d.seq DESC');
 
-/** Scores the seqs of CTE `picked`: ts_rank, or for fields[] each listed field's rank of any term times its boost. */
+/**
+ * Scores the seqs of CTE `picked`: ts_rank, or for fields[] each listed (or named) field's rank of any term times
+ * its boost.
+ */
 function scoreOf(plan: MatchPlan): RawBuilder<unknown> {
-  return plan.groups
+  return plan.listed
     ? sql`SELECT f.seq, sum(ts_rank(f.tsv, q.any) * ${boost(plan)}) AS score FROM picked JOIN search_fields f ON f.seq = picked.seq
         CROSS JOIN q WHERE ${rowConditions(plan, 'f', true)} GROUP BY f.seq`
     : sql`SELECT d.seq, ts_rank(d.tsv, q.q) AS score FROM picked JOIN search_docs d ON d.seq = picked.seq CROSS JOIN q`;
@@ -207,6 +256,24 @@ export const postgresSearch: SearchDialect = {
     const buckets = r.rows.map((x) => ({ key: JSON.parse(x.v) as string | number | boolean, docCount: Number(x.n) }));
     const total = r.rows.length > 0 ? Number(r.rows[0].total) : 0;
     return { buckets, otherDocCount: total - buckets.reduce((s, b) => s + b.docCount, 0) };
+  },
+
+  geoDistance(field, lat, lon) {
+    const f = sql.lit(field);
+    const num = (c: string) => sql`jsonb_typeof(objects.data -> ${f} -> ${sql.lit(c)}) = 'number'`;
+    const at = (c: string) => sql`CAST(objects.data -> ${f} ->> ${sql.lit(c)} AS float8)`;
+    const [lat0, lon0] = [sql`CAST(${lat} AS float8)`, sql`CAST(${lon} AS float8)`];
+    return sql<number | null>`(CASE WHEN ${num('lat')} AND ${num('lon')} THEN ${sql.lit(2 * EARTH_RADIUS_M)} * asin(least(1, sqrt(
+        power(sin(radians(${at('lat')} - ${lat0}) / 2), 2)
+        + cos(radians(${lat0})) * cos(radians(${at('lat')})) * power(sin(radians(${at('lon')} - ${lon0}) / 2), 2)))) END)`;
+  },
+
+  geoWithin(field, lat, lon, meters) {
+    const [south, north] = latitudeBand(lat, meters);
+    // `->` then a numeric cast only where the value is a number: a text value never reaches the cast
+    const v = sql`(objects.data -> ${sql.lit(field)} -> 'lat')`;
+    return sql<boolean>`(CASE WHEN jsonb_typeof(${v}) = 'number' THEN CAST(${v} AS float8) BETWEEN CAST(${south} AS float8) AND CAST(${north} AS float8) ELSE FALSE END
+      AND ${this.geoDistance(field, lat, lon)} <= CAST(${meters} AS float8))`;
   },
 
   async stats(db, seqs, field) {

@@ -2,10 +2,16 @@ import { sql, type RawBuilder } from 'kysely';
 import { SEARCH_SLOTS, typeToken } from '../sql/search-document.js';
 import type { TermsAggregation } from '../search-query.js';
 import {
+  clausesFor,
   combineClauses,
+  EARTH_RADIUS_M,
   EMPTY_STATS,
+  groupWeights,
+  latitudeBand,
+  qualified,
   type FieldGroup,
   type MatchPlan,
+  type PlanClause,
   type PlanTerm,
   type Scored,
   type SearchDialect,
@@ -17,7 +23,7 @@ import {
  * diacritics folded). Scope, filters and `fields[]` are all part of the MATCH expression, so FTS5 answers them from
  * its own doclists; ranking is bm25 with per-column weights (the boosts). The fuzzy vocabulary `search_words` has a
  * trigram FTS5 index `search_trigrams` (external content), each word padded as `^^word$` so that short words and
- * word edges get trigrams too.
+ * word edges get trigrams too. A `field:term` clause gets its own column filter (nested filters intersect).
  */
 
 const COLUMNS = Array.from({ length: SEARCH_SLOTS }, (_, i) => `c${i}`);
@@ -36,41 +42,62 @@ function termExpr(t: PlanTerm): string {
 
 const join = (op: string) => (xs: string[]) => (xs.length === 1 ? xs[0] : `(${xs.join(` ${op} `)})`);
 
-function textExpr(plan: MatchPlan): string | undefined {
+const OPS = {
+  and: join('AND'),
+  or: join('OR'),
+  not: (x: string, excluded: string[]) => `((${x}) ${excluded.map((e) => `NOT (${e})`).join(' ')})`,
+};
+
+const columns = (slots: Iterable<number>) => `{${[...slots].map((s) => `c${s}`).join(' ')}}`;
+
+/** The text part of a group's MATCH expression, or undefined without text. */
+function textExpr(plan: MatchPlan, group: FieldGroup | undefined): string | undefined {
   if (!plan.clauses) return undefined;
-  return combineClauses(plan.clauses, termExpr, {
-    and: join('AND'),
-    or: join('OR'),
-    not: (x, excluded) => `((${x}) ${excluded.map((e) => `NOT (${e})`).join(' ')})`,
-  });
+  if (group && qualified(plan)) {
+    // each term gets its own column filter: its field's column, the listed fields' columns, or every text column
+    const unqualified = plan.listed ? columns(group.slots.keys()) : '- {k}';
+    const term = (c: PlanClause) =>
+      `${c.field === undefined ? unqualified : columns([group.named.get(c.field)!])} : ${termExpr(c.term)}`;
+    return combineClauses(clausesFor(plan, group)!, term, OPS);
+  }
+  const text = combineClauses(plan.clauses, (c) => termExpr(c.term), OPS);
+  // the listed fields act as one field (one phrase per term, so one idf, and the boosts weight its frequency
+  // per column: BM25F); per-column copies of the query would each get their own idf and swamp the boosts
+  return group ? `${columns(group.slots.keys())} : (${text})` : `- {k} : (${text})`;
 }
 
 /** The MATCH expression of the plan, or of one of its field groups. */
 function matchExpr(plan: MatchPlan, group: FieldGroup | undefined): string {
   const parts: string[] = [];
-  const text = textExpr(plan);
-  if (text !== undefined) {
-    // the listed fields act as one field (one phrase per term, so one idf, and the boosts weight its frequency
-    // per column: BM25F); per-column copies of the query would each get their own idf and swamp the boosts
-    parts.push(group ? `{${[...group.slots.keys()].map((s) => `c${s}`).join(' ')}} : (${text})` : `- {k} : (${text})`);
-  }
+  const text = textExpr(plan, group);
+  if (text !== undefined) parts.push(text);
   const types = group ? group.types : plan.types;
   if (types !== 'all') parts.push(`k : (${types.map((t) => quote(typeToken(t))).join(' OR ')})`);
   for (const tokens of plan.filters) parts.push(`k : (${tokens.map(quote).join(' OR ')})`);
   return parts.map((p) => `(${p})`).join(' AND ');
 }
 
-/** bm25 with the key column weighted 0 and each slot by its boost (all 1 without fields[]). */
-function bm25(group: FieldGroup | undefined): RawBuilder<number> {
-  const weights = COLUMNS.map((_, i) => (group ? (group.slots.get(i) ?? 0) : 1));
+/** bm25 with the key column weighted 0 and each slot by its boost (all 1 without fields[]); named fields ≥ 1. */
+function bm25(plan: MatchPlan, group: FieldGroup | undefined): RawBuilder<number> {
+  const w = group && plan.listed ? groupWeights(group) : undefined;
+  const weights = COLUMNS.map((_, i) => (w ? (w.get(i) ?? 0) : 1));
   return sql<number>`bm25(search_fts, 0, ${sql.raw(weights.join(', '))})`;
 }
 
 const groupsOf = (plan: MatchPlan): (FieldGroup | undefined)[] => plan.groups ?? [undefined];
 
+/** The plan's row condition, checked per match (a primary-key lookup), so FTS5 still walks its doclists in order. */
+const rowsOf = (plan: MatchPlan) =>
+  plan.rows ? sql` AND EXISTS (SELECT 1 FROM objects WHERE objects.seq = search_fts.rowid AND ${plan.rows})` : sql``;
+
 function scoredSelect(plan: MatchPlan, group: FieldGroup | undefined) {
-  return sql`SELECT rowid AS seq, -${bm25(group)} AS score FROM search_fts WHERE search_fts MATCH ${matchExpr(plan, group)}`;
+  return sql`SELECT rowid AS seq, -${bm25(plan, group)} AS score FROM search_fts WHERE search_fts MATCH ${matchExpr(plan, group)}${rowsOf(plan)}`;
 }
+
+/** The number at `field.lat` / `field.lon` of the row `objects`, and whether it is one. */
+const at = (field: string, c: 'lat' | 'lon') => sql`json_extract(objects.data, ${sql.lit(`$."${field}".${c}`)})`;
+const numeric = (field: string, c: 'lat' | 'lon') =>
+  sql`json_type(objects.data, ${sql.lit(`$."${field}".${c}`)}) IN ('integer', 'real')`;
 
 const toScored = (rows: { seq: number; score: number }[]): Scored[] =>
   rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
@@ -110,7 +137,9 @@ export const sqliteSearch: SearchDialect = {
 
   matches(plan) {
     return sql.join(
-      groupsOf(plan).map((g) => sql`SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ${matchExpr(plan, g)}`),
+      groupsOf(plan).map(
+        (g) => sql`SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ${matchExpr(plan, g)}${rowsOf(plan)}`,
+      ),
       sql` UNION ALL `,
     );
   },
@@ -152,6 +181,20 @@ export const sqliteSearch: SearchDialect = {
     }));
     const total = r.rows.length > 0 ? Number(r.rows[0].total) : 0;
     return { buckets, otherDocCount: total - buckets.reduce((s, b) => s + b.docCount, 0) };
+  },
+
+  geoDistance(field, lat, lon) {
+    const [pLat, pLon] = [at(field, 'lat'), at(field, 'lon')];
+    return sql<
+      number | null
+    >`(CASE WHEN ${numeric(field, 'lat')} AND ${numeric(field, 'lon')} THEN ${2 * EARTH_RADIUS_M} * asin(min(1, sqrt(
+        power(sin(radians(${pLat} - ${lat}) / 2), 2)
+        + cos(radians(${lat})) * cos(radians(${pLat})) * power(sin(radians(${pLon} - ${lon}) / 2), 2)))) END)`;
+  },
+
+  geoWithin(field, lat, lon, meters) {
+    const [south, north] = latitudeBand(lat, meters);
+    return sql<boolean>`(${at(field, 'lat')} BETWEEN ${south} AND ${north} AND ${this.geoDistance(field, lat, lon)} <= ${meters})`;
   },
 
   async stats(db, seqs, field) {
