@@ -125,11 +125,11 @@ export function renderWebhooksReport(
     '',
     `Machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}; 1-minute load average ${o.loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work shares the machine: compare figures within one report). Started ${o.date.toISOString()}.`,
     '',
-    `Server: \`createApp\` with the default settings in a child process on a fresh database; the clients and the webhook receiver (answers 200 at once) run in the parent process on the same cores, over 127.0.0.1. One content type (\`event\`, one text field); every write is a single \`POST /api/v1/content/event\` with the read-write key. The webhook is one \`async\` webhook on \`event\`, action Create.`,
+    `Server: \`createApp\` with the default settings in a child process on a fresh database; the clients run in the parent process and the webhook receiver (answers 200 at once) on a worker thread of it, all on the same cores, over 127.0.0.1. One content type (\`event\`, one text field); every write is a single \`POST /api/v1/content/event\` with the read-write key. The webhook is one \`async\` webhook on \`event\`, action Create.`,
     '',
     `**Write throughput**: ${o.clients} clients create objects back to back for ${o.seconds} s per phase, after a 1 s warm-up; ${o.rounds} rounds of (webhook off, webhook on), the webhook toggled by its \`enabled\` field (disabled, it queues nothing), so a table that grows during the run weighs on both alike. After each phase with the webhook the run waits until every delivery of that phase has arrived, so a backlog never spills into the next phase. The ratio is all creates/s with the webhook ÷ all creates/s without.`,
     '',
-    `**Commit to delivery**: one create every ${(1000 / o.rate).toFixed(0)} ms for ${o.latencySeconds} s, sent on schedule whether or not earlier ones were answered; for each, the time from the client reading its 200 to the receiver getting its delivery (both clocks in the parent process).`,
+    `**Commit to delivery**: one create every ${(1000 / o.rate).toFixed(0)} ms for ${o.latencySeconds} s, sent on schedule whether or not earlier ones were answered; for each, the time from the client reading its 200 to the receiver getting its delivery (the receiver's arrival times taken on its thread as absolute times and put on the parent's clock).`,
     '',
     ...o.skipped.map((s) => `_${s}_\n`),
   ];

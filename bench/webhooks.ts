@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { ctd, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
@@ -64,27 +64,50 @@ async function expectOk(p: Promise<{ status: number; text: string }>, what: stri
   return JSON.parse(r.text) as { id: string };
 }
 
-/** The receiving end, in this process: when each object's delivery arrived (first arrival), and how many came. */
+/**
+ * The receiving end: an HTTP server on its own thread (a receiver is another machine in real use; on the bench's
+ * event loop its work would slow the clients and be counted against the server). It reports each arrival with an
+ * absolute time, which this thread turns into its own `performance.now()` scale.
+ */
+const RECEIVER = `
+const http = require('node:http');
+const { parentPort } = require('node:worker_threads');
+let batch = [];
+setInterval(() => { if (batch.length) { parentPort.postMessage(batch); batch = []; } }, 5).unref();
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const at = performance.timeOrigin + performance.now();
+    let id;
+    try { id = JSON.parse(Buffer.concat(chunks).toString()).payload?.id; } catch {}
+    batch.push([id ?? null, at]);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+`;
+
 class DeliveryLog {
-  private server: http.Server | undefined;
+  private worker: Worker | undefined;
   readonly firstArrival = new Map<string, number>();
   total = 0;
   url = '';
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const at = performance.now();
-        this.total++;
-        const id = (JSON.parse(Buffer.concat(chunks).toString()) as { payload?: { id?: string } }).payload?.id;
-        if (id && !this.firstArrival.has(id)) this.firstArrival.set(id, at);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    this.worker = new Worker(RECEIVER, { eval: true });
+    const port = await new Promise<number>((resolve, reject) => {
+      this.worker!.once('error', reject);
+      this.worker!.on('message', (m: { port: number } | [string | null, number][]) => {
+        if (!Array.isArray(m)) return resolve(m.port);
+        for (const [id, absolute] of m) {
+          this.total++;
+          const at = absolute - performance.timeOrigin;
+          if (id && !this.firstArrival.has(id)) this.firstArrival.set(id, at);
+        }
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    this.url = `http://127.0.0.1:${port}/hook`;
   }
 
   /** Waits (bounded) until every id has arrived; how long that took. */
@@ -98,8 +121,7 @@ class DeliveryLog {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
+    await this.worker?.terminate();
   }
 }
 
