@@ -134,7 +134,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       loginPerAccount: new RateLimiter(config.loginFailuresPerAccount, 15 * 60_000, now),
       secureCookies: (config.publicUrl ?? '').startsWith('https://'),
     });
-    panelKeysRoutes(server, keys, audit);
+    panelKeysRoutes(server, keys, audit, users);
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);

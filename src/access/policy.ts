@@ -1,6 +1,7 @@
 import type { KeyRule, Principal } from '../core/principal.js';
 import type { RoutePermission } from './route-permissions.js';
 import type { View } from '../storage/port.js';
+import { inNetworks } from '../auth/key-limits.js';
 
 /**
  * THE ONLY DECIDER. Every access question of Flotilla is answered here, from the Principal alone; services ask
@@ -187,4 +188,27 @@ export function allowsRoute(p: Principal, permission: RoutePermission, type?: st
     case 'panel-session':
       return false;
   }
+}
+
+/** Where a key may be used from (empty lists: anywhere, any origin). */
+export interface ClientLimits {
+  readonly allowedNetworks: readonly string[];
+  readonly allowedOrigins: readonly string[];
+}
+
+/** Where a request comes from: its client address (after trusted proxies) and every `Origin` header it carries. */
+export interface Client {
+  readonly ip: string;
+  readonly origins: readonly string[];
+}
+
+/**
+ * Why a key may not be used by this client, or undefined when it may: its address must be in one of the key's
+ * networks; when the key names origins, every `Origin` header the request carries must be one of them, exactly
+ * as browsers write origins (no header: not a browser's cross-site request, allowed; `null` is never listed).
+ */
+export function clientRefusal(limits: ClientLimits, client: Client): 'network' | 'origin' | undefined {
+  if (limits.allowedNetworks.length > 0 && !inNetworks(limits.allowedNetworks, client.ip)) return 'network';
+  if (limits.allowedOrigins.length > 0 && client.origins.some((o) => !limits.allowedOrigins.includes(o))) return 'origin';
+  return undefined;
 }

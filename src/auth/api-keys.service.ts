@@ -3,10 +3,11 @@ import { canManageKeys } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { KeyKind, KeyRule, Principal } from '../core/principal.js';
-import { MissingTypeError, type Storage, type StoredKey } from '../storage/port.js';
+import { MissingTypeError, type KeyChange, type Storage, type StoredKey } from '../storage/port.js';
 import { generateKey, looksLikeKey, type KeyCrypto } from './key-crypto.js';
 import type { TypeRegistry } from '../content-types/type-registry.js';
 import { addFieldError, type FieldErrors } from '../core/errors.js';
+import { sanitizeKeyInput, type KeyFields, type KeyInput } from './key-input.js';
 
 /** What the Panel sees of a key (the only place a key value ever leaves the server). */
 export interface ApiKeyView {
@@ -20,22 +21,38 @@ export interface ApiKeyView {
   lastUsedAt: string | null;
   /** Requests per minute this key may make (null = unlimited). */
   requestLimit: number | null;
+  /** When the key stops working (null = never). */
+  expiresAt: string | null;
+  /** While a rotation's grace window runs: when the previous value stops working (null otherwise). */
+  previousValidUntil: string | null;
+  /** CIDR ranges requests must come from (empty = anywhere). */
+  allowedNetworks: string[];
+  /** Origins a browser request must come from (empty = any). */
+  allowedOrigins: string[];
 }
 
-/** A Principal for a key, with the key's own request limit for the rate limiter. */
-export type KeyPrincipal = Principal & { kind: 'api-key'; requestLimit: number | null };
+/** A Principal for a key, with what identification checks besides the policy: its request limit and client limits. */
+export type KeyPrincipal = Principal & {
+  kind: 'api-key';
+  requestLimit: number | null;
+  /** When the key stops working (null: never); for `auth-context` (authentication compares it itself). */
+  expiresMs: number | null;
+  allowedNetworks: readonly string[];
+  allowedOrigins: readonly string[];
+};
 
-export interface KeyInput {
-  name?: unknown;
-  rules?: unknown;
-  requestLimit?: unknown;
-}
+export type { KeyInput } from './key-input.js';
+
+/** Longest grace window of a rotation: 7 days. */
+export const MAX_GRACE_MINUTES = 7 * 24 * 60;
 
 const TOUCH_EVERY_MS = 60_000;
 const APPLICATION_NAMES: Record<'read-only' | 'read-write', string> = {
   'read-only': 'Read only API KEY',
   'read-write': 'Read and write API KEY',
 };
+
+const parseList = (json: string) => Object.freeze(JSON.parse(json) as string[]);
 
 function principalOfRow(row: StoredKey, readOnlyPreview: boolean): KeyPrincipal {
   return Object.freeze({
@@ -45,14 +62,29 @@ function principalOfRow(row: StoredKey, readOnlyPreview: boolean): KeyPrincipal 
     name: row.name,
     rules: Object.freeze(JSON.parse(row.rules) as KeyRule[]),
     requestLimit: row.requestLimit,
+    expiresMs: row.expiresMs,
+    allowedNetworks: parseList(row.allowedNetworks),
+    allowedOrigins: parseList(row.allowedOrigins),
     ...(row.kind === 'read-only' && readOnlyPreview ? { readOnlyPreview: true } : {}),
   });
 }
 
+/** A principal found by a presented value, and the instant that value stops working (null: never). */
+interface Found {
+  principal: KeyPrincipal;
+  untilMs: number | null;
+}
+
+const earlier = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+
 /** API keys: lookup for authentication, and management for the Panel (session principals only). */
 export class ApiKeysService {
-  /** hmac → principal; dropped on every 'keys' signal (from this node or, over PostgreSQL, any node). */
-  private readonly cache = new Map<string, KeyPrincipal>();
+  /**
+   * hmac → principal and the end of that value's validity; dropped on every 'keys' signal (from this node or, over
+   * PostgreSQL, any node). Expiry and the end of a grace window are compared with the clock on every request, so
+   * they never wait for a signal.
+   */
+  private readonly cache = new Map<string, Found>();
   /** Bumped on every 'keys' signal: a row read before a change must not be cached after the change dropped the cache. */
   private generation = 0;
   private readonly lastTouched = new Map<string, number>();
@@ -85,22 +117,29 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<KeyPrincipal | undefined> {
     if (!looksLikeKey(presented)) return undefined;
     const hmac = this.crypto.hmac(presented);
-    const principal = this.cache.get(hmac) ?? (await this.load(hmac));
-    if (!principal) return undefined;
-    this.touch(principal.keyId, hmac);
-    return principal;
+    const found = this.cache.get(hmac) ?? (await this.load(hmac));
+    if (!found) return undefined;
+    // an expired key, or a previous value past its grace window, is refused like an unknown one, at the instant
+    if (found.untilMs !== null && this.clock.now() >= found.untilMs) return undefined;
+    this.touch(found.principal.keyId, hmac);
+    return found.principal;
   }
 
-  private async load(hmac: string): Promise<KeyPrincipal | undefined> {
+  private async load(hmac: string): Promise<Found | undefined> {
     const generation = this.generation;
     const row = await this.storage.getKeyByHmac(hmac);
-    if (!row || !this.crypto.sameHmac(row.hmac, hmac)) return undefined;
-    const principal = principalOfRow(row, this.readOnlyPreview);
+    if (!row) return undefined;
+    let untilMs: number | null;
+    if (this.crypto.sameHmac(row.hmac, hmac)) untilMs = row.expiresMs;
+    else if (row.prevHmac !== null && row.prevUntilMs !== null && this.crypto.sameHmac(row.prevHmac, hmac)) {
+      untilMs = earlier(row.expiresMs, row.prevUntilMs);
+    } else return undefined;
+    const found = { principal: principalOfRow(row, this.readOnlyPreview), untilMs };
     // Several nodes share PostgreSQL: a per-node cache would let a regenerated key work on another node until its
     // signal arrives, so there every request reads the (indexed) key row; SQLite is one node and may cache, unless
     // a change was signalled while the row was being read (the row may predate it).
-    if (!this.storage.shared && generation === this.generation) this.cache.set(hmac, principal);
-    return principal;
+    if (!this.storage.shared && generation === this.generation) this.cache.set(hmac, found);
+    return found;
   }
 
   /**
@@ -134,79 +173,50 @@ export class ApiKeysService {
     return key.key;
   }
 
-  /** Creates a user-defined key with these rules. */
-  async createUserDefined(p: Principal, name: string, rules: KeyRule[], requestLimit: number | null = null): Promise<ApiKeyView> {
+  /** Creates a user-defined key with these rules (and, from the Panel, its limits and expiry). */
+  async createUserDefined(
+    p: Principal,
+    name: string,
+    rules: KeyRule[],
+    extra: Omit<KeyInput, 'name' | 'rules'> = {},
+  ): Promise<ApiKeyView> {
     this.assertManager(p);
-    const input = await this.validate({ name, rules, requestLimit }, true);
-    const row = await this.insert('user-defined', input.name!, input.rules!, input.requestLimit ?? null);
+    const input = await this.validate({ ...extra, name, rules }, true);
+    const row = await this.insert('user-defined', input.name!, input.rules!, input);
     await this.storage.notify('keys', row.id);
     return this.view(row);
   }
 
   /** Validates raw Panel input; rules must name existing types, one rule per type, booleans only. */
-  async validate(body: KeyInput, creating: boolean): Promise<{ name?: string; rules?: KeyRule[]; requestLimit?: number | null }> {
+  async validate(body: KeyInput, creating: boolean): Promise<KeyFields> {
     const errs: FieldErrors = {};
-    const out: { name?: string; rules?: KeyRule[]; requestLimit?: number | null } = {};
-    if (body.name !== undefined || creating) {
-      if (typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 100) {
-        addFieldError(errs, 'name', 'The name is required (1 to 100 characters)');
-      } else out.name = body.name.trim();
-    }
-    if (body.rules !== undefined || creating) {
-      const raw = body.rules ?? [];
-      if (!Array.isArray(raw)) addFieldError(errs, 'rules', 'Rules must be a list');
-      else {
-        const types = await this.registry.all();
-        const seen = new Set<string>();
-        out.rules = [];
-        raw.forEach((r: unknown, i) => {
-          const rule = r as Record<string, unknown> | null;
-          const name = rule?.ctdName;
-          if (typeof name !== 'string' || !types.has(name)) {
-            addFieldError(errs, `rules[${i}].ctdName`, `Content type ${JSON.stringify(name)} does not exist`);
-            return;
-          }
-          if (seen.has(name)) addFieldError(errs, `rules[${i}].ctdName`, `There is already a rule for ${name}`);
-          seen.add(name);
-          const flags = ['canRead', 'canCreate', 'canUpdate', 'canDelete', 'canPreview', 'canPublish'] as const;
-          for (const f of flags) {
-            if (rule![f] !== undefined && typeof rule![f] !== 'boolean')
-              addFieldError(errs, `rules[${i}].${f}`, 'Must be true or false');
-          }
-          out.rules!.push({
-            ctdName: name,
-            canRead: rule!.canRead === true,
-            canCreate: rule!.canCreate === true,
-            canUpdate: rule!.canUpdate === true,
-            canDelete: rule!.canDelete === true,
-            canPreview: rule!.canPreview === true,
-            canPublish: rule!.canPublish === true,
-          });
-        });
-      }
-    }
-    if (body.requestLimit !== undefined) {
-      const n = body.requestLimit;
-      if (n === null) out.requestLimit = null;
-      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000) {
-        addFieldError(errs, 'requestLimit', 'Must be null or a whole number of requests per minute (1 to 1000000)');
-      } else out.requestLimit = n;
-    }
+    const out = sanitizeKeyInput(body, creating, await this.typeNames(body, creating), errs);
     if (Object.keys(errs).length > 0) throw errors.validation(errs);
     return out;
   }
 
+  private async typeNames(body: KeyInput, creating: boolean): Promise<ReadonlySet<string>> {
+    if (body.rules === undefined && !creating) return new Set();
+    return new Set((await this.registry.all()).keys());
+  }
+
   /**
-   * Changes name, rules or request limit. Application keys have no rules: sending rules for them is a 400. Only the
-   * columns sent are written, so a concurrent regenerate or rule change is never undone by this one.
+   * Changes name, rules, limits or expiry. Application keys have no rules and never expire: sending rules or an
+   * expiry for them is a 400. Only the columns sent are written, so a concurrent regenerate or rule change is never
+   * undone by this one.
    */
   async update(p: Principal, id: string, body: KeyInput): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
     const row = await this.storage.getKey(id);
     if (!row) throw errors.notFound();
     // the kind never changes, so this read may decide what the body may carry
-    if (row.kind !== 'user-defined' && body.rules !== undefined && !(Array.isArray(body.rules) && body.rules.length === 0)) {
-      throw errors.validation({ rules: ['Application keys have no rules: they are read-only or read-write for every type'] });
+    if (row.kind !== 'user-defined') {
+      const errs: FieldErrors = {};
+      if (body.rules !== undefined && !(Array.isArray(body.rules) && body.rules.length === 0))
+        addFieldError(errs, 'rules', 'Application keys have no rules: they are read-only or read-write for every type');
+      if (body.expiresAt !== undefined && body.expiresAt !== null)
+        addFieldError(errs, 'expiresAt', 'Application keys do not expire: regenerate them instead');
+      if (Object.keys(errs).length > 0) throw errors.validation(errs);
     }
     const input = await this.validate({ ...body, rules: row.kind === 'user-defined' ? body.rules : undefined }, false);
     const changed = await this.writeRules(input.rules, () =>
@@ -214,6 +224,9 @@ export class ApiKeysService {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.rules !== undefined ? { rules: JSON.stringify(input.rules) } : {}),
         ...(input.requestLimit !== undefined ? { requestLimit: input.requestLimit } : {}),
+        ...(input.expiresMs !== undefined ? { expiresMs: input.expiresMs } : {}),
+        ...(input.allowedNetworks !== undefined ? { allowedNetworks: JSON.stringify(input.allowedNetworks) } : {}),
+        ...(input.allowedOrigins !== undefined ? { allowedOrigins: JSON.stringify(input.allowedOrigins) } : {}),
         updatedMs: this.clock.now(),
       }),
     );
@@ -222,22 +235,62 @@ export class ApiKeysService {
     return { view: this.view(changed.after), before: this.view(changed.before) };
   }
 
-  /** A new value for the key; the old one is refused from the next request on, on every node. */
-  async regenerate(p: Principal, id: string): Promise<ApiKeyView> {
+  /**
+   * A new value for the key. With a grace window (`graceMinutes` > 0, at most 7 days) the value it replaces keeps
+   * working until the window ends, then is refused like an unknown key; without one (the default) it is refused
+   * from the next request on, on every node. A rotation replaces any earlier previous value.
+   */
+  async regenerate(p: Principal, id: string, graceMinutes = 0): Promise<ApiKeyView> {
     this.assertManager(p);
     const row = await this.storage.getKey(id);
     if (!row) throw errors.notFound();
-    // id and kind never change: the new value depends on nothing else the row holds
-    const key = generateKey(row.kind);
-    const changed = await this.storage.updateKey(id, {
-      hmac: this.crypto.hmac(key),
-      secretEnc: this.crypto.encrypt(key, row.id),
-      lastUsedMs: null,
-      updatedMs: this.clock.now(),
-    });
+    const changed = await this.storage.updateKey(id, this.rotation(row, graceMinutes));
     if (!changed) throw errors.notFound();
     await this.storage.notify('keys', id);
     return this.view(changed.after);
+  }
+
+  /** The columns a rotation writes. id and kind never change: the new value depends on nothing else the row holds. */
+  private rotation(row: Pick<StoredKey, 'id' | 'kind'>, graceMinutes: number): KeyChange {
+    if (!Number.isInteger(graceMinutes) || graceMinutes < 0 || graceMinutes > MAX_GRACE_MINUTES) {
+      throw errors.validation({ graceMinutes: [`Must be a whole number of minutes from 0 to ${MAX_GRACE_MINUTES} (7 days)`] });
+    }
+    const key = generateKey(row.kind);
+    const now = this.clock.now();
+    return {
+      hmac: this.crypto.hmac(key),
+      secretEnc: this.crypto.encrypt(key, row.id),
+      lastUsedMs: null,
+      previous: graceMinutes > 0 ? { untilMs: now + graceMinutes * 60_000 } : null,
+      updatedMs: now,
+    };
+  }
+
+  /** "End now": the previous value of a rotation stops working from the next request on, on every node. */
+  async endGrace(p: Principal, id: string): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
+    this.assertManager(p);
+    const changed = await this.storage.updateKey(id, { previous: null, updatedMs: this.clock.now() });
+    if (!changed) throw errors.notFound();
+    await this.storage.notify('keys', id);
+    return { view: this.view(changed.after), before: this.view(changed.before) };
+  }
+
+  /**
+   * Emergency rotation: every key gets a new value in one transaction (no grace window; earlier previous values are
+   * forgotten), refused from the next request on, on every node. Answers the keys with their new values.
+   */
+  async regenerateAll(p: Principal): Promise<ApiKeyView[]> {
+    this.assertManager(p);
+    const after = await this.storage.transaction(async (tx) => {
+      const out: StoredKey[] = [];
+      for (const row of await tx.listKeys()) {
+        const changed = await tx.updateKey(row.id, this.rotation(row, 0));
+        if (changed) out.push(changed.after);
+      }
+      return out;
+    });
+    await this.storage.notify('keys', '*');
+    return after.map((k) => this.view(k));
   }
 
   /**
@@ -279,7 +332,7 @@ export class ApiKeysService {
     return this.view(row);
   }
 
-  private async insert(kind: KeyKind, name: string, rules: KeyRule[], requestLimit: number | null = null): Promise<StoredKey> {
+  private async insert(kind: KeyKind, name: string, rules: KeyRule[], extra: KeyFields = {}): Promise<StoredKey> {
     const id = randomUUID();
     const key = generateKey(kind);
     const now = this.clock.now();
@@ -290,10 +343,15 @@ export class ApiKeysService {
       hmac: this.crypto.hmac(key),
       secretEnc: this.crypto.encrypt(key, id),
       rules: JSON.stringify(rules),
-      requestLimit,
+      requestLimit: extra.requestLimit ?? null,
       createdMs: now,
       updatedMs: now,
       lastUsedMs: null,
+      expiresMs: extra.expiresMs ?? null,
+      prevHmac: null,
+      prevUntilMs: null,
+      allowedNetworks: JSON.stringify(extra.allowedNetworks ?? []),
+      allowedOrigins: JSON.stringify(extra.allowedOrigins ?? []),
     };
     await this.writeRules(rules, () => this.storage.insertKey(row));
     return row;
@@ -317,6 +375,11 @@ export class ApiKeysService {
       updatedAt: iso(k.updatedMs),
       lastUsedAt: k.lastUsedMs === null ? null : iso(k.lastUsedMs),
       requestLimit: k.requestLimit,
+      expiresAt: k.expiresMs === null ? null : iso(k.expiresMs),
+      previousValidUntil:
+        k.prevHmac !== null && k.prevUntilMs !== null && k.prevUntilMs > this.clock.now() ? iso(k.prevUntilMs) : null,
+      allowedNetworks: JSON.parse(k.allowedNetworks) as string[],
+      allowedOrigins: JSON.parse(k.allowedOrigins) as string[],
     };
   }
 

@@ -9,6 +9,8 @@ export type AuditAction =
   | 'key.updated'
   | 'key.rules-changed'
   | 'key.regenerated'
+  | 'key.grace-ended'
+  | 'keys.regenerated-all'
   | 'key.removed'
   | 'key.revealed'
   | 'key.copied'

@@ -12,6 +12,7 @@ const AUTH_CONTEXT = routeSchema({
       kind: Type.String(),
       name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       rules: Type.Optional(Type.Array(AnyObject('A rule: a content type and its grants'))),
+      expiresAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'When the key stops working' })),
     }),
   },
 });
@@ -21,6 +22,12 @@ export function authContextRoutes(app: FastifyInstance): void {
   app.get('/api/auth-context', { config: { permission: 'any-key' }, schema: AUTH_CONTEXT }, async (req) => {
     const p = principalOf(req);
     if (p.kind !== 'api-key') return { kind: p.kind };
-    return { kind: p.keyKind, name: p.name, rules: p.keyKind === 'user-defined' ? p.rules : [] };
+    const expiresMs = 'expiresMs' in p && typeof p.expiresMs === 'number' ? p.expiresMs : null;
+    return {
+      kind: p.keyKind,
+      name: p.name,
+      rules: p.keyKind === 'user-defined' ? p.rules : [],
+      expiresAt: expiresMs === null ? null : new Date(expiresMs).toISOString(),
+    };
   });
 }

@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Any origin, or an exact list of `scheme://host[:port]` origins (FLOTILLA_CORS_ORIGINS). */
 export type CorsOrigins = '*' | readonly string[];
@@ -48,4 +48,14 @@ export async function registerCors(app: FastifyInstance, origins: CorsOrigins): 
       });
     },
   });
+}
+
+/**
+ * Takes back the CORS answer of a request (set by the hook above before the key was known): a key limited to some
+ * origins answers no other origin, so a page there can neither use the key nor read why it was refused.
+ */
+export function dropCorsHeaders(reply: FastifyReply): void {
+  for (const h of ['access-control-allow-origin', 'access-control-expose-headers', 'access-control-allow-credentials']) {
+    reply.removeHeader(h);
+  }
 }

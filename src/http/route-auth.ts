@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
 import { SESSION_COOKIE, type ActiveSession, type SessionsService } from '../auth/sessions.service.js';
 import { authOf, isRoutePermission, type RouteAuth, type RoutePermission } from '../access/route-permissions.js';
-import { mayAskPreview } from '../access/policy.js';
+import { clientRefusal, mayAskPreview } from '../access/policy.js';
+import { dropCorsHeaders } from './cors.js';
 import { AppError, errors } from '../core/errors.js';
 import { withMode, type Principal, type ReadMode } from '../core/principal.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
@@ -80,10 +81,10 @@ const tooMany = (seconds: number) => errors.tooManyRequests(seconds);
  * do is decided by access/policy inside the services.
  */
 export function identify(deps: AuthDeps) {
-  return async (req: FastifyRequest): Promise<void> => {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const auth = routeAuth(req.routeOptions.config);
     if (auth === 'public' || auth === undefined) return;
-    if (auth === 'api-key') return identifyKey(deps, req);
+    if (auth === 'api-key') return identifyKey(deps, req, reply);
     // the Panel never accepts an API key, whatever else the request carries
     if (presentedKeySafe(req) !== undefined) throw errors.forbidden();
     if (auth === 'panel-login') return;
@@ -123,13 +124,25 @@ function presentedKeySafe(req: FastifyRequest): string | undefined {
  * Failed attempts from one client address slow down that address's further *failed* attempts (429 instead of
  * 401); a valid key is never refused because others failed from the same address (a shared proxy, an office).
  */
-async function identifyKey(deps: AuthDeps, req: FastifyRequest): Promise<void> {
+async function identifyKey(deps: AuthDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const presented = presentedKey(req);
   const principal = presented ? await deps.keys.authenticate(presented) : undefined;
   if (!principal) {
     const wait = deps.failures.take(req.ip);
     if (wait > 0) throw tooMany(wait);
     throw errors.unauthorized();
+  }
+  const refused = clientRefusal(principal, { ip: req.ip, origins: originHeaders(req) });
+  if (refused) {
+    // a key limited to some origins gets no CORS answer for any other: the browser cannot read the refusal either
+    if (refused === 'origin') dropCorsHeaders(reply);
+    throw new AppError(403, {
+      code: 403,
+      message:
+        refused === 'network'
+          ? 'Access denied: this API key may not be used from this network'
+          : 'Access denied: this API key may not be used from this origin',
+    });
   }
   if (principal.requestLimit !== null) {
     const over = deps.perKey.take(principal.keyId, principal.requestLimit);
@@ -144,6 +157,17 @@ async function identifyKey(deps: AuthDeps, req: FastifyRequest): Promise<void> {
     });
   }
   req.principal = withMode(principal, mode);
+}
+
+/**
+ * Every `Origin` header of the raw request (Node joins duplicates of most headers, but keeps only the first of some;
+ * the raw list hides nothing), each as sent.
+ */
+function originHeaders(req: FastifyRequest): string[] {
+  const out: string[] = [];
+  const raw = req.raw.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toLowerCase() === 'origin') out.push(raw[i + 1]);
+  return out;
 }
 
 /** The Principal of a request on an identified route (its absence is a programming error, answered as 401). */

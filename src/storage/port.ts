@@ -75,11 +75,30 @@ export interface StoredKey {
   createdMs: number;
   updatedMs: number;
   lastUsedMs: number | null;
+  /** The key is refused from this instant on (null: never). */
+  expiresMs: number | null;
+  /** The HMAC of the value a rotation replaced, accepted until prevUntilMs (the grace window); null when none. */
+  prevHmac: string | null;
+  prevUntilMs: number | null;
+  /** JSON text of the CIDR ranges requests may come from (empty: anywhere). */
+  allowedNetworks: string;
+  /** JSON text of the origins a browser request may carry (empty: any). */
+  allowedOrigins: string;
 }
 
 /** The key columns one change writes; updatedMs always. Rules are the JSON text of sanitized KeyRule[]. */
-export type KeyChange = Partial<Pick<StoredKey, 'name' | 'rules' | 'requestLimit' | 'hmac' | 'secretEnc' | 'lastUsedMs'>> & {
+export type KeyChange = Partial<
+  Pick<
+    StoredKey,
+    'name' | 'rules' | 'requestLimit' | 'hmac' | 'secretEnc' | 'lastUsedMs' | 'expiresMs' | 'allowedNetworks' | 'allowedOrigins'
+  >
+> & {
   updatedMs: number;
+  /**
+   * The previous value of a rotation: `{untilMs}` keeps the HMAC this change replaces (read under the row's lock, so
+   * a concurrent rotation cannot slip another value in) accepted until then; null forgets any previous value.
+   */
+  previous?: { untilMs: number } | null;
 };
 
 /**
@@ -194,6 +213,7 @@ export interface Storage {
   runDueSchedules(nowMs: number, limit: number, fn: (s: StoredSchedule, tx: Storage) => Promise<void>): Promise<number>;
 
   listKeys(): Promise<StoredKey[]>;
+  /** The key whose current value, or previous value (grace window), has this HMAC; callers compare and check times. */
   getKeyByHmac(hmac: string): Promise<StoredKey | undefined>;
   getKey(id: string): Promise<StoredKey | undefined>;
   /** Inserts the key and its rule rows (key_rules); throws MissingTypeError when a rule names no stored type. */

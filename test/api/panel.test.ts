@@ -56,12 +56,16 @@ describe.each(dialectsUnderTest())('the Panel backend on %s', (dialect) => {
     expect(ro.key).toBe(t().ro);
     expect(keys.find((k) => k.kind === 'read-write')!.key).toBe(t().rw);
     expect(Object.keys(ro).sort()).toEqual([
+      'allowedNetworks',
+      'allowedOrigins',
       'createdAt',
+      'expiresAt',
       'id',
       'key',
       'kind',
       'lastUsedAt',
       'name',
+      'previousValidUntil',
       'requestLimit',
       'rules',
       'updatedAt',
@@ -274,7 +278,7 @@ describe.each(dialectsUnderTest())('abuse limits on %s', (dialect) => {
       SYSTEM,
       'Limited',
       [{ ctdName: 'page', canRead: true, canCreate: false, canUpdate: false, canDelete: false }],
-      3,
+      { requestLimit: 3 },
     );
     const codes = [];
     for (let i = 0; i < 4; i++)

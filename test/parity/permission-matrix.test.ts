@@ -227,6 +227,13 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
   'POST /panel/api/keys': { method: 'POST', url: '/panel/api/keys', body: { name: 'n', rules: [] }, withoutKey: 401 },
   'PUT /panel/api/keys/:id': { method: 'PUT', url: '/panel/api/keys/x', body: { name: 'n' }, withoutKey: 401 },
   'POST /panel/api/keys/:id/regenerate': { method: 'POST', url: '/panel/api/keys/x/regenerate', withoutKey: 401 },
+  'DELETE /panel/api/keys/:id/previous': { method: 'DELETE', url: '/panel/api/keys/x/previous', withoutKey: 401 },
+  'POST /panel/api/keys/regenerate-all': {
+    method: 'POST',
+    url: '/panel/api/keys/regenerate-all',
+    body: { password: 'wrong wrong' },
+    withoutKey: 401,
+  },
   'DELETE /panel/api/keys/:id': { method: 'DELETE', url: '/panel/api/keys/x', withoutKey: 401 },
   'POST /panel/api/keys/:id/events': {
     method: 'POST',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/core/clock.js';
 import { SYSTEM } from '../../src/core/principal.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 
@@ -55,7 +56,11 @@ export function assertNoKeyLeaks(responses: { url: string; body: string }[], log
   expect(logLeaks).toEqual([]);
 }
 
-export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(dialect);
   const config = loadConfig({
     FLOTILLA_DATA_DIR: db.dataDir,
@@ -76,6 +81,7 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
   const responses: { url: string; body: string }[] = [];
   const contractMismatches: string[] = [];
   const app = await createApp(config, {
+    clock: opts.clock,
     logStream,
     onResponse: (url, body) => responses.push({ url, body }),
     onContractMismatch: (what) => contractMismatches.push(what),
@@ -111,10 +117,10 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
  * At teardown every response body and log line of the suite is scanned: no key value may appear outside
  * `/panel/api/keys` responses — so the whole test run doubles as a secret scan.
  */
-export function useTestApp(dialect: DialectName, env: Record<string, string> = {}): () => TestApp {
+export function useTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock } = {}): () => TestApp {
   let t: TestApp | undefined;
   beforeAll(async () => {
-    t = await startTestApp(dialect, env);
+    t = await startTestApp(dialect, env, opts);
   });
   afterAll(async () => {
     if (!t) return;

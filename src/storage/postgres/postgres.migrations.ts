@@ -211,4 +211,17 @@ export const postgresMigrations: string[][] = [
   [`CREATE INDEX objects_deleted ON objects (deleted_ms) WHERE deleted_ms IS NOT NULL`],
   // 9: who wrote each kept version (`owner`/`editor` of the versions endpoint)
   [`ALTER TABLE object_versions ADD COLUMN updated_by TEXT`],
+  // 10: key lifecycle (decision 0018): expiry, the previous value during a rotation's grace window (its own HMAC and
+  // end), and per-key network and origin limits (JSON arrays of CIDR ranges and origins; empty = anywhere)
+  [
+    `ALTER TABLE api_keys ADD COLUMN expires_ms BIGINT`,
+    `ALTER TABLE api_keys ADD COLUMN prev_hmac TEXT`,
+    `ALTER TABLE api_keys ADD COLUMN prev_until_ms BIGINT`,
+    `ALTER TABLE api_keys ADD COLUMN allowed_networks TEXT NOT NULL DEFAULT '[]'`,
+    `ALTER TABLE api_keys ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]'`,
+    `CREATE INDEX api_keys_prev_hmac ON api_keys (prev_hmac) WHERE prev_hmac IS NOT NULL`,
+  ],
+  // 11: per-type write generations, bumped by every transaction that records events of the type; the page, count
+  // and search-response caches are validated against them on every node (decision 0019). Rows are never deleted.
+  [`CREATE TABLE type_generations (type TEXT PRIMARY KEY, gen BIGINT NOT NULL)`],
 ];

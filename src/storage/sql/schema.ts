@@ -51,6 +51,11 @@ export interface Database {
     created_ms: number;
     updated_ms: number;
     last_used_ms: number | null;
+    expires_ms: number | null;
+    prev_hmac: string | null;
+    prev_until_ms: number | null;
+    allowed_networks: string;
+    allowed_origins: string;
   };
   /** One row per (key, type its rules name); the foreign keys keep rules and types in step. */
   key_rules: { key_id: string; ctd_name: string };

@@ -43,6 +43,11 @@ const toKey = (r: Database['api_keys']): StoredKey => ({
   createdMs: Number(r.created_ms),
   updatedMs: Number(r.updated_ms),
   lastUsedMs: r.last_used_ms === null ? null : Number(r.last_used_ms),
+  expiresMs: r.expires_ms === null ? null : Number(r.expires_ms),
+  prevHmac: r.prev_hmac,
+  prevUntilMs: r.prev_until_ms === null ? null : Number(r.prev_until_ms),
+  allowedNetworks: r.allowed_networks,
+  allowedOrigins: r.allowed_origins,
 });
 
 const toSchedule = (r: Selectable<Database['schedules']>): StoredSchedule => ({
@@ -784,7 +789,11 @@ export class SqlStorage implements Storage {
   }
 
   async getKeyByHmac(hmac: string): Promise<StoredKey | undefined> {
-    const r = await this.db.selectFrom('api_keys').selectAll().where('hmac', '=', hmac).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where((eb) => eb.or([eb('hmac', '=', hmac), eb('prev_hmac', '=', hmac)]))
+      .executeTakeFirst();
     return r ? toKey(r) : undefined;
   }
 
@@ -820,6 +829,11 @@ export class SqlStorage implements Storage {
       if (change.hmac !== undefined) set.hmac = change.hmac;
       if (change.secretEnc !== undefined) set.secret_enc = change.secretEnc;
       if (change.lastUsedMs !== undefined) set.last_used_ms = change.lastUsedMs;
+      if (change.expiresMs !== undefined) set.expires_ms = change.expiresMs;
+      if (change.previous === null) Object.assign(set, { prev_hmac: null, prev_until_ms: null });
+      else if (change.previous) Object.assign(set, { prev_hmac: before.hmac, prev_until_ms: change.previous.untilMs });
+      if (change.allowedNetworks !== undefined) set.allowed_networks = change.allowedNetworks;
+      if (change.allowedOrigins !== undefined) set.allowed_origins = change.allowedOrigins;
       const after = await db.updateTable('api_keys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
       if (change.rules !== undefined) await (tx as SqlStorage).writeKeyRules(id, change.rules);
       return { before: toKey(before), after: toKey(after) };
@@ -854,6 +868,11 @@ export class SqlStorage implements Storage {
       created_ms: k.createdMs,
       updated_ms: k.updatedMs,
       last_used_ms: k.lastUsedMs,
+      expires_ms: k.expiresMs,
+      prev_hmac: k.prevHmac,
+      prev_until_ms: k.prevUntilMs,
+      allowed_networks: k.allowedNetworks,
+      allowed_origins: k.allowedOrigins,
     };
   }
 
