@@ -18,8 +18,10 @@ export function allowedBySpec(permission: RoutePermission, caller: SpecCaller, t
     case 'any-key':
     case 'ctd-list':
     case 'graphql':
-    case 'search':
       return true;
+    case 'search':
+      // any key may search; searching one named type needs read on it
+      return type === undefined || app || ud('canRead');
     case 'ctd-read':
       return app || r !== undefined;
     case 'ctd-write':
