@@ -23,11 +23,20 @@ export function words(s: string): string[] {
     .filter(Boolean);
 }
 
+const NUMBER = /^\p{N}+$/u;
+
+/** A bare number? Only a word that starts with neither an ASCII letter nor a non-ASCII letter can be one. */
+function isNumber(w: string): boolean {
+  const c = w.charCodeAt(0);
+  // a word (folded) starting with a-z is no number; the Unicode test, costly, only for the rest
+  return !(c >= 97 && c <= 122) && NUMBER.test(w);
+}
+
 /** Words worth a place in the fuzzy vocabulary: 3–40 characters and not a bare number. */
 export function vocabularyWords(s: string, max: number): string[] {
   const out = new Set<string>();
   for (const w of words(s)) {
-    if (w.length < 3 || w.length > 40 || /^\p{N}+$/u.test(w)) continue;
+    if (w.length < 3 || w.length > 40 || isNumber(w)) continue;
     out.add(w);
     if (out.size >= max) break;
   }

@@ -124,6 +124,20 @@ export function visibilityTokens(type: string, visibility: string): string[] {
   return visibility === 'both' ? [token('w', 'both')] : [token('w', visibility), token('w', `${visibility}\u0000${type}`)];
 }
 
+// every document of a type carries the same type and visibility tokens: hashed once, not once per write
+const rowTokens = new Map<string, string[]>();
+
+function typeAndVisibilityTokens(type: string, visibility: string): string[] {
+  const key = `${type}\u0000${visibility}`;
+  let tokens = rowTokens.get(key);
+  if (!tokens) {
+    tokens = [typeToken(type), ...visibilityTokens(type, visibility)];
+    if (rowTokens.size >= 1024) rowTokens.clear();
+    rowTokens.set(key, tokens);
+  }
+  return tokens;
+}
+
 /**
  * The any-of tokens of a view: every row that serves both views, plus the latest rows of the types read in preview
  * and the published copies of the others (`scope`: the types searched, when listed).
@@ -144,7 +158,7 @@ export function searchDocument(layout: SearchLayout, type: string, data: string,
     const text = fieldText(doc[f.name], f.html);
     if (text !== '') slots[f.slot] = slots[f.slot] === '' ? text : `${slots[f.slot]}\n${text}`;
   }
-  const keys = new Set([typeToken(type), ...visibilityTokens(type, visibility)]);
+  const keys = new Set(typeAndVisibilityTokens(type, visibility));
   for (const [field, value] of Object.entries(doc)) {
     for (const v of Array.isArray(value) ? value : [value]) {
       const c = canonical(v);
