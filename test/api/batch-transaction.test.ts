@@ -218,6 +218,24 @@ describe.each(dialectsUnderTest())('a batch is one transaction, on %s', (dialect
     expect((await t().call('GET', `${C}/crate/r3`, { key: t().ro })).statusCode).toBe(200);
   });
 
+  it('unique values are looked up for a whole batch at once, however many (FLOTILLA_BATCH_LIMIT allows 10 000)', async () => {
+    await t().call('POST', `${C}/slot/batch`, {
+      key: t().rw,
+      body: [
+        { id: 'v1', code: 'v-7' },
+        { id: 'v2', code: '700' },
+      ],
+    });
+    const values = Array.from({ length: 1200 }, (_, i): unknown => (i === 700 ? '700' : `v-${i}`));
+    values.push(700, true, null, ['v-7']);
+    const found = await t().app.storage.findByFieldValues('slot', 'code', values);
+    expect(found.length).toBe(values.length);
+    expect(found.flatMap((ids, i) => ids.map((id) => [i, id]))).toEqual([
+      [7, 'v1'],
+      [700, 'v2'],
+    ]);
+  });
+
   it('the search entries a batch writes are the ones a rebuild of the index writes', async () => {
     await t().call('POST', `${C}/crate`, { key: t().rw, body: { id: 'target', title: 'target' } });
     const items = [

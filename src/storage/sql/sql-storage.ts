@@ -659,8 +659,9 @@ export class SqlStorage implements Storage {
       typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [{ i, v }] : [],
     );
     // the values as a relation joined on the field's expression: each value is compared as findByFieldValue compares
-    for (let n = 0; n < candidates.length; n += 5000) {
-      const part = candidates.slice(n, n + 5000);
+    // (in slices: SQLite allows 500 terms in a compound SELECT)
+    for (let n = 0; n < candidates.length; n += 400) {
+      const part = candidates.slice(n, n + 400);
       const c = sql.join(
         part.map(({ i, v }) => sql`SELECT ${sql.lit(i)} AS i, ${this.ops.scalar(v)} AS v`),
         sql` UNION ALL `,
