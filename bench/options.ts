@@ -14,6 +14,8 @@ export interface BenchOptions {
   mode: HostMode;
   logLevel: string;
   seedConcurrency: number;
+  /** How the data set gets in: the batch endpoint directly ('api'), or a flotiq-cli export folder and `flotilla import` ('cli'). */
+  seedVia: 'api' | 'cli';
   /** Run ANALYZE on the PostgreSQL database after seeding (as autoanalyze would; it may be off or not yet due). */
   pgAnalyze: boolean;
   /** 'auto': profile SQLite's list-of-20 (cached or not) when below 50 % of bare; 'off'; or scenario keys to profile everywhere. */
@@ -42,6 +44,12 @@ function keys(raw: string, name: string): ScenarioKey[] {
   return list as ScenarioKey[];
 }
 
+function seedVia(raw: string | undefined): 'api' | 'cli' {
+  if (raw === undefined || raw === '' || raw === 'api') return 'api';
+  if (raw === 'cli') return 'cli';
+  throw new Error(`BENCH_SEED must be api or cli, got ${raw}`);
+}
+
 export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const dialects = (env.BENCH_DIALECTS ?? 'sqlite,postgres')
     .split(',')
@@ -61,6 +69,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     mode,
     logLevel: env.BENCH_LOG_LEVEL ?? 'warn',
     seedConcurrency: int(env, 'BENCH_SEED_CONCURRENCY', 8, 1, 64),
+    seedVia: seedVia(env.BENCH_SEED),
     pgAnalyze: int(env, 'BENCH_PG_ANALYZE', 1, 0, 1) === 1,
     profile: profileRaw === 'auto' || profileRaw === 'off' ? profileRaw : keys(profileRaw, 'BENCH_PROFILE'),
     scenarios: env.BENCH_SCENARIOS ? keys(env.BENCH_SCENARIOS, 'BENCH_SCENARIOS') : undefined,

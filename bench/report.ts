@@ -62,6 +62,8 @@ export interface RunInfo {
   warmupSeconds: number;
   connections: number;
   seedConcurrency: number;
+  /** 'cli': the data set was written as a flotiq-cli export folder and imported with `flotilla import`. */
+  seedVia?: 'api' | 'cli';
   mode: string;
   logLevel: string;
   machine: { cpus: number; cpuModel: string; memGiB: number; os: string; node: string };
@@ -139,7 +141,9 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
   if (d.seed) {
     out.push(
       `Seeding: ${fmt(d.seed.rows)} rows (20 categories + ${fmt(run.n)} articles) in ${fmt(d.seed.seconds, 1)} s = **${fmt(d.seed.rowsPerSecond)} rows/s** ` +
-        `(${fmt(d.seed.requests)} batch requests of ≤ 100, ${run.seedConcurrency} in flight). ` +
+        (run.seedVia === 'cli'
+          ? '(through `flotilla import` from a flotiq-cli export folder: types, objects without relations, then their relations, in batches of 100 over HTTP; writing the folder not counted). '
+          : `(${fmt(d.seed.requests)} batch requests of ≤ 100, ${run.seedConcurrency} in flight). `) +
         `Server RSS after seeding ${fmt(d.rssAfterSeedMiB ?? NaN)} MiB, highest after a scenario ${fmt(d.rssMaxMiB ?? NaN)} MiB.`,
       '',
     );

@@ -24,6 +24,7 @@ import {
 } from './report.js';
 import { buildScenarios, runOrder, SCENARIO_KEYS, type Scenario } from './scenarios.js';
 import { measureSearchTerms, type SearchTerm, type SearchTerms } from './search-terms.js';
+import { seedThroughCli } from './seed-cli.js';
 import { seed } from './seed.js';
 
 const mib = (bytes: number) => bytes / 1024 / 1024;
@@ -92,32 +93,42 @@ async function runDialect(
         );
       log(`server pid ${h0.info.pid} on :${h0.info.port}, bare route on :${h0.info.barePort}; seeding ${o.n} articles…`);
       let shown = 0;
-      result.seed = await seed(ds, {
-        baseUrl: `http://127.0.0.1:${h0.info.port}`,
-        readWriteKey: h0.info.readWriteKey,
-        n: o.n,
-        batchSize: 100,
-        concurrency: o.seedConcurrency,
-        shouldStop: budgetExhausted,
-        // autovacuum would ANALYZE the growing table within a minute; without statistics PostgreSQL looks ids up
-        // through a partial index of another field (a scan), and seeding slows down quadratically
-        midway:
-          dialect === 'postgres' && o.pgAnalyze
-            ? {
-                at: Math.min(2000, o.n),
-                fn: async () => {
-                  await db.analyze();
-                  await stats('during seeding, after the harness ran ANALYZE');
-                },
-              }
-            : undefined,
-        onProgress: (done, total) => {
-          if (done - shown >= total / 10 || done === total) {
-            shown = done;
-            log(`  seeded ${done}/${total}`);
-          }
-        },
-      });
+      if (o.seedVia === 'cli') {
+        result.seed = await seedThroughCli(ds, {
+          baseUrl: `http://127.0.0.1:${h0.info.port}`,
+          readWriteKey: h0.info.readWriteKey,
+          n: o.n,
+          log,
+        });
+        if (dialect === 'postgres' && o.pgAnalyze) await db.analyze();
+      } else {
+        result.seed = await seed(ds, {
+          baseUrl: `http://127.0.0.1:${h0.info.port}`,
+          readWriteKey: h0.info.readWriteKey,
+          n: o.n,
+          batchSize: 100,
+          concurrency: o.seedConcurrency,
+          shouldStop: budgetExhausted,
+          // autovacuum would ANALYZE the growing table within a minute; without statistics PostgreSQL looks ids up
+          // through a partial index of another field (a scan), and seeding slows down quadratically
+          midway:
+            dialect === 'postgres' && o.pgAnalyze
+              ? {
+                  at: Math.min(2000, o.n),
+                  fn: async () => {
+                    await db.analyze();
+                    await stats('during seeding, after the harness ran ANALYZE');
+                  },
+                }
+              : undefined,
+          onProgress: (done, total) => {
+            if (done - shown >= total / 10 || done === total) {
+              shown = done;
+              log(`  seeded ${done}/${total}`);
+            }
+          },
+        });
+      }
       log(
         `seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`,
       );
@@ -243,6 +254,7 @@ async function main(): Promise<number> {
       warmupSeconds: o.warmupSeconds,
       connections: o.connections,
       seedConcurrency: o.seedConcurrency,
+      seedVia: o.seedVia,
       mode: o.mode,
       logLevel: o.logLevel,
       machine: {
