@@ -10,6 +10,8 @@ import { objectTitle } from './object-title.js';
 import { collectRefs, type RelationRef } from './relations.js';
 import { applySlugs } from './slugify.js';
 
+/** Ids per lookup query: below SQLite's 32 766 bound parameters, with room to spare. */
+const IDS_PER_QUERY = 10_000;
 const ID_PATTERN = /^[a-zA-Z0-9-_.,:=!?#$%&(`'{}" ]*$/;
 
 /**
@@ -93,9 +95,7 @@ export class WritePlan {
       const id = r.mode === 'put' || r.mode === 'patch' ? r.pathId : (r.body as { id?: unknown } | null)?.id;
       return typeof id === 'string' ? [id] : [];
     });
-    for (const row of await this.ctx.storage.getObjects(type, [...new Set(named)], 'preview')) {
-      this.stored.set(row.id.toLowerCase(), row);
-    }
+    for (const row of await this.getObjects(type, [...new Set(named)])) this.stored.set(row.id.toLowerCase(), row);
     // first pass: as if every item that is valid so far were written, so a PATCH of the same object twice builds
     // on the first; it gathers what to look up
     const assumed = new Map(this.stored);
@@ -234,9 +234,17 @@ export class WritePlan {
     }
     for (const [type, ids] of byType) {
       for (const id of ids) this.targets.set(refKey(type, id), false);
-      for (const row of await this.ctx.storage.getObjects(type, [...ids], 'preview'))
-        this.targets.set(refKey(type, row.id), true);
+      for (const row of await this.getObjects(type, [...ids])) this.targets.set(refKey(type, row.id), true);
     }
+  }
+
+  /** Stored objects by id, in slices that stay below the engines' limits on bound parameters (a batch may be large). */
+  private async getObjects(type: string, ids: string[]): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      out.push(...(await this.ctx.storage.getObjects(type, ids.slice(i, i + IDS_PER_QUERY), 'preview')));
+    }
+    return out;
   }
 
   /** Relations whose targets this key may read: those must exist; the others are refused (see decide). */
