@@ -55,10 +55,7 @@ export function noPreview(type: string): AppError {
 }
 
 export class ContentService {
-  /** Per-type write generation: a cached total_count is valid while its type's generation is unchanged. */
-  private readonly generations = new Map<string, number>();
-  /** Bumped when every type must be considered changed (a lost signal connection); generations never go back. */
-  private epoch = 0;
+  /** total_counts by query, each valid while its type's write generation is the one it was counted at. */
   private readonly counts = new Map<string, { gen: number; n: number }>();
 
   private readonly pages: PageCache;
@@ -69,27 +66,15 @@ export class ContentService {
     private readonly hydrator: Hydrator,
     pageCacheBytes = 0,
   ) {
-    this.pages = new PageCache(storage.shared ? 0 : pageCacheBytes);
-    // every committed change, on this node (before the writer's transaction() resolves) or another
-    storage.onCommitted((notices) => {
-      if (notices === '*') this.bump('*');
-      else for (const n of notices) this.bump(n.contentType);
-    });
+    this.pages = new PageCache(pageCacheBytes);
   }
 
-  private generation(type: string): number {
-    return this.epoch * 2 ** 32 + (this.generations.get(type) ?? 0);
-  }
-
-  /** Called for every committed change to a type, on this node or (through signals) on others. */
-  bump(type: string): void {
-    if (type === '*') {
-      this.epoch++;
-      this.counts.clear();
-      this.pages.clear();
-      return;
-    }
-    this.generations.set(type, (this.generations.get(type) ?? 0) + 1);
+  /**
+   * The type's write generation, read before its answer is queried: a cached answer stored with it is served only
+   * while it is still current, on every node (decision 0019; one indexed read on PostgreSQL, memory on SQLite).
+   */
+  private async generation(type: string): Promise<number> {
+    return (await this.storage.typeGenerations([type]))[0];
   }
 
   /** Policy first (a denied type is 403 whether or not it exists), then existence (404). */
@@ -112,7 +97,7 @@ export class ContentService {
     const { t, view } = await this.readable(p, type);
     // decided above: the caller may read this type in this view; a hydrate=0 page is then the same for every such caller
     const cacheable = q.hydrate === 0 && this.pages.enabled;
-    const gen = this.generation(type);
+    const gen = await this.generation(type);
     const key = cacheable
       ? `${type}\0${view}\0${t.version}\0${q.page}\0${q.limit}\0${q.orderBy}\0${q.direction}\0${q.filters}\0${q.ids?.join('\0')}\0${q.emptyFirst}`
       : '';
@@ -120,12 +105,12 @@ export class ContentService {
       const hit = this.pages.get(key, gen);
       if (hit !== undefined) return hit;
     }
-    const text = await this.readPage(p, t, view, q);
+    const text = await this.readPage(p, t, view, q, gen);
     if (cacheable) this.pages.set(key, gen, text);
     return text;
   }
 
-  private async readPage(p: Principal, t: LoadedType, view: View, q: ListObjectsQuery): Promise<string> {
+  private async readPage(p: Principal, t: LoadedType, view: View, q: ListObjectsQuery, gen: number): Promise<string> {
     const type = t.ct.name;
     const where = parseFilters(q.filters, t.fields);
     const order = this.orderKey(q.orderBy);
@@ -140,7 +125,7 @@ export class ContentService {
       limit: q.limit,
       offset: (q.page - 1) * q.limit,
     });
-    const total = await this.count(type, view, where, q.ids);
+    const total = await this.count(type, view, where, q.ids, gen);
     // hydrate=0 too: the hydrator holds the read budget, and a page of large objects is a large answer
     const items = await this.hydrator.hydrateRows(p, rows, q.hydrate);
     return envelopeJson(items, total, q.page, q.limit);
@@ -166,7 +151,7 @@ export class ContentService {
   /** The total of a `listRows` query (cached per type generation, like `list`). */
   async countRows(p: Principal, type: string, q: Pick<RowsQuery, 'filters' | 'ids'>): Promise<number> {
     const { t, view } = await this.readable(p, type);
-    return this.count(type, view, parseFilters(q.filters, t.fields), q.ids);
+    return this.count(type, view, parseFilters(q.filters, t.fields), q.ids, await this.generation(type));
   }
 
   /**
@@ -187,9 +172,9 @@ export class ContentService {
     return { kind: 'data', path: target.path };
   }
 
-  private async count(type: string, view: View, where: FilterNode[], ids: string[] | undefined): Promise<number> {
+  /** `gen`: the type's generation read before anything of this answer was queried. */
+  private async count(type: string, view: View, where: FilterNode[], ids: string[] | undefined, gen: number): Promise<number> {
     const key = `${type}\0${view}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
-    const gen = this.generation(type);
     const hit = this.counts.get(key);
     if (hit && hit.gen === gen) return hit.n;
     const n = await this.storage.countObjects({ type, view, where, ids });

@@ -1,12 +1,15 @@
+/** A type's generation, or several types' generations joined into one string. */
+export type Stamp = number | string;
+
 /**
- * Finished list pages (hydrate=0), keyed by type and query, valid while the type's write generation is unchanged.
- * Only for storage that one process owns (SQLite): there every write bumps the generation before its response is
- * sent, so a cached page can never be older than a write the caller has seen. With a shared database another
- * node's write reaches this node by signal a moment later, so the cache is off there (the constructor says so).
- * Pages are cached after the policy check and never depend on who asked (hydrate=0 reveals only the type itself).
+ * Finished answers (list pages and search responses at hydrate=0), keyed by query, each valid only while the
+ * generation stamp it was stored with is the current one. The stamp comes from `Storage.typeGenerations`, read
+ * BEFORE the answer is queried: on SQLite from memory (one process owns the file), on PostgreSQL from the database,
+ * so a write committed on any node before a request reads the stamp invalidates what this node holds (decision
+ * 0019). Answers are cached after the policy check; their keys say what they may depend on (type, view, scope).
  */
 export class PageCache {
-  private readonly pages = new Map<string, { gen: number; text: string }>();
+  private readonly pages = new Map<string, { gen: Stamp; text: string }>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -15,7 +18,7 @@ export class PageCache {
     return this.maxBytes > 0;
   }
 
-  get(key: string, gen: number): string | undefined {
+  get(key: string, gen: Stamp): string | undefined {
     const hit = this.pages.get(key);
     if (!hit) return undefined;
     if (hit.gen !== gen) {
@@ -29,7 +32,7 @@ export class PageCache {
   }
 
   /** `gen` must be the generation read BEFORE the page was queried, so a write during the query invalidates it. */
-  set(key: string, gen: number, text: string): void {
+  set(key: string, gen: Stamp, text: string): void {
     if (!this.enabled || text.length > this.maxBytes / 8) return;
     const old = this.pages.get(key);
     if (old) this.drop(key, old.text);

@@ -10,9 +10,9 @@ import type { SearchRequest } from './search-params.js';
 import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from '../storage/search-query.js';
 import { searchResponse } from './search-response.js';
 import { parseSearchText } from './search-text.js';
-import { PageCache } from '../content/page-cache.js';
+import { PageCache, type Stamp } from '../content/page-cache.js';
 
-/** Remembered total_counts (per exact query and scope), valid until the next write anywhere. */
+/** Remembered total_counts (per exact query and scope), valid while the searched types' generations are unchanged. */
 const MAX_CACHED_TOTALS = 2000;
 
 /** A search hit's fields besides the object and `object_data` (score, CTD id, four timestamps), rounded up. */
@@ -24,12 +24,11 @@ const HIT_FIELDS_BYTES = 256;
  * Hydrator, which applies the same policy to every relation.
  */
 export class SearchService {
-  private generation = 0;
-  private readonly totals = new Map<string, { generation: number; total: number }>();
+  private readonly totals = new Map<string, { stamp: Stamp; total: number }>();
   /**
-   * Whole responses of repeated searches (hydrate=0), valid until the next write anywhere — on storage that this
-   * process owns only (SQLite), where every write bumps the generation before it answers; see decision 0007.
-   * The key holds the scope the policy computed, so callers with different read scopes never share an entry.
+   * Whole responses of repeated searches (hydrate=0), valid while the write generations of the types searched are
+   * the ones read before the response was made, on every node (decision 0019). The key holds the scope the policy
+   * computed, so callers with different read scopes never share an entry.
    */
   private readonly responses: PageCache;
 
@@ -39,11 +38,7 @@ export class SearchService {
     private readonly hydrator: Hydrator,
     responseCacheBytes = 0,
   ) {
-    this.responses = new PageCache(storage.shared ? 0 : responseCacheBytes);
-    // any write on any node may change any count: drop them all (cheap; counts are re-made on demand)
-    storage.onCommitted(() => {
-      this.generation++;
-    });
+    this.responses = new PageCache(responseCacheBytes);
   }
 
   /** Creates the service after filling the index from existing objects when a migration asked for it. */
@@ -91,11 +86,12 @@ export class SearchService {
       limit: r.limit,
     };
     const cacheable = r.hydrate === 0 && this.responses.enabled;
-    const generation = this.generation;
+    // read before anything is searched: an answer is as new as this stamp or newer
+    const stamp = await this.stamp(scope.types);
     const key = cacheable ? JSON.stringify([query, r.page, r.limit]) : '';
-    const cached = cacheable ? this.responses.get(key, generation) : undefined;
+    const cached = cacheable ? this.responses.get(key, stamp) : undefined;
     if (cached !== undefined) return cached;
-    const result = await this.withCachedTotal(query);
+    const result = await this.withCachedTotal(query, stamp);
     const rows = result.hits.map((h) => h.object);
     // each hit also carries itself as a JSON string (`object_data`) and a few fields: part of the byte budget
     const around = rows.reduce((n, o) => n + Buffer.byteLength(JSON.stringify(objectJson(o))) + HIT_FIELDS_BYTES, 0);
@@ -106,8 +102,15 @@ export class SearchService {
       result,
       items.map((json, i) => ({ json, object: rows[i], ctdId: ctIds.get(rows[i].type) })),
     );
-    if (cacheable) this.responses.set(key, generation, text);
+    if (cacheable) this.responses.set(key, stamp, text);
     return text;
+  }
+
+  /** The write generations of the types searched, with their names (a type added to the scope changes it too). */
+  private async stamp(types: LoadedType[]): Promise<Stamp> {
+    const names = types.map((t) => t.ct.name);
+    const gens = await this.storage.typeGenerations(names);
+    return names.map((n, i) => `${n}\0${gens[i]}`).join('\0');
   }
 
   /**
@@ -124,7 +127,7 @@ export class SearchService {
   }
 
   /** Counting every match is the costly part of a common word: reuse the count while nothing was written. */
-  private async withCachedTotal(query: SearchQuery): Promise<SearchResult> {
+  private async withCachedTotal(query: SearchQuery, stamp: Stamp): Promise<SearchResult> {
     // what only orders or scores the matches leaves their number alone
     const {
       offset: _o,
@@ -137,11 +140,10 @@ export class SearchService {
       ...identity
     } = query;
     const key = JSON.stringify(identity);
-    const generation = this.generation;
     const hit = this.totals.get(key);
-    const result = await this.storage.search(hit && hit.generation === generation ? { ...query, knownTotal: hit.total } : query);
+    const result = await this.storage.search(hit && hit.stamp === stamp ? { ...query, knownTotal: hit.total } : query);
     if (this.totals.size >= MAX_CACHED_TOTALS) this.totals.clear();
-    this.totals.set(key, { generation, total: result.total });
+    this.totals.set(key, { stamp, total: result.total });
     return result;
   }
 }

@@ -253,6 +253,12 @@ export interface Storage {
    */
   onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void;
   /**
+   * The write generation of each of `types`, in order (0: never written): changed by every committed transaction
+   * that recorded an event of the type, on any node, and read as of now — a generation read before a query is what
+   * a cached answer of that query is validated against (docs/decisions/0019-caches-across-nodes.md).
+   */
+  typeGenerations(types: readonly string[]): Promise<number[]>;
+  /**
    * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.
    */

@@ -31,6 +31,7 @@ import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
 import { ObjectWrites } from './object-writes.js';
+import { TypeGenerations } from './type-generations.js';
 
 const toKey = (r: Database['api_keys']): StoredKey => ({
   id: r.id,
@@ -73,6 +74,8 @@ const toEvent = (r: Selectable<Database['events']>): ContentEvent => ({
 /** The notices of one transaction as a signal payload (distinct pairs; far below PostgreSQL's 8 000-byte limit). */
 const noticePayload = (recorded: ChangeNotice[]) => JSON.stringify(noticesOf(recorded));
 
+const typesOf = (recorded: ChangeNotice[]) => recorded.map((n) => n.contentType);
+
 /** The name of a field index: stable, so that readers can name it without a lookup. */
 export function fieldIndexName(type: string, field: string, kind: 'value' | 'text'): string {
   return `fx_${createHash('sha1').update(`${type}\0${field}\0${kind}`).digest('hex').slice(0, 20)}`;
@@ -94,6 +97,8 @@ export class SqlStorage implements Storage {
     private readonly indexes: { known: Set<string>; loaded: boolean } = { known: new Set(), loaded: false },
     /** Inside a transaction: what its recorded events changed, announced once it commits. */
     private readonly recorded?: ChangeNotice[],
+    /** Per-type write generations (decision 0019), shared by this storage and its transactions. */
+    private readonly generations = new TypeGenerations(ops.name === 'postgres'),
   ) {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
@@ -126,13 +131,24 @@ export class SqlStorage implements Storage {
     if (this.inTransaction) return fn(this);
     const recorded: ChangeNotice[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
-      const out = await fn(new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded));
+      const out = await fn(
+        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations),
+      );
       // other nodes hear of the change at commit, and only if it commits
       if (recorded.length > 0) await this.signals.notifyInTransaction(trx, 'events', noticePayload(recorded));
+      // last: the generation rows stay locked only while the transaction commits (decision 0019)
+      if (recorded.length > 0) await this.generations.bump(trx, typesOf(recorded));
       return out;
     });
-    if (recorded.length > 0) this.signals.local('events', noticePayload(recorded));
+    if (recorded.length > 0) {
+      this.generations.committed(typesOf(recorded));
+      this.signals.local('events', noticePayload(recorded));
+    }
     return result;
+  }
+
+  async typeGenerations(types: readonly string[]): Promise<number[]> {
+    return this.generations.read(this.db, types);
   }
 
   // ---- the outbox (docs/decisions/0012-events-and-webhooks.md)
