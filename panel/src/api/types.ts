@@ -31,7 +31,24 @@ export interface ApiKey {
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
+  /** Requests per minute (null: unlimited). */
   requestLimit?: number | null;
+  /** When the key stops working (null: never). */
+  expiresAt?: string | null;
+  /** While a rotation's grace window runs: when the previous value stops working. */
+  previousValidUntil?: string | null;
+  /** CIDR ranges requests must come from (empty: anywhere). */
+  allowedNetworks?: string[];
+  /** Origins browser requests must come from (empty: any). */
+  allowedOrigins?: string[];
+}
+
+/** The limits and expiry of a key, as the Panel sends them. */
+export interface KeyLimits {
+  requestLimit: number | null;
+  expiresAt: string | null;
+  allowedNetworks: string[];
+  allowedOrigins: string[];
 }
 
 export interface AuditEntry {

@@ -11,6 +11,7 @@ import { EmptyState, ErrorState, Loading } from '../ui/States.js';
 import { ApplicationKeyCard } from './ApplicationKeyCard.js';
 import { RecentActivity } from './RecentActivity.js';
 import { UserKeyCard } from './UserKeyCard.js';
+import { RegenerateAllDialog } from './RegenerateAllDialog.js';
 
 /** A user-defined card: `saved` is undefined until a new key is first saved; `slot` keeps the card's identity. */
 interface Entry {
@@ -31,6 +32,7 @@ export function ApiKeysPage() {
   const [appKeys, setAppKeys] = useState<ApiKey[] | undefined>();
   const [entries, setEntries] = useState<Entry[] | undefined>();
   const [activityTick, setActivityTick] = useState(0);
+  const [rotatingAll, setRotatingAll] = useState(false);
   const counter = useRef(0);
   const audited = useCallback(() => setActivityTick((t) => t + 1), []);
 
@@ -54,6 +56,13 @@ export function ApiKeysPage() {
     setEntries((list) =>
       saved ? list?.map((e) => (e.slot === slot ? { slot, saved } : e)) : list?.filter((e) => e.slot !== slot),
     );
+  /** After "Regenerate all keys": every saved card shows its new value (unsaved cards stay as they are). */
+  const replaceAll = (keys: ApiKey[]) => {
+    const byId = new Map(keys.map((k) => [k.id, k]));
+    setAppKeys((list) => list?.map((k) => byId.get(k.id) ?? k));
+    setEntries((list) => list?.map((e) => (e.saved && byId.has(e.saved.id) ? { ...e, saved: byId.get(e.saved.id) } : e)));
+    audited();
+  };
   const addKey = () => setEntries((list) => [{ slot: `new-${++counter.current}`, saved: undefined }, ...(list ?? [])]);
 
   return (
@@ -65,6 +74,9 @@ export function ApiKeysPage() {
             Keys let applications use the API. Key values are masked: reveal, copy or show them only when you need them.
           </p>
         </div>
+        <button type="button" className="btn btn-danger-text" onClick={() => setRotatingAll(true)}>
+          <Icon name="refresh" size={16} /> Regenerate all keys
+        </button>
       </header>
 
       <section className="section" aria-labelledby="app-keys-title">
@@ -112,6 +124,7 @@ export function ApiKeysPage() {
       </section>
 
       <RecentActivity tick={activityTick} />
+      {rotatingAll && <RegenerateAllDialog onDone={replaceAll} onClose={() => setRotatingAll(false)} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { errorMessage } from '../api/errors.js';
 import { keysApi } from '../api/keys.js';
 import type { ApiKey } from '../api/types.js';
@@ -8,6 +8,16 @@ import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
 import { copyText } from '../ui/clipboard.js';
 import { QrDialog } from './QrDialog.js';
+import { formatDate } from '../ui/format.js';
+
+/** How long a rotation may keep the old value working (the server allows up to 7 days). */
+const GRACE_CHOICES = [
+  { minutes: 0, label: 'No: stop it at once' },
+  { minutes: 15, label: 'For 15 minutes' },
+  { minutes: 60, label: 'For 1 hour' },
+  { minutes: 24 * 60, label: 'For 1 day' },
+  { minutes: 7 * 24 * 60, label: 'For 7 days' },
+];
 
 interface Props {
   apiKey: ApiKey;
@@ -21,6 +31,8 @@ interface Props {
 export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
   const { notify } = useNotices();
   const [dialog, setDialog] = useState<'qr' | 'regenerate' | 'remove' | undefined>();
+  const [grace, setGrace] = useState(0);
+  const graceId = useId();
 
   const record = (action: 'copied' | 'qr-shown') =>
     keysApi
@@ -44,8 +56,14 @@ export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
 
   const regenerate = async () => {
     try {
-      onChanged(await keysApi.regenerate(apiKey.id));
-      notify('success', `A new value was generated for “${apiKey.name}”. The old value no longer works.`);
+      const fresh = await keysApi.regenerate(apiKey.id, grace);
+      onChanged(fresh);
+      notify(
+        'success',
+        fresh.previousValidUntil
+          ? `A new value was generated for “${apiKey.name}”. The old value works until ${formatDate(fresh.previousValidUntil)}.`
+          : `A new value was generated for “${apiKey.name}”. The old value no longer works.`,
+      );
       onAudited();
     } catch (e) {
       notify('error', `Could not regenerate the key: ${errorMessage(e)}`);
@@ -64,7 +82,14 @@ export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
       <button type="button" className="btn btn-small" onClick={showQr}>
         <Icon name="qr" size={16} /> QR code
       </button>
-      <button type="button" className="btn btn-small" onClick={() => setDialog('regenerate')}>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => {
+          setGrace(0);
+          setDialog('regenerate');
+        }}
+      >
         <Icon name="refresh" size={16} /> Regenerate
       </button>
       <button
@@ -85,7 +110,24 @@ export function KeyActions({ apiKey, onChanged, onRemove, onAudited }: Props) {
           onConfirm={regenerate}
           onClose={() => setDialog(undefined)}
         >
-          <p>“{apiKey.name}” gets a new value. Every application using the current value will be refused from now on.</p>
+          <p>“{apiKey.name}” gets a new value.</p>
+          <div className="field">
+            <label className="field-label" htmlFor={graceId}>
+              Keep the current value working
+            </label>
+            <select id={graceId} value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
+              {GRACE_CHOICES.map((c) => (
+                <option key={c.minutes} value={c.minutes}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p>
+            {grace === 0
+              ? 'Every application using the current value will be refused from now on.'
+              : 'Both values work until the grace window ends; then only the new one. Update your applications meanwhile.'}
+          </p>
         </ConfirmDialog>
       )}
       {dialog === 'remove' && onRemove && (

@@ -4,9 +4,10 @@ import { formatDate } from '../ui/format.js';
 
 const WORDS: Record<string, string> = {
   'key.created': 'created',
-  'key.updated': 'renamed',
+  'key.updated': 'changed the name or limits of',
   'key.rules-changed': 'changed the rules of',
   'key.regenerated': 'regenerated',
+  'key.grace-ended': 'ended the grace window of',
   'key.removed': 'removed',
   'key.revealed': 'revealed',
   'key.copied': 'copied',
@@ -30,7 +31,14 @@ export function RecentActivity({ tick }: { tick: number }) {
           {data.map((e) => (
             <li key={e.id}>
               <span>
-                <strong>{e.actor}</strong> {WORDS[e.action] ?? e.action} <strong>{e.keyName ?? 'a key'}</strong>
+                <strong>{e.actor}</strong>{' '}
+                {e.action === 'keys.regenerated-all' ? (
+                  'regenerated all keys'
+                ) : (
+                  <>
+                    {WORDS[e.action] ?? e.action} <strong>{e.keyName ?? 'a key'}</strong>
+                  </>
+                )}
               </span>
               <time dateTime={e.at}>{formatDate(e.at)}</time>
             </li>

@@ -7,7 +7,9 @@ import { FieldErrorList } from '../ui/Field.js';
 import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { KeyActions } from './KeyActions.js';
-import { draftOf, draftProblems, isDirty, nextRule, type KeyDraft } from './key-draft.js';
+import { draftOf, draftProblems, isDirty, limitsOf, nextRule, NO_LIMITS, type KeyDraft } from './key-draft.js';
+import { KeyLimitsForm } from './KeyLimitsForm.js';
+import { ExpiryBadge, KeyStatus } from './KeyStatus.js';
 import { SecretValue } from '../ui/SecretValue.js';
 import { RuleRow } from './RuleRow.js';
 
@@ -26,7 +28,7 @@ interface Props {
 export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudited }: Props) {
   const { notify } = useNotices();
   const titleId = useId();
-  const [draft, setDraft] = useState<KeyDraft>(() => (saved ? draftOf(saved) : { name: '', rules: [] }));
+  const [draft, setDraft] = useState<KeyDraft>(() => (saved ? draftOf(saved) : { name: '', rules: [], ...NO_LIMITS }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
   const dirty = isDirty(draft, saved);
@@ -40,7 +42,10 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
     setSaving(true);
     try {
       const name = draft.name.trim();
-      const key = saved ? await keysApi.update(saved.id, name, draft.rules) : await keysApi.create(name, draft.rules);
+      const limits = limitsOf(draft);
+      const key = saved
+        ? await keysApi.update(saved.id, name, draft.rules, limits)
+        : await keysApi.create(name, draft.rules, limits);
       setDraft(draftOf(key));
       onSaved(key);
       notify('success', saved ? `The key “${key.name}” was saved.` : `The key “${key.name}” was created.`);
@@ -69,6 +74,7 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
     <article className={dirty ? 'card key-card key-card-dirty' : 'card key-card'} aria-labelledby={titleId}>
       <header className="key-card-head">
         <h3 id={titleId}>{heading}</h3>
+        {saved && <ExpiryBadge apiKey={saved} />}
         {dirty && <span className="badge badge-warn">{saved ? 'Unsaved changes' : 'Not saved yet'}</span>}
       </header>
       <div className="field">
@@ -91,6 +97,7 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
           <SecretValue value={saved.key} onReveal={() => onReveal(saved)} />
           <KeyActions apiKey={saved} onChanged={onSaved} onRemove={remove} onAudited={onAudited} />
           <p className="key-meta">{saved.lastUsedAt ? `Last used ${formatDate(saved.lastUsedAt)}` : 'Never used'}</p>
+          <KeyStatus apiKey={saved} onChanged={onSaved} onAudited={onAudited} />
         </>
       ) : (
         <p className="key-pending">Save API key to generate token</p>
@@ -114,15 +121,17 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
         </ul>
       )}
       <FieldErrorList errors={errors.rules} />
+      <button
+        type="button"
+        className="btn"
+        disabled={!addable}
+        onClick={() => addable && setDraft({ ...draft, rules: [...draft.rules, addable] })}
+      >
+        <Icon name="plus" size={16} /> Add rule
+      </button>
+      <h4 className="rules-title">Limits</h4>
+      <KeyLimitsForm draft={draft} errors={errors} withExpiry onChange={(limits) => setDraft({ ...draft, ...limits })} />
       <footer className="key-card-foot">
-        <button
-          type="button"
-          className="btn"
-          disabled={!addable}
-          onClick={() => addable && setDraft({ ...draft, rules: [...draft.rules, addable] })}
-        >
-          <Icon name="plus" size={16} /> Add rule
-        </button>
         <div className="grow" />
         {!saved && (
           <button type="button" className="btn" onClick={onRemoved}>

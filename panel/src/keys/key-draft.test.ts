@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, draftProblems, grantsFor, isDirty, nextRule, retarget, typeLabel } from './key-draft.js';
+import {
+  draftOf,
+  draftProblems,
+  expiryState,
+  fromLocalInput,
+  grantsFor,
+  isDirty,
+  limitsOf,
+  nextRule,
+  retarget,
+  toLocalInput,
+  typeLabel,
+} from './key-draft.js';
 import type { ApiKey } from '../api/types.js';
 
 const key: ApiKey = {
@@ -21,6 +33,36 @@ describe('key drafts', () => {
     expect(isDirty({ ...d, rules: [{ ...d.rules[0], canCreate: true }] }, key)).toBe(true);
     expect(isDirty({ ...d, rules: [] }, key)).toBe(true);
     expect(isDirty(d, undefined)).toBe(true);
+    expect(isDirty({ ...d, requestLimit: '10' }, key)).toBe(true);
+    expect(isDirty({ ...d, networks: '10.0.0.0/8' }, key)).toBe(true);
+    expect(isDirty({ ...d, expiresAt: '2030-01-01T10:00' }, key)).toBe(true);
+  });
+
+  it('turns the limits form into what the server takes, and back', () => {
+    const d = {
+      ...draftOf(key),
+      requestLimit: ' 60 ',
+      networks: '10.0.0.0/8\n\n 2001:db8::/32 ',
+      origins: 'https://a.example, https://b.example',
+    };
+    expect(limitsOf(d)).toEqual({
+      expiresAt: null,
+      requestLimit: 60,
+      allowedNetworks: ['10.0.0.0/8', '2001:db8::/32'],
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+    });
+    const at = '2030-06-01T08:30:00.000Z';
+    expect(fromLocalInput(toLocalInput(at))).toBe(at);
+    expect(draftProblems({ ...d, requestLimit: '1.5' })).toHaveProperty('requestLimit');
+    expect(draftProblems({ ...d, requestLimit: '0' })).toHaveProperty('requestLimit');
+  });
+
+  it('marks keys that expired or expire within 7 days', () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    expect(expiryState({ expiresAt: null }, now)).toBeUndefined();
+    expect(expiryState({ expiresAt: '2029-12-31T23:59:59Z' }, now)).toBe('expired');
+    expect(expiryState({ expiresAt: '2030-01-07T23:59:59Z' }, now)).toBe('soon');
+    expect(expiryState({ expiresAt: '2030-01-09T00:00:00Z' }, now)).toBeUndefined();
   });
 
   it('labels internal types and picks a free type for a new rule', () => {
@@ -32,7 +74,7 @@ describe('key drafts', () => {
 
   it('reports a missing name and duplicate rules at their fields', () => {
     const rule = key.rules[0];
-    expect(draftProblems({ name: ' ', rules: [rule, rule] })).toEqual({
+    expect(draftProblems({ ...draftOf(key), name: ' ', rules: [rule, rule] })).toEqual({
       name: ['The name is required'],
       'rules[1].ctdName': ['There is already a rule for this content type'],
     });
