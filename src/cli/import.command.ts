@@ -16,6 +16,7 @@ import {
   type MediaReplacements,
 } from './import-plan.js';
 import { startProgress } from './progress.js';
+import pLimit from 'p-limit';
 
 const HELP = `Usage: flotilla import <dir> --url <server> --key <read-write key> [--dry-run]
 
@@ -38,6 +39,8 @@ Options:
   -h, --help      this help`;
 
 const STATE_FILE = '.flotilla-import.json';
+/** Batch requests in flight at once within a pass. */
+const IN_FLIGHT = 4;
 
 export const importCommand: Command = {
   name: 'import',
@@ -132,15 +135,23 @@ export async function importFolder(dir: string, folder: ExportFolder, client: Fl
 /** `type/id` of every object with relations in the folder that the target already has. */
 async function existingIds(client: FlotiqClient, types: FolderType[]): Promise<Set<string>> {
   const found = new Set<string>();
+  const limit = pLimit(IN_FLIGHT);
   for (const t of types) {
-    for (const chunk of chunks(t.objects.filter(hasRelations), 100)) {
-      const q = chunk.map((o) => `ids[]=${encodeURIComponent(o.id)}`).join('&');
-      const page = await client.json<{ data: ObjectJson[] }>(
-        'GET',
-        `/api/v1/content/${encodeURIComponent(t.definition.name)}?limit=100&${q}`,
-      );
-      for (const o of page.data) found.add(`${t.definition.name}/${o.id}`);
-    }
+    const name = encodeURIComponent(t.definition.name);
+    const withRelations = t.objects.filter(hasRelations);
+    if (withRelations.length === 0) continue;
+    // a type the target holds nothing of (a first import) needs no look-ups
+    const total = await client.json<{ total_count: number }>('GET', `/api/v1/content/${name}?limit=1`);
+    if (total.total_count === 0) continue;
+    await Promise.all(
+      chunks(withRelations, 100).map((chunk) =>
+        limit(async () => {
+          const q = chunk.map((o) => `ids[]=${encodeURIComponent(o.id)}`).join('&');
+          const page = await client.json<{ data: ObjectJson[] }>('GET', `/api/v1/content/${name}?limit=100&${q}`);
+          for (const o of page.data) found.add(`${t.definition.name}/${o.id}`);
+        }),
+      ),
+    );
   }
   return found;
 }
@@ -156,14 +167,22 @@ async function writeObjects(
     label,
     batches.reduce((n, b) => n + b.objects.length, 0),
   );
+  // within a pass the batches are independent (pass 3 writes no relations, pass 4 only relations to objects that
+  // exist by then), so a few are in flight at once: the client's JSON work overlaps the server's writing
+  const limit = pLimit(IN_FLIGHT);
   try {
     for (const b of batches) {
-      for (const chunk of chunks(b.objects, 100)) {
-        const res = await client.send('POST', `/api/v1/content/${encodeURIComponent(b.name)}/batch?updateExisting=true`, chunk);
-        const text = await res.text();
-        if (!res.ok) throw new CliError(`import: ${b.name}: batch answered ${res.status}: ${describeBatchErrors(text)}`);
-        progress.increment(chunk.length);
-      }
+      await Promise.all(
+        chunks(b.objects, 100).map((chunk) =>
+          limit(async () => {
+            const url = `/api/v1/content/${encodeURIComponent(b.name)}/batch?updateExisting=true`;
+            const res = await client.send('POST', url, chunk);
+            const text = await res.text();
+            if (!res.ok) throw new CliError(`import: ${b.name}: batch answered ${res.status}: ${describeBatchErrors(text)}`);
+            progress.increment(chunk.length);
+          }),
+        ),
+      );
     }
   } finally {
     progress.stop();
