@@ -243,7 +243,14 @@ describe.each(dialectsUnderTest())('a batch is one transaction, on %s', (dialect
       { id: 'i2', title: 'plain words here', n: 4.5 },
     ];
     expect((await t().call('POST', `${C}/idx/batch`, { key: t().rw, body: items })).statusCode).toBe(200);
-    const patched = await t().call('PATCH', `${C}/idx/batch`, { key: t().rw, body: [{ id: 'i2', tags: ['gamma'] }] });
+    // a slot filled and a slot emptied
+    const patched = await t().call('PATCH', `${C}/idx/batch`, {
+      key: t().rw,
+      body: [
+        { id: 'i2', tags: ['gamma'] },
+        { id: 'i1', tags: [] },
+      ],
+    });
     expect(patched.statusCode).toBe(200);
     expect((await t().call('POST', `${C}/draft/batch`, { key: t().rw, body: [{ id: 'd1', title: 'a draft' }] })).statusCode).toBe(
       200,

@@ -7,8 +7,8 @@ const CFG = sql.raw(`'english'::regconfig`);
 /**
  * PostgreSQL (see postgres.search.ts): one statement per slice of entries. Each non-empty slot is tokenized once;
  * a document's vector is its slots' vectors in slot order, and field rows of slots now empty go. The words join the
- * vocabulary in one sorted statement (concurrent writers take the unique index locks in one order and cannot deadlock). Keys travel
- * space-separated (tokens are hex with a letter prefix) since arrays of arrays must be rectangular.
+ * vocabulary in one sorted statement (concurrent writers take the unique index locks in one order and cannot
+ * deadlock). Keys travel space-separated (tokens are hex with a letter prefix): arrays of arrays must be rectangular.
  */
 export const postgresSearchWriter: SearchWriter = {
   async writeMany(db, entries) {
@@ -37,13 +37,17 @@ export const postgresSearchWriter: SearchWriter = {
             coalesce((SELECT search_tsvector_agg(f.tsv ORDER BY f.slot) FROM f WHERE f.seq = docs.seq), ''::tsvector)
           FROM docs
           ON CONFLICT (seq) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv
-        ), gone AS (
-          DELETE FROM search_fields sf USING docs WHERE sf.seq = docs.seq
-            AND NOT EXISTS (SELECT 1 FROM f WHERE f.seq = sf.seq AND f.slot = sf.slot)
         )
         INSERT INTO search_fields (seq, slot, type, keys, tsv)
         SELECT f.seq, f.slot, docs.type, docs.keys, f.tsv FROM f JOIN docs ON docs.seq = f.seq
         ON CONFLICT (seq, slot) DO UPDATE SET type = EXCLUDED.type, keys = EXCLUDED.keys, tsv = EXCLUDED.tsv`.execute(db);
+    }
+    // field rows of slots now empty go: only rows indexed before may have some. One statement each, on the primary
+    // key: without statistics (autovacuum off) the planner walks the whole table for a list of rows
+    for (const e of entries) {
+      if (e.fresh) continue;
+      const slots = e.doc.slots.flatMap((t, i) => (t === '' ? [] : [i]));
+      await sql`DELETE FROM search_fields WHERE seq = ${e.seq} AND slot <> ALL(CAST(${slots} AS int[]))`.execute(db);
     }
     // all the words in one sorted statement, so that two transactions never take the same locks in different orders
     const words = [...new Set(entries.flatMap((e) => e.doc.words))].sort();

@@ -20,6 +20,8 @@ export interface IndexedRow {
   type: string;
   data: string;
   visibility: string;
+  /** Inserted in this transaction (so it has no index entry yet). */
+  fresh: boolean;
 }
 
 /** Set by migration 3 (and by nothing else): the index must be built from the objects already stored. */
@@ -71,7 +73,8 @@ export class SearchIndex {
     for (const r of rows) {
       if (!layouts.has(r.type)) layouts.set(r.type, await this.layoutOf(r.type));
       const layout = layouts.get(r.type);
-      if (layout) entries.push({ seq: r.seq, type: r.type, doc: searchDocument(layout, r.type, r.data, r.visibility) });
+      if (layout)
+        entries.push({ seq: r.seq, type: r.type, doc: searchDocument(layout, r.type, r.data, r.visibility), fresh: r.fresh });
     }
     if (entries.length > 0) await this.writer.writeMany(this.db, entries);
   }

@@ -6,6 +6,8 @@ export interface IndexEntry {
   seq: number;
   type: string;
   doc: SearchDocument;
+  /** The row was inserted in this transaction: it has no entry to replace. */
+  fresh: boolean;
 }
 
 /**
