@@ -15,7 +15,8 @@ import { systemClock, type Clock } from './core/clock.js';
 import { GraphqlService } from './graphql/graphql.service.js';
 import { graphqlRoutes } from './graphql/graphql.routes.js';
 import { SYSTEM } from './core/principal.js';
-import { identify } from './http/route-auth.js';
+import { identify, recordUse } from './http/route-auth.js';
+import { KeyUsageService } from './auth/key-usage.service.js';
 import { PANEL_MOUNT } from './http/route-mount.js';
 import { registerCors } from './http/cors.js';
 import swagger from '@fastify/swagger';
@@ -49,6 +50,8 @@ export interface AppOptions {
 
 export interface Services {
   keys: ApiKeysService;
+  /** Per-key usage counts (written in batches). */
+  usage: KeyUsageService;
   contentTypes: ContentTypesService;
   content: ContentService;
   writer: ContentWriter;
@@ -83,7 +86,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const hydrator = new Hydrator(storage, { maxObjects: config.hydrateMaxObjects, maxBytes: config.responseMaxBytes });
     const content = new ContentService(storage, registry, hydrator, config.pageCacheBytes);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit);
-    const graphql = new GraphqlService(storage, registry, content);
+    const graphql = new GraphqlService(registry, content);
     const search = await SearchService.start(storage, registry, hydrator, config.pageCacheBytes);
     const media = createMedia(config, storage, writer);
 
@@ -134,7 +137,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       loginPerAccount: new RateLimiter(config.loginFailuresPerAccount, 15 * 60_000, now),
       secureCookies: (config.publicUrl ?? '').startsWith('https://'),
     });
-    panelKeysRoutes(server, keys, audit, users);
+    const usage = new KeyUsageService(storage, clock, (e) => server.log.warn({ err: e }, 'key usage counts not written'));
+    server.addHook('onResponse', recordUse(usage));
+    panelKeysRoutes(server, keys, audit, users, usage);
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);
@@ -161,12 +166,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     events.start();
     webhooks.delivery.start();
     publications.start();
+    usage.start();
 
     return {
       server,
       storage,
       services: {
         keys,
+        usage,
         contentTypes,
         content,
         writer,
@@ -189,6 +196,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await events.stop();
         await webhooks.delivery.stop();
         await publications.stop();
+        await usage.stop();
         await storage.close();
       },
     };

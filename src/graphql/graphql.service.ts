@@ -13,7 +13,6 @@ import { inScope, objectScope } from '../access/policy.js';
 import type { ContentService } from '../content/content.service.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
 import type { Principal } from '../core/principal.js';
-import type { Storage } from '../storage/port.js';
 import type { GraphqlContext } from './context.js';
 import { formatError, gqlError } from './graphql-errors.js';
 import { buildLegacySchema } from './legacy-schema.js';
@@ -57,17 +56,14 @@ export class GraphqlService {
   private generation = 0;
   private readonly cache = new Map<string, Built>();
 
+  /** The registry's snapshot the cached schemas were built from: a new snapshot (a CTD changed) empties the cache. */
+  private snapshot: ReadonlyMap<string, LoadedType> | undefined;
+
   constructor(
-    storage: Storage,
     private readonly registry: TypeRegistry,
     private readonly content: ContentService,
     private readonly limits: Limits = DEFAULT_LIMITS,
-  ) {
-    // a CTD changed on this node or another (LISTEN/NOTIFY): every cached schema may be stale
-    storage.onCommitted((notices) => {
-      if (notices === '*' || notices.some((n) => n.kind === 'type')) this.invalidate();
-    });
-  }
+  ) {}
 
   invalidate(): void {
     this.generation++;
@@ -137,9 +133,15 @@ export class GraphqlService {
   }
 
   private async built(p: Principal, flavor: Flavor): Promise<Built> {
+    const types = await this.registry.all();
+    // the registry follows CTD changes on this node and others; schemas of an older snapshot are dropped
+    if (types !== this.snapshot) {
+      if (this.snapshot !== undefined) this.invalidate();
+      this.snapshot = types;
+    }
     const generation = this.generation;
     const scope = objectScope(p, 'read');
-    const readable = [...(await this.registry.all()).values()]
+    const readable = [...types.values()]
       .filter((t) => inScope(scope, t.ct.name))
       .sort((a, b) => (a.ct.name < b.ct.name ? -1 : a.ct.name > b.ct.name ? 1 : 0));
     // id and version of every readable CTD: the key is the schema version × the read scope, so a schema built from
