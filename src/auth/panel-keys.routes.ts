@@ -5,6 +5,7 @@ import { ownProperty } from '../core/own-property.js';
 import { principalOf } from '../http/route-auth.js';
 import { MAX_GRACE_MINUTES, type ApiKeysService, type ApiKeyView, type KeyInput } from './api-keys.service.js';
 import type { UsersService } from './users.service.js';
+import { KEEP_DAYS, type KeyUsageService } from './key-usage.service.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import type { AuditAction, AuditService } from './audit.service.js';
 import { Type } from '@sinclair/typebox';
@@ -83,6 +84,21 @@ const AUDIT = panelContract('The audit trail, newest first', {
   response: { 200: Type.Array(AnyObject('An entry: id, at, actor, action, key, details')) },
 });
 
+const Usage = Type.Object({
+  days: Type.Array(
+    Type.Object({
+      date: Type.String({ description: 'A UTC day, YYYY-MM-DD' }),
+      counts: Type.Array(Type.Object({ ctdName: Type.String(), action: Type.String(), count: Type.Integer() })),
+    }),
+  ),
+  suggestions: Type.Array(Type.Object({ ctdName: Type.String(), grant: Type.String(), reason: Type.String() })),
+});
+const USAGE = panelContract("A key's requests per day, content type and action, and what they suggest", {
+  params: IdParams,
+  querystring: Type.Object({ days: Integer({ minimum: 1, maximum: KEEP_DAYS, default: 30 }) }),
+  response: { 200: Usage },
+});
+
 const sameRules = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The fields of a key the audit trail records besides its name and rules. */
@@ -106,7 +122,13 @@ function graceOf(body: unknown): number {
 }
 
 /** The Panel's key endpoints (api-keys.md contract) and the audit trail. Session principals only. */
-export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audit: AuditService, users: UsersService): void {
+export function panelKeysRoutes(
+  app: FastifyInstance,
+  keys: ApiKeysService,
+  audit: AuditService,
+  users: UsersService,
+  usage: KeyUsageService,
+): void {
   /** Wrong passwords for "Regenerate all keys", per user: 5 per 15 minutes, then a wait. */
   const passwordFailures = new RateLimiter(5, 15 * 60_000);
   app.get('/panel/api/keys', { config: session, schema: LIST }, async (req, reply) => {
@@ -182,6 +204,16 @@ export function panelKeysRoutes(app: FastifyInstance, keys: ApiKeysService, audi
     await audit.record(p, 'key.removed', removed);
     return reply.code(204).send();
   });
+
+  app.get<Id & { Querystring: { days: number } }>(
+    '/panel/api/keys/:id/usage',
+    { config: session, schema: USAGE },
+    async (req) => {
+      const p = principalOf(req);
+      const key = await keys.get(p, req.params.id);
+      return usage.usage(p, { ...key, createdMs: Date.parse(key.createdAt) }, req.query.days);
+    },
+  );
 
   /** The Panel reports that a person revealed, copied or showed the QR code of a key. */
   app.post<Id>('/panel/api/keys/:id/events', { config: sessionJson, schema: EVENT }, async (req, reply) => {

@@ -7,6 +7,7 @@ import { dropCorsHeaders } from './cors.js';
 import { AppError, errors } from '../core/errors.js';
 import { withMode, type Principal, type ReadMode } from '../core/principal.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
+import type { KeyUsageService, UsageAction } from '../auth/key-usage.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -174,4 +175,50 @@ function originHeaders(req: FastifyRequest): string[] {
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw errors.unauthorized();
   return req.principal;
+}
+
+/** The (content type, action) pairs a finished request of a key used, from its route's permission ('*': several). */
+export function usesOf(req: FastifyRequest, p: Principal): [string, UsageAction][] {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const type = Object.hasOwn(params, 'type') && typeof params.type === 'string' ? params.type : undefined;
+  const read: UsageAction = p.kind !== 'system' && p.mode === 'preview' ? 'preview' : 'read';
+  const on = (...actions: UsageAction[]): [string, UsageAction][] => (type ? actions.map((a) => [type, a]) : []);
+  switch (routeAuth(req.routeOptions.config) === 'api-key' ? req.routeOptions.config.permission : undefined) {
+    case 'objects-read':
+    case 'objects-removed':
+      return on(read);
+    case 'objects-create':
+    case 'objects-duplicate':
+      return on('create');
+    case 'objects-upsert': {
+      const q = (req.query ?? {}) as Record<string, unknown>;
+      const upsert = Object.hasOwn(q, 'updateExisting') && ['true', '1', true, 1].includes(q.updateExisting as string);
+      return upsert ? on('create', 'update') : on('create');
+    }
+    case 'objects-update':
+      return on('update');
+    case 'objects-delete':
+      return on('delete');
+    case 'objects-publish':
+      return on('publish');
+    case 'media-create':
+      return [['_media', 'create']];
+    case 'search':
+    case 'graphql':
+      return [['*', read]];
+    default:
+      return [];
+  }
+}
+
+/**
+ * onResponse hook: counts each successful request of an API key by content type and action (in memory; the usage
+ * service writes the counts in batches), after the answer has gone.
+ */
+export function recordUse(usage: KeyUsageService) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const p = req.principal;
+    if (!p || p.kind !== 'api-key' || reply.statusCode >= 400) return;
+    for (const [type, action] of usesOf(req, p)) usage.count(p.keyId, type, action);
+  };
 }

@@ -86,6 +86,15 @@ export interface StoredKey {
   allowedOrigins: string;
 }
 
+/** How often a key did one action on one content type ('*': several at once, search and GraphQL) on one UTC day. */
+export interface KeyUsageRow {
+  keyId: string;
+  day: string;
+  ctdName: string;
+  action: string;
+  count: number;
+}
+
 /** The key columns one change writes; updatedMs always. Rules are the JSON text of sanitized KeyRule[]. */
 export type KeyChange = Partial<
   Pick<
@@ -229,6 +238,12 @@ export interface Storage {
   touchKey(id: string, hmac: string, nowMs: number): Promise<void>;
   /** Names of the keys whose rules name this type (the key_rules rows that keep the type from being deleted). */
   keyNamesReferencingType(type: string): Promise<string[]>;
+  /** Adds counts of key use (one batch, in one transaction): each row's count is added to the stored one. */
+  addKeyUsage(rows: KeyUsageRow[]): Promise<void>;
+  /** The counts of one key from `fromDay` (YYYY-MM-DD, UTC) on, oldest first. */
+  keyUsage(keyId: string, fromDay: string): Promise<KeyUsageRow[]>;
+  /** Forgets counts of days before `beforeDay`. */
+  pruneKeyUsage(beforeDay: string): Promise<void>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -286,6 +286,84 @@ describe.each(dialectsUnderTest())('key lifecycle on %s', (dialect) => {
     });
   });
 
+  describe('usage and suggestions', () => {
+    type Usage = {
+      days: { date: string; counts: { ctdName: string; action: string; count: number }[] }[];
+      suggestions: { ctdName: string; grant: string; reason: string }[];
+    };
+    const usageOf = async (id: string, days = 30) => {
+      const res = await panelCall(t(), s, 'GET', `/panel/api/keys/${id}/usage?days=${days}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Usage;
+    };
+    const today = (u: Usage) => Object.fromEntries(u.days.at(-1)!.counts.map((c) => [`${c.ctdName} ${c.action}`, c.count]));
+    const all = { canRead: true, canCreate: true, canUpdate: true, canDelete: true };
+
+    it('counts successful requests per type and action per day, written in batches, not per request', async () => {
+      s = await panelLogin(t());
+      const k = await create({ rules: [{ ctdName: 'page', ...all }] });
+      const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+        t().call(method, url, { key: k.key, body });
+      for (let i = 0; i < 3; i++) expect((await call('GET', '/api/v1/content/page')).statusCode).toBe(200);
+      expect((await call('POST', '/api/v1/content/page', { id: 'u1', title: 'x' })).statusCode).toBe(200);
+      expect((await call('GET', '/api/v1/content/page/u1')).statusCode).toBe(200);
+      expect((await call('PATCH', '/api/v1/content/page/u1', { title: 'y' })).statusCode).toBe(200);
+      expect((await call('GET', '/api/v1/search?q=y')).statusCode).toBe(200);
+      // refused and failed requests are not uses
+      expect((await call('GET', '/api/v1/content/other')).statusCode).toBe(403);
+      expect((await call('GET', '/api/v1/content/page/nope')).statusCode).toBe(404);
+      // counted in memory: nothing is written until a batch goes out
+      expect(await t().app.storage.keyUsage(k.id, '2000-01-01')).toEqual([]);
+      const u = await usageOf(k.id);
+      expect(u.days).toHaveLength(30);
+      expect(u.days.at(-1)!.date).toBe(new Date(clock.now()).toISOString().slice(0, 10));
+      expect(today(u)).toEqual({ 'page read': 4, 'page create': 1, 'page update': 1, '* read': 1 });
+      expect(u.days.slice(0, -1).every((d) => d.counts.length === 0)).toBe(true);
+      // a young key gets no suggestion: nothing can have been unused for 30 days yet
+      expect(u.suggestions).toEqual([]);
+      expect((await panelCall(t(), s, 'GET', `/panel/api/keys/${k.id}/usage?days=0`)).statusCode).toBe(400);
+      expect((await panelCall(t(), s, 'GET', `/panel/api/keys/${k.id}/usage?days=91`)).statusCode).toBe(400);
+      expect((await panelCall(t(), s, 'GET', '/panel/api/keys/nope/usage')).statusCode).toBe(404);
+    });
+
+    it('suggests grants unused for 30 days; applying one narrows the rule and the suggestion goes', async () => {
+      const k = await create({ rules: [{ ctdName: 'page', ...all }] });
+      expect((await t().call('POST', '/api/v1/content/page', { key: k.key, body: { title: 'early' } })).statusCode).toBe(200);
+      clock.advance(31 * 24 * 60 * MINUTE);
+      s = await panelLogin(t());
+      expect((await t().call('GET', '/api/v1/content/page/u1', { key: k.key })).statusCode).toBe(200);
+      const u = await usageOf(k.id);
+      expect(u.suggestions.map((x) => `${x.ctdName} ${x.grant}`).sort()).toEqual([
+        'page canCreate',
+        'page canDelete',
+        'page canUpdate',
+      ]);
+      expect(u.suggestions.find((x) => x.grant === 'canCreate')!.reason).toBe(
+        'create on `page` — never used in the last 30 days',
+      );
+      // the Panel's one click: the rule without that grant
+      const narrowed = await put(k.id, { rules: [{ ctdName: 'page', ...all, canCreate: false }] });
+      expect(narrowed.statusCode).toBe(200);
+      expect((await usageOf(k.id)).suggestions.map((x) => x.grant).sort()).toEqual(['canDelete', 'canUpdate']);
+      expect((await t().call('POST', '/api/v1/content/page', { key: k.key, body: { title: 'x' } })).statusCode).toBe(403);
+    });
+
+    it('an application key read daily by a site, and never writing, is told to move to a read key for those types', async () => {
+      const keys = (await panelCall(t(), s, 'GET', '/panel/api/keys')).json() as KeyView[];
+      const ro = keys.find((k) => k.kind === 'read-only')!;
+      for (let day = 0; day < 7; day++) {
+        if (day === 6) expect((await usageOf(ro.id)).suggestions).toEqual([]);
+        expect((await t().call('GET', '/api/v1/content/page', { key: ro.key })).statusCode).toBe(200);
+        clock.advance(24 * 60 * MINUTE);
+        s = await panelLogin(t());
+      }
+      const u = await usageOf(ro.id);
+      expect(u.suggestions).toHaveLength(1);
+      expect(u.suggestions[0]).toMatchObject({ ctdName: 'page', grant: 'canRead' });
+      expect(u.suggestions[0].reason).toMatch(/read-only key read `page` on 7 of the last 30 days/);
+    });
+  });
+
   describe('regenerate all keys', () => {
     it('needs the password again; then every key has a new value, listed once, and every old value is refused', async () => {
       const before = (await panelCall(t(), s, 'GET', '/panel/api/keys')).json() as KeyView[];

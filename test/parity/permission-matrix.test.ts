@@ -228,6 +228,7 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
   'PUT /panel/api/keys/:id': { method: 'PUT', url: '/panel/api/keys/x', body: { name: 'n' }, withoutKey: 401 },
   'POST /panel/api/keys/:id/regenerate': { method: 'POST', url: '/panel/api/keys/x/regenerate', withoutKey: 401 },
   'DELETE /panel/api/keys/:id/previous': { method: 'DELETE', url: '/panel/api/keys/x/previous', withoutKey: 401 },
+  'GET /panel/api/keys/:id/usage': { method: 'GET', url: '/panel/api/keys/x/usage', withoutKey: 401 },
   'POST /panel/api/keys/regenerate-all': {
     method: 'POST',
     url: '/panel/api/keys/regenerate-all',

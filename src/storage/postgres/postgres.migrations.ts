@@ -224,4 +224,15 @@ export const postgresMigrations: string[][] = [
   // 11: per-type write generations, bumped by every transaction that records events of the type; the page, count
   // and search-response caches are validated against them on every node (decision 0019). Rows are never deleted.
   [`CREATE TABLE type_generations (type TEXT PRIMARY KEY, gen BIGINT NOT NULL)`],
+  // 12: per-key usage counts per day, content type and action (decision 0018), written in batches, kept 90 days
+  [
+    `CREATE TABLE key_usage (
+       key_id TEXT NOT NULL,
+       day TEXT NOT NULL,
+       ctd_name TEXT NOT NULL,
+       action TEXT NOT NULL,
+       count BIGINT NOT NULL,
+       PRIMARY KEY (key_id, day, ctd_name, action))`,
+    `CREATE INDEX key_usage_day ON key_usage (day)`,
+  ],
 ];

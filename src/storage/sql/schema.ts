@@ -57,6 +57,8 @@ export interface Database {
     allowed_networks: string;
     allowed_origins: string;
   };
+  /** Requests per key, UTC day, content type and action (batched counts, kept 90 days). */
+  key_usage: { key_id: string; day: string; ctd_name: string; action: string; count: number };
   /** One row per (key, type its rules name); the foreign keys keep rules and types in step. */
   key_rules: { key_id: string; ctd_name: string };
   meta: { key: string; value: string };

@@ -6,6 +6,7 @@ import {
   TypeInUseError,
   type Channel,
   type KeyChange,
+  type KeyUsageRow,
   type ListQuery,
   type EventRecord,
   type NewObject,
@@ -31,6 +32,7 @@ import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
 import { ObjectWrites } from './object-writes.js';
+import { addKeyUsage, keyUsage, pruneKeyUsage } from './key-usage-store.js';
 import { TypeGenerations } from './type-generations.js';
 
 const toKey = (r: Database['api_keys']): StoredKey => ({
@@ -894,8 +896,24 @@ export class SqlStorage implements Storage {
   }
 
   async deleteKey(id: string): Promise<void> {
-    // key_rules rows go with it (ON DELETE CASCADE)
-    await this.db.deleteFrom('api_keys').where('id', '=', id).execute();
+    // key_rules rows go with it (ON DELETE CASCADE); usage counts have no foreign key (a late batch may still add
+    // some, which the 90-day pruning removes)
+    await this.transaction(async (tx) => {
+      await (tx as SqlStorage).db.deleteFrom('key_usage').where('key_id', '=', id).execute();
+      await (tx as SqlStorage).db.deleteFrom('api_keys').where('id', '=', id).execute();
+    });
+  }
+
+  async addKeyUsage(rows: KeyUsageRow[]): Promise<void> {
+    if (rows.length > 0) await this.transaction((tx) => addKeyUsage((tx as SqlStorage).db, rows));
+  }
+
+  keyUsage(keyId: string, fromDay: string): Promise<KeyUsageRow[]> {
+    return keyUsage(this.db, keyId, fromDay);
+  }
+
+  pruneKeyUsage(beforeDay: string): Promise<void> {
+    return pruneKeyUsage(this.db, beforeDay);
   }
 
   async touchKey(id: string, hmac: string, nowMs: number): Promise<void> {
