@@ -193,3 +193,66 @@ describe.skipIf(!inject('browserAvailable'))('key lifecycle in the Panel', { tim
     expect(errors).toEqual([]);
   });
 });
+
+/**
+ * Usage and suggestions: the server's clock is moved 31 days on (the browser's is not), so a grant the key never
+ * used in that time is suggested for removal, and one click narrows the rule.
+ */
+describe.skipIf(!inject('browserAvailable'))('key usage in the Panel', { timeout: 90_000 }, () => {
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  let s: PanelServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    s = await startPanelServer('sqlite', {}, { clock });
+    expect((await s.api('POST', '/api/v1/internal/contenttype', s.t.rw, ctd('article', { title: text() }))).status).toBe(200);
+    browser = await launchChromium();
+    context = await newContext(browser, s.baseURL);
+    page = await context.newPage();
+    errors = watchErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('shows 30 days of requests as a chart and suggests removing a grant unused for 30 days; Remove narrows the rule', async () => {
+    const key = await s.t.app.services.keys.createUserDefined({ kind: 'system' }, 'Writer', [
+      { ctdName: 'article', canRead: true, canCreate: true, canUpdate: false, canDelete: false },
+    ]);
+    expect((await s.api('POST', '/api/v1/content/article', key.key, { title: 'long ago' })).status).toBe(200);
+    offset = 31 * 24 * 3600_000;
+    for (let i = 0; i < 3; i++) expect((await s.api('GET', '/api/v1/content/article', key.key)).status).toBe(200);
+    offset += 24 * 3600_000;
+    expect((await s.api('GET', '/api/v1/content/article', key.key)).status).toBe(200);
+
+    await signIn(page);
+    await page.goto('/api-keys');
+    const card = page.getByRole('article', { name: 'Writer' });
+    await card.getByText('Usage', { exact: true }).click();
+    const chart = card.getByRole('img', { name: /Requests per day over the last 30 days: 4 in all/ });
+    await expect.poll(() => chart.isVisible()).toBe(true);
+    const suggestion = card.getByRole('list', { name: 'Suggestions' }).getByRole('listitem');
+    await expect.poll(() => suggestion.textContent()).toContain('create on `article` — never used in the last 30 days');
+    expect(await suggestion.count()).toBe(1);
+    await expect.poll(() => card.getByText('read article: 4').isVisible()).toBe(true);
+    await snap(page, 'key-lifecycle-usage');
+    await suggestion.getByRole('button', { name: 'Remove this grant' }).click();
+    await expect.poll(() => card.getByText(/None: every grant was used/).isVisible()).toBe(true);
+    expect(
+      await card
+        .getByRole('group', { name: /Rule for article/i })
+        .getByLabel('Create')
+        .isChecked(),
+    ).toBe(false);
+    expect((await s.api('POST', '/api/v1/content/article', key.key, { title: 'now' })).status).toBe(403);
+    expect((await s.api('GET', '/api/v1/content/article', key.key)).status).toBe(200);
+    expect(errors).toEqual([]);
+  });
+});

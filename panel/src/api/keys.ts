@@ -1,5 +1,5 @@
 import { request } from './http.js';
-import type { ApiKey, AuditEntry, KeyLimits, KeyRule } from './types.js';
+import type { ApiKey, AuditEntry, KeyLimits, KeyRule, KeyUsage } from './types.js';
 
 export type KeyEvent = 'revealed' | 'copied' | 'qr-shown';
 
@@ -19,6 +19,8 @@ export const keysApi = {
   /** Emergency rotation of every key; the answer lists the new values. */
   regenerateAll: (password: string) => request<ApiKey[]>('POST', '/keys/regenerate-all', { password }),
   remove: (keyId: string) => request<void>('DELETE', id(keyId)),
+  /** Requests per day, type and action over the last `days` days, and what they suggest. */
+  usage: (keyId: string, days = 30) => request<KeyUsage>('GET', `${id(keyId)}/usage?days=${days}`),
   /** Tells the audit trail that a person revealed, copied or showed the QR code of a key. */
   record: (keyId: string, action: KeyEvent) => request<void>('POST', `${id(keyId)}/events`, { action }),
   audit: (limit = 20) => request<AuditEntry[]>('GET', `/audit?limit=${limit}`),

@@ -43,6 +43,12 @@ export interface ApiKey {
   allowedOrigins?: string[];
 }
 
+/** A key's use (GET /panel/api/keys/{id}/usage). */
+export interface KeyUsage {
+  days: { date: string; counts: { ctdName: string; action: string; count: number }[] }[];
+  suggestions: { ctdName: string; grant: string; reason: string }[];
+}
+
 /** The limits and expiry of a key, as the Panel sends them. */
 export interface KeyLimits {
   requestLimit: number | null;

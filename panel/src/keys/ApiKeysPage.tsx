@@ -63,6 +63,24 @@ export function ApiKeysPage() {
     setEntries((list) => list?.map((e) => (e.saved && byId.has(e.saved.id) ? { ...e, saved: byId.get(e.saved.id) } : e)));
     audited();
   };
+  /** A usage suggestion for an application key: a user-defined key that reads only these types. */
+  const createReadKey = (from: ApiKey) => async (typeNames: string[]) => {
+    try {
+      const rules = typeNames.map((ctdName) => ({
+        ctdName,
+        canRead: true,
+        canCreate: false,
+        canUpdate: false,
+        canDelete: false,
+      }));
+      const key = await keysApi.create(`Read ${typeNames.join(', ')}`.slice(0, 100), rules);
+      setEntries((list) => [{ slot: key.id, saved: key }, ...(list ?? [])]);
+      audited();
+      notify('success', `The key “${key.name}” was created: use it instead of “${from.name}” where only these types are read.`);
+    } catch (e) {
+      notify('error', `The key was not created: ${errorMessage(e)}`);
+    }
+  };
   const addKey = () => setEntries((list) => [{ slot: `new-${++counter.current}`, saved: undefined }, ...(list ?? [])]);
 
   return (
@@ -83,7 +101,14 @@ export function ApiKeysPage() {
         <h2 id="app-keys-title">Application API keys</h2>
         <div className="key-grid">
           {appKeys.map((k) => (
-            <ApplicationKeyCard key={k.id} apiKey={k} onChanged={replaceApp} onReveal={() => reveal(k)} onAudited={audited} />
+            <ApplicationKeyCard
+              key={k.id}
+              apiKey={k}
+              onChanged={replaceApp}
+              onReveal={() => reveal(k)}
+              onAudited={audited}
+              onCreateReadKey={createReadKey(k)}
+            />
           ))}
         </div>
       </section>

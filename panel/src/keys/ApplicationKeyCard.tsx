@@ -9,6 +9,7 @@ import { KeyActions } from './KeyActions.js';
 import { draftOf, draftProblems, isDirty, limitsOf, type KeyDraft } from './key-draft.js';
 import { KeyLimitsForm } from './KeyLimitsForm.js';
 import { KeyStatus } from './KeyStatus.js';
+import { KeyUsagePanel } from './KeyUsagePanel.js';
 import { SecretValue } from '../ui/SecretValue.js';
 
 interface Props {
@@ -16,6 +17,8 @@ interface Props {
   onChanged(key: ApiKey): void;
   onReveal(): void;
   onAudited(): void;
+  /** Creates a user-defined key reading these types (a usage suggestion). */
+  onCreateReadKey(types: string[]): Promise<void>;
 }
 
 const DESCRIPTION: Record<string, string> = {
@@ -25,7 +28,7 @@ const DESCRIPTION: Record<string, string> = {
 };
 
 /** The read-only or the read-write key: it cannot be removed, only regenerated; its limits can be set. */
-export function ApplicationKeyCard({ apiKey, onChanged, onReveal, onAudited }: Props) {
+export function ApplicationKeyCard({ apiKey, onChanged, onReveal, onAudited, onCreateReadKey }: Props) {
   const titleId = useId();
   const { notify } = useNotices();
   const [draft, setDraft] = useState<KeyDraft>(() => draftOf(apiKey));
@@ -65,6 +68,7 @@ export function ApplicationKeyCard({ apiKey, onChanged, onReveal, onAudited }: P
       <KeyActions apiKey={apiKey} onChanged={onChanged} onAudited={onAudited} />
       <p className="key-meta">{apiKey.lastUsedAt ? `Last used ${formatDate(apiKey.lastUsedAt)}` : 'Never used'}</p>
       <KeyStatus apiKey={apiKey} onChanged={onChanged} onAudited={onAudited} />
+      <KeyUsagePanel apiKey={apiKey} onCreateReadKey={onCreateReadKey} />
       <details className="key-limits-toggle" open={dirty || undefined}>
         <summary>Limits</summary>
         <KeyLimitsForm draft={draft} errors={errors} withExpiry={false} onChange={(l) => setDraft({ ...draft, ...l })} />

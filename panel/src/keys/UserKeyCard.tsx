@@ -10,6 +10,7 @@ import { KeyActions } from './KeyActions.js';
 import { draftOf, draftProblems, isDirty, limitsOf, nextRule, NO_LIMITS, type KeyDraft } from './key-draft.js';
 import { KeyLimitsForm } from './KeyLimitsForm.js';
 import { ExpiryBadge, KeyStatus } from './KeyStatus.js';
+import { KeyUsagePanel } from './KeyUsagePanel.js';
 import { SecretValue } from '../ui/SecretValue.js';
 import { RuleRow } from './RuleRow.js';
 
@@ -57,6 +58,22 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
     }
   };
 
+  /** One click on a suggestion: the rule without the unused grant (a rule left with no grant goes). */
+  const applySuggestion = async (sg: { ctdName: string; grant: string }) => {
+    if (!saved) return;
+    const rules = saved.rules
+      .map((r) => (r.ctdName === sg.ctdName ? { ...r, [sg.grant]: false } : r))
+      .filter((r) => r.canRead || r.canCreate || r.canUpdate || r.canDelete || r.canPreview || r.canPublish);
+    try {
+      const key = await keysApi.update(saved.id, saved.name, rules);
+      setDraft(draftOf(key));
+      onSaved(key);
+      notify('success', `The rule on ${sg.ctdName} of “${key.name}” was narrowed.`);
+    } catch (e) {
+      notify('error', `The rule was not changed: ${errorMessage(e)}`);
+    }
+  };
+
   const remove = async () => {
     if (!saved) return onRemoved();
     try {
@@ -98,6 +115,11 @@ export function UserKeyCard({ saved, types, onSaved, onRemoved, onReveal, onAudi
           <KeyActions apiKey={saved} onChanged={onSaved} onRemove={remove} onAudited={onAudited} />
           <p className="key-meta">{saved.lastUsedAt ? `Last used ${formatDate(saved.lastUsedAt)}` : 'Never used'}</p>
           <KeyStatus apiKey={saved} onChanged={onSaved} onAudited={onAudited} />
+          <KeyUsagePanel
+            apiKey={saved}
+            onApply={applySuggestion}
+            applyBlocked={dirty ? 'Save or undo the changes on this card first' : undefined}
+          />
         </>
       ) : (
         <p className="key-pending">Save API key to generate token</p>

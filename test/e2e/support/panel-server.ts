@@ -1,5 +1,6 @@
 import { startTestApp, assertNoKeyLeaks, capturedLogs, type TestApp } from '../../support/test-app.js';
 import type { DialectName } from '../../support/databases.js';
+import type { Clock } from '../../../src/core/clock.js';
 
 export interface PanelServer {
   t: TestApp;
@@ -10,8 +11,12 @@ export interface PanelServer {
 }
 
 /** A real Flotilla server on a free loopback port, on a fresh database. */
-export async function startPanelServer(dialect: DialectName = 'sqlite', env: Record<string, string> = {}): Promise<PanelServer> {
-  const t = await startTestApp(dialect, env);
+export async function startPanelServer(
+  dialect: DialectName = 'sqlite',
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<PanelServer> {
+  const t = await startTestApp(dialect, env, opts);
   await t.app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
