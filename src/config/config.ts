@@ -75,6 +75,8 @@ export interface Config {
   readonly webhookDeny: readonly string[];
   /** The read-only key may preview drafts (`X-MODE: preview`): for sites that keep it on the server. */
   readonly readOnlyPreview: boolean;
+  /** Rich text is sanitised on every write (FLOTILLA_SANITIZE_RICHTEXT=0 turns it off). */
+  readonly sanitizeRichtext: boolean;
   /** Origins whose pages may call API-key routes from a browser: `*` (any) or exact origins. */
   readonly corsOrigins: '*' | readonly string[];
   /** Days a soft-deleted object is kept before the retention sweep purges it. */
@@ -159,6 +161,7 @@ const schema = z.object({
   FLOTILLA_CORS_ORIGINS: corsOrigins.default('*'),
   FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
   FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
+  FLOTILLA_SANITIZE_RICHTEXT: z.enum(['true', 'false', '1', '0']).default('1'),
   FLOTILLA_TRUST_PROXY: z
     .string()
     .refine(
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllow: Object.freeze(e.FLOTILLA_WEBHOOK_ALLOW?.split(',').map((v) => v.trim()) ?? []),
     webhookDeny: Object.freeze(e.FLOTILLA_WEBHOOK_DENY?.split(',').map((v) => v.trim()) ?? []),
     readOnlyPreview: e.FLOTILLA_READONLY_PREVIEW === 'true' || e.FLOTILLA_READONLY_PREVIEW === '1',
+    sanitizeRichtext: e.FLOTILLA_SANITIZE_RICHTEXT === 'true' || e.FLOTILLA_SANITIZE_RICHTEXT === '1',
     corsOrigins:
       e.FLOTILLA_CORS_ORIGINS.trim() === '*' ? '*' : Object.freeze(e.FLOTILLA_CORS_ORIGINS.split(',').map((v) => v.trim())),
     deletedRetentionDays: e.FLOTILLA_DELETED_RETENTION_DAYS,

@@ -82,6 +82,8 @@ export class ContentWriter {
     private readonly clock: Clock,
     private readonly maxObjectBytes: number,
     private readonly batchLimit: number,
+    /** Rich text sanitised on every write (on unless FLOTILLA_SANITIZE_RICHTEXT=0). */
+    private readonly sanitizeRichtext = true,
   ) {}
 
   /** Adds a hook that runs before every write (wired in app.ts: sync webhooks). */
@@ -184,7 +186,13 @@ export class ContentWriter {
       const now = this.clock.now();
       const active = requests.filter((r) => !busy.has(requestKey(r)));
       const planner = new WritePlan(
-        { storage: this.storage, checks: this.checks, maxObjectBytes: this.maxObjectBytes, now },
+        {
+          storage: this.storage,
+          checks: this.checks,
+          maxObjectBytes: this.maxObjectBytes,
+          now,
+          sanitizeRichtext: this.sanitizeRichtext,
+        },
         p,
         t,
       );

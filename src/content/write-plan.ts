@@ -8,6 +8,7 @@ import type { LoadedType } from '../content-types/type-registry.js';
 import type { ObjectWrite, Storage, StoredObject } from '../storage/port.js';
 import { objectTitle } from './object-title.js';
 import { collectRefs, type RelationRef } from './relations.js';
+import { sanitizeRichtextFields } from './sanitize-richtext.js';
 import { applySlugs } from './slugify.js';
 
 /** Ids per lookup query: below SQLite's 32 766 bound parameters, with room to spare. */
@@ -40,6 +41,8 @@ export interface PlanContext {
   checks: ReadonlyMap<string, ObjectCheck[]>;
   maxObjectBytes: number;
   now: number;
+  /** Rich text is sanitised before validation (FLOTILLA_SANITIZE_RICHTEXT). */
+  sanitizeRichtext: boolean;
 }
 
 /** The first pass over one request: everything that needs no lookup but the batch's own objects. */
@@ -181,6 +184,7 @@ export class WritePlan {
     let data: Record<string, unknown> =
       mode === 'patch' ? { ...(JSON.parse(existing!.data) as Record<string, unknown>), ...fields } : { ...fields };
     if (mode === 'create') data = applySlugs(t.ct, data);
+    if (this.ctx.sanitizeRichtext) data = sanitizeRichtextFields(t, data);
     for (const [k, v] of Object.entries(t.validate(data))) for (const m of v) addFieldError(errs, k, m);
     for (const check of this.ctx.checks.get(type) ?? []) {
       for (const [k, v] of Object.entries(await check(this.p, data))) for (const m of v) addFieldError(errs, k, m);
