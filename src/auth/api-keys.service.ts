@@ -149,6 +149,7 @@ export class ApiKeysService {
    */
   async principalById(p: Principal, id: string, via: Storage = this.storage): Promise<KeyPrincipal | undefined> {
     if (p.kind !== 'system') throw errors.forbidden();
+    if (id.length > 100 || id.includes('\u0000')) return undefined;
     const row = await via.getKey(id);
     return row ? principalOfRow(row, this.readOnlyPreview) : undefined;
   }
@@ -207,7 +208,7 @@ export class ApiKeysService {
    */
   async update(p: Principal, id: string, body: KeyInput): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
-    const row = await this.storage.getKey(id);
+    const row = await this.keyRow(id);
     if (!row) throw errors.notFound();
     // the kind never changes, so this read may decide what the body may carry
     if (row.kind !== 'user-defined') {
@@ -242,7 +243,7 @@ export class ApiKeysService {
    */
   async regenerate(p: Principal, id: string, graceMinutes = 0): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.storage.getKey(id);
+    const row = await this.keyRow(id);
     if (!row) throw errors.notFound();
     const changed = await this.storage.updateKey(id, this.rotation(row, graceMinutes));
     if (!changed) throw errors.notFound();
@@ -269,6 +270,7 @@ export class ApiKeysService {
   /** "End now": the previous value of a rotation stops working from the next request on, on every node. */
   async endGrace(p: Principal, id: string): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
+    if (!(await this.keyRow(id))) throw errors.notFound();
     const changed = await this.storage.updateKey(id, { previous: null, updatedMs: this.clock.now() });
     if (!changed) throw errors.notFound();
     await this.storage.notify('keys', id);
@@ -317,7 +319,7 @@ export class ApiKeysService {
   /** Removes a user-defined key; application keys cannot be removed (409). */
   async remove(p: Principal, id: string): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.storage.getKey(id);
+    const row = await this.keyRow(id);
     if (!row) throw errors.notFound();
     if (row.kind !== 'user-defined') throw errors.conflict('Application API keys cannot be removed; regenerate them instead');
     await this.storage.deleteKey(id);
@@ -327,7 +329,7 @@ export class ApiKeysService {
 
   async get(p: Principal, id: string): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.storage.getKey(id);
+    const row = await this.keyRow(id);
     if (!row) throw errors.notFound();
     return this.view(row);
   }
@@ -381,6 +383,15 @@ export class ApiKeysService {
       allowedNetworks: JSON.parse(k.allowedNetworks) as string[],
       allowedOrigins: JSON.parse(k.allowedOrigins) as string[],
     };
+  }
+
+  /**
+   * The row of a key id from a URL. Ids are UUIDs: text no key can have (a NUL byte, which PostgreSQL refuses in any
+   * query, or an endless string) is simply no key.
+   */
+  private async keyRow(id: string): Promise<StoredKey | undefined> {
+    if (id.length > 100 || id.includes('\u0000')) return undefined;
+    return this.storage.getKey(id);
   }
 
   private assertManager(p: Principal): void {

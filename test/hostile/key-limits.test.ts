@@ -248,6 +248,54 @@ describe.each(dialectsUnderTest())('hostile key limits on %s', (dialect) => {
     });
   });
 
+  describe('usage', () => {
+    it('odd days and prototype-named ids are 4xx, never a 5xx; counts never carry a key value', async () => {
+      const s = sessions.get(plain())!;
+      const k = await create(plain(), {});
+      expect((await get(plain(), k.key, '127.0.0.1')).statusCode).toBe(200);
+      for (const q of ['days=__proto__', 'days=-1', 'days=0', 'days=91', 'days=1.5', 'days=1e3', 'days=constructor']) {
+        const res = await panelCall(plain(), s, 'GET', `/panel/api/keys/${k.id}/usage?${q}`);
+        expect(res.statusCode, q).toBe(400);
+      }
+      for (const id of ['__proto__', 'constructor', 'toString', '%00']) {
+        const res = await panelCall(plain(), s, 'GET', `/panel/api/keys/${id}/usage`);
+        expect(res.statusCode, id).toBe(404);
+      }
+      // a NUL byte in an id (PostgreSQL refuses it in any query) is no key, on every key route
+      for (const [method, path, body] of [
+        ['GET', '/panel/api/keys/%00/open-api-schema.json', undefined],
+        ['PUT', '/panel/api/keys/%00', { name: 'x' }],
+        ['POST', '/panel/api/keys/%00/regenerate', { graceMinutes: 5 }],
+        ['DELETE', '/panel/api/keys/%00/previous', undefined],
+        ['DELETE', '/panel/api/keys/%00', undefined],
+        ['POST', '/panel/api/keys/%00/events', { action: 'copied' }],
+      ] as const) {
+        const res = await panelCall(plain(), s, method, path, body);
+        expect(res.statusCode, `${method} ${path}`).toBe(404);
+      }
+      const ok = await panelCall(plain(), s, 'GET', `/panel/api/keys/${k.id}/usage?days=90`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().days).toHaveLength(90);
+      expect(ok.body).not.toMatch(/fla_/);
+      // a key cannot read its own usage
+      expect((await plain().call('GET', `/panel/api/keys/${k.id}/usage`, { key: k.key })).statusCode).toBe(403);
+    });
+
+    it('requests to types a key may not use, or that do not exist, are not counted', async () => {
+      const s = sessions.get(plain())!;
+      const k = await create(plain(), {});
+      for (const type of ['__proto__', 'constructor', 'nosuch', 'page%00']) {
+        expect((await get(plain(), k.key, '127.0.0.1', {})).statusCode).toBe(200);
+        await plain().call('GET', `/api/v1/content/${type}`, { key: k.key });
+        await plain().call('POST', `/api/v1/content/${type}`, { key: k.key, body: { title: 'x' } });
+      }
+      const u = (await panelCall(plain(), s, 'GET', `/panel/api/keys/${k.id}/usage?days=1`)).json() as {
+        days: { counts: { ctdName: string; action: string; count: number }[] }[];
+      };
+      expect(u.days[0].counts).toEqual([{ ctdName: 'page', action: 'read', count: 4 }]);
+    });
+  });
+
   describe('regenerate all', () => {
     it('wrong passwords are limited, and the session alone is not enough', async () => {
       const s = sessions.get(proxied())!;

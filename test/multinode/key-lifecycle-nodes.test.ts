@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ADMIN } from '../support/test-app.js';
-import { nodeLogin, nodePanel, nodeStatus, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
+import { ctd, text } from '../support/fixtures.js';
+import { nodeCall, nodeLogin, nodePanel, nodeStatus, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
 
 interface KeyView {
   id: string;
@@ -91,6 +92,25 @@ describe.skipIf(!inject('pgAvailable'))('key expiry and rotation across two proc
     await sleepUntil(until);
     expect(await both(k.key)).toEqual([401, 401]);
     expect(await both(fresh.key)).toEqual([200, 200]);
+  });
+
+  it('usage counted by both nodes adds up, written by each in its own batches', async () => {
+    const keys = (await (await nodePanel(a!, s, 'GET', '/panel/api/keys')).json()) as (KeyView & { kind: string })[];
+    const rw = keys.find((k) => k.kind === 'read-write')!.key;
+    const made = await nodeCall(a!, 'POST', '/api/v1/internal/contenttype', rw, ctd('note', { title: text() }));
+    expect(made.status).toBe(200);
+    const k = await newKey({ rules: [{ ctdName: 'note', canRead: true }] });
+    for (let i = 0; i < 2; i++) expect(await nodeStatus(a!, '/api/v1/content/note', k.key)).toBe(200);
+    for (let i = 0; i < 3; i++) expect(await nodeStatus(b!, '/api/v1/content/note', k.key)).toBe(200);
+    const readsSeenByA = async () => {
+      const u = (await (await nodePanel(a!, s, 'GET', `/panel/api/keys/${k.id}/usage?days=1`)).json()) as {
+        days: { counts: { ctdName: string; action: string; count: number }[] }[];
+      };
+      return u.days[0].counts.find((c) => c.ctdName === 'note' && c.action === 'read')?.count ?? 0;
+    };
+    // A writes its own counts when asked; B's arrive with its next batch (every 5 s)
+    expect(await readsSeenByA()).toBeGreaterThanOrEqual(2);
+    await expect.poll(readsSeenByA, { timeout: 15_000, interval: 500 }).toBe(5);
   });
 
   it('"Regenerate all keys" on node A: every old value is refused by node B from the next request', async () => {
