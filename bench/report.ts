@@ -84,9 +84,9 @@ export const peerFactorOf = (s: ScenarioResult) => (s.real && s.peer ? s.real.re
 
 /** What the "cache" column means, one line per value used. */
 const CACHE_LEGEND: Record<CacheUse, string> = {
-  page: 'page = the whole response comes from the page cache (`src/content/page-cache.ts`, SQLite only, hydrate=0 lists): the measured run repeats one query, as a production server answers a repeated query',
-  count:
-    'count = `total_count` is remembered between identical searches until the next write (`SearchService`); the hits are ranked and loaded on every request',
+  page: "page = the whole response comes from the page cache (`src/content/page-cache.ts`, hydrate=0 lists, validated by the type's write generation on both databases, decision 0019): the measured run repeats one query, as a production server answers a repeated query",
+  response:
+    "response = the whole response comes from the search-response cache (hydrate=0, the same query and scope), valid while the searched types' write generations are unchanged (decision 0019); the measured run repeats one query",
   file: 'file = the resized image was rendered once (the warm request) and is read from the file store on every request',
 };
 
@@ -126,9 +126,7 @@ function cacheLegend(d: DialectResult): string {
       "- – = the response is built anew for every request (a list's count, here and in GraphQL, is remembered until the next write to the type).",
     );
   if (d.scenarios.some((s) => s.serverEnv))
-    lines.push(
-      `- off (…) = measured in a second server process started with these settings on the same database${d.dialect === 'postgres' ? ' (PostgreSQL never uses the page cache: other nodes may write)' : ''}.`,
-    );
+    lines.push(`- off (…) = measured in a second server process started with these settings on the same database.`);
   const longest = Math.max(...d.scenarios.map((s) => s.seconds));
   const short = d.scenarios.filter((s) => s.seconds < longest);
   for (const s of short) lines.push(`- ${s.name}: measured for ${s.seconds} s (it creates an object per request).`);
