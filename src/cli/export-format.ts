@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { CliError } from './cli-error.js';
 import type { ContentTypeJson, ObjectJson } from './flotiq-client.js';
@@ -129,8 +130,7 @@ function parseJson(file: string, errors: string[]): unknown {
 
 /** One JSON object per line (a line holding an array counts as its items, as flotiq-cli reads it). */
 function readObjectLines(file: string, shown: string, into: ObjectJson[], errors: string[]): void {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
+  eachLine(file, (line, i) => {
     if (line.trim() === '') return;
     let value: unknown;
     try {
@@ -146,6 +146,30 @@ function readObjectLines(file: string, shown: string, into: ObjectJson[], errors
       else into.push(item as ObjectJson);
     }
   });
+}
+
+/**
+ * Calls `visit` with each line of a file (numbered from 0), reading it in chunks: an export of a million objects is
+ * larger than the longest string V8 can hold.
+ */
+function eachLine(file: string, visit: (line: string, index: number) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(4 * 1024 * 1024);
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    let index = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const text = rest + (n > 0 ? decoder.write(chunk.subarray(0, n)) : decoder.end());
+      const lines = text.split('\n');
+      rest = n > 0 ? (lines.pop() ?? '') : '';
+      for (const line of lines) visit(line, index++);
+      if (n === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `/api/v1/content/{type}/{id}` → [type, id]. */
