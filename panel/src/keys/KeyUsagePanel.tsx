@@ -107,7 +107,11 @@ export function KeyUsagePanel({ apiKey, onApply, onCreateReadKey, applyBlocked }
           )}
           <h5 className="usage-title">Suggestions</h5>
           {usage.suggestions.length === 0 ? (
-            <p className="muted">None: every grant was used in the last 30 days, or the key is younger than that.</p>
+            <p className="muted">
+              {apiKey.kind === 'user-defined'
+                ? 'None: every grant was used in the last 30 days, or the key is younger than that.'
+                : 'None: an application key only a site reads with, day after day, is told which read key could replace it.'}
+            </p>
           ) : (
             <ul className="suggestions" aria-label="Suggestions">
               {usage.suggestions.map((s) => (
