@@ -1,14 +1,12 @@
 // `npx tsx bench/draft-public.ts`: issue 11's bench line. Public-view list (limit 20) and get of a Draft & Public
 // type against the same on a plain type holding the same objects, read-only key, on SQLite and PostgreSQL (the goal:
 // D&P ≥ 90 % of plain). bench/README.md ("Draft & Public") describes it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ctd, number, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
-import { repoRoot } from './dataset.js';
 import { startHost } from './host.js';
 import { load, quiesce, type LoadResult } from './load.js';
 
@@ -208,16 +206,7 @@ async function main(): Promise<number> {
       if (why) skipped.push(`postgres skipped: ${why}`);
       else results.push(await runDialect(d, sv));
     }
-    const out = path.resolve(repoRoot, process.env.BENCH_OUT ?? 'bench/results');
-    mkdirSync(out, { recursive: true });
-    const stamp = started.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-    const file = path.join(
-      out,
-      `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-draft-public.md`,
-    );
-    const report = render(results, started, loadAtStart, skipped);
-    writeFileSync(file, report);
-    process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);
+    writeReport('draft-public', started, render(results, started, loadAtStart, skipped));
     return 0;
   } finally {
     await cleanupAll();
@@ -225,11 +214,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (e: Error) => {
-    process.stderr.write(`${e.stack ?? e.message}\n`);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

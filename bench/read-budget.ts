@@ -2,14 +2,12 @@
 // 5 000 posts each relating to 20 others; eight clients send the heaviest reads the read budgets allow (and then the
 // review's refused reads) while one client sends one-row requests. Reports the worst latency of every kind of read and
 // the one-row latency during the load, on SQLite and PostgreSQL. bench/README.md ("Read budgets") describes it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ctd, relation, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
-import { repoRoot } from './dataset.js';
 import { startHost } from './host.js';
 import { renderReadBudgetReport, type DialectRun, type Phase, type Sample } from './read-budget-report.js';
 
@@ -191,16 +189,8 @@ async function main(): Promise<number> {
       runs.push(await runDialect(d, sv));
     }
     const started = new Date();
-    const out = path.join(repoRoot, 'bench/results');
-    mkdirSync(out, { recursive: true });
-    const stamp = started.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-    const file = path.join(
-      out,
-      `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-read-budget.md`,
-    );
     const report = renderReadBudgetReport(runs, { seconds, clients: CLIENTS, posts: POSTS, fanout: FANOUT, date: started });
-    writeFileSync(file, report);
-    process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);
+    writeReport('read-budget', started, report);
     return 0;
   } finally {
     agent.destroy();
@@ -209,11 +199,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (e: Error) => {
-    process.stderr.write(`${e.stack ?? e.message}\n`);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,16 +1,14 @@
 // `npx tsx bench/webhooks.ts`: issue 10's bench line. Write throughput through the API with and without one async
 // webhook (the goal: ≥ 90 % kept), and the time from a write's 200 to the receiver's arrival of its delivery at a
 // steady rate (the goal: p99 < 1 s), on SQLite and PostgreSQL. bench/README.md ("Webhooks") describes it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { ctd, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
-import { repoRoot } from './dataset.js';
 import { startHost } from './host.js';
 import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type WebhooksRun } from './webhooks-report.js';
 
@@ -276,13 +274,7 @@ async function main(): Promise<number> {
       }
       runs.push(await runDialect(d, sv));
     }
-    const out = path.resolve(repoRoot, process.env.BENCH_OUT ?? 'bench/results');
-    mkdirSync(out, { recursive: true });
-    const stamp = started.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-    const file = path.join(out, `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}-${stamp.slice(9)}Z-webhooks.md`);
-    const report = renderWebhooksReport(runs, { ...settings, date: started, loadAtStart, skipped });
-    writeFileSync(file, report);
-    process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);
+    writeReport('webhooks', started, renderWebhooksReport(runs, { ...settings, date: started, loadAtStart, skipped }));
     return 0;
   } finally {
     agent.destroy();
@@ -291,11 +283,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (e: Error) => {
-    process.stderr.write(`${e.stack ?? e.message}\n`);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);
