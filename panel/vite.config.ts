@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { editorVendorCspFixes } from './src/editors/vendor-csp-fixes.js';
 
 const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
 
@@ -7,7 +8,7 @@ const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
 export default defineConfig({
   root: here,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), editorVendorCspFixes()],
   build: {
     outDir: `${here}dist`,
     emptyOutDir: true,

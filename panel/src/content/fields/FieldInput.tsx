@@ -1,5 +1,5 @@
-import { BlockInput } from './BlockInput.js';
 import { CheckboxInput, RadioInput, SelectInput } from './ChoiceInputs.js';
+import { BlockInput, MarkdownInput, RichTextInput } from './EditorInputs.js';
 import type { FieldProps } from './field-props.js';
 import { GeoInput } from './GeoInput.js';
 import { ListInput } from './ListInput.js';
@@ -30,6 +30,10 @@ export function FieldInput(p: FieldProps) {
       return <GeoInput {...p} />;
     case 'block':
       return <BlockInput {...p} />;
+    case 'richtext':
+      return <RichTextInput {...p} />;
+    case 'textMarkdown':
+      return <MarkdownInput {...p} />;
     case 'custom':
       return <JsonInput {...p} />;
     default:

@@ -1,0 +1,283 @@
+import { Flotiq } from '@flotiq/flotiq-api-sdk';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { quadrants, upload } from '../api/media-fixtures.js';
+import { ctd, text } from '../support/fixtures.js';
+import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
+import { startPanelServer, type PanelServer } from './support/panel-server.js';
+
+type Json = Record<string, unknown>;
+interface Block {
+  id?: string;
+  type: string;
+  data: Json;
+}
+
+/** Content already stored (as the API and a flotiq-cli import write it): opening and saving it must not change it. */
+const EXISTING = {
+  id: 'existing',
+  title: 'Existing',
+  body: '<h2>Stored</h2><p>With <strong>bold</strong>, <a href="https://example.com">a link</a> and&nbsp;a table:</p><table><tbody><tr><th>a</th><td>b</td></tr></tbody></table>',
+  notes: '# Notes\n\n* one\n* two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+  content: {
+    time: 1700000000000,
+    version: '2.28.2',
+    blocks: [
+      { id: 'h1', type: 'header', data: { text: 'Old header', level: 2 } },
+      { id: 'p1', type: 'paragraph', data: { text: 'Old <b>paragraph</b>' } },
+      { id: 'l1', type: 'list', data: { style: 'unordered', items: ['x', 'y'] } },
+    ],
+  },
+};
+
+/** The three editors of issue 17 in Chromium, under the Panel's CSP, against a real server. */
+describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 120_000 }, () => {
+  let s: PanelServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let mediaId = '';
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    s = await startPanelServer('sqlite');
+    const type = ctd('article', {
+      title: text({ required: true, isTitlePart: true }),
+      body: { type: 'string', inputType: 'richtext' },
+      notes: { type: 'string', inputType: 'textMarkdown' },
+      content: {
+        type: 'object',
+        inputType: 'block',
+        extraSchema: {
+          properties: {
+            time: { type: 'number' },
+            blocks: {
+              type: 'array',
+              items: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' } } },
+            },
+            version: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        extraMeta: { blockEditorTypes: ['header', 'list', 'image', 'quote', 'warning', 'delimiter'] },
+      },
+    });
+    const made = await s.api('POST', '/api/v1/internal/contenttype', s.t.rw, type);
+    expect(made.status, JSON.stringify(made.json)).toBe(200);
+    const media = await upload(s.t, s.t.rw, { filename: 'cat.png', type: 'image/png', data: await quadrants('png', 40, 30) });
+    expect(media.statusCode, media.body).toBe(200);
+    mediaId = (media.json() as { id: string }).id;
+    expect((await s.api('POST', '/api/v1/content/article', s.t.rw, EXISTING)).status).toBe(200);
+
+    browser = await launchChromium();
+    context = await newContext(browser, s.baseURL);
+    // every CSP violation of every page of the run (an init script per document reports to the test)
+    await context.exposeFunction('reportCspViolation', (v: string) => violations.push(v));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const report = (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation;
+        const target = e.target instanceof Element ? e.target.outerHTML.slice(0, 120) : '';
+        report(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample} ${target}`);
+      });
+    });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await signIn(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await s?.close();
+  });
+
+  // the editors' chunks are fetched on first use, which takes a moment on a busy machine
+  const visible = (l: Locator) => expect.poll(() => l.isVisible(), { timeout: 10_000 }).toBe(true);
+  const notice = (t: string) => page.getByRole('status').filter({ hasText: t });
+  const stored = async (id: string) =>
+    (await s.api('GET', `/api/v1/content/article/${encodeURIComponent(id)}`, s.t.ro)).json as Json;
+  const form = () => page.locator('form');
+  const richText = () => form().getByRole('textbox', { name: 'Body' });
+  const toolbar = () => form().getByRole('toolbar', { name: 'Formatting', exact: true });
+  const pickImage = async () => {
+    const picker = page.getByRole('dialog', { name: 'Choose an image' });
+    await visible(picker.locator('img'));
+    await picker.locator('label.pick').first().click();
+  };
+
+  async function newObject(title: string): Promise<void> {
+    await page.goto('/content/article/new');
+    await visible(form().getByLabel('Title'));
+    await form().getByLabel('Title').fill(title);
+  }
+
+  async function saveNew(): Promise<string> {
+    await form().getByRole('button', { name: 'Save' }).first().click();
+    await visible(notice('The object was created.'));
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/content\/article\/object\//);
+    return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  }
+
+  it('formats text in the rich-text editor (heading, marks, link, list, quote, table, library image); the API has the HTML', async () => {
+    await newObject('Rich');
+    await visible(richText());
+    await richText().click();
+    await toolbar().getByLabel('Text style').selectOption({ label: 'Heading 2' });
+    await page.keyboard.type('A heading');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Plain, ');
+    await toolbar().getByRole('button', { name: 'Bold' }).click();
+    await page.keyboard.type('bold');
+    await toolbar().getByRole('button', { name: 'Bold' }).click();
+    await page.keyboard.type(', ');
+    await toolbar().getByRole('button', { name: 'Italic' }).click();
+    await page.keyboard.type('italic');
+    await toolbar().getByRole('button', { name: 'Italic' }).click();
+    await page.keyboard.type(', ');
+    await toolbar().getByRole('button', { name: 'Underline' }).click();
+    await page.keyboard.type('under');
+    await toolbar().getByRole('button', { name: 'Underline' }).click();
+    await page.keyboard.type(' and ');
+    await toolbar().getByRole('button', { name: 'Strikethrough' }).click();
+    await page.keyboard.type('struck');
+    await toolbar().getByRole('button', { name: 'Strikethrough' }).click();
+    await page.keyboard.type(' ');
+    // a link on a selected word
+    await page.keyboard.type('site');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await toolbar().getByRole('button', { name: 'Link' }).click();
+    const linkDialog = page.getByRole('dialog', { name: 'Link' });
+    await linkDialog.getByLabel('URL').fill('https://example.com/page');
+    await linkDialog.getByRole('button', { name: 'Apply' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await toolbar().getByRole('button', { name: 'Bulleted list' }).click();
+    await page.keyboard.type('first');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('second');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await toolbar().getByRole('button', { name: 'Quote' }).click();
+    await page.keyboard.type('Quoted');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await toolbar().getByRole('button', { name: 'Insert table' }).click();
+    await page.keyboard.type('Cell');
+    await visible(toolbar().getByRole('button', { name: 'Add row' }));
+    await toolbar().getByRole('button', { name: 'Image from the media library' }).click();
+    await pickImage();
+    await visible(richText().locator(`img[src="/image/0x0/${mediaId}.png"]`));
+    await snap(page, 'editors-rich-text');
+
+    const id = await saveNew();
+    const body = (await stored(id)).body as string;
+    expect(body).toContain('<h2>A heading</h2>');
+    expect(body).toContain('<strong>bold</strong>');
+    expect(body).toContain('<em>italic</em>');
+    expect(body).toContain('<u>under</u>');
+    expect(body).toContain('<s>struck</s>');
+    expect(body).toMatch(/<a [^>]*href="https:\/\/example\.com\/page"[^>]*>site<\/a>/);
+    expect(body).toContain('<ul><li><p>first</p></li><li><p>second</p></li></ul>');
+    expect(body).toContain('<blockquote><p>Quoted</p></blockquote>');
+    expect(body).toMatch(/<table><tbody><tr><th[^>]*><p>Cell/);
+    expect(body).toContain(`<img src="/image/0x0/${mediaId}.png" alt="cat.png">`);
+    // what the editor shows after the save is what the server stored
+    await expect.poll(() => richText().innerHTML()).toContain('<strong>bold</strong>');
+  });
+
+  it('writes Markdown with the toolbar and sees the sanitised preview; the API has the Markdown', async () => {
+    await newObject('Markdown');
+    const source = form().getByLabel('Notes');
+    const preview = form().getByRole('region', { name: 'Preview' });
+    await source.fill('# Title\n\nSome text with a <img src=x onerror="window.hacked=1"> trick.\n\n');
+    await source.press('End');
+    await form().getByRole('toolbar', { name: 'Markdown formatting' }).getByRole('button', { name: 'Bold' }).click();
+    await page.keyboard.type('strong words');
+    await source.press('End');
+    await page.keyboard.type('\n\n- item one\n- item two\n\n');
+    await form()
+      .getByRole('toolbar', { name: 'Markdown formatting' })
+      .getByRole('button', { name: 'Image from the media library' })
+      .click();
+    await pickImage();
+    await visible(preview.getByRole('heading', { name: 'Title', level: 1 }));
+    await visible(preview.locator('strong', { hasText: 'strong words' }));
+    await expect.poll(() => preview.locator('li').count()).toBe(2);
+    await visible(preview.locator(`img[src="/image/0x0/${mediaId}.png"]`));
+    expect(await preview.locator('[onerror]').count()).toBe(0);
+    await snap(page, 'editors-markdown');
+
+    const id = await saveNew();
+    const notes = (await stored(id)).notes as string;
+    expect(notes).toContain('# Title');
+    expect(notes).toContain('**strong words**');
+    expect(notes).toContain('- item one\n- item two');
+    expect(notes).toContain(`![cat.png](/image/0x0/${mediaId}.png)`);
+    expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+  });
+
+  it('adds a header, a list and an image block in Editor.js; the API and the SDK read the Editor.js JSON', async () => {
+    await newObject('Blocks');
+    const editor = form().locator('.block-editor');
+    await visible(editor.locator('.ce-paragraph').first());
+    await editor.locator('.ce-paragraph').first().click();
+    await page.keyboard.type('An opening paragraph');
+    await page.keyboard.press('Enter');
+    // the toolbox of the empty block: a header
+    await editor.locator('.ce-toolbar__plus').click();
+    await page.locator('.ce-popover--opened .ce-popover-item[data-item-name="header"]').click();
+    await page.keyboard.type('A block header');
+    await page.keyboard.press('Enter');
+    await editor.locator('.ce-toolbar__plus').click();
+    await page.locator('.ce-popover--opened .ce-popover-item', { hasText: 'Unordered List' }).click();
+    await page.keyboard.type('apples');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('pears');
+    await form().getByRole('button', { name: 'Insert image from the library' }).click();
+    await pickImage();
+    await visible(editor.locator(`.image-tool img[src="/image/0x0/${mediaId}.png"]`));
+    await snap(page, 'editors-blocks');
+
+    const id = await saveNew();
+    const content = (await stored(id)).content as { time: number; version: string; blocks: Block[] };
+    expect(Object.keys(content).sort()).toEqual(['blocks', 'time', 'version']);
+    const blocks = content.blocks.filter((b) => !(b.type === 'paragraph' && b.data.text === ''));
+    expect(blocks.map((b) => b.type)).toEqual(['paragraph', 'header', 'list', 'image']);
+    expect(blocks[0].data).toEqual({ text: 'An opening paragraph' });
+    expect(blocks[1].data).toEqual({ text: 'A block header', level: 2 });
+    expect(blocks[2].data).toMatchObject({
+      style: 'unordered',
+      items: [expect.objectContaining({ content: 'apples' }), expect.objectContaining({ content: 'pears' })],
+    });
+    expect(blocks[3].data).toMatchObject({ file: { url: `/image/0x0/${mediaId}.png` }, caption: '' });
+    for (const b of blocks) expect(typeof b.id).toBe('string');
+
+    const sdk = new Flotiq({ apiKey: s.t.ro, apiUrl: s.baseURL });
+    const viaSdk = (await sdk.content.article.get(id)) as unknown as { content: unknown };
+    expect(viaSdk.content).toEqual(content);
+  });
+
+  it('opens stored rich text, Markdown and blocks and saves them unchanged when only the title is edited', async () => {
+    const before = await stored(EXISTING.id);
+    await page.goto(`/content/article/object/${EXISTING.id}`);
+    await visible(richText());
+    await visible(form().locator('.block-editor .ce-header', { hasText: 'Old header' }));
+    await visible(form().getByRole('region', { name: 'Preview' }).locator('table'));
+    await expect.poll(() => richText().locator('table').count()).toBe(1);
+    await snap(page, 'editors-existing');
+    await form().getByLabel('Title').fill('Existing, renamed');
+    await form().getByRole('button', { name: 'Save' }).first().click();
+    await visible(notice('The object was saved.'));
+    const after = await stored(EXISTING.id);
+    expect(after.title).toBe('Existing, renamed');
+    for (const f of ['body', 'notes', 'content']) expect(after[f], f).toEqual(before[f]);
+    expect(after.body).toBe(EXISTING.body);
+    expect(after.notes).toBe(EXISTING.notes);
+    expect(after.content).toEqual(EXISTING.content);
+  });
+
+  it('reported no CSP violation and no console error throughout', async () => {
+    expect([...errors, ...violations]).toEqual([]);
+  });
+});
