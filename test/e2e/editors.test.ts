@@ -2,7 +2,7 @@ import { Flotiq } from '@flotiq/flotiq-api-sdk';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { quadrants, upload } from '../api/media-fixtures.js';
-import { ctd, text } from '../support/fixtures.js';
+import { ctd, relation, text } from '../support/fixtures.js';
 import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
 
@@ -62,6 +62,7 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
         },
         extraMeta: { blockEditorTypes: ['header', 'list', 'image', 'quote', 'warning', 'delimiter'] },
       },
+      cover: relation('_media'),
     });
     const made = await s.api('POST', '/api/v1/internal/contenttype', s.t.rw, type);
     expect(made.status, JSON.stringify(made.json)).toBe(200);
@@ -275,6 +276,68 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     expect(after.body).toBe(EXISTING.body);
     expect(after.notes).toBe(EXISTING.notes);
     expect(after.content).toEqual(EXISTING.content);
+  });
+
+  it('shows a chosen image with its thumbnail, name and size; asks before leaving unsaved changes; Ctrl+S saves', async () => {
+    const cover = form().getByRole('group', { name: 'Cover' });
+    await cover.getByRole('button', { name: 'Choose media' }).click();
+    const picker = page.getByRole('dialog', { name: /Choose for “Cover”/ });
+    await picker.locator('label.pick').first().click();
+    await picker.getByRole('button', { name: /Add 1 selected/ }).click();
+    const thumb = cover.locator(`img.chip-thumb[src="/image/96x72/${mediaId}.png"]`);
+    await visible(thumb);
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await visible(cover.getByRole('link', { name: 'cat.png' }));
+    expect(await cover.textContent()).toMatch(/cat\.png \(\d+(\.\d)? (B|KB)\)/);
+    await visible(page.getByText('Unsaved changes'));
+    await snap(page, 'editors-media-field');
+
+    // an in-app link asks first; "no" keeps the form as it is
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await page.getByRole('link', { name: 'Article', exact: true }).first().click();
+    await expect.poll(() => asked).toMatch(/unsaved changes/);
+    expect(new URL(page.url()).pathname).toBe(`/content/article/object/${EXISTING.id}`);
+    await visible(thumb);
+
+    await form().getByLabel('Title').press('Control+s');
+    await visible(notice('The object was saved.'));
+    expect((await stored(EXISTING.id)).cover).toEqual([{ dataUrl: `/api/v1/content/_media/${mediaId}`, type: 'internal' }]);
+  });
+
+  it('lists the versions with who and when, compares two field by field, and restores the first as a new version', async () => {
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('button', { name: 'Show versions' }).click();
+    const rows = history.getByRole('table', { name: 'Versions', exact: true }).locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(3);
+    expect(await rows.first().textContent()).toMatch(/^3\s*Current/);
+    // who: the Panel user who saved it (the first version was written with the read-write key)
+    expect((await rows.first().locator('td').nth(1).textContent())?.trim()).not.toMatch(/^(—|)$/);
+    // by default the latest version against the one before: the media field changed
+    const diff = history.getByRole('table', { name: 'Differences between the versions' });
+    await visible(diff.getByRole('rowheader', { name: 'Cover' }));
+    await history.getByLabel('Older version').selectOption({ label: 'Version 1' });
+    await visible(diff.getByRole('rowheader', { name: 'Title' }));
+    expect(await diff.textContent()).toContain('Existing, renamed');
+    await snap(page, 'editors-history');
+
+    await history.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByRole('dialog', { name: 'Restore version 1?' }).getByRole('button', { name: 'Restore' }).click();
+    await visible(notice('Version 1 was restored as a new version.'));
+    await expect.poll(() => form().getByLabel('Title').inputValue()).toBe('Existing');
+    const restored = await stored(EXISTING.id);
+    expect(restored.title).toBe('Existing');
+    expect(restored.cover).toBeUndefined();
+    expect(restored.body).toBe(EXISTING.body);
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
+    const versions = await s.api('GET', `/api/v1/content/article/${EXISTING.id}/version?order_direction=desc`, s.t.ro);
+    expect((versions.json as { data: { version: number; title: string }[] }).data[0]).toMatchObject({
+      version: 4,
+      title: 'Existing',
+    });
   });
 
   it('reported no CSP violation and no console error throughout', async () => {

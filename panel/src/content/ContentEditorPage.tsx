@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { contentApi } from '../api/content.js';
 import { contentTypesApi } from '../api/content-types.js';
 import { errorMessage, fieldErrorsOf } from '../api/errors.js';
@@ -15,6 +15,8 @@ import { ObjectFields } from './ObjectFields.js';
 import { PublicationPanel } from './PublicationPanel.js';
 import { PublicVersion } from './PublicVersion.js';
 import { RunWebhook } from './RunWebhook.js';
+import { VersionHistory } from './VersionHistory.js';
+import '../styles/content-form.css';
 
 const load = async (type: string, id: string | undefined) => {
   const [types, object] = await Promise.all([
@@ -58,8 +60,10 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
   const listPath = `/content/${encodeURIComponent(ct.name)}`;
   const schema = ct.schemaDefinition.allOf[1];
 
+  const formRef = useRef<HTMLFormElement>(null);
   const save = async (e?: FormEvent) => {
     e?.preventDefault();
+    if (busy) return;
     setBusy(true);
     try {
       const result = saved
@@ -73,6 +77,8 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
     } catch (err) {
       setErrors(fieldErrorsOf(err) ?? {});
       notify('error', `The object was not saved: ${errorMessage(err)}`);
+      // the first field the server refused takes the focus (once the messages are shown)
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
     } finally {
       setBusy(false);
     }
@@ -104,11 +110,26 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
       setErrors((all) => Object.fromEntries(Object.entries(all).filter(([k]) => !changed.includes(k.split(/[.[]/)[0]))));
   };
 
+  useUnsavedChangesGuard(dirty && !busy);
+  // Ctrl+S / Cmd+S saves the form (instead of the browser saving the page)
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  const canSave = !busy && (dirty || creating);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.key.toLowerCase() !== 's') return;
+      e.preventDefault();
+      if (canSave) void saveRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canSave]);
+
   const known = new Set(ct.metaDefinition.order);
   const otherErrors = Object.entries(errors).filter(([k]) => !known.has(k.split(/[.[]/)[0]));
 
   return (
-    <form className="page" onSubmit={(e) => void save(e)} noValidate>
+    <form ref={formRef} className="page" onSubmit={(e) => void save(e)} noValidate>
       <header className="page-head">
         <div>
           <p className="crumbs">
@@ -153,6 +174,7 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
           types={types}
         />
       </div>
+      {saved && <VersionHistory ct={ct} object={saved} dirty={dirty} onRestored={reread} />}
       <div className="form-foot">
         <Link className="btn" to={listPath}>
           Back to the list
@@ -174,4 +196,35 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
       )}
     </form>
   );
+}
+
+const LEAVE = 'Leave this page? Your unsaved changes will be lost.';
+
+/**
+ * While the form holds unsaved changes: closing or reloading the tab asks the browser's question, and following an
+ * in-app link asks first (the click is stopped before the router sees it when the answer is no).
+ */
+function useUnsavedChangesGuard(active: boolean): void {
+  useEffect(() => {
+    if (!active) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
+    const onClick = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element | null)?.closest?.('a[href]');
+      if (!(a instanceof HTMLAnchorElement) || a.target === '_blank' || a.origin !== location.origin) return;
+      if (a.pathname === location.pathname && a.search === location.search) return;
+      if (!window.confirm(LEAVE)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    document.addEventListener('click', onClick, true);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      document.removeEventListener('click', onClick, true);
+    };
+  }, [active]);
 }

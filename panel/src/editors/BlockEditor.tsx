@@ -88,6 +88,8 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
   const change = useRef(onChange);
   change.current = onChange;
   const initial = useRef(value);
+  /** Set by the first key, pointer, paste or drop in the editor (or a picked image). */
+  const touched = useRef(false);
   const allowedKey = allowed?.join(',');
 
   useEffect(() => {
@@ -104,8 +106,13 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
           readOnly,
           minHeight: 40,
           placeholder: 'Write, or press Tab for blocks',
+          // Editor.js also reports changes it makes itself while showing stored blocks (a tool redrawing its DOM):
+          // only what follows a person's action is written, and only when the blocks differ from what was loaded
           onChange: async (api) => {
-            change.current(await api.saver.save());
+            if (!touched.current) return;
+            const out = await api.saver.save();
+            if (JSON.stringify(out.blocks) === JSON.stringify(initial.current?.blocks ?? [])) return;
+            change.current(out);
           },
         });
         await instance.isReady;
@@ -128,10 +135,14 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
     setPicking(false);
     const e = editor.current;
     if (!e) return;
+    touched.current = true;
     e.blocks.insert('image', { file: imageFile(m), caption: '', withBorder: false, stretched: false, withBackground: false });
     change.current(await e.save());
   };
 
+  const touch = () => {
+    touched.current = true;
+  };
   const imagesAllowed = !allowed || allowed.includes('image');
   return (
     <div className={`editor block-editor${invalid ? ' editor-invalid' : ''}`}>
@@ -140,7 +151,16 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
           The block editor could not start: {failed}
         </p>
       )}
-      <div ref={holder} className="block-editor-holder" aria-labelledby={labelId} role="group" />
+      <div
+        ref={holder}
+        className="block-editor-holder"
+        aria-labelledby={labelId}
+        role="group"
+        onKeyDownCapture={touch}
+        onPointerDownCapture={touch}
+        onPasteCapture={touch}
+        onDropCapture={touch}
+      />
       {!ready && !failed && <p className="muted">Loading the block editor…</p>}
       {ready && !readOnly && imagesAllowed && (
         <button type="button" className="btn btn-small" onClick={() => setPicking(true)}>

@@ -1,24 +1,28 @@
 import { useState } from 'react';
 import { contentApi, parseDataUrl } from '../../api/content.js';
-import type { DataSource } from '../../api/types.js';
+import { thumbnailUrl, type MediaObject } from '../../api/media.js';
+import type { ContentObject, DataSource } from '../../api/types.js';
+import { Link } from '../../app/router.js';
 import { useLoad } from '../../app/use-load.js';
 import { FieldErrorList, FieldGroup } from '../../ui/Field.js';
+import { formatBytes } from '../../ui/format.js';
 import { Icon } from '../../ui/Icon.js';
 import { errorsUnder, type FieldProps } from './field-props.js';
 import { RelationPicker } from './RelationPicker.js';
+import '../../styles/content-form.css';
 
-/** The titles of related objects, one list request per type. */
-async function titlesOf(refs: DataSource[]): Promise<Map<string, string>> {
+/** The related objects, one list request per type (titles for all; file name, size and thumbnail for media). */
+async function targetsOf(refs: DataSource[]): Promise<Map<string, ContentObject>> {
   const byType = new Map<string, string[]>();
   for (const r of refs) {
     const p = parseDataUrl(r.dataUrl);
     if (p) byType.set(p.type, [...(byType.get(p.type) ?? []), p.id]);
   }
-  const out = new Map<string, string>();
+  const out = new Map<string, ContentObject>();
   await Promise.all(
     [...byType].map(async ([type, ids]) => {
       const list = await contentApi.list(type, { ids, limit: ids.length, preview: true }).catch(() => undefined);
-      for (const o of list?.data ?? []) out.set(`/api/v1/content/${type}/${o.id}`, o.internal?.objectTitle || o.id);
+      for (const o of list?.data ?? []) out.set(`/api/v1/content/${type}/${o.id}`, o);
     }),
   );
   return out;
@@ -28,11 +32,21 @@ async function titlesOf(refs: DataSource[]): Promise<Map<string, string>> {
 export function RelationInput({ path, config, required, value, onChange, errors, types }: FieldProps) {
   const refs = Array.isArray(value) ? (value as DataSource[]) : [];
   const [picking, setPicking] = useState(false);
-  const titles = useLoad(() => titlesOf(refs), refs.map((r) => r.dataUrl).join('|'));
+  const targets = useLoad(() => targetsOf(refs), refs.map((r) => r.dataUrl).join('|'));
   const target = config.validation?.relationContenttype ?? '';
   const multiple = config.validation?.relationMultiple !== false;
   const set = (next: DataSource[]) => onChange(next.length || required ? next : undefined);
-  const titleOf = (r: DataSource) => titles.data?.get(r.dataUrl) ?? parseDataUrl(r.dataUrl)?.id ?? r.dataUrl;
+  const targetOf = (r: DataSource) => targets.data?.get(r.dataUrl);
+  const titleOf = (r: DataSource) => {
+    const o = targetOf(r);
+    return (o as MediaObject | undefined)?.fileName || o?.internal?.objectTitle || parseDataUrl(r.dataUrl)?.id || r.dataUrl;
+  };
+  /** Where the target is edited in the Panel (media are managed in the library). */
+  const hrefOf = (r: DataSource) => {
+    const p = parseDataUrl(r.dataUrl);
+    if (!p) return undefined;
+    return p.type === '_media' ? '/media' : `/content/${encodeURIComponent(p.type)}/object/${encodeURIComponent(p.id)}`;
+  };
   const typeLabel = (r: DataSource) => types.find((t) => t.name === parseDataUrl(r.dataUrl)?.type)?.label ?? '';
   return (
     <FieldGroup label={config.label} required={required}>
@@ -40,22 +54,33 @@ export function RelationInput({ path, config, required, value, onChange, errors,
         <p className="muted">Nothing chosen.</p>
       ) : (
         <ul className="chips">
-          {refs.map((r) => (
-            <li key={r.dataUrl} className="chip">
-              <span>
-                {titleOf(r)} {typeLabel(r) && <small className="muted">({typeLabel(r)})</small>}
-              </span>
-              <button
-                type="button"
-                className="btn-icon"
-                aria-label={`Remove ${titleOf(r)}`}
-                disabled={config.readonly}
-                onClick={() => set(refs.filter((x) => x.dataUrl !== r.dataUrl))}
-              >
-                <Icon name="close" size={14} />
-              </button>
-            </li>
-          ))}
+          {refs.map((r) => {
+            const media = parseDataUrl(r.dataUrl)?.type === '_media' ? (targetOf(r) as MediaObject | undefined) : undefined;
+            const thumb = media && thumbnailUrl(media, 96, 72);
+            const href = hrefOf(r);
+            return (
+              <li key={r.dataUrl} className={media ? 'chip chip-media' : 'chip'}>
+                {thumb && <img src={thumb} alt="" className="chip-thumb" loading="lazy" />}
+                <span>
+                  {href ? <Link to={href}>{titleOf(r)}</Link> : titleOf(r)}{' '}
+                  {media ? (
+                    <small className="muted">({formatBytes(media.size)})</small>
+                  ) : (
+                    typeLabel(r) && <small className="muted">({typeLabel(r)})</small>
+                  )}
+                </span>
+                <button
+                  type="button"
+                  className="btn-icon"
+                  aria-label={`Remove ${titleOf(r)}`}
+                  disabled={config.readonly}
+                  onClick={() => set(refs.filter((x) => x.dataUrl !== r.dataUrl))}
+                >
+                  <Icon name="close" size={14} />
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
       {(multiple || refs.length === 0) && (
