@@ -27,6 +27,9 @@ import { panelKeysRoutes } from './auth/panel-keys.routes.js';
 import { panelSessionRoutes } from './auth/panel-session.routes.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { UsersService } from './auth/users.service.js';
+import { RolesService } from './auth/roles.service.js';
+import { InvitationsService } from './auth/invitations.service.js';
+import { usersRoutes } from './auth/users.routes.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
@@ -100,6 +103,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     };
     const sessions = new SessionsService(storage, users, clock);
     const audit = new AuditService(storage, clock);
+    const roles = new RolesService(storage, clock, async () => new Set((await registry.all()).keys()));
+    const invitations = new InvitationsService(storage, users, clock);
     const now = () => clock.now();
 
     // nodes starting together on one fresh database seed it once: the second finds what the first made
@@ -133,6 +138,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     panelSessionRoutes(server, {
       users,
       sessions,
+      invitations,
+      audit,
       loginPerIp: new RateLimiter(config.loginAttemptsPerMinute, 60_000, now),
       loginPerAccount: new RateLimiter(config.loginFailuresPerAccount, 15 * 60_000, now),
       secureCookies: (config.publicUrl ?? '').startsWith('https://'),
@@ -140,6 +147,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const usage = new KeyUsageService(storage, clock, (e) => server.log.warn({ err: e }, 'key usage counts not written'));
     server.addHook('onResponse', recordUse(usage));
     panelKeysRoutes(server, keys, audit, users, usage);
+    usersRoutes(server, { users, roles, invitations, sessions, audit, publicUrl: config.publicUrl });
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);

@@ -1,4 +1,4 @@
-import type { KeyRule, Principal } from '../core/principal.js';
+import type { Capability, Grants, KeyRule, Principal, UserRole } from '../core/principal.js';
 import type { RoutePermission } from './route-permissions.js';
 import type { View } from '../storage/port.js';
 import { inNetworks } from '../auth/key-limits.js';
@@ -25,12 +25,52 @@ function ruleFor(p: Principal, type: string): KeyRule | undefined {
   return p.kind === 'api-key' ? p.rules.find((r) => r.ctdName === type) : undefined;
 }
 
+type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+/** Does a Panel user's role carry this capability? */
+export function hasCapability(p: Principal, c: Capability): boolean {
+  return p.kind === 'system' || (p.kind === 'user' && p.role.capabilities.includes(c));
+}
+
+/** The internal type a user reaches only through the `webhooks` capability. */
+const WEBHOOKS = '_webhooks';
+/** Internal types that count as content for the every-type grants of roles without `internal` (Editor, Author). */
+const CONTENT_INTERNAL = new Set(['_media', '_tag']);
+
+/**
+ * What a Panel user's role grants on objects of `type`: `_webhooks` everything with the webhooks capability; else
+ * the role's every-type grants where they cover the type; else its rule on the type (custom roles).
+ */
+function userGrants(p: UserPrincipal, type: string): Grants | undefined {
+  const role = p.role;
+  if (type === WEBHOOKS && role.capabilities.includes('webhooks')) return role.every?.grants ?? FULL;
+  const every = role.every;
+  if (every && type !== WEBHOOKS && (every.internal || !type.startsWith('_') || CONTENT_INTERNAL.has(type))) return every.grants;
+  return role.rules.find((r) => r.ctdName === type);
+}
+
+const FULL: Grants = Object.freeze({
+  canRead: true,
+  canCreate: true,
+  canUpdate: true,
+  canDelete: true,
+  canPreview: true,
+  canPublish: true,
+});
+
+/** May a user's role do everything its grants allow on every type (so a scope of "all" is exact)? */
+function userCoversAll(p: UserPrincipal, grant: keyof Grants): boolean {
+  const e = p.role.every;
+  return e !== undefined && e.internal && e.grants[grant] === true && p.role.capabilities.includes('webhooks');
+}
+
 /** May the principal perform `action` on objects of `type`? */
 export function canObjects(p: Principal, action: ObjectAction, type: string): boolean {
   switch (p.kind) {
     case 'system':
-    case 'user':
       return true;
+    case 'user':
+      return userGrants(p, type)?.[GRANT[action]] === true;
     case 'api-key':
       if (p.keyKind === 'read-write') return true;
       if (p.keyKind === 'read-only') return action === 'read';
@@ -40,6 +80,11 @@ export function canObjects(p: Principal, action: ObjectAction, type: string): bo
 
 /** The content types on whose objects `action` is allowed (passed into storage queries by the services). */
 export function objectScope(p: Principal, action: ObjectAction): Scope {
+  if (p.kind === 'user') {
+    // every-type grants short of every type (Editor, Author) list only their explicit rules here: narrower, never wider
+    if (userCoversAll(p, GRANT[action])) return ALL;
+    return { all: false, types: new Set(p.role.rules.filter((r) => r[GRANT[action]]).map((r) => r.ctdName)) };
+  }
   if (p.kind !== 'api-key' || p.keyKind === 'read-write') return ALL;
   if (p.keyKind === 'read-only') return action === 'read' ? ALL : { all: false, types: new Set() };
   return { all: false, types: new Set(p.rules.filter((r) => r[GRANT[action]]).map((r) => r.ctdName)) };
@@ -51,19 +96,27 @@ export function inScope(scope: Scope, type: string): boolean {
 
 /** May the principal read the definition of `type`? A user-defined key reads the CTDs it has any rule on. */
 export function canReadDefinition(p: Principal, type: string): boolean {
+  if (p.kind === 'user')
+    return hasCapability(p, 'content-types') || p.role.every !== undefined || userGrants(p, type) !== undefined;
   if (p.kind !== 'api-key' || p.keyKind !== 'user-defined') return true;
   return ruleFor(p, type) !== undefined;
 }
 
 /** The content types whose definitions the principal may list. */
 export function definitionScope(p: Principal): Scope {
+  if (p.kind === 'user') {
+    if (hasCapability(p, 'content-types') || p.role.every !== undefined) return ALL;
+    const types = new Set(p.role.rules.map((r) => r.ctdName));
+    if (hasCapability(p, 'webhooks')) types.add(WEBHOOKS);
+    return { all: false, types };
+  }
   if (p.kind !== 'api-key' || p.keyKind !== 'user-defined') return ALL;
   return { all: false, types: new Set(p.rules.map((r) => r.ctdName)) };
 }
 
-/** Create, change, delete or purge content type definitions: the read-write key and Panel users only. */
+/** Create, change, delete or purge content type definitions: the read-write key and users whose role manages content types. */
 export function canWriteDefinitions(p: Principal): boolean {
-  return p.kind === 'system' || p.kind === 'user' || (p.kind === 'api-key' && p.keyKind === 'read-write');
+  return hasCapability(p, 'content-types') || (p.kind === 'api-key' && p.keyKind === 'read-write');
 }
 
 /** Upsert (`batch?updateExisting=true`) needs both create and update. */
@@ -77,9 +130,59 @@ export function canListRemoved(p: Principal, type: string): boolean {
   return canObjects(p, 'read', type);
 }
 
-/** Key management (list with values, create, change, regenerate, remove): Panel users and the system only, never a key. */
+/** Key management (list with values, create, change, regenerate, remove): users whose role manages keys, never a key. */
 export function canManageKeys(p: Principal): boolean {
-  return p.kind === 'user' || p.kind === 'system';
+  return hasCapability(p, 'keys');
+}
+
+/** The application keys (read-only, read-write: everything) are seen and managed by administrators only. */
+export function canManageApplicationKeys(p: Principal): boolean {
+  return p.kind === 'system' || (p.kind === 'user' && p.role.id === 'administrator' && hasCapability(p, 'keys'));
+}
+
+/**
+ * No escalation through keys: the rules of a key a user creates or changes must stay within the user's own grants.
+ * Answers the types whose rule asks for more than the user may do (empty: the rules are within).
+ */
+export function rulesBeyond(p: Principal, rules: readonly KeyRule[]): string[] {
+  if (p.kind === 'system') return [];
+  if (p.kind !== 'user') return rules.map((r) => r.ctdName);
+  const out: string[] = [];
+  for (const r of rules) {
+    const own = userGrants(p, r.ctdName);
+    const wanted = (Object.keys(FULL) as (keyof Grants)[]).filter((g) => r[g] === true);
+    if (wanted.some((g) => own?.[g] !== true)) out.push(r.ctdName);
+  }
+  return out;
+}
+
+/**
+ * May the principal give `role` to someone (assign, invite, define)? Administrators may give any role; another user
+ * managing users only a role within their own: not Administrator, no capability they lack, no grant they lack.
+ */
+export function roleWithin(p: Principal, role: UserRole): boolean {
+  if (p.kind === 'system') return true;
+  if (p.kind !== 'user') return false;
+  if (p.role.id === 'administrator') return true;
+  if (role.id === 'administrator') return false;
+  if (role.capabilities.some((c) => !p.role.capabilities.includes(c))) return false;
+  if (role.every) {
+    const own = p.role.every;
+    if (!own || (role.every.internal && !own.internal)) return false;
+    if ((Object.keys(FULL) as (keyof Grants)[]).some((g) => role.every!.grants[g] === true && own.grants[g] !== true))
+      return false;
+  }
+  return rulesBeyond(p, role.rules).length === 0;
+}
+
+/** Users, invitations and roles: users whose role manages users. */
+export function canManageUsers(p: Principal): boolean {
+  return hasCapability(p, 'users');
+}
+
+/** The audit trail: whoever manages keys or users. */
+export function canReadAudit(p: Principal): boolean {
+  return canManageKeys(p) || canManageUsers(p);
 }
 
 /** The Panel's webhook operations (signing secret, execution log, test and Custom runs) on `_webhooks` objects. */
@@ -91,8 +194,11 @@ export function canUseWebhooks(p: Principal, action: 'read' | 'update'): boolean
 export function canPreview(p: Principal, type: string): boolean {
   switch (p.kind) {
     case 'system':
-    case 'user':
       return true;
+    case 'user': {
+      const g = userGrants(p, type);
+      return g?.canRead === true && g.canPreview === true;
+    }
     case 'api-key': {
       if (p.keyKind === 'read-write') return true;
       if (p.keyKind === 'read-only') return p.readOnlyPreview === true;
@@ -106,8 +212,9 @@ export function canPreview(p: Principal, type: string): boolean {
 export function canPublish(p: Principal, type: string): boolean {
   switch (p.kind) {
     case 'system':
-    case 'user':
       return true;
+    case 'user':
+      return userGrants(p, type)?.canPublish === true;
     case 'api-key':
       if (p.keyKind === 'read-write') return true;
       if (p.keyKind === 'read-only') return false;
@@ -143,7 +250,11 @@ export function relatedView(p: Principal, type: string): View {
 /** For reads over several types (search): the types read in preview; every other type is read in the public view. */
 export function previewScope(p: Principal): 'all' | string[] {
   if (p.kind === 'system' || p.mode !== 'preview') return [];
-  if (p.kind === 'user' || p.keyKind === 'read-write' || (p.keyKind === 'read-only' && p.readOnlyPreview === true)) return 'all';
+  if (p.kind === 'user') {
+    if (userCoversAll(p, 'canPreview')) return 'all';
+    return p.role.rules.filter((r) => r.canRead && r.canPreview === true).map((r) => r.ctdName);
+  }
+  if (p.keyKind === 'read-write' || (p.keyKind === 'read-only' && p.readOnlyPreview === true)) return 'all';
   if (p.keyKind === 'read-only') return [];
   return p.rules.filter((r) => r.canRead && r.canPreview === true).map((r) => r.ctdName);
 }

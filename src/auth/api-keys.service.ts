@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { canManageKeys } from '../access/policy.js';
+import { canManageApplicationKeys, canManageKeys, rulesBeyond } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { KeyKind, KeyRule, Principal } from '../core/principal.js';
 import { MissingTypeError, type KeyChange, type Storage, type StoredKey } from '../storage/port.js';
 import { generateKey, looksLikeKey, type KeyCrypto } from './key-crypto.js';
 import type { TypeRegistry } from '../content-types/type-registry.js';
-import { addFieldError, type FieldErrors } from '../core/errors.js';
+import { AppError, addFieldError, type FieldErrors } from '../core/errors.js';
 import { sanitizeKeyInput, type KeyFields, type KeyInput } from './key-input.js';
 
 /** What the Panel sees of a key (the only place a key value ever leaves the server). */
@@ -164,7 +164,7 @@ export class ApiKeysService {
 
   async list(p: Principal): Promise<ApiKeyView[]> {
     this.assertManager(p);
-    return (await this.storage.listKeys()).map((k) => this.view(k));
+    return (await this.storage.listKeys()).filter((k) => this.within(p, k)).map((k) => this.view(k));
   }
 
   /** The value of one application key, for in-process callers (tests, the setup banner): system or Panel users only. */
@@ -183,6 +183,7 @@ export class ApiKeysService {
   ): Promise<ApiKeyView> {
     this.assertManager(p);
     const input = await this.validate({ ...extra, name, rules }, true);
+    this.assertRulesWithin(p, input.rules!);
     const row = await this.insert('user-defined', input.name!, input.rules!, input);
     await this.storage.notify('keys', row.id);
     return this.view(row);
@@ -208,7 +209,7 @@ export class ApiKeysService {
    */
   async update(p: Principal, id: string, body: KeyInput): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
-    const row = await this.keyRow(id);
+    const row = await this.managedRow(p, id);
     if (!row) throw errors.notFound();
     // the kind never changes, so this read may decide what the body may carry
     if (row.kind !== 'user-defined') {
@@ -220,6 +221,7 @@ export class ApiKeysService {
       if (Object.keys(errs).length > 0) throw errors.validation(errs);
     }
     const input = await this.validate({ ...body, rules: row.kind === 'user-defined' ? body.rules : undefined }, false);
+    if (input.rules !== undefined) this.assertRulesWithin(p, input.rules);
     const changed = await this.writeRules(input.rules, () =>
       this.storage.updateKey(id, {
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -243,7 +245,7 @@ export class ApiKeysService {
    */
   async regenerate(p: Principal, id: string, graceMinutes = 0): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.keyRow(id);
+    const row = await this.managedRow(p, id);
     if (!row) throw errors.notFound();
     const changed = await this.storage.updateKey(id, this.rotation(row, graceMinutes));
     if (!changed) throw errors.notFound();
@@ -270,7 +272,7 @@ export class ApiKeysService {
   /** "End now": the previous value of a rotation stops working from the next request on, on every node. */
   async endGrace(p: Principal, id: string): Promise<{ view: ApiKeyView; before: ApiKeyView }> {
     this.assertManager(p);
-    if (!(await this.keyRow(id))) throw errors.notFound();
+    if (!(await this.managedRow(p, id))) throw errors.notFound();
     const changed = await this.storage.updateKey(id, { previous: null, updatedMs: this.clock.now() });
     if (!changed) throw errors.notFound();
     await this.storage.notify('keys', id);
@@ -283,6 +285,7 @@ export class ApiKeysService {
    */
   async regenerateAll(p: Principal): Promise<ApiKeyView[]> {
     this.assertManager(p);
+    if (!canManageApplicationKeys(p)) throw errors.forbidden();
     const after = await this.storage.transaction(async (tx) => {
       const out: StoredKey[] = [];
       for (const row of await tx.listKeys()) {
@@ -319,7 +322,7 @@ export class ApiKeysService {
   /** Removes a user-defined key; application keys cannot be removed (409). */
   async remove(p: Principal, id: string): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.keyRow(id);
+    const row = await this.managedRow(p, id);
     if (!row) throw errors.notFound();
     if (row.kind !== 'user-defined') throw errors.conflict('Application API keys cannot be removed; regenerate them instead');
     await this.storage.deleteKey(id);
@@ -329,7 +332,7 @@ export class ApiKeysService {
 
   async get(p: Principal, id: string): Promise<ApiKeyView> {
     this.assertManager(p);
-    const row = await this.keyRow(id);
+    const row = await this.managedRow(p, id);
     if (!row) throw errors.notFound();
     return this.view(row);
   }
@@ -396,5 +399,25 @@ export class ApiKeysService {
 
   private assertManager(p: Principal): void {
     if (!canManageKeys(p)) throw errors.forbidden();
+  }
+
+  /**
+   * No escalation through keys (issue 16): a manager below administrator sees and manages only user-defined keys
+   * within their own rights; application keys are administrators' alone. Others' keys are no key to them (404).
+   */
+  private within(p: Principal, row: Pick<StoredKey, 'kind' | 'rules'>): boolean {
+    if (canManageApplicationKeys(p)) return true;
+    return row.kind === 'user-defined' && rulesBeyond(p, JSON.parse(row.rules) as KeyRule[]).length === 0;
+  }
+
+  private async managedRow(p: Principal, id: string): Promise<StoredKey | undefined> {
+    const row = await this.keyRow(id);
+    return row && this.within(p, row) ? row : undefined;
+  }
+
+  private assertRulesWithin(p: Principal, rules: readonly KeyRule[]): void {
+    const beyond = rulesBeyond(p, rules);
+    if (beyond.length > 0)
+      throw new AppError(403, { code: 403, message: `Access denied: beyond your own rights on ${beyond.join(', ')}` });
   }
 }

@@ -1,4 +1,4 @@
-import { canManageKeys } from '../access/policy.js';
+import { canReadAudit } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
@@ -16,7 +16,18 @@ export type AuditAction =
   | 'key.copied'
   | 'key.qr-shown'
   | 'webhook.secret-revealed'
-  | 'webhook.secret-rotated';
+  | 'webhook.secret-rotated'
+  | 'user.updated'
+  | 'user.removed'
+  | 'user.password-changed'
+  | 'user.invited'
+  | 'user.joined'
+  | 'role.created'
+  | 'role.updated'
+  | 'role.removed'
+  | 'session.started'
+  | 'session.ended'
+  | 'sessions.ended';
 
 export interface AuditView {
   id: number;
@@ -52,7 +63,7 @@ export class AuditService {
   }
 
   async list(p: Principal, limit: number, before?: number): Promise<AuditView[]> {
-    if (!canManageKeys(p)) throw errors.forbidden();
+    if (!canReadAudit(p)) throw errors.forbidden();
     return (await this.storage.panel.listAudit(limit, before)).map((e) => ({
       id: e.seq ?? 0,
       at: new Date(e.atMs).toISOString(),

@@ -5,10 +5,19 @@ import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
 import type { UsersService, UserView } from './users.service.js';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, NoContent, panelContract } from '../http/contract.js';
+import type { InvitationsService } from './invitations.service.js';
+import type { AuditService } from './audit.service.js';
+import { loadRole } from './users.service.js';
+import { roleView } from './roles.service.js';
+import { NO_ROLE } from './roles.js';
+import { principalOf } from '../http/route-auth.js';
+import type { Principal } from '../core/principal.js';
 
 export interface PanelSessionDeps {
   users: UsersService;
   sessions: SessionsService;
+  invitations: InvitationsService;
+  audit: AuditService;
   /** Login attempts per client IP, and failed attempts per (account, client IP). */
   loginPerIp: RateLimiter;
   loginPerAccount: RateLimiter;
@@ -18,13 +27,21 @@ export interface PanelSessionDeps {
 const login = { permission: 'panel-login' } as const;
 const session = { permission: 'panel-session' } as const;
 
-const Session = Type.Object({ user: AnyObject('The signed-in user'), csrfToken: Type.String() });
+const Session = Type.Object({
+  user: AnyObject('The signed-in user'),
+  csrfToken: Type.String(),
+  role: Type.Optional(AnyObject("The user's role: its id, name, rules and capabilities")),
+});
 const SIGN_IN = panelContract('Sign in', {
   body: Type.Object({ email: Type.Optional(Type.Unknown()), password: Type.Optional(Type.Unknown()) }),
   response: { 200: Session },
 });
 const SESSION = panelContract('The current session', { response: { 200: Session } });
 const SIGN_OUT = panelContract('Sign out', { response: { 204: NoContent } });
+const ACCEPT = panelContract('Accept an invitation: set a password and sign in', {
+  body: Type.Object({ token: Type.Optional(Type.Unknown()), password: Type.Optional(Type.Unknown()) }),
+  response: { 200: Session },
+});
 const SETUP_NEEDED = panelContract('Whether first-run setup is needed', {
   response: { 200: Type.Object({ needed: Type.Boolean() }) },
 });
@@ -41,6 +58,9 @@ const SETUP = panelContract('First-run setup: the first administrator', {
 export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps): void {
   const { users, sessions } = deps;
 
+  const { audit } = deps;
+  // the actor of sign-in events, for the audit trail only (it decides nothing)
+  const asUser = (user: UserView): Principal => ({ kind: 'user', userId: user.id, email: user.email, role: NO_ROLE });
   const signIn = async (req: FastifyRequest, reply: FastifyReply, user: UserView) => {
     // a login always starts a fresh session (rotation): the old cookie, if any, is ended first
     await sessions.end(req.cookies[SESSION_COOKIE]);
@@ -53,7 +73,8 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
       maxAge: s.maxAgeSeconds,
     });
     reply.header('cache-control', 'no-store');
-    return { user, csrfToken: s.csrfToken };
+    await audit.record(asUser(user), 'session.started', { id: user.id, name: user.email });
+    return { user, csrfToken: s.csrfToken, role: roleView(await loadRole(users.storageOf(), user.roleId)) };
   };
 
   app.post('/panel/api/session', { config: { ...login, jsonBody: true }, schema: SIGN_IN }, async (req, reply) => {
@@ -73,13 +94,24 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
 
   app.get('/panel/api/session', { config: session, schema: SESSION }, async (req, reply) => {
     reply.header('cache-control', 'no-store');
-    return { user: req.session!.user, csrfToken: req.session!.csrfToken };
+    return { user: req.session!.user, csrfToken: req.session!.csrfToken, role: roleView(req.session!.principal.role) };
   });
 
   app.delete('/panel/api/session', { config: session, schema: SIGN_OUT }, async (req, reply) => {
     await sessions.end(req.cookies[SESSION_COOKIE]);
+    const p = principalOf(req);
+    await audit.record(p, 'session.ended', { id: req.session!.user.id, name: req.session!.user.email });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
+  });
+
+  app.post('/panel/api/invitations/accept', { config: { ...login, jsonBody: true }, schema: ACCEPT }, async (req, reply) => {
+    const wait = deps.loginPerIp.take(req.ip);
+    if (wait > 0) throw errors.tooManyRequests(wait);
+    const body = (req.body ?? {}) as { token?: unknown; password?: unknown };
+    const { user } = await deps.invitations.accept(body.token, body.password);
+    await audit.record(asUser(user), 'user.joined', { id: user.id, name: user.email }, { roleId: user.roleId });
+    return signIn(req, reply, user);
   });
 
   app.get('/panel/api/setup', { config: login, schema: SETUP_NEEDED }, async () => ({ needed: await users.setupNeeded() }));

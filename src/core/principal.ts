@@ -16,6 +16,27 @@ export type ReadMode = 'public' | 'preview';
 
 export type KeyKind = 'read-only' | 'read-write' | 'user-defined';
 
+/** What a rule grants on objects of a type (a KeyRule without its type). */
+export type Grants = Omit<KeyRule, 'ctdName'>;
+
+/** Capability flags of a Panel role, beyond its rules on objects. */
+export const CAPABILITIES = ['content-types', 'keys', 'webhooks', 'users'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * The role a Panel user acts with, loaded from storage with the session on every request (decision 0021).
+ * `every`: grants on every content type, present and future (the predefined roles); `internal` says whether they
+ * include the internal types (`_webhooks` is reached only through the `webhooks` capability). `rules`: per-type
+ * rules shaped like a user-defined key's (custom roles).
+ */
+export interface UserRole {
+  readonly id: string;
+  readonly name: string;
+  readonly every?: { readonly grants: Grants; readonly internal: boolean };
+  readonly rules: readonly KeyRule[];
+  readonly capabilities: readonly Capability[];
+}
+
 /**
  * Who is calling. Every service method takes one explicitly: there is no "no principal means admin".
  * `system` is for internal jobs (start-up seeding, migrations); it is never produced from a request.
@@ -31,7 +52,13 @@ export type Principal =
       readonly readOnlyPreview?: boolean;
       readonly mode?: ReadMode;
     }
-  | { readonly kind: 'user'; readonly userId: string; readonly email: string; readonly mode?: ReadMode }
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly email: string;
+      readonly role: UserRole;
+      readonly mode?: ReadMode;
+    }
   | { readonly kind: 'system' };
 
 export const SYSTEM: Principal = Object.freeze({ kind: 'system' });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { canObjects, canPreview, canReadDefinition, canUseWebhooks, objectScope, relatedView } from '../access/policy.js';
 import type { ApiKeysService } from '../auth/api-keys.service.js';
+import { userPrincipal } from '../auth/users.service.js';
 import type { KeyCrypto } from '../auth/key-crypto.js';
 import type { Clock } from '../core/clock.js';
 import { errors, type FieldErrors } from '../core/errors.js';
@@ -91,7 +92,8 @@ export class WebhooksService {
     if (w.savedBy === 'system') return SYSTEM;
     const [kind, id] = [w.savedBy.slice(0, w.savedBy.indexOf(':')), w.savedBy.slice(w.savedBy.indexOf(':') + 1)];
     if (kind === 'key') return this.keys.principalById(SYSTEM, id, storage);
-    if (kind === 'user') return { kind: 'user', userId: id, email: '' };
+    // the saver's role as it is now: a disabled or removed user's webhook is not sent
+    if (kind === 'user') return userPrincipal(storage, id);
     return undefined;
   }
 

@@ -248,6 +248,36 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
     url: '/panel/api/keys/x/open-api-schema.json',
     withoutKey: 401,
   },
+  // users, invitations, roles and sessions (issue 16; per role in test/api/users-roles.test.ts)
+  'GET /panel/api/users': { method: 'GET', url: '/panel/api/users', withoutKey: 401 },
+  'PUT /panel/api/users/:id': { method: 'PUT', url: '/panel/api/users/x', body: { disabled: true }, withoutKey: 401 },
+  'DELETE /panel/api/users/:id': { method: 'DELETE', url: '/panel/api/users/x', withoutKey: 401 },
+  'GET /panel/api/users/:id/sessions': { method: 'GET', url: '/panel/api/users/x/sessions', withoutKey: 401 },
+  'DELETE /panel/api/users/:id/sessions': { method: 'DELETE', url: '/panel/api/users/x/sessions', withoutKey: 401 },
+  'GET /panel/api/sessions': { method: 'GET', url: '/panel/api/sessions', withoutKey: 401 },
+  'DELETE /panel/api/sessions/:id': { method: 'DELETE', url: '/panel/api/sessions/x', withoutKey: 401 },
+  'POST /panel/api/session/password': {
+    method: 'POST',
+    url: '/panel/api/session/password',
+    body: { password: 'x', newPassword: 'y' },
+    withoutKey: 401,
+  },
+  'POST /panel/api/invitations': {
+    method: 'POST',
+    url: '/panel/api/invitations',
+    body: { email: 'a@b.test', roleId: 'editor' },
+    withoutKey: 401,
+  },
+  'POST /panel/api/invitations/accept': {
+    method: 'POST',
+    url: '/panel/api/invitations/accept',
+    body: { token: 'guess', password: 'long enough password' },
+    withoutKey: 403,
+  },
+  'GET /panel/api/roles': { method: 'GET', url: '/panel/api/roles', withoutKey: 401 },
+  'POST /panel/api/roles': { method: 'POST', url: '/panel/api/roles', body: { name: 'r' }, withoutKey: 401 },
+  'PUT /panel/api/roles/:id': { method: 'PUT', url: '/panel/api/roles/x', body: { name: 'r' }, withoutKey: 401 },
+  'DELETE /panel/api/roles/:id': { method: 'DELETE', url: '/panel/api/roles/x', withoutKey: 401 },
 };
 
 async function object(t: TestApp, type: TypeName): Promise<string> {

@@ -235,4 +235,24 @@ export const postgresMigrations: string[][] = [
        PRIMARY KEY (key_id, day, ctd_name, action))`,
     `CREATE INDEX key_usage_day ON key_usage (day)`,
   ],
+  // 13: Panel users' roles and invitations (issue 16, decision 0021): every existing user is an administrator
+  [
+    `ALTER TABLE users ADD COLUMN role_id TEXT NOT NULL DEFAULT 'administrator'`,
+    `ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0`,
+    `CREATE TABLE roles (
+       id TEXT PRIMARY KEY,
+       name TEXT NOT NULL,
+       rules TEXT NOT NULL,
+       capabilities TEXT NOT NULL,
+       created_ms BIGINT NOT NULL,
+       updated_ms BIGINT NOT NULL)`,
+    `CREATE TABLE invitations (
+       token_hash TEXT PRIMARY KEY,
+       email TEXT NOT NULL,
+       role_id TEXT NOT NULL,
+       created_by TEXT NOT NULL,
+       created_ms BIGINT NOT NULL,
+       expires_ms BIGINT NOT NULL,
+       used_ms BIGINT)`,
+  ],
 ];

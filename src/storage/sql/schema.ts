@@ -111,6 +111,18 @@ export interface Database {
     name: string;
     created_ms: number;
     updated_ms: number;
+    role_id: Generated<string>;
+    disabled: Generated<number>;
+  };
+  roles: { id: string; name: string; rules: string; capabilities: string; created_ms: number; updated_ms: number };
+  invitations: {
+    token_hash: string;
+    email: string;
+    role_id: string;
+    created_by: string;
+    created_ms: number;
+    expires_ms: number;
+    used_ms: number | null;
   };
   sessions: { token_hash: string; user_id: string; csrf_token: string; created_ms: number; expires_ms: number };
   audit_events: {
