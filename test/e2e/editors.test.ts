@@ -278,11 +278,17 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     expect(after.content).toEqual(EXISTING.content);
   });
 
-  it('shows a chosen image with its thumbnail, name and size; asks before leaving unsaved changes; Ctrl+S saves', async () => {
+  it('uploads in the media picker; shows a chosen image with its thumbnail, name and size; asks before leaving unsaved changes; Ctrl+S saves', async () => {
     const cover = form().getByRole('group', { name: 'Cover' });
     await cover.getByRole('button', { name: 'Choose media' }).click();
     const picker = page.getByRole('dialog', { name: /Choose for “Cover”/ });
-    await picker.locator('label.pick').first().click();
+    // a file uploaded in the picker joins the library and comes first
+    await visible(picker.locator('label.pick', { hasText: 'cat.png' }));
+    await picker
+      .getByLabel('Upload files')
+      .setInputFiles({ name: 'dog.png', mimeType: 'image/png', buffer: await quadrants('png', 20, 20) });
+    await expect.poll(() => picker.locator('label.pick').first().textContent(), { timeout: 10_000 }).toContain('dog.png');
+    await picker.locator('label.pick', { hasText: 'cat.png' }).click();
     await picker.getByRole('button', { name: /Add 1 selected/ }).click();
     const thumb = cover.locator(`img.chip-thumb[src="/image/96x72/${mediaId}.png"]`);
     await visible(thumb);
@@ -338,6 +344,20 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
       version: 4,
       title: 'Existing',
     });
+  });
+
+  it('keeps the editors out of the sign-in page: none of their chunks is fetched there', async () => {
+    const fresh = await newContext(browser, s.baseURL);
+    const signInPage = await fresh.newPage();
+    const scripts: string[] = [];
+    signInPage.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await signInPage.goto('/');
+    await signInPage.getByLabel('E-mail').waitFor();
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((p) => /RichText|Markdown|BlockEditor|editorjs|purify|paragraph|header/i.test(p))).toEqual([]);
+    await fresh.close();
   });
 
   it('reported no CSP violation and no console error throughout', async () => {

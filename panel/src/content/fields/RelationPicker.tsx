@@ -7,6 +7,7 @@ import { typeLabel } from '../../keys/key-draft.js';
 import { Modal } from '../../ui/Modal.js';
 import { Pagination } from '../../ui/Pagination.js';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.js';
+import { UploadZone } from '../../media/UploadZone.js';
 import { buildFilters, titleField } from '../content-query.js';
 
 interface Props {
@@ -30,7 +31,17 @@ export function RelationPicker({ title, target, types, multiple, chosen, onClose
   const ct = types.find((t) => t.name === type);
   const filters = ct ? buildFilters(ct, search, []) : undefined;
   const list = useLoad(
-    () => (type ? contentApi.list(type, { page, limit: 12, filters, preview: true }) : Promise.resolve(undefined)),
+    () =>
+      type
+        ? contentApi.list(type, {
+            page,
+            limit: 12,
+            filters,
+            preview: true,
+            // the newest media first: a file just uploaded here is at the top
+            ...(type === '_media' ? { orderBy: 'internal.createdAt', direction: 'desc' as const } : {}),
+          })
+        : Promise.resolve(undefined),
     `${type}|${page}|${filters}`,
   );
 
@@ -97,6 +108,17 @@ export function RelationPicker({ title, target, types, multiple, chosen, onClose
           />
         )}
       </div>
+      {/* media can be added to the library right here, then picked */}
+      {type === '_media' && (
+        <div className="pick-upload">
+          <UploadZone
+            onUploaded={() => {
+              setPage(1);
+              list.reload();
+            }}
+          />
+        </div>
+      )}
       {list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : !list.data ? (
