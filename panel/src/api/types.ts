@@ -19,6 +19,8 @@ export interface User {
 export interface SessionInfo {
   user: User;
   csrfToken: string;
+  /** The user's role (issue 16): what the Panel shows; the server decides. */
+  role?: { id: string; name: string; capabilities: string[] };
 }
 
 /** One API key as the Panel's key endpoints return it (the only place a key value is ever shown). */

@@ -10,6 +10,7 @@ import { NoticesProvider, useNotices } from './notices.js';
 import { RouterProvider, useRouter } from './router.js';
 import { Routes } from './Routes.js';
 import { SessionContext } from './session.js';
+import { InvitePage } from '../users/InvitePage.js';
 
 export function App() {
   return (
@@ -26,9 +27,11 @@ function SessionGate() {
   const { path, navigate } = useRouter();
   const { notify } = useNotices();
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [role, setRole] = useState<SessionInfo['role']>(undefined);
 
   const started = useCallback((s: SessionInfo) => {
     setCsrfToken(s.csrfToken);
+    setRole(s.role);
     setUser(s.user);
   }, []);
 
@@ -54,11 +57,20 @@ function SessionGate() {
     notify('success', 'You are signed out.');
   }, [navigate, notify]);
 
-  const session = useMemo(() => (user ? { user, signOut } : undefined), [user, signOut]);
+  const session = useMemo(() => (user ? { user, role, signOut } : undefined), [user, role, signOut]);
 
   if (path === '/setup')
     return (
       <SetupPage
+        onSignedIn={(s) => {
+          started(s);
+          navigate('/', { replace: true });
+        }}
+      />
+    );
+  if (path === '/invite')
+    return (
+      <InvitePage
         onSignedIn={(s) => {
           started(s);
           navigate('/', { replace: true });

@@ -9,6 +9,7 @@ import { ContentTypesPage } from '../content-types/ContentTypesPage.js';
 import { MediaPage } from '../media/MediaPage.js';
 import { WebhookEditorPage } from '../webhooks/WebhookEditorPage.js';
 import { WebhooksPage } from '../webhooks/WebhooksPage.js';
+import { UsersPage } from '../users/UsersPage.js';
 import { EmptyState } from '../ui/States.js';
 import { Link, matchPath, useRouter } from './router.js';
 
@@ -27,6 +28,7 @@ const ROUTES: [string, (p: Params) => ReactNode][] = [
   ['/webhooks', () => <WebhooksPage />],
   ['/webhooks/new', () => <WebhookEditorPage key="new" />],
   ['/webhooks/:id', (p) => <WebhookEditorPage key={p.id} id={p.id} />],
+  ['/users', () => <UsersPage />],
 ];
 
 /** The signed-in pages, by path. */

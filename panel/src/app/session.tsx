@@ -1,8 +1,9 @@
 import { createContext, useContext } from 'react';
-import type { User } from '../api/types.js';
+import type { SessionInfo, User } from '../api/types.js';
 
 export interface Session {
   user: User;
+  role?: SessionInfo['role'];
   signOut(): Promise<void>;
 }
 

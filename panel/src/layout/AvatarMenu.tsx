@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useRouter } from '../app/router.js';
 import { useSession } from '../app/session.js';
+import { can } from '../users/can.js';
 
 function initials(name: string, email: string): string {
   const words = (name || email).split(/[\s@._-]+/).filter(Boolean);
@@ -9,7 +10,8 @@ function initials(name: string, email: string): string {
 
 /** The user's avatar; its menu leads to the API keys and signs out. Keyboard: Enter/Space open, arrows move, Escape closes. */
 export function AvatarMenu() {
-  const { user, signOut } = useSession();
+  const session = useSession();
+  const { user, signOut } = session;
   const { navigate } = useRouter();
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -62,9 +64,16 @@ export function AvatarMenu() {
             <strong>{user.name}</strong>
             <span>{user.email}</span>
           </div>
-          <button type="button" role="menuitem" onClick={() => choose(() => navigate('/api-keys'))}>
-            API keys
-          </button>
+          {can(session, 'keys') && (
+            <button type="button" role="menuitem" onClick={() => choose(() => navigate('/api-keys'))}>
+              API keys
+            </button>
+          )}
+          {can(session, 'users') && (
+            <button type="button" role="menuitem" onClick={() => choose(() => navigate('/users'))}>
+              Users
+            </button>
+          )}
           <button type="button" role="menuitem" onClick={() => choose(() => void signOut())}>
             Sign out
           </button>
