@@ -87,6 +87,19 @@ function harmlessAttributes(tag: string, attribs: sanitizeHtml.Attributes): sani
  */
 export function sanitizeRichtext(html: string): string {
   if (!html.includes('<')) return html;
+  // Malformed markup can come out in a shape the parser reads differently the next time (a <p> left inside a <p>);
+  // what changed is passed again until it stands still, so a stored value is always a fixed point. Clean HTML comes
+  // back unchanged from the first pass and costs one.
+  let before = html;
+  let out = sanitizeOnce(html);
+  for (let i = 0; i < 4 && out !== before; i++) {
+    before = out;
+    out = sanitizeOnce(out);
+  }
+  return out;
+}
+
+function sanitizeOnce(html: string): string {
   // every '<' and '>' in text and attribute values comes out escaped, so ' />' only ever closes a void element
   return sanitizeHtml(html, OPTIONS).replaceAll(' />', '>').replaceAll('\u00a0', '&nbsp;');
 }

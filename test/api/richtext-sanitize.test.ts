@@ -1,7 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServer, stopServer } from '../cli/cli-harness.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { ctd, text, type FieldSpec } from '../support/fixtures.js';
-import { panelCall, panelLogin, useTestApp } from '../support/test-app.js';
+import { panelCall, panelLogin, useTestApp, type TestApp } from '../support/test-app.js';
 
 const C = '/api/v1/content';
 
@@ -146,5 +150,36 @@ describe.each(dialectsUnderTest())('FLOTILLA_SANITIZE_RICHTEXT=0 on %s', (dialec
     const res = await t().call('POST', `${C}/article`, { key: t().rw, body: { id: 'x', title: 'X', body: HOSTILE } });
     expect(res.statusCode, res.body).toBe(200);
     expect((await t().call('GET', `${C}/article/x`, { key: t().rw })).json().body).toBe(HOSTILE);
+  });
+});
+
+describe.each(dialectsUnderTest())('rich text sanitised through flotilla import on %s', (dialect) => {
+  let t: TestApp & { url: string };
+  const dir = mkdtempSync(path.join(tmpdir(), 'flotilla-richtext-import-'));
+
+  beforeAll(async () => {
+    t = await startServer(dialect);
+    // a flotilla-cli export folder: the type's definition and its objects, one JSON object per line
+    const folder = path.join(dir, 'ContentTypeArticle');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'ContentTypeDefinition.json'), JSON.stringify(articleType));
+    const lines = [
+      { id: 'i1', title: 'Hostile', body: HOSTILE },
+      { id: 'i2', title: 'Ordinary', body: ORDINARY[4] },
+    ].map((o) => JSON.stringify(o));
+    writeFileSync(path.join(folder, 'contentObjectArticle.json'), `${lines.join('\n')}\n`);
+  });
+
+  afterAll(async () => {
+    await stopServer(t);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores imported rich text without script, handlers or javascript: links, and ordinary HTML unchanged', async () => {
+    const r = await runCli(['import', dir, '--url', t.url, '--key', t.rw]);
+    expect(r.code, r.stderr).toBe(0);
+    const get = async (id: string) => (await t.call('GET', `${C}/article/${id}`, { key: t.rw })).json();
+    expect((await get('i1')).body).toBe('<p>Hello</p><img src="x.png"><a>click</a>');
+    expect((await get('i2')).body).toBe(ORDINARY[4]);
   });
 });
