@@ -76,6 +76,10 @@ describe.skipIf(!inject('browserAvailable'))('first run, navigation, media and l
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
     await expect.poll(focused).toBe('API keys');
     await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Users');
+    // from the first item, up wraps to the last
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
     expect(await focused()).toBe('Sign out');
     await page.keyboard.press('Escape');
     expect(await page.getByRole('menu').count()).toBe(0);

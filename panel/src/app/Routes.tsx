@@ -10,6 +10,7 @@ import { MediaPage } from '../media/MediaPage.js';
 import { WebhookEditorPage } from '../webhooks/WebhookEditorPage.js';
 import { WebhooksPage } from '../webhooks/WebhooksPage.js';
 import { UsersPage } from '../users/UsersPage.js';
+import { AccountPage } from '../users/AccountPage.js';
 import { EmptyState } from '../ui/States.js';
 import { Link, matchPath, useRouter } from './router.js';
 
@@ -29,6 +30,7 @@ const ROUTES: [string, (p: Params) => ReactNode][] = [
   ['/webhooks/new', () => <WebhookEditorPage key="new" />],
   ['/webhooks/:id', (p) => <WebhookEditorPage key={p.id} id={p.id} />],
   ['/users', () => <UsersPage />],
+  ['/account', () => <AccountPage />],
 ];
 
 /** The signed-in pages, by path. */

@@ -74,6 +74,9 @@ export function AvatarMenu() {
               Users
             </button>
           )}
+          <button type="button" role="menuitem" onClick={() => choose(() => navigate('/account'))}>
+            Your account
+          </button>
           <button type="button" role="menuitem" onClick={() => choose(() => void signOut())}>
             Sign out
           </button>
