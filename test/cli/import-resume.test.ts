@@ -6,7 +6,9 @@ import { dialectsUnderTest } from '../support/databases.js';
 import type { TestApp } from '../support/test-app.js';
 import { finished, runCli, startCli, startServer, stopServer } from './cli-harness.js';
 
-const N = 1000;
+// enough batches (40 per pass, 4 in flight) that a kill a third of the way into the objects lands mid-import even
+// on a fast machine
+const N = 4000;
 
 /** A folder with N notes, each related to the one before it (so every pass has work). */
 function writeFolder(dir: string): void {
