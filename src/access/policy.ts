@@ -1,4 +1,4 @@
-import type { Capability, Grants, KeyRule, Principal, UserRole } from '../core/principal.js';
+import { ALL_GRANTS, type Capability, type Grants, type KeyRule, type Principal, type UserRole } from '../core/principal.js';
 import type { RoutePermission } from './route-permissions.js';
 import type { View } from '../storage/port.js';
 import { inNetworks } from '../auth/key-limits.js';
@@ -43,20 +43,11 @@ const CONTENT_INTERNAL = new Set(['_media', '_tag']);
  */
 function userGrants(p: UserPrincipal, type: string): Grants | undefined {
   const role = p.role;
-  if (type === WEBHOOKS && role.capabilities.includes('webhooks')) return role.every?.grants ?? FULL;
+  if (type === WEBHOOKS && role.capabilities.includes('webhooks')) return role.every?.grants ?? ALL_GRANTS;
   const every = role.every;
   if (every && type !== WEBHOOKS && (every.internal || !type.startsWith('_') || CONTENT_INTERNAL.has(type))) return every.grants;
   return role.rules.find((r) => r.ctdName === type);
 }
-
-const FULL: Grants = Object.freeze({
-  canRead: true,
-  canCreate: true,
-  canUpdate: true,
-  canDelete: true,
-  canPreview: true,
-  canPublish: true,
-});
 
 /** May a user's role do everything its grants allow on every type (so a scope of "all" is exact)? */
 function userCoversAll(p: UserPrincipal, grant: keyof Grants): boolean {
@@ -150,7 +141,7 @@ export function rulesBeyond(p: Principal, rules: readonly KeyRule[]): string[] {
   const out: string[] = [];
   for (const r of rules) {
     const own = userGrants(p, r.ctdName);
-    const wanted = (Object.keys(FULL) as (keyof Grants)[]).filter((g) => r[g] === true);
+    const wanted = (Object.keys(ALL_GRANTS) as (keyof Grants)[]).filter((g) => r[g] === true);
     if (wanted.some((g) => own?.[g] !== true)) out.push(r.ctdName);
   }
   return out;
@@ -169,7 +160,7 @@ export function roleWithin(p: Principal, role: UserRole): boolean {
   if (role.every) {
     const own = p.role.every;
     if (!own || (role.every.internal && !own.internal)) return false;
-    if ((Object.keys(FULL) as (keyof Grants)[]).some((g) => role.every!.grants[g] === true && own.grants[g] !== true))
+    if ((Object.keys(ALL_GRANTS) as (keyof Grants)[]).some((g) => role.every!.grants[g] === true && own.grants[g] !== true))
       return false;
   }
   return rulesBeyond(p, role.rules).length === 0;

@@ -1,17 +1,8 @@
-import { CAPABILITIES, type Capability, type Grants, type KeyRule, type UserRole } from '../core/principal.js';
+import { ALL_GRANTS, CAPABILITIES, type Capability, type KeyRule, type UserRole } from '../core/principal.js';
 
 /** The ids of the predefined roles (fixed, part of the Panel's contract). */
 export const PREDEFINED_ROLE_IDS = ['administrator', 'developer', 'editor', 'author'] as const;
 export type PredefinedRoleId = (typeof PREDEFINED_ROLE_IDS)[number];
-
-const ALL_GRANTS: Grants = Object.freeze({
-  canRead: true,
-  canCreate: true,
-  canUpdate: true,
-  canDelete: true,
-  canPreview: true,
-  canPublish: true,
-});
 
 const freeze = (r: UserRole): UserRole =>
   Object.freeze({ ...r, rules: Object.freeze([...r.rules]), capabilities: Object.freeze([...r.capabilities]) });

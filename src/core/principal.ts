@@ -19,6 +19,16 @@ export type KeyKind = 'read-only' | 'read-write' | 'user-defined';
 /** What a rule grants on objects of a type (a KeyRule without its type). */
 export type Grants = Omit<KeyRule, 'ctdName'>;
 
+/** Every grant: what a role with full rights holds on a type. */
+export const ALL_GRANTS: Grants = Object.freeze({
+  canRead: true,
+  canCreate: true,
+  canUpdate: true,
+  canDelete: true,
+  canPreview: true,
+  canPublish: true,
+});
+
 /** Capability flags of a Panel role, beyond its rules on objects. */
 export const CAPABILITIES = ['content-types', 'keys', 'webhooks', 'users'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
