@@ -1,12 +1,11 @@
 // `npx tsx bench/import.ts`: issue 13's import bar. Objects/s written through the batch endpoint with 100-object
 // batches from one client (one request in flight) on a fresh server, SQLite and PostgreSQL; the goal is ≥ 20 000/s
 // on SQLite and ≥ 10 000/s on PostgreSQL. bench/README.md ("Import") describes it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
+import { keyRequest, runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
 import { articleId, loadDataset, repoRoot, type Dataset } from './dataset.js';
 import { startHost } from './host.js';
@@ -28,34 +27,8 @@ const TARGET: Record<Dialect, number> = { sqlite: 20_000, postgres: 10_000 };
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function request(
-  port: number,
-  method: string,
-  url: string,
-  key: string,
-  payload?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        agent,
-        headers: { 'x-auth-token': key, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const request = (port: number, method: string, url: string, key: string, payload?: string) =>
+  keyRequest(agent, port, method, url, key, payload);
 
 async function expectOk(p: Promise<{ status: number; text: string }>, what: string): Promise<string> {
   const r = await p;
@@ -267,12 +240,7 @@ async function main(): Promise<number> {
       runs.push(await runDialect(d, sv, ds));
     }
     const report = render(runs, { date: started, loadAtStart, loadAtEnd: os.loadavg()[0], skipped });
-    const out = path.resolve(repoRoot, process.env.BENCH_OUT ?? 'bench/results');
-    mkdirSync(out, { recursive: true });
-    const stamp = started.toISOString();
-    const file = path.join(out, `${stamp.slice(0, 10)}-${stamp.slice(11, 16).replace(':', '')}Z-import.md`);
-    writeFileSync(file, report);
-    process.stdout.write(`${report}\nreport: ${path.relative(process.cwd(), file)}\n`);
+    writeReport('import', started, report);
     return 0;
   } finally {
     agent.destroy();
@@ -281,11 +249,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (e: Error) => {
-    process.stderr.write(`${e.stack ?? e.message}\n`);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { ctd, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
-import { runMain, writeReport } from './harness.js';
+import { keyRequest, runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
 import { startHost } from './host.js';
 import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type WebhooksRun } from './webhooks-report.js';
@@ -26,35 +26,8 @@ const DRAIN_MS = 120_000;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function request(
-  port: number,
-  method: string,
-  url: string,
-  key: string,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        agent,
-        headers: { 'x-auth-token': key, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const request = (port: number, method: string, url: string, key: string, body?: unknown) =>
+  keyRequest(agent, port, method, url, key, body === undefined ? undefined : JSON.stringify(body));
 
 async function expectOk(p: Promise<{ status: number; text: string }>, what: string): Promise<{ id: string }> {
   const r = await p;
