@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { renderProfile, type ProfileSummary } from './profile.js';
+import type { SqlStat } from './sql-trace.js';
 
 export interface ThroughputPhase {
   webhook: boolean;
@@ -9,6 +11,8 @@ export interface ThroughputPhase {
   delivered?: number;
   /** With the webhook: from the phase's end until every delivery of its writes had arrived (bounded at 120 s). */
   drainMs?: number;
+  /** BENCH_PROFILE=1: the server's CPU profile over this phase. */
+  profile?: { summary: ProfileSummary; sql: SqlStat[] };
 }
 
 export interface LatencyRun {
@@ -88,6 +92,17 @@ function dialectSection(run: WebhooksRun): string[] {
       : '– | – | –';
     out.push(
       `| ${i + 1} | ${p.webhook ? 'on' : 'off'} | ${p.writes} | ${p.seconds.toFixed(1)} | ${rate(p.writes, p.seconds).toFixed(0)} | ${tail} |`,
+    );
+  });
+  run.phases.forEach((p, i) => {
+    if (!p.profile) return;
+    const perWrite = p.profile.summary.busyMs / Math.max(1, p.writes);
+    out.push(
+      '',
+      ...renderProfile(
+        `phase ${i + 1}, webhook ${p.webhook ? 'on' : 'off'} (${perWrite.toFixed(2)} ms busy per create)`,
+        p.profile,
+      ),
     );
   });
   const early = l.delays.filter((d) => d < 0).length;

@@ -127,8 +127,11 @@ export interface Storage {
    * process). For first-start seeding: nodes starting together must not both create the application keys.
    */
   startupLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** Runs fn in one transaction; fn gets a Storage bound to that transaction. */
-  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; fn gets a Storage bound to that transaction. `relaxed`: its commit need not be on
+   * disk when this answers (for bookkeeping that a crash only makes run again); content changes never use it.
+   */
+  transaction<T>(fn: (tx: Storage) => Promise<T>, opts?: { relaxed?: boolean }): Promise<T>;
   close(): Promise<void>;
 
   listTypes(): Promise<StoredType[]>;

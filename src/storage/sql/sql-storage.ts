@@ -129,10 +129,11 @@ export class SqlStorage implements Storage {
     });
   }
 
-  async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Storage) => Promise<T>, opts: { relaxed?: boolean } = {}): Promise<T> {
     if (this.inTransaction) return fn(this);
     const recorded: ChangeNotice[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
+      if (opts.relaxed && this.ops.relaxedCommit) await sql.raw(this.ops.relaxedCommit).execute(trx);
       const out = await fn(
         new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations),
       );
@@ -189,24 +190,28 @@ export class SqlStorage implements Storage {
   }
 
   async processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number> {
-    return this.transaction(async (tx) => {
-      const db = (tx as SqlStorage).db;
-      const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
+    return this.transaction(
+      async (tx) => {
+        const db = (tx as SqlStorage).db;
+        const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
         ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
-      if (rows.rows.length === 0) return 0;
-      const events = rows.rows.map(toEvent);
-      await fn(events, tx);
-      await db
-        .updateTable('events')
-        .set({ done_ms: nowMs })
-        .where(
-          'seq',
-          'in',
-          events.map((e) => e.seq),
-        )
-        .execute();
-      return events.length;
-    });
+        if (rows.rows.length === 0) return 0;
+        const events = rows.rows.map(toEvent);
+        await fn(events, tx);
+        await db
+          .updateTable('events')
+          .set({ done_ms: nowMs })
+          .where(
+            'seq',
+            'in',
+            events.map((e) => e.seq),
+          )
+          .execute();
+        return events.length;
+        // a claim lost in a crash is claimed again, and every consumer is idempotent
+      },
+      { relaxed: true },
+    );
   }
 
   async sweepDeleted(deletedBeforeMs: number, forgetBeforeMs: number, limit: number): Promise<number> {
