@@ -2,6 +2,7 @@
 // webhook (the goal: ≥ 90 % kept), and the time from a write's 200 to the receiver's arrival of its delivery at a
 // steady rate (the goal: p99 < 1 s), on SQLite and PostgreSQL. bench/README.md ("Webhooks") describes it.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -101,6 +102,21 @@ class DeliveryLog {
   }
 }
 
+/**
+ * CPU seconds used so far by the server's request-serving thread and by its whole process (Linux /proc, clock
+ * ticks of 10 ms): what a write costs the server, whatever else shares the machine.
+ */
+function serverCpu(pid: number): { main: number; all: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime
+  };
+  return {
+    main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+    all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+  };
+}
+
 /** `clients` loops creating one object each, back to back, for `seconds`: the ids created (all answered 200). */
 async function closedLoop(
   port: number,
@@ -145,8 +161,16 @@ async function throughput(
       process.stderr.write(`${dialect}: ${settings.seconds} s of creates, webhook ${webhook ? 'on' : 'off'}\n`);
       const profiled = settings.profile && round === settings.rounds - 1;
       if (profiled) await host.profileStart();
+      const cpuBefore = serverCpu(host.pid);
       const r = await closedLoop(port, rw, `t${round}${webhook ? 'on' : 'off'}`, settings.seconds);
-      const phase: ThroughputPhase = { webhook, writes: r.ids.length, seconds: r.seconds };
+      const cpuAfter = serverCpu(host.pid);
+      const phase: ThroughputPhase = {
+        webhook,
+        writes: r.ids.length,
+        seconds: r.seconds,
+        mainCpuSeconds: cpuAfter.main - cpuBefore.main,
+        processCpuSeconds: cpuAfter.all - cpuBefore.all,
+      };
       if (profiled) {
         const p = await host.profileStop();
         phase.profile = {
