@@ -35,6 +35,7 @@ import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
 import { PublicationService } from './content/publication.service.js';
 import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
+import { restoreRoutes } from './content/restore.routes.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
@@ -158,6 +159,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     publicationRoutes(server, publications);
     publicationRoutes(server, publications, PANEL_MOUNT);
     scheduleRoutes(server, publications);
+    restoreRoutes(server, writer, audit);
     graphqlRoutes(server, graphql);
     searchRoutes(server, search);
     const events = new EventWorker(storage, clock, server.log, config.deletedRetentionDays * 24 * 3600_000);

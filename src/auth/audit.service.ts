@@ -27,7 +27,8 @@ export type AuditAction =
   | 'role.removed'
   | 'session.started'
   | 'session.ended'
-  | 'sessions.ended';
+  | 'sessions.ended'
+  | 'object.restored';
 
 export interface AuditView {
   id: number;
