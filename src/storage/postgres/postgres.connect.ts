@@ -86,7 +86,10 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Stora
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const stats = new PlannerStatistics(async () => void (await pool.query('ANALYZE objects, object_refs')));
   await stats.refresh();
-  return new SqlStorage(db, postgresOps, signals, stats);
+  return new SqlStorage(db, postgresOps, signals, stats, false, undefined, undefined, undefined, {
+    latestSchema: postgresMigrations.length,
+    connections: () => ({ max: poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  });
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {
