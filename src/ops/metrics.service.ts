@@ -21,7 +21,7 @@ export interface MetricsSources {
 /** Requests that matched no route share one label, so random URLs cannot add series. */
 export const UNMATCHED = '(unmatched)';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** A scrape must answer even while the database does not: its gauges are then left out. */
+/** A scrape must answer even while the database does not: its gauges are then NaN. */
 const QUERY_TIMEOUT_MS = 2000;
 
 /**
@@ -81,11 +81,11 @@ export class MetricsService {
         help,
         registers,
         async collect() {
-          this.reset();
           try {
             this.set(await withTimeout(count(), QUERY_TIMEOUT_MS, name));
           } catch {
-            // the database does not answer: no sample rather than a stale one (/ready says why)
+            // the database does not answer: unknown (NaN) rather than a stale or a false 0 (/ready says why)
+            this.set(Number.NaN);
           }
         },
       });

@@ -80,6 +80,10 @@ class PostgresSignals extends LocalSignals {
 export async function connectPostgres(url: string, poolSize = 10): Promise<Storage> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   pool.on('error', () => undefined);
+  // a connection cut while checked out (database restarted, backend terminated) emits 'error' on its client, where
+  // the pool listens only while the client is idle: unheard, that ends the process. Its query has already failed
+  // with the same error, and the pool drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   await migrate(pool);
   const signals = new PostgresSignals(url, pool);
   await signals.start();
