@@ -51,12 +51,13 @@ function bearer(req: FastifyRequest): string | undefined {
 
 /** `GET /health`, `GET /ready` (public probes) and `GET /metrics` (decided by policy.metricsRefusal). */
 export function opsRoutes(app: FastifyInstance, readiness: ReadinessService, ops: OpsSettings): void {
-  app.get('/health', { config: { permission: 'public' }, schema: HEALTH }, async (_req, reply) => {
+  // probes come every few seconds: their requests are not logged (what /ready finds is, once per change)
+  app.get('/health', { config: { permission: 'public' }, schema: HEALTH, logLevel: 'warn' }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' as const };
   });
 
-  app.get('/ready', { config: { permission: 'public' }, schema: READY }, async (_req, reply) => {
+  app.get('/ready', { config: { permission: 'public' }, schema: READY, logLevel: 'warn' }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     const r = await readiness.check();
     if (r.ready) return { status: 'ready' as const };
