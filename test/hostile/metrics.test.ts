@@ -56,6 +56,9 @@ describe('hostile /metrics', () => {
       expect(res.json(), what).toEqual({ code: 401, message: 'Unauthorized' });
       expect(res.body, what).not.toContain('flotilla_');
     }
+    // HEAD shares the GET route's decision
+    const head = await t.app.server.inject({ method: 'HEAD', url: '/metrics', headers: { 'x-auth-token': t.rw } });
+    expect(head.statusCode).toBe(401);
     const ok = await scrape(t, { headers: { authorization: `bearer  ${TOKEN}` } });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('flotilla_http_requests_total');
