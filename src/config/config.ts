@@ -118,77 +118,81 @@ function isOrigin(entry: string): boolean {
   }
 }
 
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  FLOTILLA_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for SQLite)')
+    .optional(),
+  FLOTILLA_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FLOTILLA_ADMIN_EMAIL: z.string().email().optional(),
+  FLOTILLA_ADMIN_PASSWORD: z.string().min(8).optional(),
+  FLOTILLA_PUBLIC_URL: z.string().url().optional(),
+  FLOTILLA_MAX_OBJECT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  FLOTILLA_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(100),
+  FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  FLOTILLA_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
+  FLOTILLA_HYDRATE_MAX_OBJECTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  FLOTILLA_RESPONSE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+  FLOTILLA_MEDIA_DIR: z.string().optional(),
+  FLOTILLA_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  FLOTILLA_MEDIA_MIME_TYPES: z
+    .string()
+    .regex(/^\s*[\w.+-]+\/[\w.+-]+\s*(,\s*[\w.+-]+\/[\w.+-]+\s*)*$/, 'must be a comma-separated list of MIME types')
+    .optional(),
+  FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
+  FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
+  FLOTILLA_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  FLOTILLA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  FLOTILLA_WEBHOOK_ALLOW: cidrList.optional(),
+  FLOTILLA_WEBHOOK_DENY: cidrList.optional(),
+  FLOTILLA_CORS_ORIGINS: corsOrigins.default('*'),
+  FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
+  FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
+  FLOTILLA_SANITIZE_RICHTEXT: z.enum(['true', 'false', '1', '0']).default('1'),
+  FLOTILLA_METRICS: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('off'),
+  FLOTILLA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  FLOTILLA_METRICS_ALLOW: cidrList.optional(),
+  FLOTILLA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  FLOTILLA_TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((entry) => isProxyEntry(entry.trim())),
+      'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal',
+    )
+    .optional(),
+});
+
 /** A switch setting: on, true or 1. */
 const isOn = (v: string) => v === 'on' || v === 'true' || v === '1';
 
-const schema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
-    FLOTILLA_DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for SQLite)')
-      .optional(),
-    FLOTILLA_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    FLOTILLA_ADMIN_EMAIL: z.string().email().optional(),
-    FLOTILLA_ADMIN_PASSWORD: z.string().min(8).optional(),
-    FLOTILLA_PUBLIC_URL: z.string().url().optional(),
-    FLOTILLA_MAX_OBJECT_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(1024 * 1024),
-    FLOTILLA_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(100),
-    FLOTILLA_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(60),
-    FLOTILLA_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
-    FLOTILLA_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
-    FLOTILLA_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
-    FLOTILLA_HYDRATE_MAX_OBJECTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
-    FLOTILLA_RESPONSE_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .min(64 * 1024)
-      .max(1024 * 1024 * 1024)
-      .default(4 * 1024 * 1024),
-    FLOTILLA_MEDIA_DIR: z.string().optional(),
-    FLOTILLA_MEDIA_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(10 * 1024 * 1024),
-    FLOTILLA_MEDIA_MIME_TYPES: z
-      .string()
-      .regex(/^\s*[\w.+-]+\/[\w.+-]+\s*(,\s*[\w.+-]+\/[\w.+-]+\s*)*$/, 'must be a comma-separated list of MIME types')
-      .optional(),
-    FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
-    FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
-    FLOTILLA_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
-    FLOTILLA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
-    FLOTILLA_WEBHOOK_ALLOW: cidrList.optional(),
-    FLOTILLA_WEBHOOK_DENY: cidrList.optional(),
-    FLOTILLA_CORS_ORIGINS: corsOrigins.default('*'),
-    FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
-    FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
-    FLOTILLA_SANITIZE_RICHTEXT: z.enum(['true', 'false', '1', '0']).default('1'),
-    FLOTILLA_METRICS: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('off'),
-    FLOTILLA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    FLOTILLA_METRICS_ALLOW: cidrList.optional(),
-    FLOTILLA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-    FLOTILLA_TRUST_PROXY: z
-      .string()
-      .refine(
-        (v) => v.split(',').every((entry) => isProxyEntry(entry.trim())),
-        'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal',
-      )
-      .optional(),
-  })
-  .refine((e) => !isOn(e.FLOTILLA_METRICS) || e.FLOTILLA_METRICS_TOKEN !== undefined || e.FLOTILLA_METRICS_ALLOW !== undefined, {
+/** Settings that depend on each other. */
+const checked = schema.refine(
+  (e) => !isOn(e.FLOTILLA_METRICS) || e.FLOTILLA_METRICS_TOKEN !== undefined || e.FLOTILLA_METRICS_ALLOW !== undefined,
+  {
     path: ['FLOTILLA_METRICS'],
     message: 'on needs FLOTILLA_METRICS_TOKEN and/or FLOTILLA_METRICS_ALLOW (0.0.0.0/0,::/0 to let anyone scrape)',
-  });
+  },
+);
 
 /** One entry of FLOTILLA_TRUST_PROXY: an address, a CIDR range, or one of the named ranges Fastify knows. */
 function isProxyEntry(entry: string): boolean {
@@ -213,7 +217,7 @@ function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefi
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(withFileSecrets(env));
+  const parsed = checked.safeParse(withFileSecrets(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
