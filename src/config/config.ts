@@ -81,6 +81,13 @@ export interface Config {
   readonly corsOrigins: '*' | readonly string[];
   /** Days a soft-deleted object is kept before the retention sweep purges it. */
   readonly deletedRetentionDays: number;
+  /**
+   * `/metrics` (Prometheus): off answers 404; on requires the bearer token and/or a client address in the networks
+   * (both when both are set). Decision 0023.
+   */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined; readonly allow: readonly string[] };
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** A comma-separated list of addresses or CIDR ranges. */
@@ -162,6 +169,10 @@ const schema = z.object({
   FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
   FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_SANITIZE_RICHTEXT: z.enum(['true', 'false', '1', '0']).default('1'),
+  FLOTILLA_METRICS: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('off'),
+  FLOTILLA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  FLOTILLA_METRICS_ALLOW: cidrList.optional(),
+  FLOTILLA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   FLOTILLA_TRUST_PROXY: z
     .string()
     .refine(
@@ -170,6 +181,18 @@ const schema = z.object({
     )
     .optional(),
 });
+
+/** A switch setting: on, true or 1. */
+const isOn = (v: string) => v === 'on' || v === 'true' || v === '1';
+
+/** Settings that depend on each other. */
+const checked = schema.refine(
+  (e) => !isOn(e.FLOTILLA_METRICS) || e.FLOTILLA_METRICS_TOKEN !== undefined || e.FLOTILLA_METRICS_ALLOW !== undefined,
+  {
+    path: ['FLOTILLA_METRICS'],
+    message: 'on needs FLOTILLA_METRICS_TOKEN and/or FLOTILLA_METRICS_ALLOW (0.0.0.0/0,::/0 to let anyone scrape)',
+  },
+);
 
 /** One entry of FLOTILLA_TRUST_PROXY: an address, a CIDR range, or one of the named ranges Fastify knows. */
 function isProxyEntry(entry: string): boolean {
@@ -185,7 +208,7 @@ function isProxyEntry(entry: string): boolean {
 /** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
 function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };
-  for (const name of ['DATABASE_URL', 'FLOTILLA_SECRET', 'FLOTILLA_ADMIN_PASSWORD']) {
+  for (const name of ['DATABASE_URL', 'FLOTILLA_SECRET', 'FLOTILLA_ADMIN_PASSWORD', 'FLOTILLA_METRICS_TOKEN']) {
     const file = env[`${name}_FILE`];
     if (file && !env[name]) out[name] = readFileSync(file, 'utf8').trim();
   }
@@ -194,7 +217,7 @@ function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefi
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(withFileSecrets(env));
+  const parsed = checked.safeParse(withFileSecrets(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -235,6 +258,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins:
       e.FLOTILLA_CORS_ORIGINS.trim() === '*' ? '*' : Object.freeze(e.FLOTILLA_CORS_ORIGINS.split(',').map((v) => v.trim())),
     deletedRetentionDays: e.FLOTILLA_DELETED_RETENTION_DAYS,
+    metrics: Object.freeze({
+      enabled: isOn(e.FLOTILLA_METRICS),
+      token: e.FLOTILLA_METRICS_TOKEN,
+      allow: Object.freeze(e.FLOTILLA_METRICS_ALLOW?.split(',').map((v) => v.trim()) ?? []),
+    }),
+    shutdownTimeoutMs: e.FLOTILLA_SHUTDOWN_TIMEOUT_MS,
     trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }

@@ -5,13 +5,16 @@ import {
   StaleWriteError,
   TypeInUseError,
   type Channel,
+  type ConnectionStats,
   type KeyChange,
   type KeyUsageRow,
   type ListQuery,
   type EventRecord,
   type NewObject,
   type ObjectWrite,
+  type SchemaState,
   type Storage,
+  type StorageProbe,
   type StoredKey,
   type StoredObject,
   type StoredSchedule,
@@ -101,6 +104,8 @@ export class SqlStorage implements Storage {
     private readonly recorded?: ChangeNotice[],
     /** Per-type write generations (decision 0019), shared by this storage and its transactions. */
     private readonly generations = new TypeGenerations(ops.name === 'postgres'),
+    /** What the connecting adapter knows of its connections and migrations (decision 0023). */
+    private readonly probe: StorageProbe = { latestSchema: 0, connections: () => ({ max: 0, total: 0 }) },
   ) {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
@@ -135,7 +140,7 @@ export class SqlStorage implements Storage {
     const result = await this.db.transaction().execute(async (trx) => {
       if (opts.relaxed && this.ops.relaxedCommit) await sql.raw(this.ops.relaxedCommit).execute(trx);
       const out = await fn(
-        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations),
+        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations, this.probe),
       );
       // other nodes hear of the change at commit, and only if it commits
       if (recorded.length > 0) await this.signals.notifyInTransaction(trx, 'events', noticePayload(recorded));
@@ -250,6 +255,26 @@ export class SqlStorage implements Storage {
   async close(): Promise<void> {
     await this.signals.close();
     await this.db.destroy();
+  }
+
+  // ---- operations (decision 0023)
+
+  async schemaState(): Promise<SchemaState> {
+    const r = await sql<{ v: number | string | null }>`SELECT MAX(version) AS v FROM schema_migrations`.execute(this.db);
+    return { current: Number(r.rows[0]?.v ?? 0), latest: this.probe.latestSchema };
+  }
+
+  connections(): ConnectionStats {
+    return this.probe.connections();
+  }
+
+  async pendingEvents(): Promise<number> {
+    const r = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('done_ms', 'is', null)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   // ---- content types
