@@ -205,6 +205,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await webhooks.delivery.stop();
         await publications.stop();
         await usage.stop();
+        await media.files.close?.(); // after the event worker: its media cleanup may still be deleting files
         await storage.close();
       },
     };

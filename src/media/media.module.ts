@@ -11,6 +11,7 @@ import { mediaCleanup } from './media-cleanup.js';
 import type { EventWorker } from '../events/event-worker.js';
 import { MediaUploadService } from './media-upload.service.js';
 import { mediaRoutes } from './media.routes.js';
+import { S3FileStore } from './s3-file-store.js';
 
 export interface Media {
   files: FileStore;
@@ -18,9 +19,15 @@ export interface Media {
   images: ImageService;
 }
 
-/** The media services over the configured file store (disk today; an S3 adapter would be chosen here). */
+/** The configured file store: a local (or mounted) folder, or an S3-compatible bucket every node shares. */
+export function createFileStore(config: Config): FileStore {
+  if (config.s3) return S3FileStore.fromSettings(config.s3, path.join(config.dataDir, 'tmp', 's3-spool'));
+  return new DiskFileStore(config.mediaDir);
+}
+
+/** The media services over the configured file store; originals and generated sizes both live in it. */
 export function createMedia(config: Config, storage: Storage, writer: ContentWriter): Media {
-  const files = new DiskFileStore(config.mediaDir);
+  const files = createFileStore(config);
   const limits = { maxBytes: config.mediaMaxBytes, mimeTypes: config.mediaMimeTypes };
   // uploads are received on local disk whatever the store, so a slow client never holds a store connection open
   const uploads = new MediaUploadService(files, writer, limits, path.join(config.dataDir, 'tmp', 'uploads'));
