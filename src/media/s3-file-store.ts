@@ -70,13 +70,15 @@ export class S3FileStore implements FileStore {
     private readonly prefix: string,
     /** Where a stream of unknown length is written before it is uploaded. */
     private readonly spoolDir: string,
+    /** Keys per listing request (S3 sends at most 1000); smaller only in tests, to reach a second page cheaply. */
+    private readonly listPageSize = 1000,
   ) {
     if (prefix !== '' && !prefix.endsWith('/')) throw new Error(`invalid S3 prefix (must end with /): ${prefix}`);
     if (prefix !== '') assertKey(prefix.slice(0, -1));
   }
 
-  static fromSettings(s: S3Settings, spoolDir: string): S3FileStore {
-    return new S3FileStore(s3Client(s), s.bucket, s.prefix, spoolDir);
+  static fromSettings(s: S3Settings, spoolDir: string, listPageSize?: number): S3FileStore {
+    return new S3FileStore(s3Client(s), s.bucket, s.prefix, spoolDir, listPageSize);
   }
 
   private object(key: string): string {
@@ -125,7 +127,8 @@ export class S3FileStore implements FileStore {
         new GetObjectCommand({ Bucket: this.bucket, Key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
       );
       // in Node the body is the HTTP response itself: streamed, never buffered here
-      return out.Body as Readable;
+      const body = out.Body as Readable;
+      return range ? exactRange(body, range, out.ContentRange) : body;
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
@@ -159,7 +162,12 @@ export class S3FileStore implements FileStore {
     let ContinuationToken: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix + prefix,
+          ContinuationToken,
+          MaxKeys: this.listPageSize,
+        }),
       );
       for (const o of page.Contents ?? []) {
         const key = o.Key?.slice(this.prefix.length);
@@ -170,6 +178,41 @@ export class S3FileStore implements FileStore {
     } while (ContinuationToken);
     return keys;
   }
+}
+
+/**
+ * The bytes of `range` whatever the server sent: HTTP lets a server ignore a Range (a 200 with everything), and some
+ * S3-compatible servers answer a range with a wider one (s3rver, for `bytes=0-0`). Bytes outside the range are
+ * skipped as they stream by; a range that does not cover the one asked for is an error, never wrong bytes.
+ */
+function exactRange(body: Readable, range: ByteRange, contentRange: string | undefined): Readable {
+  const m = contentRange === undefined ? undefined : /^bytes (\d+)-(\d+)\//.exec(contentRange);
+  const [from, to] = m ? [Number(m[1]), Number(m[2])] : [0, Infinity];
+  if (from === range.start && to === range.end) return body;
+  if (contentRange !== undefined && !m) {
+    body.destroy();
+    throw new Error(`unexpected Content-Range from the S3 server: ${contentRange}`);
+  }
+  if (from > range.start || to < range.end) {
+    body.destroy();
+    throw new Error(`the S3 server sent bytes ${from}-${to} for the range ${range.start}-${range.end}`);
+  }
+  async function* slice() {
+    let skip = range.start - from;
+    let left = range.end - range.start + 1;
+    for await (const chunk of body) {
+      const c = (chunk as Buffer).subarray(Math.min(skip, (chunk as Buffer).length));
+      skip -= (chunk as Buffer).length - c.length;
+      if (c.length === 0) continue;
+      if (c.length >= left) {
+        yield c.subarray(0, left);
+        return; // leaving the loop destroys the response: the rest is never downloaded
+      }
+      left -= c.length;
+      yield c;
+    }
+  }
+  return Readable.from(slice());
 }
 
 function isKey(key: string): boolean {
