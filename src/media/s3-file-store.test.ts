@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
 import { fileStoreContract } from '../../test/support/file-store-contract.js';
 import { startTestS3, type TestS3 } from '../../test/support/s3.js';
 import { mediaKeys } from './file-store.js';
@@ -101,5 +102,71 @@ describe('S3FileStore in a bucket', () => {
     expect(await two.stat(mediaKeys.rendition('_media-9', '100x0.png'))).toEqual(put);
     expect((await buffer((await two.get(mediaKeys.rendition('_media-9', '100x0.png')))!)).equals(bytes)).toBe(true);
     await Promise.all([one.close(), two.close()]);
+  });
+});
+
+describe('the S3 store settings', () => {
+  const base = { FLOTILLA_MEDIA_STORE: 's3', FLOTILLA_S3_BUCKET: 'media-bucket' };
+
+  it('are off by default, and read whole when FLOTILLA_MEDIA_STORE=s3', () => {
+    expect(loadConfig({})).toMatchObject({ mediaStore: 'disk', s3: undefined });
+    expect(loadConfig({ ...base }).s3).toEqual({
+      bucket: 'media-bucket',
+      endpoint: undefined,
+      region: 'us-east-1',
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+      forcePathStyle: false,
+      prefix: '',
+    });
+    const full = loadConfig({
+      ...base,
+      FLOTILLA_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      FLOTILLA_S3_REGION: 'eu-central-1',
+      FLOTILLA_S3_ACCESS_KEY_ID: 'id',
+      FLOTILLA_S3_SECRET_ACCESS_KEY: 'secret',
+      FLOTILLA_S3_FORCE_PATH_STYLE: '1',
+      FLOTILLA_S3_PREFIX: 'site/media',
+    }).s3;
+    expect(full).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-central-1',
+      forcePathStyle: true,
+      prefix: 'site/media/',
+    });
+    // the prefix the settings accept is one the store accepts
+    expect(() => S3FileStore.fromSettings(full!, spool)).not.toThrow();
+  });
+
+  it('take the secret from a file, like the other secrets', () => {
+    const file = path.join(spool, 's3-secret');
+    writeFileSync(file, 'from-a-file\n');
+    expect(
+      loadConfig({ ...base, FLOTILLA_S3_ACCESS_KEY_ID: 'id', FLOTILLA_S3_SECRET_ACCESS_KEY_FILE: file }).s3?.secretAccessKey,
+    ).toBe('from-a-file');
+  });
+
+  it('refuse what cannot work, naming the setting and never echoing the secret', () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ FLOTILLA_MEDIA_STORE: 's3' }, /FLOTILLA_S3_BUCKET/],
+      [{ FLOTILLA_MEDIA_STORE: 'ftp' }, /FLOTILLA_MEDIA_STORE/],
+      [{ ...base, FLOTILLA_S3_BUCKET: 'Bad_Bucket' }, /FLOTILLA_S3_BUCKET/],
+      [{ ...base, FLOTILLA_S3_ENDPOINT: 'ftp://x' }, /FLOTILLA_S3_ENDPOINT/],
+      [{ ...base, FLOTILLA_S3_PREFIX: '../up' }, /FLOTILLA_S3_PREFIX/],
+      [{ ...base, FLOTILLA_S3_PREFIX: 'a//b' }, /FLOTILLA_S3_PREFIX/],
+      [{ ...base, FLOTILLA_S3_PREFIX: '/abs' }, /FLOTILLA_S3_PREFIX/],
+      [{ ...base, FLOTILLA_S3_FORCE_PATH_STYLE: 'yes' }, /FLOTILLA_S3_FORCE_PATH_STYLE/],
+      [{ ...base, FLOTILLA_S3_SECRET_ACCESS_KEY: 'only-the-secret-1234' }, /FLOTILLA_S3_ACCESS_KEY_ID/],
+    ];
+    for (const [env, message] of bad) {
+      let error = '';
+      try {
+        loadConfig(env);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      expect(error, JSON.stringify(env)).toMatch(message);
+      expect(error).not.toContain('only-the-secret-1234');
+    }
   });
 });
