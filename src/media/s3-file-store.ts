@@ -30,8 +30,10 @@ export interface S3Settings {
   prefix: string;
 }
 
-/** A client for these settings. Checksums only where S3 requires them: most S3-compatible servers (and s3rver,
- * which the tests run) do not read the trailing checksums the SDK sends by default since 3.729 (decision 0022). */
+/**
+ * A client for these settings. Checksums only where S3 requires them: many S3-compatible servers (and s3rver, which
+ * the tests run) do not read the trailing checksums the SDK sends by default since 3.729 (decision 0022).
+ */
 export function s3Client(s: S3Settings): S3Client {
   return new S3Client({
     region: s.region,
