@@ -45,9 +45,11 @@ export function s3Client(s: S3Settings): S3Client {
         : undefined,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // a large file is streamed from S3 for as long as its client reads it: allow more than the SDK's 50 at once
+    // a large file is streamed from S3 for as long as its client reads it: allow more than the SDK's 50 at once.
+    // No request may hang for ever (the event worker's media cleanup waits on it): a minute without a byte ends it.
     requestHandler: {
       connectionTimeout: 5000,
+      requestTimeout: 60_000,
       httpAgent: { keepAlive: true, maxSockets: 256 },
       httpsAgent: { keepAlive: true, maxSockets: 256 },
     },
