@@ -100,7 +100,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit, config.sanitizeRichtext);
     const graphql = new GraphqlService(registry, content);
     const search = await SearchService.start(storage, registry, hydrator, config.pageCacheBytes);
-    const media = createMedia(config, storage, writer);
+    const media = await createMedia(config, storage, writer);
 
     const users = new UsersService(storage, clock);
     content.actorNames = async (actor) => {
@@ -242,6 +242,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await webhooks.delivery.stop();
         await publications.stop();
         await usage.stop();
+        await media.files.close?.(); // after the event worker: its media cleanup may still be deleting files
         await storage.close();
       },
     };
