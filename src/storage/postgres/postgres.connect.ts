@@ -8,6 +8,7 @@ import { PlannerStatistics } from '../sql/statistics.js';
 import { LocalSignals } from '../sql/signals.js';
 import { postgresMigrations } from './postgres.migrations.js';
 import { postgresOps } from './postgres.ops.js';
+import { prepareStatements } from './prepared.js';
 
 const NOTIFY_CHANNEL = 'flotilla_signals';
 // BIGINT columns hold epoch milliseconds, which fit a JS number exactly
@@ -84,6 +85,7 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Stora
   // the pool listens only while the client is idle: unheard, that ends the process. Its query has already failed
   // with the same error, and the pool drops the dead client when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  prepareStatements(pool);
   await migrate(pool);
   const signals = new PostgresSignals(url, pool);
   await signals.start();
