@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../core/threads.js';
 import type { SendResult } from './send.js';
 import type { WebhookUrlPolicy } from './webhook-url.js';
 
@@ -46,16 +47,8 @@ export class Sender {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    // from the TypeScript sources (tests, tsx), the thread registers tsx's loader first, as the main thread did
-    const fromSources = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSources ? './send-thread.ts' : './send-thread.js', import.meta.url);
     const workerData: SendThreadData = { allowed: this.policy.allowed, denied: this.policy.denied };
-    const worker = fromSources
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, {
-          eval: true,
-          workerData,
-        })
-      : new Worker(entry, { workerData, execArgv: [] });
+    const worker = startThread(import.meta.url, 'send-thread', workerData);
     worker.unref();
     worker.on('message', (m: SentBatch) => {
       const p = this.pending.get(m.batch);

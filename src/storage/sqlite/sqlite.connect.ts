@@ -10,6 +10,7 @@ import { SqlStorage } from '../sql/sql-storage.js';
 import { LocalSignals } from '../sql/signals.js';
 import { sqliteMigrations } from './sqlite.migrations.js';
 import { sqliteOps } from './sqlite.ops.js';
+import { MAIN_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './checkpointer.js';
 
 /** Opens (creating if needed) the SQLite database file, applies migrations, returns the storage. */
 export async function connectSqlite(file: string): Promise<Storage> {
@@ -22,10 +23,12 @@ export async function connectSqlite(file: string): Promise<Storage> {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -65536');
   raw.pragma('analysis_limit = 1000');
+  raw.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
   migrate(raw);
   const stats = new PlannerStatistics(async () => void raw.exec('ANALYZE'));
   await stats.refresh();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  const checkpointer = new WalCheckpointer(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw, checkpointer) }) });
   // one connection, always open: what is worth watching is the size of the file and of its write-ahead log
   const fileBytes = () => [file, `${file}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   return new SqlStorage(db, sqliteOps, new LocalSignals(), stats, false, undefined, undefined, undefined, {
@@ -38,10 +41,13 @@ export async function connectSqlite(file: string): Promise<Storage> {
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and queries repeat (the SQL text holds
  * only placeholders and validated type names), so compiled statements are kept in a bounded LRU.
  */
-function cachingStatements(raw: BetterSqlite3.Database, max = 500): SqliteDatabase {
+function cachingStatements(raw: BetterSqlite3.Database, checkpointer: WalCheckpointer, max = 500): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => raw.close(),
+    close: () => {
+      checkpointer.stop();
+      raw.close();
+    },
     prepare(sqlText: string) {
       let stmt = cache.get(sqlText);
       if (stmt) {
