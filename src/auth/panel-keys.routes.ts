@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../core/errors.js';
+import { canManageApplicationKeys } from '../access/policy.js';
 import { ownProperty } from '../core/own-property.js';
 
 import { principalOf } from '../http/route-auth.js';
@@ -183,7 +184,8 @@ export function panelKeysRoutes(
 
   app.post('/panel/api/keys/regenerate-all', { config: sessionJson, schema: REGENERATE_ALL }, async (req, reply) => {
     const p = principalOf(req);
-    if (p.kind !== 'user') throw errors.forbidden();
+    // policy first: a role that may not regenerate every key is refused whatever password it sends
+    if (p.kind !== 'user' || !canManageApplicationKeys(p)) throw errors.forbidden();
     const wait = passwordFailures.retryAfter(p.userId);
     if (wait > 0) throw errors.tooManyRequests(wait);
     const password = (req.body as { password?: unknown } | undefined)?.password;
