@@ -111,7 +111,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const setupToken = await storage.startupLock(async () => {
       await keys.ensureApplicationKeys(SYSTEM);
       await contentTypes.ensureInternalTypes(SYSTEM);
-      return users.bootstrap(config.adminEmail, config.adminPassword);
+      const boot = await users.bootstrap(config.adminEmail, config.adminPassword);
+      if (boot.created) {
+        const u = boot.created;
+        await audit.record(SYSTEM, 'user.created', { id: u.id, name: u.email }, { via: 'environment', roleId: u.roleId });
+      }
+      return boot.setupToken;
     });
 
     const server = createServer({

@@ -8,7 +8,7 @@ import { MAX_GRACE_MINUTES, type ApiKeysService, type ApiKeyView, type KeyInput 
 import type { UsersService } from './users.service.js';
 import { KEEP_DAYS, type KeyUsageService } from './key-usage.service.js';
 import { RateLimiter } from '../core/rate-limiter.js';
-import type { AuditAction, AuditService } from './audit.service.js';
+import { AUDIT_ACTIONS, AUDIT_KINDS, type AuditAction, type AuditQuery, type AuditService } from './audit.service.js';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, IdParams, IgnoredBody, Integer, NoContent, panelContract } from '../http/contract.js';
 
@@ -77,10 +77,27 @@ const EVENT = panelContract('Record that a person revealed, copied or showed a k
   body: Type.Object({ action: Type.Optional(Type.Unknown()) }),
   response: { 204: NoContent },
 });
-const AUDIT = panelContract('The audit trail, newest first', {
+const AUDIT = panelContract('The audit trail, newest first: a page of the entries matching every filter given', {
   querystring: Type.Object({
     limit: Integer({ minimum: 1, maximum: 1000, default: 100 }),
-    before: Type.Optional(Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    before: Type.Optional(
+      Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Entries older than this entry id (the next page)' }),
+    ),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, description: 'Who acted: an e-mail address, system or anonymous' }),
+    ),
+    kind: Type.Optional(
+      Type.Union(
+        AUDIT_KINDS.map((k) => Type.Literal(k)),
+        { description: 'What the events are about' },
+      ),
+    ),
+    action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)))),
+    subject: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The id of the key or user the events are about' }),
+    ),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'From this time (inclusive)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Until this time (exclusive)' })),
   }),
   response: { 200: Type.Array(AnyObject('An entry: id, at, actor, action, key, details')) },
 });
@@ -229,12 +246,8 @@ export function panelKeysRoutes(
     return reply.code(204).send();
   });
 
-  app.get<{ Querystring: { limit: number; before?: number } }>(
-    '/panel/api/audit',
-    { config: session, schema: AUDIT },
-    async (req, reply) => {
-      noStore(reply);
-      return audit.list(principalOf(req), req.query.limit, req.query.before);
-    },
-  );
+  app.get<{ Querystring: AuditQuery }>('/panel/api/audit', { config: session, schema: AUDIT }, async (req, reply) => {
+    noStore(reply);
+    return audit.list(principalOf(req), req.query);
+  });
 }
