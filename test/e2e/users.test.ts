@@ -178,4 +178,42 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await visible(ed.getByRole('region', { name: 'Publication' }).getByRole('button', { name: 'Publish', exact: true }));
     expect(errors).toEqual([]);
   });
+  it('the audit trail: the administrator filters by who, kind of event and time; an editor has no audit trail', async () => {
+    const errors = watchErrors(admin);
+    await admin.goto('/content');
+    await admin.getByRole('button', { name: /User menu/ }).click();
+    await admin.getByRole('menuitem', { name: 'Audit trail' }).click();
+    await admin.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+    const rows = admin.getByRole('table', { name: 'Audit entries' }).locator('tbody tr');
+    const texts = () => rows.allInnerTexts();
+    await expect.poll(async () => (await texts()).join('\n')).toContain('invited a user');
+    expect((await texts()).join('\n')).toContain('user.joined');
+
+    // the author's user events: joining, and nothing else the author did to users
+    const filters = admin.getByRole('form', { name: 'Filters' });
+    await filters.getByLabel('Who').fill('author@example.test');
+    await filters.getByLabel('Events').selectOption({ label: 'Users and invitations' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(texts).toEqual([expect.stringContaining('joined as author@example.test')]);
+    await snap(admin, 'users-audit-filtered');
+    // the same person's sign-ins
+    await filters.getByLabel('Events').selectOption({ label: 'Sign-ins and sessions' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(async () => (await texts()).length).toBeGreaterThan(0);
+    expect((await texts()).every((r) => r.includes('author@example.test') && r.includes('session.'))).toBe(true);
+    // a time range after everything: nothing
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    await filters.getByLabel('From').fill(local(Date.now() + 3600_000));
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await visible(admin.getByText('No entries match'));
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(async () => (await texts()).length).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+
+    // an editor's menu has no audit trail, and the server refuses it
+    await ed.goto('/content');
+    await ed.getByRole('button', { name: /User menu/ }).click();
+    expect(await ed.getByRole('menuitem', { name: 'Audit trail' }).count()).toBe(0);
+    expect(await ed.evaluate(async () => (await fetch('/panel/api/audit')).status)).toBe(403);
+  });
 });
