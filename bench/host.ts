@@ -11,6 +11,8 @@ export type HostMode = 'child' | 'in-process';
 export interface ServerHost {
   mode: HostMode;
   info: ServerInfo;
+  /** The process the server runs in (its main thread has the same id on Linux). */
+  pid: number;
   setBare(response: CannedResponse): Promise<void>;
   rssBytes(): Promise<number>;
   recentLogs(): Promise<string[]>;
@@ -29,6 +31,7 @@ async function startInProcess(opts: ServerStartOptions): Promise<ServerHost> {
   return {
     mode: 'in-process',
     info: pair.info,
+    pid: process.pid,
     setBare: async (r) => pair.setBare(r),
     rssBytes: async () => pair.rssBytes(),
     recentLogs: async () => pair.recentLogs(),
@@ -100,6 +103,7 @@ async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
     return {
       mode: 'child',
       info: started.info,
+      pid: child.pid!,
       setBare: async (r) => {
         await call({ cmd: 'bare', status: r.status, contentType: r.contentType, bodyBase64: r.body.toString('base64') });
       },

@@ -9,7 +9,7 @@ import { keyRequest, runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
 import { articleId, loadDataset, repoRoot, type Dataset } from './dataset.js';
 import { startHost } from './host.js';
-import { summarize, type ProfileSummary } from './profile.js';
+import { renderProfile, summarize, type ProfileSummary } from './profile.js';
 import { articleBody, articleCtd, categoryCtd } from './seed.js';
 import type { SqlStat } from './sql-trace.js';
 
@@ -191,28 +191,7 @@ function render(runs: ImportRun[], meta: { date: Date; loadAtStart: number; load
       ...run.checks.map((c) => `- checked: ${c}`),
       '',
     );
-    if (run.profile) {
-      const s = run.profile.summary;
-      out.push(
-        `### Profile of the last round (server process, busy ${fmt(s.busyMs)} ms of ${fmt(s.totalMs)} ms)`,
-        '',
-        '| where | ms | % of busy |',
-        '|---|---|---|',
-        ...s.groups.map((g) => `| ${g.name} | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
-        '',
-        '| function | ms | % of busy |',
-        '|---|---|---|',
-        ...s.functions.map((g) => `| ${g.name.replace(/\|/g, '\\|')} | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
-        '',
-        '| SQL | calls | total ms |',
-        '|---|---|---|',
-        ...run.profile.sql.map(
-          (q) =>
-            `| \`${q.sql.replace(/\s+/g, ' ').slice(0, 140).replace(/\|/g, '\\|')}\` | ${fmt(q.calls)} | ${fmt(q.totalMs)} |`,
-        ),
-        '',
-      );
-    }
+    if (run.profile) out.push(...renderProfile('the last round', run.profile));
   }
   for (const s of meta.skipped) out.push(`- ${s}`);
   return out.join('\n');

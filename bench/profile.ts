@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector/promises';
+import type { SqlStat } from './sql-trace.js';
 import path from 'node:path';
 
 /** The parts of a V8 `.cpuprofile` the summary reads. */
@@ -98,4 +99,30 @@ export function summarize(p: CpuProfile, root: string, top = 15): ProfileSummary
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, percent: busy > 0 ? (100 * us) / busy : 0 }));
   return { totalMs: total / 1000, busyMs: busy / 1000, groups: lines(groups), functions: lines(fns) };
+}
+
+const fmt = (v: number, digits = 0) =>
+  v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** A profile as report sections: self time by group and by function, then the slowest statements. */
+export function renderProfile(what: string, p: { summary: ProfileSummary; sql: SqlStat[] }): string[] {
+  const s = p.summary;
+  return [
+    `### Profile of ${what} (server process, busy ${fmt(s.busyMs)} ms of ${fmt(s.totalMs)} ms)`,
+    '',
+    '| where | ms | % of busy |',
+    '|---|---|---|',
+    ...s.groups.map((g) => `| ${g.name} | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
+    '',
+    '| function | ms | % of busy |',
+    '|---|---|---|',
+    ...s.functions.map((g) => `| ${g.name.replace(/\|/g, '\\|')} | ${fmt(g.ms)} | ${fmt(g.percent, 1)} |`),
+    '',
+    '| SQL | calls | total ms |',
+    '|---|---|---|',
+    ...p.sql.map(
+      (q) => `| \`${q.sql.replace(/\s+/g, ' ').slice(0, 140).replace(/\|/g, '\\|')}\` | ${fmt(q.calls)} | ${fmt(q.totalMs)} |`,
+    ),
+    '',
+  ];
 }

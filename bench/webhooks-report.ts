@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { renderProfile, type ProfileSummary } from './profile.js';
+import type { SqlStat } from './sql-trace.js';
 
 export interface ThroughputPhase {
   webhook: boolean;
@@ -9,6 +11,11 @@ export interface ThroughputPhase {
   delivered?: number;
   /** With the webhook: from the phase's end until every delivery of its writes had arrived (bounded at 120 s). */
   drainMs?: number;
+  /** CPU seconds of the server's request-serving thread, and of its whole process, during the phase. */
+  mainCpuSeconds: number;
+  processCpuSeconds: number;
+  /** BENCH_PROFILE=1: the server's CPU profile over this phase. */
+  profile?: { summary: ProfileSummary; sql: SqlStat[] };
 }
 
 export interface LatencyRun {
@@ -48,6 +55,7 @@ const pct = (xs: number[], p: number) => {
 const ms = (v: number) => (Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US'));
 const rate = (writes: number, seconds: number) => (seconds > 0 ? writes / seconds : 0);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const cpuPerWrite = (seconds: number, writes: number) => ((seconds * 1000) / Math.max(1, writes)).toFixed(2);
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
 /** Creates/s over all phases without, and with, the webhook; their ratio in %. */
@@ -61,6 +69,15 @@ export function throughputRatio(phases: ThroughputPhase[]): { off: number; on: n
   return { off, on, ratio: off > 0 ? (on / off) * 100 : NaN };
 }
 
+/** CPU per create without the webhook ÷ with it, in % (100 %: the webhook costs the server nothing). */
+function cpuRatio(phases: ThroughputPhase[], field: 'mainCpuSeconds' | 'processCpuSeconds'): string {
+  const per = (w: boolean) => {
+    const ps = phases.filter((p) => p.webhook === w);
+    return sum(ps.map((p) => p[field])) / Math.max(1, sum(ps.map((p) => p.writes)));
+  };
+  return ((per(false) / per(true)) * 100).toFixed(0);
+}
+
 function dialectSection(run: WebhooksRun): string[] {
   const t = throughputRatio(run.phases);
   const l = run.latency;
@@ -70,6 +87,7 @@ function dialectSection(run: WebhooksRun): string[] {
     '',
     `- write throughput with one async webhook ≥ ${MIN_RATIO} % of that without: ${t.on.toFixed(0)} ÷ ${t.off.toFixed(0)} creates/s = ${t.ratio.toFixed(0)} % — ${met(t.ratio >= MIN_RATIO)}`,
     `- p99 from a write's 200 to its delivery < ${MAX_P99_MS} ms at ${(l.writes / l.sendSeconds).toFixed(0)} writes/s: ${ms(p99)} ms — ${met(p99 < MAX_P99_MS && l.missing === 0)}`,
+    `- server CPU per create, all phases without ÷ with the webhook: request-serving thread ${cpuRatio(run.phases, 'mainCpuSeconds')} %, whole process (with the sending thread, GC and I/O threads) ${cpuRatio(run.phases, 'processCpuSeconds')} % (from /proc, 10 ms ticks; the share of throughput kept where that thread, or all cores, are the limit)`,
     `- deliveries received over the run: ${run.received.toLocaleString('en-US')} for ${run.distinct.toLocaleString('en-US')} objects (${run.received - run.distinct} repeated). Server RSS at the end: ${(run.rss / 1024 / 1024).toFixed(0)} MB.`,
     ...(l.writes / l.sendSeconds < 0.95 * l.rate
       ? [
@@ -79,15 +97,26 @@ function dialectSection(run: WebhooksRun): string[] {
     '',
     '### Write throughput',
     '',
-    '| phase | webhook | creates | seconds | creates/s | delivered when the phase ended | all delivered after | delivered |',
-    '|---|---|---|---|---|---|---|---|',
+    '| phase | webhook | creates | seconds | creates/s | server main-thread CPU ms per create | server process CPU ms per create | delivered when the phase ended | all delivered after | delivered |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   run.phases.forEach((p, i) => {
     const tail = p.webhook
       ? `${p.deliveredAtEnd} (${((p.deliveredAtEnd! / Math.max(1, p.writes)) * 100).toFixed(0)} %) | ${ms(p.drainMs!)} ms | ${p.delivered} of ${p.writes}`
       : '– | – | –';
     out.push(
-      `| ${i + 1} | ${p.webhook ? 'on' : 'off'} | ${p.writes} | ${p.seconds.toFixed(1)} | ${rate(p.writes, p.seconds).toFixed(0)} | ${tail} |`,
+      `| ${i + 1} | ${p.webhook ? 'on' : 'off'} | ${p.writes} | ${p.seconds.toFixed(1)} | ${rate(p.writes, p.seconds).toFixed(0)} | ${cpuPerWrite(p.mainCpuSeconds, p.writes)} | ${cpuPerWrite(p.processCpuSeconds, p.writes)} | ${tail} |`,
+    );
+  });
+  run.phases.forEach((p, i) => {
+    if (!p.profile) return;
+    const perWrite = p.profile.summary.busyMs / Math.max(1, p.writes);
+    out.push(
+      '',
+      ...renderProfile(
+        `phase ${i + 1}, webhook ${p.webhook ? 'on' : 'off'} (${perWrite.toFixed(2)} ms busy per create)`,
+        p.profile,
+      ),
     );
   });
   const early = l.delays.filter((d) => d < 0).length;

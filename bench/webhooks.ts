@@ -2,6 +2,7 @@
 // webhook (the goal: ≥ 90 % kept), and the time from a write's 200 to the receiver's arrival of its delivery at a
 // steady rate (the goal: p99 < 1 s), on SQLite and PostgreSQL. bench/README.md ("Webhooks") describes it.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,7 +10,9 @@ import { ctd, text } from '../test/support/fixtures.js';
 import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
 import { keyRequest, runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
-import { startHost } from './host.js';
+import { repoRoot } from './dataset.js';
+import { startHost, type ServerHost } from './host.js';
+import { summarize } from './profile.js';
 import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type WebhooksRun } from './webhooks-report.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -19,7 +22,10 @@ const settings = {
   clients: num('BENCH_WEBHOOK_CLIENTS', 8),
   rate: num('BENCH_WEBHOOK_RATE', 100),
   latencySeconds: num('BENCH_WEBHOOK_LATENCY_SECONDS', 10),
+  /** BENCH_PROFILE=1: the server's CPU profile of the last round's two phases, in the report. */
+  profile: process.env.BENCH_PROFILE === '1',
 };
+
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').filter(Boolean) as Dialect[];
 const DRAIN_MS = 120_000;
 
@@ -96,6 +102,21 @@ class DeliveryLog {
   }
 }
 
+/**
+ * CPU seconds used so far by the server's request-serving thread and by its whole process (Linux /proc, clock
+ * ticks of 10 ms): what a write costs the server, whatever else shares the machine.
+ */
+function serverCpu(pid: number): { main: number; all: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime
+  };
+  return {
+    main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+    all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+  };
+}
+
 /** `clients` loops creating one object each, back to back, for `seconds`: the ids created (all answered 200). */
 async function closedLoop(
   port: number,
@@ -124,6 +145,7 @@ async function setWebhook(port: number, rw: string, hook: string, enabled: boole
 
 /** Alternating phases without and with the webhook, so drift over the run (a growing table) hits both alike. */
 async function throughput(
+  host: ServerHost,
   port: number,
   rw: string,
   hook: string,
@@ -137,8 +159,25 @@ async function throughput(
     for (const webhook of [false, true]) {
       await setWebhook(port, rw, hook, webhook);
       process.stderr.write(`${dialect}: ${settings.seconds} s of creates, webhook ${webhook ? 'on' : 'off'}\n`);
+      const profiled = settings.profile && round === settings.rounds - 1;
+      if (profiled) await host.profileStart();
+      const cpuBefore = serverCpu(host.pid);
       const r = await closedLoop(port, rw, `t${round}${webhook ? 'on' : 'off'}`, settings.seconds);
-      const phase: ThroughputPhase = { webhook, writes: r.ids.length, seconds: r.seconds };
+      const cpuAfter = serverCpu(host.pid);
+      const phase: ThroughputPhase = {
+        webhook,
+        writes: r.ids.length,
+        seconds: r.seconds,
+        mainCpuSeconds: cpuAfter.main - cpuBefore.main,
+        processCpuSeconds: cpuAfter.all - cpuBefore.all,
+      };
+      if (profiled) {
+        const p = await host.profileStop();
+        phase.profile = {
+          summary: summarize(p.cpu, repoRoot, 30),
+          sql: p.sql.sort((a, b) => b.totalMs - a.totalMs).slice(0, 15),
+        };
+      }
       if (webhook) {
         phase.deliveredAtEnd = r.ids.filter((id) => deliveries.firstArrival.has(id)).length;
         phase.drainMs = await deliveries.waitFor(r.ids);
@@ -213,7 +252,7 @@ async function runDialect(dialect: Dialect, sqliteVersion: string): Promise<Webh
         'webhook',
       )
     ).id;
-    const phases = await throughput(port, rw, hook, deliveries, dialect);
+    const phases = await throughput(host, port, rw, hook, deliveries, dialect);
     await setWebhook(port, rw, hook, true);
     process.stderr.write(`${dialect}: ${settings.latencySeconds} s at ${settings.rate} writes/s\n`);
     const lat = await latency(port, rw, deliveries);

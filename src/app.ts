@@ -35,6 +35,7 @@ import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
 import { PublicationService } from './content/publication.service.js';
 import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
+import { restoreRoutes } from './content/restore.routes.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
@@ -42,6 +43,9 @@ import { panelStaticRoutes } from './panel/panel-static.js';
 import { SearchService } from './search/search.service.js';
 import { searchRoutes } from './search/search.routes.js';
 import type { Storage } from './storage/port.js';
+import { MetricsService } from './ops/metrics.service.js';
+import { ReadinessService } from './ops/readiness.service.js';
+import { opsRoutes } from './ops/ops.routes.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -74,6 +78,11 @@ export interface App {
   services: Services;
   /** A one-time first-run setup token, when the database has no user and no administrator was configured. */
   setupToken: string | undefined;
+  /**
+   * Graceful shutdown (decision 0023): not ready, stop accepting, let requests in flight finish (cut after
+   * FLOTILLA_SHUTDOWN_TIMEOUT_MS), then the event worker and webhook delivery after their current round, then the
+   * database.
+   */
   close(): Promise<void>;
 }
 
@@ -91,7 +100,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit, config.sanitizeRichtext);
     const graphql = new GraphqlService(registry, content);
     const search = await SearchService.start(storage, registry, hydrator, config.pageCacheBytes);
-    const media = createMedia(config, storage, writer);
+    const media = await createMedia(config, storage, writer);
 
     const users = new UsersService(storage, clock);
     content.actorNames = async (actor) => {
@@ -119,6 +128,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       return boot.setupToken;
     });
 
+    const metrics = config.metrics.enabled
+      ? new MetricsService({
+          storage,
+          caches: { page: content.cacheStats.page, count: content.cacheStats.count, ...searchCaches(search) },
+        })
+      : null;
     const server = createServer({
       logLevel: config.logLevel,
       bodyLimit: Math.max(config.maxObjectBytes * 4, 16 * 1024 * 1024),
@@ -127,6 +142,23 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       onContractMismatch: opts.onContractMismatch,
       trustProxy: config.trustProxy,
     });
+    const readiness = new ReadinessService(storage, server.log);
+    // while shutting down, answers close their connection: a keep-alive client then reconnects elsewhere
+    let draining = false;
+    server.addHook('onSend', async (_req, reply, payload) => {
+      if (draining) reply.header('connection', 'close');
+      return payload;
+    });
+    if (metrics) {
+      server.addHook('onResponse', async (req, reply) => {
+        metrics.observe({
+          method: req.method,
+          route: req.routeOptions.url,
+          status: reply.statusCode,
+          seconds: reply.elapsedTime / 1000,
+        });
+      });
+    }
     // the generic API document, from every route's declared contract; openapi/ projects it per key
     await server.register(swagger, { openapi: { openapi: '3.0.3', info: { title: 'Flotilla API', version: '1' } } });
     // before identification: preflights carry no key, and refusals must be readable by the browser
@@ -163,6 +195,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     publicationRoutes(server, publications);
     publicationRoutes(server, publications, PANEL_MOUNT);
     scheduleRoutes(server, publications);
+    restoreRoutes(server, writer, audit);
     graphqlRoutes(server, graphql);
     searchRoutes(server, search);
     const events = new EventWorker(storage, clock, server.log, config.deletedRetentionDays * 24 * 3600_000);
@@ -174,6 +207,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       new OpenApiService(() => server.swagger() as never, server.routeTable, registry, config.publicUrl),
       keys,
     );
+    opsRoutes(server, readiness, { metrics, access: config.metrics });
     await panelStaticRoutes(server);
     await server.ready();
     events.start();
@@ -201,15 +235,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       },
       setupToken,
       async close() {
-        // keep-alive clients may hold connections open: give requests in flight a moment, then cut them
-        const cut = setTimeout(() => server.server.closeAllConnections(), 2000);
+        readiness.drain();
+        draining = true;
+        // requests in flight finish; those that outlast the bound lose their connection
+        const cut = setTimeout(() => server.server.closeAllConnections(), config.shutdownTimeoutMs);
         cut.unref();
         await server.close();
         clearTimeout(cut);
+        // each finishes its current round; what is left stays queued in the database for the next start or node
         await events.stop();
         await webhooks.delivery.stop();
         await publications.stop();
         await usage.stop();
+        await media.files.close?.(); // after the event worker: its media cleanup may still be deleting files
         await storage.close();
       },
     };
@@ -217,4 +255,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     await storage.close();
     throw e;
   }
+}
+
+/** The search service's caches under their metric names. */
+function searchCaches(search: SearchService) {
+  return { search: search.cacheStats.search, search_total: search.cacheStats.searchTotal };
 }

@@ -1,5 +1,6 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config/config.js';
+import { redact } from './http/redact.js';
 
 const config = loadConfig();
 const app = await createApp(config);
@@ -16,8 +17,21 @@ if (app.setupToken) {
   );
 }
 
+// graceful shutdown (decision 0023): the first signal drains, a second one ends the process at once
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void app.close().finally(() => process.exit(0));
+  process.on(signal, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    app.server.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // past the drain bound and a margin for the workers' last round and the database, give up
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + config.webhookTimeoutMs + 5000).unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        app.server.log.error({ err: { message: redact((e as Error).message) } }, 'shutdown failed');
+        process.exit(1);
+      });
   });
 }

@@ -1,6 +1,7 @@
 import { ALL_GRANTS, type Capability, type Grants, type KeyRule, type Principal, type UserRole } from '../core/principal.js';
 import type { RoutePermission } from './route-permissions.js';
 import type { View } from '../storage/port.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { inNetworks } from '../auth/key-limits.js';
 
 /**
@@ -286,6 +287,7 @@ export function allowsRoute(p: Principal, permission: RoutePermission, type?: st
       return canObjects(p, 'create', '_media');
     case 'public':
       return true;
+    case 'metrics':
     case 'panel-login':
     case 'panel-session':
       return false;
@@ -313,4 +315,30 @@ export function clientRefusal(limits: ClientLimits, client: Client): 'network' |
   if (limits.allowedNetworks.length > 0 && !inNetworks(limits.allowedNetworks, client.ip)) return 'network';
   if (limits.allowedOrigins.length > 0 && client.origins.some((o) => !limits.allowedOrigins.includes(o))) return 'origin';
   return undefined;
+}
+
+/** Who may scrape `/metrics` (FLOTILLA_METRICS_TOKEN, FLOTILLA_METRICS_ALLOW; decision 0023). */
+export interface MetricsAccess {
+  readonly token: string | undefined;
+  readonly allow: readonly string[];
+}
+
+/**
+ * Why this client may not scrape the metrics, or undefined when it may: its address must be in the allowed networks
+ * when some are set, and it must present the token when one is set (both when both are). Keys and sessions count
+ * for nothing here. The token is compared in constant time (as digests, so its length does not show either).
+ */
+export function metricsRefusal(
+  access: MetricsAccess,
+  client: { readonly ip: string; readonly bearer: string | undefined },
+): 'network' | 'token' | undefined {
+  if (access.allow.length > 0 && !inNetworks(access.allow, client.ip)) return 'network';
+  if (access.token !== undefined && (client.bearer === undefined || !sameSecret(client.bearer, access.token))) return 'token';
+  if (access.token === undefined && access.allow.length === 0) return 'network';
+  return undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

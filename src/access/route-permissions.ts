@@ -5,7 +5,7 @@
  * called by the services; the declaration is what the route promises, and the test proves they agree.
  */
 export const ROUTE_PERMISSIONS = {
-  public: 'no authentication (public files)',
+  public: 'no authentication (public files; the /health and /ready probes)',
   'panel-login': 'Panel sign-in and first-run setup: no session needed; API keys refused',
   'panel-session': 'a Panel session, plus X-CSRF-Token for every change; API keys refused',
   'any-key': 'any valid API key',
@@ -23,15 +23,19 @@ export const ROUTE_PERMISSIONS = {
   search: 'any valid key; results limited to readable types',
   graphql: 'any valid key; the schema holds only readable types',
   'media-create': 'create on _media',
+  metrics:
+    'the scrape token (FLOTILLA_METRICS_TOKEN as a bearer token) and/or a client address in FLOTILLA_METRICS_ALLOW; API keys and sessions grant nothing; 404 while FLOTILLA_METRICS is off',
 } as const;
 
 export type RoutePermission = keyof typeof ROUTE_PERMISSIONS;
 
-export type RouteAuth = 'api-key' | 'public' | 'panel' | 'panel-login';
+export type RouteAuth = 'api-key' | 'public' | 'panel' | 'panel-login' | 'operator';
 
 /** How a route identifies its caller follows from its permission. */
 export function authOf(permission: RoutePermission): RouteAuth {
   if (permission === 'public') return 'public';
+  // neither a key nor a session: the route asks policy.metricsRefusal with the operator's settings
+  if (permission === 'metrics') return 'operator';
   if (permission === 'panel-login') return 'panel-login';
   if (permission === 'panel-session') return 'panel';
   return 'api-key';

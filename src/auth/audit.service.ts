@@ -32,11 +32,12 @@ export const AUDIT_ACTIONS = [
   'session.refused',
   'session.ended',
   'sessions.ended',
+  'object.restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of audited events (what they are about): an action's first word, singular. */
-export const AUDIT_KINDS = ['key', 'webhook', 'user', 'role', 'session'] as const;
+export const AUDIT_KINDS = ['key', 'webhook', 'user', 'role', 'session', 'object'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const kindOf = (action: string): string => action.slice(0, action.indexOf('.')).replace(/s$/, '');
 

@@ -18,7 +18,8 @@ Backs up a SQLite Flotilla, stopped or running, into two things next to each oth
 Media files are copied before and after the database, so every file an object of the copy refers to is there.
 
 Reads FLOTILLA_DATA_DIR (default ./data) and FLOTILLA_MEDIA_DIR like the server. PostgreSQL: see README
-("Command line"): pg_dump plus the media directory.
+("Command line"): pg_dump plus the media directory. With FLOTILLA_MEDIA_STORE=s3 the media files are left out:
+they are in the bucket, which is backed up with its own tools.
 
 Options:
   --force      replace an existing backup
@@ -26,8 +27,9 @@ Options:
 
 const RESTORE_HELP = `Usage: flotilla restore <file> [--force]
 
-Restores a backup made by \`flotilla backup <file>\` into FLOTILLA_DATA_DIR (and FLOTILLA_MEDIA_DIR). Stop the
-server first. Refuses to replace an existing database unless --force is given.
+Restores a backup made by \`flotilla backup <file>\` into FLOTILLA_DATA_DIR (and FLOTILLA_MEDIA_DIR; with
+FLOTILLA_MEDIA_STORE=s3 media files are not restored: they belong in the bucket). Stop the server first. Refuses to
+replace an existing database unless --force is given.
 
 Options:
   --force      replace the database, the secret and the media files that are there
@@ -63,17 +65,24 @@ export const backupCommand: Command = {
     if (!existsSync(path.dirname(file))) throw new CliError(`backup: the folder ${path.dirname(file)} does not exist`);
     const originals = path.join(config.mediaDir, 'originals');
     const target = path.join(assetsDir(file), 'media', 'originals');
-    mkdirSync(target, { recursive: true, mode: 0o700 });
+    // media in an S3 bucket are left to the bucket's own tools (versioning, replication): decision 0022
+    const onDisk = config.mediaStore === 'disk';
+    mkdirSync(onDisk ? target : assetsDir(file), { recursive: true, mode: 0o700 });
     // files first, then the database, then the files that appeared meanwhile: a file is stored before its object
     // is created, so every media object in the copy has its file in one of the two passes
-    const first = copyTree(originals, target, 'media files');
+    const first = onDisk ? copyTree(originals, target, 'media files') : 0;
     await backupDatabase(source, file);
-    const second = copyTree(originals, target, 'new media files');
+    const second = onDisk ? copyTree(originals, target, 'new media files') : 0;
     if (!config.secret && existsSync(path.join(config.dataDir, 'secret'))) {
       copyFileSync(path.join(config.dataDir, 'secret'), path.join(assetsDir(file), 'secret'));
       chmodSync(path.join(assetsDir(file), 'secret'), 0o600);
     }
-    process.stdout.write(`Backed up ${source} to ${file} and ${first + second} media files to ${assetsDir(file)}\n`);
+    if (!onDisk)
+      process.stdout.write(
+        `Backed up ${source} to ${file}. Media files are in the S3 bucket ${config.s3!.bucket} and are not part of ` +
+          'this backup: back the bucket up with its own tools\n',
+      );
+    else process.stdout.write(`Backed up ${source} to ${file} and ${first + second} media files to ${assetsDir(file)}\n`);
   },
 };
 
@@ -152,10 +161,21 @@ export const restoreCommand: Command = {
         chmodSync(path.join(config.dataDir, 'secret'), 0o600);
       }
     }
+    const saved = path.join(assetsDir(file), 'media', 'originals');
+    if (config.mediaStore === 's3') {
+      const count = existsSync(saved) ? listFiles(saved).length : 0;
+      if (count > 0)
+        process.stderr.write(
+          `restore: FLOTILLA_MEDIA_STORE=s3: the ${count} media files of the backup were not restored; copy ${saved} ` +
+            `into the bucket ${config.s3!.bucket} under ${config.s3!.prefix}originals/\n`,
+        );
+      process.stdout.write(`Restored ${file} into ${config.dataDir}; media files stay in the S3 bucket\n`);
+      return;
+    }
     const originals = path.join(config.mediaDir, 'originals');
     if (values.force) rmSync(config.mediaDir, { recursive: true, force: true });
     mkdirSync(originals, { recursive: true });
-    const copied = copyTree(path.join(assetsDir(file), 'media', 'originals'), originals, 'media files');
+    const copied = copyTree(saved, originals, 'media files');
     process.stdout.write(`Restored ${file} into ${config.dataDir} with ${copied} media files\n`);
   },
 };

@@ -53,8 +53,12 @@ export interface Config {
   readonly hydrateMaxObjects: number;
   /** Bytes of JSON one list, get or search answer may carry. */
   readonly responseMaxBytes: number;
-  /** Root of the disk file store for media (originals and generated sizes). */
+  /** Root of the disk file store for media (originals and generated sizes); with the S3 store, unused by the server. */
   readonly mediaDir: string;
+  /** Where media bytes live: `disk` (mediaDir) or `s3` (an S3-compatible bucket shared by every node). */
+  readonly mediaStore: 'disk' | 's3';
+  /** The bucket and how to reach it; set exactly when mediaStore is `s3`. */
+  readonly s3: S3Config | undefined;
   readonly mediaMaxBytes: number;
   readonly mediaMimeTypes: readonly string[];
   /** Largest W or H an `/image/{W}x{H}/...` URL may ask for. */
@@ -81,6 +85,27 @@ export interface Config {
   readonly corsOrigins: '*' | readonly string[];
   /** Days a soft-deleted object is kept before the retention sweep purges it. */
   readonly deletedRetentionDays: number;
+  /**
+   * `/metrics` (Prometheus): off answers 404; on requires the bearer token and/or a client address in the networks
+   * (both when both are set). Decision 0023.
+   */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined; readonly allow: readonly string[] };
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut. */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** FLOTILLA_S3_*: where the S3 media store keeps its objects. */
+export interface S3Config {
+  readonly bucket: string;
+  /** Unset: AWS itself; set for any S3-compatible server. */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  /** Both or neither; neither lets the AWS SDK find credentials itself (AWS_* variables, roles). */
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  readonly forcePathStyle: boolean;
+  /** '' or `segment/…/`: where in the bucket the media keys start. */
+  readonly prefix: string;
 }
 
 /** A comma-separated list of addresses or CIDR ranges. */
@@ -153,6 +178,32 @@ const schema = z.object({
     .optional(),
   FLOTILLA_MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().max(100_000).default(5000),
   FLOTILLA_MEDIA_MAX_RENDITIONS: z.coerce.number().int().min(0).default(50),
+  FLOTILLA_MEDIA_STORE: z.enum(['disk', 's3']).default('disk'),
+  // S3 bucket names: 3–63 lower-case letters, digits, dots and hyphens
+  FLOTILLA_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 of a-z, 0-9, ., -)')
+    .optional(),
+  FLOTILLA_S3_ENDPOINT: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .optional(),
+  FLOTILLA_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'must be a region name such as us-east-1')
+    .default('us-east-1'),
+  FLOTILLA_S3_ACCESS_KEY_ID: z.string().optional(),
+  FLOTILLA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  FLOTILLA_S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
+  // segments of the media keys' own alphabet (no `.` or `..` segment, no empty one), so the prefix is a plain folder
+  FLOTILLA_S3_PREFIX: z
+    .string()
+    .regex(
+      /^([A-Za-z0-9_~][A-Za-z0-9._~-]{0,254}\/)*[A-Za-z0-9_~][A-Za-z0-9._~-]{0,254}\/?$/,
+      'must be folder names separated by / (letters, digits, . _ ~ -; no leading dot)',
+    )
+    .optional(),
   FLOTILLA_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   FLOTILLA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   FLOTILLA_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
@@ -162,6 +213,10 @@ const schema = z.object({
   FLOTILLA_DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
   FLOTILLA_READONLY_PREVIEW: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_SANITIZE_RICHTEXT: z.enum(['true', 'false', '1', '0']).default('1'),
+  FLOTILLA_METRICS: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('off'),
+  FLOTILLA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  FLOTILLA_METRICS_ALLOW: cidrList.optional(),
+  FLOTILLA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   FLOTILLA_TRUST_PROXY: z
     .string()
     .refine(
@@ -169,6 +224,27 @@ const schema = z.object({
       'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal',
     )
     .optional(),
+});
+
+/** A switch setting: on, true or 1. */
+const isOn = (v: string) => v === 'on' || v === 'true' || v === '1';
+
+/** Settings that only make sense together. */
+const checked = schema.superRefine((e, ctx) => {
+  if (isOn(e.FLOTILLA_METRICS) && e.FLOTILLA_METRICS_TOKEN === undefined && e.FLOTILLA_METRICS_ALLOW === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FLOTILLA_METRICS'],
+      message: 'on needs FLOTILLA_METRICS_TOKEN and/or FLOTILLA_METRICS_ALLOW (0.0.0.0/0,::/0 to let anyone scrape)',
+    });
+  if (e.FLOTILLA_MEDIA_STORE === 's3' && !e.FLOTILLA_S3_BUCKET)
+    ctx.addIssue({ code: 'custom', path: ['FLOTILLA_S3_BUCKET'], message: 'is required when FLOTILLA_MEDIA_STORE=s3' });
+  if ((e.FLOTILLA_S3_ACCESS_KEY_ID === undefined) !== (e.FLOTILLA_S3_SECRET_ACCESS_KEY === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FLOTILLA_S3_ACCESS_KEY_ID'],
+      message: 'and FLOTILLA_S3_SECRET_ACCESS_KEY go together (set both, or neither for the AWS SDK default credentials)',
+    });
 });
 
 /** One entry of FLOTILLA_TRUST_PROXY: an address, a CIDR range, or one of the named ranges Fastify knows. */
@@ -185,7 +261,14 @@ function isProxyEntry(entry: string): boolean {
 /** `NAME_FILE=/path` reads the secret NAME from a file (Docker/Kubernetes secrets). */
 function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };
-  for (const name of ['DATABASE_URL', 'FLOTILLA_SECRET', 'FLOTILLA_ADMIN_PASSWORD']) {
+  const secrets = [
+    'DATABASE_URL',
+    'FLOTILLA_SECRET',
+    'FLOTILLA_ADMIN_PASSWORD',
+    'FLOTILLA_METRICS_TOKEN',
+    'FLOTILLA_S3_SECRET_ACCESS_KEY',
+  ];
+  for (const name of secrets) {
     const file = env[`${name}_FILE`];
     if (file && !env[name]) out[name] = readFileSync(file, 'utf8').trim();
   }
@@ -194,7 +277,7 @@ function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefi
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(withFileSecrets(env));
+  const parsed = checked.safeParse(withFileSecrets(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -225,6 +308,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     mediaMaxDimension: e.FLOTILLA_MEDIA_MAX_DIMENSION,
     mediaMaxRenditions: e.FLOTILLA_MEDIA_MAX_RENDITIONS,
+    mediaStore: e.FLOTILLA_MEDIA_STORE,
+    s3:
+      e.FLOTILLA_MEDIA_STORE === 's3'
+        ? Object.freeze({
+            bucket: e.FLOTILLA_S3_BUCKET!,
+            endpoint: e.FLOTILLA_S3_ENDPOINT,
+            region: e.FLOTILLA_S3_REGION,
+            accessKeyId: e.FLOTILLA_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.FLOTILLA_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.FLOTILLA_S3_FORCE_PATH_STYLE === 'true' || e.FLOTILLA_S3_FORCE_PATH_STYLE === '1',
+            prefix: e.FLOTILLA_S3_PREFIX === undefined ? '' : e.FLOTILLA_S3_PREFIX.replace(/\/?$/, '/'),
+          })
+        : undefined,
     webhookAttempts: e.FLOTILLA_WEBHOOK_ATTEMPTS,
     webhookTimeoutMs: e.FLOTILLA_WEBHOOK_TIMEOUT_MS,
     webhookRetryBaseMs: e.FLOTILLA_WEBHOOK_RETRY_BASE_MS,
@@ -235,6 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins:
       e.FLOTILLA_CORS_ORIGINS.trim() === '*' ? '*' : Object.freeze(e.FLOTILLA_CORS_ORIGINS.split(',').map((v) => v.trim())),
     deletedRetentionDays: e.FLOTILLA_DELETED_RETENTION_DAYS,
+    metrics: Object.freeze({
+      enabled: isOn(e.FLOTILLA_METRICS),
+      token: e.FLOTILLA_METRICS_TOKEN,
+      allow: Object.freeze(e.FLOTILLA_METRICS_ALLOW?.split(',').map((v) => v.trim()) ?? []),
+    }),
+    shutdownTimeoutMs: e.FLOTILLA_SHUTDOWN_TIMEOUT_MS,
     trustProxy: Object.freeze(e.FLOTILLA_TRUST_PROXY?.split(',').map((v) => v.trim()) ?? []),
   });
 }

@@ -116,6 +116,18 @@ export class ContentWriter {
     return this.answer(p, type, row);
   }
 
+  /**
+   * "Restore this version": a new version of the object holding the fields of version `version` (read as the
+   * principal reads the type), written as any full update (update permission, hooks, validation, events). Answers the
+   * new version's number.
+   */
+  async restore(p: Principal, type: string, id: string, version: number): Promise<number> {
+    const old = JSON.parse(await this.reader.version(p, type, id, version)) as Record<string, unknown>;
+    const { internal: _internal, ...fields } = old;
+    const written = JSON.parse(await this.replace(p, type, id, { ...fields, id })) as { internal: { latestVersion: number } };
+    return written.internal.latestVersion;
+  }
+
   async patch(p: Principal, type: string, id: string, body: unknown): Promise<string> {
     const t = await this.reader.typeFor(p, 'update', type);
     const input = await this.before(p, { action: 'update', type, id, body });

@@ -9,6 +9,7 @@ import type { OrderKey, Storage, StoredObject, View } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
 import { PageCache } from './page-cache.js';
+import { CacheStats } from '../core/cache-stats.js';
 import type { Hydrator } from './hydrate.js';
 
 export interface ListObjectsQuery {
@@ -59,6 +60,8 @@ export class ContentService {
   private readonly counts = new Map<string, { gen: number; n: number }>();
 
   private readonly pages: PageCache;
+  /** Lookups of the page and count caches, for /metrics. */
+  readonly cacheStats: { readonly page: CacheStats; readonly count: CacheStats };
 
   constructor(
     private readonly storage: Storage,
@@ -67,6 +70,7 @@ export class ContentService {
     pageCacheBytes = 0,
   ) {
     this.pages = new PageCache(pageCacheBytes);
+    this.cacheStats = { page: this.pages.stats, count: new CacheStats() };
   }
 
   /**
@@ -176,6 +180,7 @@ export class ContentService {
   private async count(type: string, view: View, where: FilterNode[], ids: string[] | undefined, gen: number): Promise<number> {
     const key = `${type}\0${view}\0${JSON.stringify(where)}\0${ids ? ids.join('\0') : ''}`;
     const hit = this.counts.get(key);
+    this.cacheStats.count.record(hit !== undefined && hit.gen === gen);
     if (hit && hit.gen === gen) return hit.n;
     const n = await this.storage.countObjects({ type, view, where, ids });
     if (this.counts.size > 5000) this.counts.clear();

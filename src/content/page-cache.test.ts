@@ -21,4 +21,14 @@ describe('PageCache', () => {
     off.set('a', 1, 'p');
     expect(off.get('a', 1)).toBeUndefined();
   });
+
+  it('counts its lookups for /metrics: a stale entry is a miss', () => {
+    const c = new PageCache(1000);
+    expect(c.get('a', 1)).toBeUndefined();
+    c.set('a', 1, 'page');
+    expect(c.get('a', 1)).toBe('page');
+    expect(c.get('a', 1)).toBe('page');
+    expect(c.get('a', 2)).toBeUndefined();
+    expect({ hits: c.stats.hits, misses: c.stats.misses }).toEqual({ hits: 2, misses: 2 });
+  });
 });

@@ -1,3 +1,5 @@
+import { CacheStats } from '../core/cache-stats.js';
+
 /** A type's generation, or several types' generations joined into one string. */
 export type Stamp = number | string;
 
@@ -11,6 +13,8 @@ export type Stamp = number | string;
 export class PageCache {
   private readonly pages = new Map<string, { gen: Stamp; text: string }>();
   private bytes = 0;
+  /** Hits and misses of `get` (stale entries count as misses). */
+  readonly stats = new CacheStats();
 
   constructor(private readonly maxBytes: number) {}
 
@@ -20,6 +24,7 @@ export class PageCache {
 
   get(key: string, gen: Stamp): string | undefined {
     const hit = this.pages.get(key);
+    this.stats.record(hit !== undefined && hit.gen === gen);
     if (!hit) return undefined;
     if (hit.gen !== gen) {
       this.drop(key, hit.text);

@@ -84,7 +84,8 @@ const tooMany = (seconds: number) => errors.tooManyRequests(seconds);
 export function identify(deps: AuthDeps) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const auth = routeAuth(req.routeOptions.config);
-    if (auth === 'public' || auth === undefined) return;
+    // operator routes (metrics) are decided in their handler by policy.metricsRefusal, from settings, not identities
+    if (auth === 'public' || auth === 'operator' || auth === undefined) return;
     if (auth === 'api-key') return identifyKey(deps, req, reply);
     // the Panel never accepts an API key, whatever else the request carries
     if (presentedKeySafe(req) !== undefined) throw errors.forbidden();

@@ -4,9 +4,7 @@ import { copyFile, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'no
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange, FileStat, FileStore, PutBody } from './file-store.js';
-
-const SEGMENT = /^[A-Za-z0-9_~][A-Za-z0-9._~-]*$/;
+import { assertKey, type ByteRange, type FileStat, type FileStore, type PutBody } from './file-store.js';
 
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -19,11 +17,8 @@ export class DiskFileStore implements FileStore {
     this.partial = path.join(root, '.partial');
   }
 
-  /** Keys come from `mediaKeys`, but the adapter still refuses anything that could leave the root. */
   private file(key: string): string {
-    const parts = key.split('/');
-    if (parts.length === 0 || !parts.every((p) => SEGMENT.test(p))) throw new Error(`invalid file-store key: ${key}`);
-    return path.join(this.root, ...parts);
+    return path.join(this.root, ...assertKey(key));
   }
 
   async put(key: string, body: PutBody): Promise<FileStat> {

@@ -13,14 +13,14 @@ export interface ByteRange {
   end: number;
 }
 
-/**
- * The file-store port: where media bytes live. Keys are `/`-separated paths of safe segments (see `mediaKeys`).
- * The disk adapter is the default; an S3-compatible adapter implements the same five verbs, and no caller changes.
- * `put` is atomic: a reader sees the old file, no file, or the whole new file, never a partial one.
- */
 /** Bytes to store: a buffer, a stream, or a finished local file that the store takes over (moves or uploads). */
 export type PutBody = Readable | Buffer | { path: string };
 
+/**
+ * The file-store port: where media bytes live. Keys are `/`-separated paths of safe segments (see `mediaKeys`).
+ * Two adapters implement the same five verbs (disk, and S3-compatible object storage), and no caller changes.
+ * `put` is atomic: a reader sees the old file, no file, or the whole new file, never a partial one.
+ */
 export interface FileStore {
   put(key: string, body: PutBody): Promise<FileStat>;
   /** The bytes (or one range of them); undefined when the key does not exist. */
@@ -30,6 +30,21 @@ export interface FileStore {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`. */
   list(prefix: string): Promise<string[]>;
+  /** Lets go of connections, if the store holds any (called once, when the server closes). */
+  close?(): Promise<void>;
+}
+
+/** One key segment: no separator, no `.`/`..`, nothing a path or a URL would read as more than a name. */
+const SEGMENT = /^[A-Za-z0-9_~][A-Za-z0-9._~-]{0,254}$/;
+
+/**
+ * Keys come from `mediaKeys`, but every adapter still refuses anything else, so no key can leave the store's root
+ * (a folder, or a prefix in a bucket) or name something that is not a media file.
+ */
+export function assertKey(key: string): string[] {
+  const parts = key.split('/');
+  if (!parts.every((p) => SEGMENT.test(p))) throw new Error(`invalid file-store key: ${key}`);
+  return parts;
 }
 
 /**

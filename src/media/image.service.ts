@@ -26,7 +26,7 @@ export interface ServedFile {
   etag: string;
   contentType: string;
   cacheControl: string;
-  /** For generated sizes: served from the on-disk cache, generated now and cached, or generated but not kept. */
+  /** For generated sizes: served from the file store (disk or S3), generated now and kept there, or generated but not kept. */
   cache?: 'HIT' | 'MISS' | 'BYPASS';
   open(range?: ByteRange): Promise<Readable | Buffer>;
 }
@@ -68,7 +68,7 @@ const MEMORY_ENTRY_BYTES = 512 * 1024;
  * Serves media files and their generated sizes (§7.3). Files are public by Flotiq's contract (its README images and
  * the gatsby plugin fetch them without a key), so this service has no Principal: it reads only the few `_media`
  * fields that locate and shape a file, and never returns object data. The object is looked up on every request,
- * so a deleted object's files are never served, from disk or from memory, on any node.
+ * so a deleted object's files are never served, from the store or from memory, on any node.
  */
 export class ImageService {
   private readonly inFlight = new Map<string, Promise<ServedFile>>();
@@ -163,7 +163,9 @@ export class ImageService {
   }
 
   private async render(job: RenderJob): Promise<ServedFile> {
-    const [source, originalStat] = await Promise.all([this.store.get(job.originalKey), this.store.stat(job.originalKey)]);
+    // stat first: a stream opened and then dropped would hold its connection (S3) or file handle until collected
+    const originalStat = await this.store.stat(job.originalKey);
+    const source = originalStat && (await this.store.get(job.originalKey));
     if (!source || !originalStat) throw errors.notFound();
     const out = await renderImage(source, job.expected, job.plan);
     const existing = (await this.store.list(mediaKeys.renditionPrefix(job.id))).length;

@@ -11,6 +11,7 @@ import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from '../stora
 import { searchResponse } from './search-response.js';
 import { parseSearchText } from './search-text.js';
 import { PageCache, type Stamp } from '../content/page-cache.js';
+import { CacheStats } from '../core/cache-stats.js';
 
 /** Remembered total_counts (per exact query and scope), valid while the searched types' generations are unchanged. */
 const MAX_CACHED_TOTALS = 2000;
@@ -31,6 +32,8 @@ export class SearchService {
    * computed, so callers with different read scopes never share an entry.
    */
   private readonly responses: PageCache;
+  /** Lookups of the response and total caches, for /metrics. */
+  readonly cacheStats: { readonly search: CacheStats; readonly searchTotal: CacheStats };
 
   constructor(
     private readonly storage: Storage,
@@ -39,6 +42,7 @@ export class SearchService {
     responseCacheBytes = 0,
   ) {
     this.responses = new PageCache(responseCacheBytes);
+    this.cacheStats = { search: this.responses.stats, searchTotal: new CacheStats() };
   }
 
   /** Creates the service after filling the index from existing objects when a migration asked for it. */
@@ -141,6 +145,7 @@ export class SearchService {
     } = query;
     const key = JSON.stringify(identity);
     const hit = this.totals.get(key);
+    this.cacheStats.searchTotal.record(hit !== undefined && hit.stamp === stamp);
     const result = await this.storage.search(hit && hit.stamp === stamp ? { ...query, knownTotal: hit.total } : query);
     if (this.totals.size >= MAX_CACHED_TOTALS) this.totals.clear();
     this.totals.set(key, { stamp, total: result.total });

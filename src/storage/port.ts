@@ -110,6 +110,29 @@ export type KeyChange = Partial<
   previous?: { untilMs: number } | null;
 };
 
+/** What the connections look like now (PostgreSQL: the pg pool; SQLite: its one connection and the file's size). */
+export interface ConnectionStats {
+  readonly max: number;
+  readonly total: number;
+  /** PostgreSQL only: idle pooled connections, and queries waiting for one. */
+  readonly idle?: number;
+  readonly waiting?: number;
+  /** SQLite only: bytes of the database file and its write-ahead log. */
+  readonly fileBytes?: number;
+}
+
+/** The database's schema version and the newest one this build knows (equal once every migration has run). */
+export interface SchemaState {
+  readonly current: number;
+  readonly latest: number;
+}
+
+/** What only the adapter that connected knows, for readiness and metrics (decision 0023). */
+export interface StorageProbe {
+  readonly latestSchema: number;
+  connections(): ConnectionStats;
+}
+
 /**
  * The storage port. Only services call it. Two adapters (sqlite, postgres) implement it over one shared
  * Kysely implementation; their differences live in DialectOps, not in `if` branches here.
@@ -127,9 +150,18 @@ export interface Storage {
    * process). For first-start seeding: nodes starting together must not both create the application keys.
    */
   startupLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** Runs fn in one transaction; fn gets a Storage bound to that transaction. */
-  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; fn gets a Storage bound to that transaction. `relaxed`: its commit need not be on
+   * disk when this answers (for bookkeeping that a crash only makes run again); content changes never use it.
+   */
+  transaction<T>(fn: (tx: Storage) => Promise<T>, opts?: { relaxed?: boolean }): Promise<T>;
   close(): Promise<void>;
+  /** Reads the schema version from the database (so it throws when the database does not answer). */
+  schemaState(): Promise<SchemaState>;
+  /** The connections now, without a query (for metrics scrapes). */
+  connections(): ConnectionStats;
+  /** Content events committed and not yet processed by the event worker (the outbox backlog). */
+  pendingEvents(): Promise<number>;
 
   listTypes(): Promise<StoredType[]>;
   getType(name: string): Promise<StoredType | undefined>;

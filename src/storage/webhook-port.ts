@@ -60,4 +60,6 @@ export interface WebhookStore {
   pruneExecutions(webhookId: string, keep: number): Promise<void>;
   /** The soonest time a pending execution becomes due (for the delivery loop's sleep). */
   nextDueMs(): Promise<number | undefined>;
+  /** Executions still pending (due or waiting for a retry): the depth of the delivery queue. */
+  countPending(): Promise<number>;
 }

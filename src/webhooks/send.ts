@@ -19,8 +19,8 @@ const MAX_BODY = 64 * 1024;
  * per event, on both ends). A kept socket stays bound to the address the policy's lookup allowed when it connected.
  */
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32, timeout: 30_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32, timeout: 30_000 }),
 };
 
 /**

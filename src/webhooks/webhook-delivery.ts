@@ -3,7 +3,8 @@ import { CoalescingRun } from '../core/coalescing-run.js';
 import { redact } from '../http/redact.js';
 import type { Storage } from '../storage/port.js';
 import type { StoredExecution } from '../storage/webhook-port.js';
-import { sendJson } from './send.js';
+import type { SendResult } from './send.js';
+import { Sender, type SendRequest } from './sender.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
@@ -56,13 +57,16 @@ export class WebhookDelivery {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly finished = new Map<string, number>();
+  private readonly sender: Sender;
 
   constructor(
     private readonly storage: Storage,
     private readonly webhooks: WebhooksService,
     private readonly clock: Clock,
     private readonly settings: DeliverySettings,
-  ) {}
+  ) {
+    this.sender = new Sender(webhooks.policy);
+  }
 
   start(): void {
     this.webhooks.onQueued = () => void this.wake();
@@ -87,10 +91,11 @@ export class WebhookDelivery {
       for (;;) {
         const now = this.clock.now();
         const lease = now + this.settings.timeoutMs + 15_000;
-        const due = await this.storage.webhooks.claimDue(now, lease, PARALLEL);
+        // a claim or an outcome lost in a crash only makes the delivery run again (at least once)
+        const due = await this.storage.transaction((tx) => tx.webhooks.claimDue(now, lease, PARALLEL), { relaxed: true });
         if (due.length === 0) break;
         const round = new RoundMemo();
-        const outcomes = await Promise.all(due.map((e) => this.attempt(e, round)));
+        const outcomes = await this.attempts(due, round);
         await this.record(outcomes);
         if (this.stopped) return;
       }
@@ -102,8 +107,17 @@ export class WebhookDelivery {
     }
   }
 
-  /** One attempt, outside any transaction; answers its outcome, which `record` writes with the round's others. */
-  private async attempt(e: StoredExecution, round: RoundMemo): Promise<Outcome> {
+  /** A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread. */
+  private async attempts(due: StoredExecution[], round: RoundMemo): Promise<Outcome[]> {
+    const prepared = await Promise.all(due.map((e) => this.prepare(e, round)));
+    const requests = prepared.filter((p): p is SendRequest => !('status' in p));
+    const sent = await this.sender.send(requests);
+    let k = 0;
+    return prepared.map((p, i) => ('status' in p ? p : this.outcome(due[i], sent[k++])));
+  }
+
+  /** The request of one attempt, or its outcome when it may not be sent. */
+  private async prepare(e: StoredExecution, round: RoundMemo): Promise<SendRequest | Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
@@ -125,7 +139,10 @@ export class WebhookDelivery {
       'x-flotilla-delivery': String(e.id),
       [SIGNATURE_HEADER]: signature(secret, t, e.payload),
     });
-    const r = await this.webhooksSend(w.url, e.payload, headers);
+    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs };
+  }
+
+  private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
     if (r.error === null)
       return { e, status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null, next: e.nextAttemptMs };
     const last = e.attempts >= this.settings.attempts;
@@ -140,22 +157,21 @@ export class WebhookDelivery {
     };
   }
 
-  private webhooksSend(url: string, body: string, headers: Record<string, string>) {
-    return sendJson(this.webhooks.policy, url, body, headers, this.settings.timeoutMs);
-  }
-
   /**
    * Writes a round's outcomes in one transaction (one write instead of one per delivery: on SQLite every write waits
    * for the one connection), each only if no later attempt claimed its execution; trims the logs now and then.
    */
   private async record(outcomes: Outcome[]): Promise<void> {
     const now = this.clock.now();
-    await this.storage.transaction(async (tx) => {
-      for (const o of outcomes) {
-        const { e, next, ...rest } = o;
-        await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
-      }
-    });
+    await this.storage.transaction(
+      async (tx) => {
+        for (const o of outcomes) {
+          const { e, next, ...rest } = o;
+          await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
+        }
+      },
+      { relaxed: true },
+    );
     for (const { e, status } of outcomes) {
       if (status === 'pending') continue;
       const n = (this.finished.get(e.webhookId) ?? 0) + 1;
@@ -168,5 +184,6 @@ export class WebhookDelivery {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.runner.idle();
+    await this.sender.stop();
   }
 }

@@ -24,17 +24,20 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
   return all.filter((w) => w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType));
 }
 
-/** Flotiq's payload: the object (or definition) as it was at the event; only its id for a deletion. */
-async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: unknown; draft?: boolean } | undefined> {
+/**
+ * Flotiq's payload: the object (or definition) as it was at the event, as JSON text; only its id for a deletion.
+ * The object's JSON is spliced into the body as served (parsing and serialising it again would only cost time).
+ */
+async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: string; draft?: boolean } | undefined> {
   if (e.kind === 'type') {
     const ref = `/api/v1/internal/contenttype/${e.contentType}`;
-    if (e.action === 'delete') return { ref, payload: { name: e.contentType } };
+    if (e.action === 'delete') return { ref, payload: JSON.stringify({ name: e.contentType }) };
     const stored = await tx.getType(e.contentType);
-    return stored ? { ref, payload: JSON.parse(stored.definition) as unknown } : undefined;
+    return stored ? { ref, payload: JSON.stringify(JSON.parse(stored.definition)) } : undefined;
   }
   const id = e.objectId!;
   const base = `/api/v1/content/${e.contentType}/${encodeURIComponent(id)}`;
-  if (e.action === 'delete') return { ref: base, payload: { id } };
+  if (e.action === 'delete') return { ref: base, payload: JSON.stringify({ id }) };
   const row = await tx.getObjectAnyState(e.contentType, id);
   if (!row) return undefined;
   let json = objectJson(row);
@@ -44,15 +47,16 @@ async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; p
     if (v) json = objectJson({ ...row, version: v.version, updatedMs: v.createdMs }, v.data);
   }
   const draft = row.status !== null && row.status !== 'public';
-  return { ref: `${base}/version/${e.version ?? row.version}`, payload: JSON.parse(json) as unknown, draft };
+  return { ref: `${base}/version/${e.version ?? row.version}`, payload: json, draft };
 }
 
 /**
  * The event subscriber that queues webhook deliveries: for every event, one execution per matching webhook, in the
  * transaction that claims the event (so a crash re-runs it, and the unique (webhook, event) pair keeps it once).
  * A webhook whose saver may no longer read the type gets an execution in `error` saying why, and nothing is sent.
+ * `queued` is told of every execution queued for sending (the delivery loop is woken after the commit only then).
  */
-export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventConsumer {
+export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: () => void): EventConsumer {
   return async (events, tx) => {
     let all: Webhook[] | undefined;
     // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
@@ -70,13 +74,13 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventCon
         if (!refusals.has(memo)) refusals.set(memo, webhooks.refusal(w, e.contentType, tx, draft));
         const why = await refusals.get(memo);
         const now = clock.now();
-        const payload = JSON.stringify({
+        const head = JSON.stringify({
           webhookId: w.id,
           action: ACTION[e.action],
           contentTypeName: e.contentType,
           ref: body.ref,
-          payload: body.payload,
         });
+        const payload = `${head.slice(0, -1)},"payload":${body.payload}}`;
         await tx.webhooks.addExecution({
           webhookId: w.id,
           eventSeq: e.seq,
@@ -89,6 +93,7 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock): EventCon
           nextAttemptMs: now,
           createdMs: now,
         });
+        if (!why) queued();
       }
       // a change to a webhook itself changes who receives what from here on
       if (e.contentType === '_webhooks') {

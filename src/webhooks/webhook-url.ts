@@ -24,9 +24,13 @@ export class WebhookUrlPolicy {
   private readonly deny: BlockList;
   private readonly allow: BlockList;
 
-  constructor(allow: readonly string[], deny: readonly string[]) {
-    this.deny = blockListOf([...BUILT_IN_DENY, ...deny]);
-    this.allow = blockListOf(allow);
+  constructor(
+    /** FLOTILLA_WEBHOOK_ALLOW and FLOTILLA_WEBHOOK_DENY as given (the sending thread builds its own policy of them). */
+    readonly allowed: readonly string[],
+    readonly denied: readonly string[],
+  ) {
+    this.deny = blockListOf([...BUILT_IN_DENY, ...denied]);
+    this.allow = blockListOf(allowed);
   }
 
   /** Why this address may not be called, or undefined when it may. */

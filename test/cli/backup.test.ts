@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -115,4 +115,20 @@ describe('flotilla backup / restore of a running SQLite instance under writes', 
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/--force/);
   }, 180_000);
+
+  it('with the S3 media store, leaves media to the bucket: none backed up, none restored, and says so', async () => {
+    const s3 = { FLOTILLA_MEDIA_STORE: 's3', FLOTILLA_S3_BUCKET: 'site-media', FLOTILLA_S3_PREFIX: 'prod' };
+    const file = path.join(tmp, 's3.backup');
+    const backup = await runCli(['backup', file], { env: { FLOTILLA_DATA_DIR: t.db.dataDir, ...s3 } });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/S3 bucket site-media .*not part of this backup/);
+    expect(existsSync(path.join(`${file}.files`, 'media'))).toBe(false);
+    // a backup made on disk, restored with the S3 store: the database comes back, the media files are pointed at
+    const into = path.join(tmp, 's3-restored');
+    const restore = await runCli(['restore', path.join(tmp, 'flotilla.backup')], { env: { FLOTILLA_DATA_DIR: into, ...s3 } });
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stderr).toMatch(/the \d+ media files of the backup were not restored; .* under prod\/originals\//);
+    expect(existsSync(path.join(into, 'flotilla.sqlite'))).toBe(true);
+    expect(existsSync(path.join(into, 'media'))).toBe(false);
+  }, 60_000);
 });

@@ -279,6 +279,10 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
   });
 
   it('uploads in the media picker; shows a chosen image with its thumbnail, name and size; asks before leaving unsaved changes; Ctrl+S saves', async () => {
+    // arrive from the list, so that the browser's Back is a move inside the Panel
+    await page.getByRole('link', { name: 'Article', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Existing, renamed' }).first().click();
+    await page.waitForURL(`**/content/article/object/${EXISTING.id}`);
     const cover = form().getByRole('group', { name: 'Cover' });
     await cover.getByRole('button', { name: 'Choose media' }).click();
     const picker = page.getByRole('dialog', { name: /Choose for “Cover”/ });
@@ -309,6 +313,18 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     expect(new URL(page.url()).pathname).toBe(`/content/article/object/${EXISTING.id}`);
     await visible(thumb);
 
+    // so does the browser's Back button: "no" keeps the page, its changes and its address
+    asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await page.evaluate(() => history.back());
+    await expect.poll(() => asked).toMatch(/unsaved changes/);
+    expect(new URL(page.url()).pathname).toBe(`/content/article/object/${EXISTING.id}`);
+    await visible(thumb);
+    await visible(page.getByText('Unsaved changes'));
+
     await form().getByLabel('Title').press('Control+s');
     await visible(notice('The object was saved.'));
     expect((await stored(EXISTING.id)).cover).toEqual([{ dataUrl: `/api/v1/content/_media/${mediaId}`, type: 'internal' }]);
@@ -332,7 +348,7 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
 
     await history.getByRole('button', { name: 'Restore version 1' }).click();
     await page.getByRole('dialog', { name: 'Restore version 1?' }).getByRole('button', { name: 'Restore' }).click();
-    await visible(notice('Version 1 was restored as a new version.'));
+    await visible(notice('Version 1 was restored as version 4.'));
     await expect.poll(() => form().getByLabel('Title').inputValue()).toBe('Existing');
     const restored = await stored(EXISTING.id);
     expect(restored.title).toBe('Existing');
@@ -343,6 +359,14 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     expect((versions.json as { data: { version: number; title: string }[] }).data[0]).toMatchObject({
       version: 4,
       title: 'Existing',
+    });
+    // the audit trail says who restored which version
+    const audit = await page.evaluate(async () => (await fetch('/panel/api/audit', { credentials: 'same-origin' })).json());
+    expect(
+      (audit as { action: string; actor: string; detail: unknown }[]).find((e) => e.action === 'object.restored'),
+    ).toMatchObject({
+      actor: expect.stringContaining('@'),
+      detail: { type: 'article', restored: 1, version: 4 },
     });
   });
 

@@ -16,7 +16,9 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
   let browser: Browser;
   let admin: Page;
   let ed: Page;
-  const visible = (l: Locator) => expect.poll(() => l.isVisible()).toBe(true);
+  // a loaded machine may take more than expect.poll's default second
+  const poll = <T>(f: () => T | Promise<T>) => expect.poll(f, { timeout: 10_000 });
+  const visible = (l: Locator) => poll(() => l.isVisible()).toBe(true);
   const notice = (page: Page, t: string) => page.getByRole('status').filter({ hasText: t });
 
   /** The administrator invites `email` with `roleId` on the Users page; the link is opened in a new browser and used. */
@@ -43,7 +45,7 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await form.getByLabel('Title').fill(title);
     await form.getByRole('button', { name: 'Save' }).first().click();
     await visible(notice(page, 'The object was created.'));
-    await expect.poll(() => page.url()).toMatch(/\/content\/post\/object\//);
+    await poll(() => page.url()).toMatch(/\/content\/post\/object\//);
     return decodeURIComponent(page.url().split('/').pop()!);
   }
 
@@ -135,7 +137,7 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await visible(ed.getByRole('button', { name: 'Delete' }));
     await publication.getByRole('button', { name: 'Publish', exact: true }).click();
     await visible(notice(ed, 'The object was published.'));
-    await expect.poll(() => publication.locator('.publication-status .badge').textContent()).toBe('Public');
+    await poll(() => publication.locator('.publication-status .badge').textContent()).toBe('Public');
     await snap(ed, 'users-editor-published');
     const ro = await s.api('GET', `/api/v1/content/post/${id}`, s.t.ro);
     expect(ro.status).toBe(200);
@@ -148,7 +150,7 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     const errors = watchErrors(author);
     const id = await writePost(author, 'Author draft');
     const publication = author.getByRole('region', { name: 'Publication' });
-    await expect.poll(() => publication.locator('.publication-status .badge').textContent()).toBe('Draft');
+    await poll(() => publication.locator('.publication-status .badge').textContent()).toBe('Draft');
     for (const name of ['Publish', 'Unpublish', 'Archive'])
       expect(await publication.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     expect(await publication.getByRole('group', { name: 'Schedule' }).count()).toBe(0);
@@ -186,7 +188,7 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await admin.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
     const rows = admin.getByRole('table', { name: 'Audit entries' }).locator('tbody tr');
     const texts = () => rows.allInnerTexts();
-    await expect.poll(async () => (await texts()).join('\n')).toContain('invited a user');
+    await poll(async () => (await texts()).join('\n')).toContain('invited a user');
     expect((await texts()).join('\n')).toContain('user.joined');
 
     // the author's user events: joining, and nothing else the author did to users
@@ -194,12 +196,12 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await filters.getByLabel('Who').fill('author@example.test');
     await filters.getByLabel('Events').selectOption({ label: 'Users and invitations' });
     await filters.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(texts).toEqual([expect.stringContaining('joined as author@example.test')]);
+    await poll(texts).toEqual([expect.stringContaining('joined as author@example.test')]);
     await snap(admin, 'users-audit-filtered');
     // the same person's sign-ins
     await filters.getByLabel('Events').selectOption({ label: 'Sign-ins and sessions' });
     await filters.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(async () => (await texts()).length).toBeGreaterThan(0);
+    await poll(async () => (await texts()).length).toBeGreaterThan(0);
     expect((await texts()).every((r) => r.includes('author@example.test') && r.includes('session.'))).toBe(true);
     // a time range after everything: nothing
     const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
@@ -207,7 +209,7 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await visible(admin.getByText('No entries match'));
     await filters.getByRole('button', { name: 'Clear' }).click();
-    await expect.poll(async () => (await texts()).length).toBeGreaterThan(5);
+    await poll(async () => (await texts()).length).toBeGreaterThan(5);
     expect(errors).toEqual([]);
 
     // an editor's menu has no audit trail, and the server refuses it

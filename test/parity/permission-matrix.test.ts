@@ -107,6 +107,17 @@ const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; bod
   'DELETE /panel/api/roles/:id': { method: 'DELETE', url: '/panel/api/roles/x', withoutKey: 401 },
 };
 
+/**
+ * Operator routes (decision 0023): the probes answer every caller alike, and no key or its absence changes that;
+ * `/metrics` is decided by the operator's token and networks only, and does not exist while FLOTILLA_METRICS is off
+ * (as in this suite): 404 for every caller. Its refusals when on are in test/hostile/metrics.test.ts.
+ */
+const OPERATOR_SAMPLES: Record<string, { url: string; status: number }> = {
+  'GET /health': { url: '/health', status: 200 },
+  'GET /ready': { url: '/ready', status: 200 },
+  'GET /metrics': { url: '/metrics', status: 404 },
+};
+
 describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
   const t = useTestApp(dialect);
   const keys = {} as Record<Caller, string | undefined>;
@@ -143,7 +154,7 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
     const missing = routes
       .filter((r) => r.permission !== 'public' && r.permission !== 'panel-session')
       .map((r) => `${r.method} ${r.url}`)
-      .filter((k) => !SAMPLES[k] && !PANEL_SAMPLES[k]);
+      .filter((k) => !SAMPLES[k] && !PANEL_SAMPLES[k] && !OPERATOR_SAMPLES[k]);
     expect(missing).toEqual([]);
     for (const r of routes) expect(Object.keys(ROUTE_PERMISSIONS), `${r.method} ${r.url}`).toContain(r.permission);
   });
@@ -199,6 +210,23 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
         const expected = caller === 'none' ? sample.withoutKey : 403;
         if (res.statusCode !== expected)
           failures.push(`${route.method} ${route.url} ${caller}: ${res.statusCode}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('operator routes answer every caller alike: the probes 200, /metrics 404 while off', async () => {
+    const failures: string[] = [];
+    for (const [route, sample] of Object.entries(OPERATOR_SAMPLES)) {
+      expect(t().app.server.routeTable.map((r) => `${r.method} ${r.url}`)).toContain(route);
+      for (const caller of CALLERS) {
+        const key = keys[caller];
+        // the key where API routes read it, and as a bearer token where /metrics reads its own
+        const tries: Record<string, string>[] = key ? [{ 'x-auth-token': key }, { authorization: `Bearer ${key}` }] : [{}];
+        for (const headers of tries) {
+          const res = await t().call('GET', sample.url, { headers });
+          if (res.statusCode !== sample.status) failures.push(`${route} ${caller}: ${res.statusCode}, expected ${sample.status}`);
+        }
       }
     }
     expect(failures).toEqual([]);

@@ -219,6 +219,11 @@ const SESSION_SAMPLES: Record<
       ok: 200,
     }),
   },
+  // restoring an old version reads it and writes it again: read and update on the type
+  'POST /panel/api/content/:type/:id/versions/:version/restore': {
+    requires: [{ grant: 'canRead' }, { grant: 'canUpdate' }],
+    sample: async (_c, type) => ({ method: 'POST', url: `/panel/api/content/${type}/o1/versions/1/restore`, ok: 200 }),
+  },
   // planned publications: publish on the type (its Draft & Public twin)
   'GET /panel/api/content/:type/:id/schedule': {
     requires: { grant: 'canPublish' },

@@ -43,6 +43,9 @@ export function allowedBySpec(permission: RoutePermission, caller: SpecCaller, t
       return app || (ud('canRead') && ud('canDelete'));
     case 'objects-publish':
       return caller.kind === 'rw' || ud('canPublish');
+    case 'metrics':
+      // the operator's scrape token and networks decide; no key grants it
+      return false;
     default:
       throw new Error(`no specification for ${permission}`);
   }

@@ -55,6 +55,14 @@ export const contentApi = {
   setSchedule: async (type: string, id: string, action: Schedule['action'], at: string) =>
     (await request<{ schedule: Schedule }>('PUT', plan(type, id), { action, at })).schedule,
   cancelSchedule: (type: string, id: string) => request<void>('DELETE', plan(type, id)),
+  /** "Restore this version": the server writes version `version`'s fields as a new version; answers its number. */
+  restore: async (type: string, id: string, version: number) =>
+    (
+      await request<{ version: number }>(
+        'POST',
+        `/content/${encodeURIComponent(type)}/${encodeURIComponent(id)}/versions/${version}/restore`,
+      )
+    ).version,
 };
 
 /** `/api/v1/content/{type}/{id}` → its type and id, or undefined for another kind of URL. */

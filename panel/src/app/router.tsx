@@ -4,6 +4,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   type AnchorHTMLAttributes,
   type MouseEvent,
@@ -14,6 +15,11 @@ interface RouterState {
   path: string;
   hash: string;
   navigate(to: string, opts?: { replace?: boolean }): void;
+  /**
+   * Asks `allow` before the browser's Back or Forward leaves the page shown (false: the page stays, and its address
+   * is put back). Answers the function that removes it.
+   */
+  guardHistory(allow: () => boolean): () => void;
 }
 
 const RouterContext = createContext<RouterState | undefined>(undefined);
@@ -23,10 +29,26 @@ const current = () => ({ path: window.location.pathname, hash: window.location.h
 /** A small History-API router: the server answers every Panel path with index.html. */
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [loc, setLoc] = useState(current);
+  const shown = useRef(loc);
+  shown.current = loc;
+  const guards = useRef(new Set<() => boolean>());
   useEffect(() => {
-    const onPop = () => setLoc(current());
+    const onPop = () => {
+      for (const allow of guards.current) {
+        if (!allow()) {
+          // the address has already changed: put the page's own back
+          window.history.pushState(null, '', shown.current.path + shown.current.hash);
+          return;
+        }
+      }
+      setLoc(current());
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const guardHistory = useCallback((allow: () => boolean) => {
+    guards.current.add(allow);
+    return () => void guards.current.delete(allow);
   }, []);
   const navigate = useCallback((to: string, opts: { replace?: boolean } = {}) => {
     if (opts.replace) window.history.replaceState(null, '', to);
@@ -34,7 +56,7 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     setLoc(current());
     window.scrollTo(0, 0);
   }, []);
-  const value = useMemo(() => ({ ...loc, navigate }), [loc, navigate]);
+  const value = useMemo(() => ({ ...loc, navigate, guardHistory }), [loc, navigate, guardHistory]);
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 

@@ -38,6 +38,7 @@ const WORDS: Record<string, string> = {
   'session.refused': 'failed to sign in',
   'session.ended': 'ended a session of',
   'sessions.ended': 'ended every session of',
+  'object.restored': 'restored an earlier version of an object',
 };
 
 /** The few details worth a glance (the role, the address invited or typed, where from). */
@@ -59,6 +60,7 @@ function summary(e: AuditRecord): string {
   const named = (v: unknown) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : undefined);
   const roleName = named(d.role) ?? named(d.after);
   if (e.action.startsWith('role.') && roleName) parts.push(roleName);
+  if (e.action === 'object.restored') parts.push(`${String(d.type)}/${String(d.id)}: version ${String(d.restored)}`);
   if (typeof d.via === 'string') parts.push(`via ${d.via}`);
   if (typeof d.ip === 'string') parts.push(`from ${d.ip}`);
   return parts.join(' · ');

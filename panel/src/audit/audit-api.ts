@@ -6,6 +6,7 @@ export const AUDIT_KINDS = [
   { id: 'user', label: 'Users and invitations' },
   { id: 'role', label: 'Roles' },
   { id: 'session', label: 'Sign-ins and sessions' },
+  { id: 'object', label: 'Restored versions' },
 ] as const;
 
 export interface AuditFilters {

@@ -204,12 +204,15 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
 const LEAVE = 'Leave this page? Your unsaved changes will be lost.';
 
 /**
- * While the form holds unsaved changes: closing or reloading the tab asks the browser's question, and following an
- * in-app link asks first (the click is stopped before the router sees it when the answer is no).
+ * While the form holds unsaved changes: closing or reloading the tab asks the browser's question, following an
+ * in-app link asks first (the click is stopped before the router sees it when the answer is no), and so do the
+ * browser's Back and Forward buttons (the page and its address stay when the answer is no).
  */
 function useUnsavedChangesGuard(active: boolean): void {
+  const { guardHistory } = useRouter();
   useEffect(() => {
     if (!active) return;
+    const unguard = guardHistory(() => window.confirm(LEAVE));
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
       e.preventDefault();
     };
@@ -228,6 +231,7 @@ function useUnsavedChangesGuard(active: boolean): void {
     return () => {
       window.removeEventListener('beforeunload', onBeforeUnload);
       document.removeEventListener('click', onClick, true);
+      unguard();
     };
-  }, [active]);
+  }, [active, guardHistory]);
 }

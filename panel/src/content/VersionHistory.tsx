@@ -27,11 +27,6 @@ const versionsOf = (type: string, id: string) =>
     { headers: { 'x-mode': 'preview' } },
   );
 
-/** The fields of a version, as a body that writes them again (no id, no server-managed block, no version data). */
-function fieldsOf(v: Version, ct: ContentType): Record<string, unknown> {
-  return Object.fromEntries(ct.metaDefinition.order.filter((k) => v[k] !== undefined).map((k) => [k, v[k]]));
-}
-
 /**
  * An object's versions (who, when), a field-by-field comparison of any two, and "Restore this version": a new
  * version with the old fields, written by whoever restores it.
@@ -51,7 +46,7 @@ export function VersionHistory({
   const [open, setOpen] = useState(false);
   const versions = useLoad(
     () => (open ? versionsOf(ct.name, object.id) : Promise.resolve(undefined)),
-    `${open}|${object.id}|${object.internal?.updatedAt ?? ''}`,
+    `${open}|${object.id}|${object.internal?.latestVersion ?? ''}|${object.internal?.updatedAt ?? ''}`,
   );
   const [left, setLeft] = useState<number>();
   const [right, setRight] = useState<number>();
@@ -65,8 +60,8 @@ export function VersionHistory({
   const restore = async () => {
     const v = restoring!;
     try {
-      await contentApi.replace(ct.name, object.id, { ...fieldsOf(v, ct), id: object.id });
-      notify('success', `Version ${v.version} was restored as a new version.`);
+      const version = await contentApi.restore(ct.name, object.id, v.version);
+      notify('success', `Version ${v.version} was restored as version ${version}.`);
       await onRestored();
     } catch (e) {
       notify('error', `The version was not restored: ${errorMessage(e)}`);

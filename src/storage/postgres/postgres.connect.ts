@@ -80,13 +80,20 @@ class PostgresSignals extends LocalSignals {
 export async function connectPostgres(url: string, poolSize = 10): Promise<Storage> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   pool.on('error', () => undefined);
+  // a connection cut while checked out (database restarted, backend terminated) emits 'error' on its client, where
+  // the pool listens only while the client is idle: unheard, that ends the process. Its query has already failed
+  // with the same error, and the pool drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   await migrate(pool);
   const signals = new PostgresSignals(url, pool);
   await signals.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const stats = new PlannerStatistics(async () => void (await pool.query('ANALYZE objects, object_refs')));
   await stats.refresh();
-  return new SqlStorage(db, postgresOps, signals, stats);
+  return new SqlStorage(db, postgresOps, signals, stats, false, undefined, undefined, undefined, {
+    latestSchema: postgresMigrations.length,
+    connections: () => ({ max: poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  });
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {

@@ -33,6 +33,7 @@ export const postgresOps: DialectOps = {
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects ((data->'${field}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
   forceIndex: () => '',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
+  relaxedCommit: 'SET LOCAL synchronous_commit = off',
   forUpdate: ' FOR UPDATE',
   // deadlock_detected, serialization_failure
   isTransientConflict: (e) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code)),

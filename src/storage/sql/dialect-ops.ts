@@ -38,6 +38,12 @@ export interface DialectOps {
    * (PostgreSQL); empty where one process writes at a time (SQLite).
    */
   readonly skipLocked: string;
+  /**
+   * Run first in a transaction whose commit need not wait for the disk (bookkeeping that is redone after a crash:
+   * claims of events and deliveries, delivery outcomes); null where commits do not wait for it anyway (SQLite in WAL
+   * mode with synchronous=NORMAL). Decision 0012, addendum.
+   */
+  readonly relaxedCommit: string | null;
   /** Appended to a SELECT of rows about to change: ` FOR UPDATE` where another node may change them meanwhile. */
   readonly forUpdate: string;
   /** Is this error the engine's foreign-key violation? */

@@ -5,13 +5,16 @@ import {
   StaleWriteError,
   TypeInUseError,
   type Channel,
+  type ConnectionStats,
   type KeyChange,
   type KeyUsageRow,
   type ListQuery,
   type EventRecord,
   type NewObject,
   type ObjectWrite,
+  type SchemaState,
   type Storage,
+  type StorageProbe,
   type StoredKey,
   type StoredObject,
   type StoredSchedule,
@@ -101,6 +104,8 @@ export class SqlStorage implements Storage {
     private readonly recorded?: ChangeNotice[],
     /** Per-type write generations (decision 0019), shared by this storage and its transactions. */
     private readonly generations = new TypeGenerations(ops.name === 'postgres'),
+    /** What the connecting adapter knows of its connections and migrations (decision 0023). */
+    private readonly probe: StorageProbe = { latestSchema: 0, connections: () => ({ max: 0, total: 0 }) },
   ) {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
@@ -129,12 +134,13 @@ export class SqlStorage implements Storage {
     });
   }
 
-  async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Storage) => Promise<T>, opts: { relaxed?: boolean } = {}): Promise<T> {
     if (this.inTransaction) return fn(this);
     const recorded: ChangeNotice[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
+      if (opts.relaxed && this.ops.relaxedCommit) await sql.raw(this.ops.relaxedCommit).execute(trx);
       const out = await fn(
-        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations),
+        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations, this.probe),
       );
       // other nodes hear of the change at commit, and only if it commits
       if (recorded.length > 0) await this.signals.notifyInTransaction(trx, 'events', noticePayload(recorded));
@@ -189,24 +195,28 @@ export class SqlStorage implements Storage {
   }
 
   async processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number> {
-    return this.transaction(async (tx) => {
-      const db = (tx as SqlStorage).db;
-      const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
+    return this.transaction(
+      async (tx) => {
+        const db = (tx as SqlStorage).db;
+        const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
         ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
-      if (rows.rows.length === 0) return 0;
-      const events = rows.rows.map(toEvent);
-      await fn(events, tx);
-      await db
-        .updateTable('events')
-        .set({ done_ms: nowMs })
-        .where(
-          'seq',
-          'in',
-          events.map((e) => e.seq),
-        )
-        .execute();
-      return events.length;
-    });
+        if (rows.rows.length === 0) return 0;
+        const events = rows.rows.map(toEvent);
+        await fn(events, tx);
+        await db
+          .updateTable('events')
+          .set({ done_ms: nowMs })
+          .where(
+            'seq',
+            'in',
+            events.map((e) => e.seq),
+          )
+          .execute();
+        return events.length;
+        // a claim lost in a crash is claimed again, and every consumer is idempotent
+      },
+      { relaxed: true },
+    );
   }
 
   async sweepDeleted(deletedBeforeMs: number, forgetBeforeMs: number, limit: number): Promise<number> {
@@ -245,6 +255,26 @@ export class SqlStorage implements Storage {
   async close(): Promise<void> {
     await this.signals.close();
     await this.db.destroy();
+  }
+
+  // ---- operations (decision 0023)
+
+  async schemaState(): Promise<SchemaState> {
+    const r = await sql<{ v: number | string | null }>`SELECT MAX(version) AS v FROM schema_migrations`.execute(this.db);
+    return { current: Number(r.rows[0]?.v ?? 0), latest: this.probe.latestSchema };
+  }
+
+  connections(): ConnectionStats {
+    return this.probe.connections();
+  }
+
+  async pendingEvents(): Promise<number> {
+    const r = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('done_ms', 'is', null)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   // ---- content types

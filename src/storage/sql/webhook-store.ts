@@ -153,4 +153,13 @@ export class SqlWebhookStore implements WebhookStore {
       .executeTakeFirst();
     return r?.due === null || r?.due === undefined ? undefined : Number(r.due);
   }
+
+  async countPending(): Promise<number> {
+    const r = await this.db
+      .selectFrom('webhook_executions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
 }

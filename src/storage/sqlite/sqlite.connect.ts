@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ensurePrivateDir, ensurePrivateFiles } from '../../core/private-files.js';
@@ -26,7 +26,12 @@ export async function connectSqlite(file: string): Promise<Storage> {
   const stats = new PlannerStatistics(async () => void raw.exec('ANALYZE'));
   await stats.refresh();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
-  return new SqlStorage(db, sqliteOps, new LocalSignals(), stats);
+  // one connection, always open: what is worth watching is the size of the file and of its write-ahead log
+  const fileBytes = () => [file, `${file}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+  return new SqlStorage(db, sqliteOps, new LocalSignals(), stats, false, undefined, undefined, undefined, {
+    latestSchema: sqliteMigrations.length,
+    connections: () => ({ max: 1, total: raw.open ? 1 : 0, fileBytes: fileBytes() }),
+  });
 }
 
 /**

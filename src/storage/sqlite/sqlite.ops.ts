@@ -28,6 +28,7 @@ export const sqliteOps: DialectOps = {
   forceIndex: (indexName) => `INDEXED BY "${indexName}"`,
   // a violated ON DELETE RESTRICT is reported as a trigger constraint, with the same message
   skipLocked: '',
+  relaxedCommit: null,
   forUpdate: '',
   // one connection runs one transaction at a time: transactions never collide
   isTransientConflict: () => false,

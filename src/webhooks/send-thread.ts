@@ -1,0 +1,17 @@
+// The sending thread's entry (see sender.ts): POSTs each batch of deliveries it is given and answers their results
+// in one message. Runs in a worker thread, so the HTTP client's work is off the thread that serves requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { sendJson } from './send.js';
+import type { SendRequest, SendThreadData, SentBatch } from './sender.js';
+import { WebhookUrlPolicy } from './webhook-url.js';
+
+const data = workerData as SendThreadData;
+const policy = new WebhookUrlPolicy(data.allowed, data.denied);
+const port = parentPort!;
+
+port.on('message', (m: { batch: number; requests: SendRequest[] }) => {
+  void Promise.all(m.requests.map((r) => sendJson(policy, r.url, r.body, r.headers, r.timeoutMs))).then((results) => {
+    const reply: SentBatch = { batch: m.batch, results: results.map(({ body: _body, ...rest }) => rest) };
+    port.postMessage(reply);
+  });
+});

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sender } from './sender.js';
+import { WebhookUrlPolicy } from './webhook-url.js';
+
+describe('the sending thread', () => {
+  let server: http.Server;
+  let base = '';
+  const hanging: http.ServerResponse[] = [];
+  const seen: { path: string; body: string; signature: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ path: req.url!, body: Buffer.concat(chunks).toString(), signature: req.headers['x-sig'] as string });
+        if (req.url === '/hang') return void hanging.push(res);
+        res.writeHead(req.url === '/fail' ? 503 : 200).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const r of hanging) r.destroy();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('sends a batch with its headers and answers each result in the order asked, under the address policy', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], ['127.0.0.2/32']));
+    try {
+      const results = await sender.send([
+        { url: `${base}/ok`, body: '{"n":1}', headers: { 'x-sig': 'a' }, timeoutMs: 2000 },
+        { url: `${base}/fail`, body: '{"n":2}', headers: {}, timeoutMs: 2000 },
+        { url: 'http://127.0.0.2:9/denied', body: '{}', headers: {}, timeoutMs: 2000 },
+      ]);
+      expect(results.map((r) => [r.status, r.error])).toEqual([
+        [200, null],
+        [503, 'The receiver answered 503'],
+        [null, expect.stringMatching(/127\.0\.0\.2 is not allowed/)],
+      ]);
+      expect(seen.find((s) => s.path === '/ok')).toMatchObject({ body: '{"n":1}', signature: 'a' });
+    } finally {
+      await sender.stop();
+    }
+  });
+
+  it('a thread that dies fails the batches it held, and the next batch gets a new thread', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    try {
+      const held = sender.send([{ url: `${base}/hang`, body: '{}', headers: {}, timeoutMs: 30_000 }]);
+      while (hanging.length === 0) await new Promise((r) => setTimeout(r, 10));
+      await (sender as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      expect(await held).toEqual([{ status: null, durationMs: 0, error: 'The sending thread stopped' }]);
+      const again = await sender.send([{ url: `${base}/ok`, body: '{}', headers: {}, timeoutMs: 2000 }]);
+      expect(again[0]).toMatchObject({ status: 200, error: null });
+    } finally {
+      await sender.stop();
+    }
+  });
+
+  it('stopping fails what is in flight at once instead of waiting for its timeout', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    const held = sender.send([{ url: `${base}/hang`, body: '{}', headers: {}, timeoutMs: 30_000 }]);
+    while (hanging.length < 2) await new Promise((r) => setTimeout(r, 10));
+    await sender.stop();
+    expect(await held).toEqual([{ status: null, durationMs: 0, error: 'The server is stopping' }]);
+  });
+});
