@@ -36,6 +36,7 @@ import { EventWorker } from './events/event-worker.js';
 import { PublicationService } from './content/publication.service.js';
 import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
 import { restoreRoutes } from './content/restore.routes.js';
+import { smtpMailer } from './auth/invitation-mail.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
@@ -184,7 +185,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const usage = new KeyUsageService(storage, clock, (e) => server.log.warn({ err: e }, 'key usage counts not written'));
     server.addHook('onResponse', recordUse(usage));
     panelKeysRoutes(server, keys, audit, users, usage);
-    usersRoutes(server, { users, roles, invitations, sessions, audit, publicUrl: config.publicUrl });
+    const mailer = config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined;
+    usersRoutes(server, { users, roles, invitations, sessions, audit, publicUrl: config.publicUrl, mailer });
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);
@@ -247,6 +249,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await webhooks.delivery.stop();
         await publications.stop();
         await usage.stop();
+        mailer?.close();
         await media.files.close?.(); // after the event worker: its media cleanup may still be deleting files
         await storage.close();
       },
