@@ -41,6 +41,21 @@ export const AUDIT_KINDS = ['key', 'webhook', 'user', 'role', 'session', 'object
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const kindOf = (action: string): string => action.slice(0, action.indexOf('.')).replace(/s$/, '');
 
+/**
+ * The instant of an ISO 8601 date-time, or undefined when it names no real one. `Date.parse` alone is lenient
+ * (February 30th becomes March 2nd; trailing characters are ignored), so the calendar fields are checked too.
+ */
+export function validDateTime(v: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(v);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second = '0', zh = '0', zm = '0'] = m.slice(1).map((x) => x ?? '0');
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(zh) > 23 || Number(zm) > 59) return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 /** What a listing asks for: a page (`limit` entries older than the entry `before`) of the matching entries. */
 export interface AuditQuery {
   limit: number;
@@ -97,8 +112,8 @@ export class AuditService {
     const time = (field: 'from' | 'to') => {
       const v = q[field];
       if (v === undefined) return undefined;
-      const ms = Date.parse(v);
-      if (!Number.isFinite(ms)) throw errors.validation({ [field]: ['This value is not a valid datetime.'] });
+      const ms = validDateTime(v);
+      if (ms === undefined) throw errors.validation({ [field]: ['This value is not a valid datetime.'] });
       return ms;
     };
     const fromMs = time('from');

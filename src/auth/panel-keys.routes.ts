@@ -77,6 +77,8 @@ const EVENT = panelContract('Record that a person revealed, copied or showed a k
   body: Type.Object({ action: Type.Optional(Type.Unknown()) }),
   response: { 204: NoContent },
 });
+/** An ISO 8601 date-time with a time zone, as `toISOString()` writes it (seconds and fractions optional). */
+const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 const AUDIT = panelContract('The audit trail, newest first: a page of the entries matching every filter given', {
   querystring: Type.Object({
     limit: Integer({ minimum: 1, maximum: 1000, default: 100 }),
@@ -96,8 +98,8 @@ const AUDIT = panelContract('The audit trail, newest first: a page of the entrie
     subject: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: 'The id of the key or user the events are about' }),
     ),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'From this time (inclusive)' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Until this time (exclusive)' })),
+    from: Type.Optional(Type.String({ format: 'date-time', pattern: ISO_DATE_TIME, description: 'From this time (inclusive)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', pattern: ISO_DATE_TIME, description: 'Until this time (exclusive)' })),
   }),
   response: { 200: Type.Array(AnyObject('An entry: id, at, actor, action, key, details')) },
 });
