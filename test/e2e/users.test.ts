@@ -175,6 +175,18 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     expect((await s.api('GET', `/api/v1/content/post/${id}`, s.t.ro)).status).toBe(404);
     const stored = await s.t.call('GET', `/api/v1/content/post/${id}`, { key: s.t.rw, headers: { 'x-mode': 'preview' } });
     expect(stored.json()).toMatchObject({ internal: { status: 'draft' } });
+    // media: the author uploads (create) but deletes nothing; the preview has no Delete
+    const form = new FormData();
+    form.append('type', 'file');
+    form.append('file', new Blob(['a note'], { type: 'text/plain' }), 'note.txt');
+    const up = await fetch(`${s.baseURL}/api/media`, { method: 'POST', headers: { 'x-auth-token': s.t.rw }, body: form });
+    expect(up.status).toBe(200);
+    await author.goto('/media');
+    await author.getByRole('button', { name: 'Preview note.txt' }).click();
+    const preview = author.getByRole('dialog', { name: 'note.txt' });
+    await visible(preview.getByRole('link', { name: 'Open original' }));
+    expect(await preview.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await snap(author, 'users-author-media');
     // the editor, by contrast, sees the author's draft with Publish
     await ed.goto(`/content/post/object/${encodeURIComponent(id)}`);
     await visible(ed.getByRole('region', { name: 'Publication' }).getByRole('button', { name: 'Publish', exact: true }));
@@ -201,8 +213,11 @@ describe.skipIf(!inject('browserAvailable'))('the Users page', { timeout: 90_000
     // the same person's sign-ins
     await filters.getByLabel('Events').selectOption({ label: 'Sign-ins and sessions' });
     await filters.getByRole('button', { name: 'Apply filters' }).click();
-    await poll(async () => (await texts()).length).toBeGreaterThan(0);
-    expect((await texts()).every((r) => r.includes('author@example.test') && r.includes('session.'))).toBe(true);
+    // (polled until the table shows the new filter's rows, not the last one's)
+    await poll(async () => {
+      const r = await texts();
+      return r.length > 0 && r.every((row) => row.includes('author@example.test') && row.includes('session.'));
+    }).toBe(true);
     // a time range after everything: nothing
     const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
     await filters.getByLabel('From').fill(local(Date.now() + 3600_000));
