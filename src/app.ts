@@ -35,6 +35,7 @@ import { createServer } from './http/server.js';
 import { EventWorker } from './events/event-worker.js';
 import { PublicationService } from './content/publication.service.js';
 import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
+import { RelatedRows } from './content/related-rows.js';
 import { restoreRoutes } from './content/restore.routes.js';
 import { smtpMailer } from './auth/invitation-mail.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
@@ -96,7 +97,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const registry = new TypeRegistry(storage);
     const keys = new ApiKeysService(storage, crypto, clock, registry, config.readOnlyPreview);
     const contentTypes = new ContentTypesService(storage, registry, keys, clock);
-    const hydrator = new Hydrator(storage, { maxObjects: config.hydrateMaxObjects, maxBytes: config.responseMaxBytes });
+    const hydrator = new Hydrator(new RelatedRows(storage), {
+      maxObjects: config.hydrateMaxObjects,
+      maxBytes: config.responseMaxBytes,
+    });
     const content = new ContentService(storage, registry, hydrator, config.pageCacheBytes);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit, config.sanitizeRichtext);
     const graphql = new GraphqlService(registry, content);

@@ -1,4 +1,4 @@
-import { canListRemoved, canObjects, readView, relatedView, type ObjectAction } from '../access/policy.js';
+import { canListRemoved, canObjects, readView, type ObjectAction } from '../access/policy.js';
 import { envelopeJson } from '../core/envelope.js';
 import { AppError, errors } from '../core/errors.js';
 import { ownProperty } from '../core/own-property.js';
@@ -159,12 +159,11 @@ export class ContentService {
   }
 
   /**
-   * Live objects of one type by id, in one query (relation loading); ids the caller cannot see are simply absent,
-   * and so are drafts where the caller reads the public view (a relation met while reading never answers 403).
+   * Relation targets for GraphQL, through the relation loader REST hydration uses (the policy decides the readable
+   * types and their view there); `each` runs before each storage query.
    */
-  async getRows(p: Principal, type: string, ids: string[]): Promise<StoredObject[]> {
-    await this.typeFor(p, 'read', type);
-    return this.storage.getObjects(type, ids, relatedView(p, type));
+  related(p: Principal, type: string, ids: string[], each?: () => void): Promise<StoredObject[]> {
+    return this.hydrator.related.load(p, type, ids, { each });
   }
 
   private orderKey(orderBy: string | undefined): OrderKey {

@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
-import { canObjects, relatedView } from '../access/policy.js';
+import { canObjects } from '../access/policy.js';
 import type { Principal } from '../core/principal.js';
-import type { Storage, StoredObject } from '../storage/port.js';
+import type { StoredObject } from '../storage/port.js';
 import { internalJson, objectJson } from './object-json.js';
 import { DEFAULT_READ_LIMITS, ReadBudget, Slicer, type ReadLimits } from './read-budget.js';
+import type { RelatedRows } from './related-rows.js';
 import { parseDataUrl } from './relations.js';
 
 type Json = unknown;
@@ -28,9 +29,6 @@ type Slot = { holder: Json[]; index: number; type: string; id: string };
 /** Hydrating reads one node runs at once (see Hydrator.heavy). */
 const HEAVY_READS_AT_ONCE = 2;
 
-/** Target ids per storage query: an `IN (...)` list well under every driver's limit, and a short synchronous read. */
-const CHUNK = 500;
-
 /**
  * Replaces relations by their target objects, level by level, loading each level with one query per type (per
  * CHUNK ids). A target the principal may not read, or that does not exist, stays exactly as stored.
@@ -40,9 +38,6 @@ const CHUNK = 500;
  * serialised once per depth and its text reused wherever it appears; long loops yield to other requests.
  */
 export class Hydrator {
-  /** Counts storage reads, so a test can prove batching (queries grow with types and depth, not page size). */
-  queries = 0;
-
   /**
    * Hydrating reads running at once on this node; the others wait their turn (first come, first served). Several
    * heavy reads sharing the event loop all finish late and starve light requests; in turns, they finish as soon
@@ -51,9 +46,15 @@ export class Hydrator {
   private readonly heavy = pLimit(HEAVY_READS_AT_ONCE);
 
   constructor(
-    private readonly storage: Storage,
+    /** The relation loader shared with GraphQL. */
+    readonly related: RelatedRows,
     readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
   ) {}
+
+  /** Storage reads of relation targets so far (shared with GraphQL's), so a test can prove batching. */
+  get queries(): number {
+    return this.related.queries;
+  }
 
   /**
    * The JSON text of each row, hydrated to `depth`. `extraBytes` is what the caller adds around them (search sends
@@ -127,8 +128,8 @@ export class Hydrator {
   }
 
   /**
-   * Loads every target not loaded yet, one query per type per CHUNK ids, in the view the caller reads that type in:
-   * a draft is never inlined into a public read (its reference stays as stored).
+   * Loads every target not loaded yet through the shared relation loader (one query per type per chunk of ids, in
+   * the view the caller reads that type in: a draft is never inlined into a public read; its reference stays).
    */
   private async load(p: Principal, slots: Slot[], loaded: Map<string, StoredObject>, slicer: Slicer): Promise<void> {
     const byType = new Map<string, Set<string>>();
@@ -140,13 +141,8 @@ export class Hydrator {
       ids.add(id);
     }
     for (const [type, set] of byType) {
-      const ids = [...set];
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        this.queries++;
-        const rows = await this.storage.getObjects(type, ids.slice(i, i + CHUNK), relatedView(p, type));
-        for (const row of rows) loaded.set(refKey(type, row.id), row);
-        await slicer.due();
-      }
+      const rows = await this.related.load(p, type, [...set], { between: () => slicer.due() });
+      for (const row of rows) loaded.set(refKey(type, row.id), row);
     }
   }
 }

@@ -6,12 +6,10 @@ import { toNode, type ContentNode } from './context.js';
 
 type Waiter = { resolve: (row: StoredObject | undefined) => void; reject: (e: unknown) => void };
 
-/** Storage reads per query, bounded so that an `IN (...)` list stays well under every driver's parameter limit. */
-const CHUNK = 1000;
-
 /**
  * Per-request relation loader. Every target asked for while GraphQL resolves one level is collected, then loaded
- * with one ContentService.getRows call per type (which applies the policy again), and all waiters are released
+ * through ContentService.related, the relation loader REST hydration uses too (one query per type per chunk of ids,
+ * the policy applied again), and all waiters are released
  * together so that the next level batches as one as well. Missing targets resolve to undefined.
  */
 export class RelationLoader {
@@ -70,13 +68,9 @@ export class RelationLoader {
     this.pending = new Map();
     const loaded = await Promise.allSettled(
       [...batch].map(async ([type, byId]) => {
-        const ids = [...byId.keys()];
         const found = new Map<string, StoredObject>();
-        for (let i = 0; i < ids.length; i += CHUNK) {
-          this.onQuery();
-          for (const row of await this.content.getRows(this.principal, type, ids.slice(i, i + CHUNK)))
-            found.set(row.id.toLowerCase(), row);
-        }
+        for (const row of await this.content.related(this.principal, type, [...byId.keys()], this.onQuery))
+          found.set(row.id.toLowerCase(), row);
         return found;
       }),
     );

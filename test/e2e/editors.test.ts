@@ -1,7 +1,10 @@
 import { Flotiq } from '@flotiq/flotiq-api-sdk';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { quadrants, upload } from '../api/media-fixtures.js';
+import { runCli } from '../cli/cli-harness.js';
 import { ctd, relation, text } from '../support/fixtures.js';
 import { launchChromium, newContext, signIn, snap, watchErrors } from './support/browser.js';
 import { startPanelServer, type PanelServer } from './support/panel-server.js';
@@ -29,6 +32,9 @@ const EXISTING = {
     ],
   },
 };
+
+/** A folder in flotiq-cli's export format, written by hand: rich text, Markdown and blocks as Flotiq stores them. */
+const FLOTIQ_EXPORT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'flotiq-export');
 
 /** The three editors of issue 17 in Chromium, under the Panel's CSP, against a real server. */
 describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 120_000 }, () => {
@@ -96,8 +102,8 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
   // the editors' chunks are fetched on first use, which takes a moment on a busy machine
   const visible = (l: Locator) => expect.poll(() => l.isVisible(), { timeout: 10_000 }).toBe(true);
   const notice = (t: string) => page.getByRole('status').filter({ hasText: t });
-  const stored = async (id: string) =>
-    (await s.api('GET', `/api/v1/content/article/${encodeURIComponent(id)}`, s.t.ro)).json as Json;
+  const stored = async (id: string, type = 'article') =>
+    (await s.api('GET', `/api/v1/content/${type}/${encodeURIComponent(id)}`, s.t.ro)).json as Json;
   const form = () => page.locator('form');
   const richText = () => form().getByRole('textbox', { name: 'Body' });
   const toolbar = () => form().getByRole('toolbar', { name: 'Formatting', exact: true });
@@ -367,6 +373,32 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     ).toMatchObject({
       actor: expect.stringContaining('@'),
       detail: { type: 'article', restored: 1, version: 4 },
+    });
+  });
+
+  it('opens content imported with the CLI from a flotiq-cli export and saves it unchanged when only the title is edited', async () => {
+    const imported = await runCli(['import', FLOTIQ_EXPORT, '--url', s.baseURL, '--key', s.t.rw]);
+    expect(imported.code, imported.stderr).toBe(0);
+    for (const id of ['imported-1', 'imported-2']) {
+      const before = await stored(id, 'imported');
+      expect(before.content, id).toMatchObject({ blocks: expect.any(Array) });
+      await page.goto(`/content/imported/object/${id}`);
+      await visible(richText());
+      await visible(form().locator('.block-editor .ce-block').first());
+      await visible(form().getByRole('region', { name: 'Preview' }));
+      await form()
+        .getByLabel('Title')
+        .fill(`${before.title as string} (renamed)`);
+      await form().getByRole('button', { name: 'Save' }).first().click();
+      await visible(notice('The object was saved.'));
+      const after = await stored(id, 'imported');
+      expect(after.title).toBe(`${before.title as string} (renamed)`);
+      for (const f of ['body', 'notes', 'content']) expect(after[f], `${id}: ${f}`).toEqual(before[f]);
+    }
+    // the blocks are what the folder holds, nested and legacy list items alike
+    expect(((await stored('imported-2', 'imported')).content as { blocks: Block[] }).blocks[0].data).toEqual({
+      style: 'unordered',
+      items: ['alpha', 'beta'],
     });
   });
 

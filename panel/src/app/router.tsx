@@ -15,11 +15,18 @@ interface RouterState {
   path: string;
   hash: string;
   navigate(to: string, opts?: { replace?: boolean }): void;
-  /**
-   * Asks `allow` before the browser's Back or Forward leaves the page shown (false: the page stays, and its address
-   * is put back). Answers the function that removes it.
-   */
-  guardHistory(allow: () => boolean): () => void;
+}
+
+/** What the browser's Back and Forward must ask before leaving the page shown (one Panel, one history). */
+const historyGuards = new Set<() => boolean>();
+
+/**
+ * Asks `allow` before the browser's Back or Forward leaves the page shown (false: the page stays, and its address is
+ * put back). Answers the function that removes it.
+ */
+export function guardHistory(allow: () => boolean): () => void {
+  historyGuards.add(allow);
+  return () => void historyGuards.delete(allow);
 }
 
 const RouterContext = createContext<RouterState | undefined>(undefined);
@@ -31,10 +38,9 @@ export function RouterProvider({ children }: { children: ReactNode }) {
   const [loc, setLoc] = useState(current);
   const shown = useRef(loc);
   shown.current = loc;
-  const guards = useRef(new Set<() => boolean>());
   useEffect(() => {
     const onPop = () => {
-      for (const allow of guards.current) {
+      for (const allow of historyGuards) {
         if (!allow()) {
           // the address has already changed: put the page's own back
           window.history.pushState(null, '', shown.current.path + shown.current.hash);
@@ -46,17 +52,13 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const guardHistory = useCallback((allow: () => boolean) => {
-    guards.current.add(allow);
-    return () => void guards.current.delete(allow);
-  }, []);
   const navigate = useCallback((to: string, opts: { replace?: boolean } = {}) => {
     if (opts.replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
     setLoc(current());
     window.scrollTo(0, 0);
   }, []);
-  const value = useMemo(() => ({ ...loc, navigate, guardHistory }), [loc, navigate, guardHistory]);
+  const value = useMemo(() => ({ ...loc, navigate }), [loc, navigate]);
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 

@@ -4,7 +4,7 @@ import { contentTypesApi } from '../api/content-types.js';
 import { errorMessage, fieldErrorsOf } from '../api/errors.js';
 import type { ContentObject, ContentType, FieldErrors } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
-import { Link, useRouter } from '../app/router.js';
+import { guardHistory, Link, useRouter } from '../app/router.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { useSession } from '../app/session.js';
@@ -209,7 +209,6 @@ const LEAVE = 'Leave this page? Your unsaved changes will be lost.';
  * browser's Back and Forward buttons (the page and its address stay when the answer is no).
  */
 function useUnsavedChangesGuard(active: boolean): void {
-  const { guardHistory } = useRouter();
   useEffect(() => {
     if (!active) return;
     const unguard = guardHistory(() => window.confirm(LEAVE));
@@ -233,5 +232,5 @@ function useUnsavedChangesGuard(active: boolean): void {
       document.removeEventListener('click', onClick, true);
       unguard();
     };
-  }, [active, guardHistory]);
+  }, [active]);
 }

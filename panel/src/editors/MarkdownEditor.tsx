@@ -111,7 +111,8 @@ export default function MarkdownEditor({
   const edit = (e: Edit) => {
     const t = area.current;
     if (!t) return;
-    const next = apply(value, t.selectionStart, t.selectionEnd, e);
+    // the text as shown, which may be a keystroke ahead of the form's value during a busy moment
+    const next = apply(t.value, t.selectionStart, t.selectionEnd, e);
     onChange(next.text);
     requestAnimationFrame(() => {
       t.focus();
@@ -190,9 +191,10 @@ export default function MarkdownEditor({
             setPicking(false);
             const alt = (m.alt || m.fileName || 'image').replace(/[[\]]/g, '');
             const t = area.current;
-            const at = t ? t.selectionEnd : value.length;
+            const text = t ? t.value : value;
+            const at = t ? t.selectionEnd : text.length;
             const image = `![${alt}](${mediaImageUrl(m)})`;
-            onChange(value.slice(0, at) + image + value.slice(at));
+            onChange(text.slice(0, at) + image + text.slice(at));
           }}
         />
       )}

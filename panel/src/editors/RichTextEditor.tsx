@@ -100,7 +100,8 @@ function ToolButton(p: { label: string; active?: boolean; disabled?: boolean; on
  * only rewritten when the text is edited, so opening and saving an object leaves its rich text as it was.
  */
 export default function RichTextEditor({ labelId, describedBy, value, onChange, readOnly, invalid, types }: RichTextEditorProps) {
-  const emitted = useRef(value);
+  // what the editor has said so far (newest last): a value among them is our own change coming back late
+  const emitted = useRef<string[]>([value]);
   const [linking, setLinking] = useState<string>();
   const [picking, setPicking] = useState(false);
   const editor = useEditor({
@@ -123,16 +124,19 @@ export default function RichTextEditor({ labelId, describedBy, value, onChange, 
       // TipTap also says "update" for changes of the editor that are not edits (e.g. becoming editable)
       if (!transaction.docChanged) return;
       const html = e.isEmpty ? '' : e.getHTML();
-      emitted.current = html;
+      emitted.current.push(html);
+      if (emitted.current.length > 200) emitted.current.splice(0, 100);
       onChange(html);
     },
   });
   const state = useToolbarState(editor);
 
-  // a value from outside (the saved object, a reload) replaces the text; our own changes do not come back in
+  // a value from outside (the saved object, a reload) replaces the text; our own changes do not come back in, not
+  // even late: a render caused by the toolbar or a dialog can run before the form has taken the latest keystrokes,
+  // and writing that older value back would drop them
   useEffect(() => {
-    if (value === emitted.current) return;
-    emitted.current = value;
+    if (emitted.current.includes(value)) return;
+    emitted.current = [value];
     editor.commands.setContent(value, { emitUpdate: false });
   }, [editor, value]);
 
