@@ -37,6 +37,7 @@ import { PublicationService } from './content/publication.service.js';
 import { publicationRoutes, scheduleRoutes } from './content/publication.routes.js';
 import { RelatedRows } from './content/related-rows.js';
 import { restoreRoutes } from './content/restore.routes.js';
+import { smtpMailer } from './auth/invitation-mail.js';
 import { registerWebhooks, type Webhooks } from './webhooks/webhooks.module.js';
 import { createMedia, registerMedia } from './media/media.module.js';
 import { connectStorage } from './storage/connect.js';
@@ -124,7 +125,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const setupToken = await storage.startupLock(async () => {
       await keys.ensureApplicationKeys(SYSTEM);
       await contentTypes.ensureInternalTypes(SYSTEM);
-      return users.bootstrap(config.adminEmail, config.adminPassword);
+      const boot = await users.bootstrap(config.adminEmail, config.adminPassword);
+      if (boot.created) {
+        const u = boot.created;
+        await audit.record(SYSTEM, 'user.created', { id: u.id, name: u.email }, { via: 'environment', roleId: u.roleId });
+      }
+      return boot.setupToken;
     });
 
     const metrics = config.metrics.enabled
@@ -183,7 +189,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const usage = new KeyUsageService(storage, clock, (e) => server.log.warn({ err: e }, 'key usage counts not written'));
     server.addHook('onResponse', recordUse(usage));
     panelKeysRoutes(server, keys, audit, users, usage);
-    usersRoutes(server, { users, roles, invitations, sessions, audit, publicUrl: config.publicUrl });
+    const mailer = config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined;
+    usersRoutes(server, { users, roles, invitations, sessions, audit, publicUrl: config.publicUrl, mailer });
     authContextRoutes(server);
     contentTypesRoutes(server, contentTypes);
     contentRoutes(server, content, writer);
@@ -246,6 +253,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await webhooks.delivery.stop();
         await publications.stop();
         await usage.stop();
+        mailer?.close();
         await media.files.close?.(); // after the event worker: its media cleanup may still be deleting files
         await storage.close();
       },

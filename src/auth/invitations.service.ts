@@ -55,7 +55,11 @@ export class InvitationsService {
     const inv = await this.storage.panel.getInvitation(tokenHash);
     // checked before the (slow) password hash: a wrong or spent token costs nothing
     if (!inv || inv.usedMs !== null || inv.expiresMs <= this.clock.now()) throw errors.forbidden();
-    const user = await this.users.prepare(inv.email, password, inv.email.split('@')[0], inv.roleId);
+    const user = await this.users.prepare(inv.email, password, inv.email.split('@')[0], inv.roleId).catch(async (e: unknown) => {
+      // a concurrent accept of the same invitation may have made the user meanwhile: a spent token, as for the others
+      const now = await this.storage.panel.getInvitation(tokenHash);
+      throw now && now.usedMs !== null ? errors.forbidden() : e;
+    });
     await this.storage.transaction(async (tx) => {
       if (!(await tx.panel.useInvitation(tokenHash, this.clock.now()))) throw errors.forbidden();
       if (await tx.panel.getUserByEmail(inv.email)) throw errors.validation({ email: ['This value is already used'] });

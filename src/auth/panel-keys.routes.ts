@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../core/errors.js';
+import { canManageApplicationKeys } from '../access/policy.js';
 import { ownProperty } from '../core/own-property.js';
 
 import { principalOf } from '../http/route-auth.js';
@@ -7,7 +8,7 @@ import { MAX_GRACE_MINUTES, type ApiKeysService, type ApiKeyView, type KeyInput 
 import type { UsersService } from './users.service.js';
 import { KEEP_DAYS, type KeyUsageService } from './key-usage.service.js';
 import { RateLimiter } from '../core/rate-limiter.js';
-import type { AuditAction, AuditService } from './audit.service.js';
+import { AUDIT_ACTIONS, AUDIT_KINDS, type AuditAction, type AuditQuery, type AuditService } from './audit.service.js';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, IdParams, IgnoredBody, Integer, NoContent, panelContract } from '../http/contract.js';
 
@@ -76,10 +77,29 @@ const EVENT = panelContract('Record that a person revealed, copied or showed a k
   body: Type.Object({ action: Type.Optional(Type.Unknown()) }),
   response: { 204: NoContent },
 });
-const AUDIT = panelContract('The audit trail, newest first', {
+/** An ISO 8601 date-time with a time zone, as `toISOString()` writes it (seconds and fractions optional). */
+const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+const AUDIT = panelContract('The audit trail, newest first: a page of the entries matching every filter given', {
   querystring: Type.Object({
     limit: Integer({ minimum: 1, maximum: 1000, default: 100 }),
-    before: Type.Optional(Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    before: Type.Optional(
+      Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Entries older than this entry id (the next page)' }),
+    ),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, description: 'Who acted: an e-mail address, system or anonymous' }),
+    ),
+    kind: Type.Optional(
+      Type.Union(
+        AUDIT_KINDS.map((k) => Type.Literal(k)),
+        { description: 'What the events are about' },
+      ),
+    ),
+    action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)))),
+    subject: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The id of the key or user the events are about' }),
+    ),
+    from: Type.Optional(Type.String({ format: 'date-time', pattern: ISO_DATE_TIME, description: 'From this time (inclusive)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', pattern: ISO_DATE_TIME, description: 'Until this time (exclusive)' })),
   }),
   response: { 200: Type.Array(AnyObject('An entry: id, at, actor, action, key, details')) },
 });
@@ -183,7 +203,8 @@ export function panelKeysRoutes(
 
   app.post('/panel/api/keys/regenerate-all', { config: sessionJson, schema: REGENERATE_ALL }, async (req, reply) => {
     const p = principalOf(req);
-    if (p.kind !== 'user') throw errors.forbidden();
+    // policy first: a role that may not regenerate every key is refused whatever password it sends
+    if (p.kind !== 'user' || !canManageApplicationKeys(p)) throw errors.forbidden();
     const wait = passwordFailures.retryAfter(p.userId);
     if (wait > 0) throw errors.tooManyRequests(wait);
     const password = (req.body as { password?: unknown } | undefined)?.password;
@@ -227,12 +248,8 @@ export function panelKeysRoutes(
     return reply.code(204).send();
   });
 
-  app.get<{ Querystring: { limit: number; before?: number } }>(
-    '/panel/api/audit',
-    { config: session, schema: AUDIT },
-    async (req, reply) => {
-      noStore(reply);
-      return audit.list(principalOf(req), req.query.limit, req.query.before);
-    },
-  );
+  app.get<{ Querystring: AuditQuery }>('/panel/api/audit', { config: session, schema: AUDIT }, async (req, reply) => {
+    noStore(reply);
+    return audit.list(principalOf(req), req.query);
+  });
 }

@@ -86,6 +86,9 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
     const user = await users.verifyCredentials(body.email, body.password);
     if (!user) {
       deps.loginPerAccount.hit(account);
+      // who tried, as typed (an unknown address, a wrong password or a disabled account: the trail does not say which)
+      const email = typeof body.email === 'string' ? body.email.slice(0, 320) : null;
+      await audit.record('anonymous', 'session.refused', null, { email, ip: req.ip });
       throw errors.unauthorized();
     }
     deps.loginPerAccount.reset(account);
@@ -121,6 +124,7 @@ export function panelSessionRoutes(app: FastifyInstance, deps: PanelSessionDeps)
     if (wait > 0) throw errors.tooManyRequests(wait);
     const body = (req.body ?? {}) as { token?: unknown; email?: unknown; password?: unknown };
     const user = await users.completeSetup(body.token, body.email, body.password);
+    await audit.record(asUser(user), 'user.created', { id: user.id, name: user.email }, { via: 'setup', roleId: user.roleId });
     return signIn(req, reply, user);
   });
 }

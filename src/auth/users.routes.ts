@@ -4,6 +4,7 @@ import { IdParams, NoContent, panelContract } from '../http/contract.js';
 import { principalOf } from '../http/route-auth.js';
 import { errors } from '../core/errors.js';
 import type { AuditService } from './audit.service.js';
+import type { InvitationMailer } from './invitation-mail.js';
 import type { InvitationsService } from './invitations.service.js';
 import type { RolesService } from './roles.service.js';
 import type { SessionsService } from './sessions.service.js';
@@ -17,6 +18,8 @@ export interface UsersRoutesDeps {
   audit: AuditService;
   /** FLOTILLA_PUBLIC_URL: the base of invitation links (else the request's own origin). */
   publicUrl: string | undefined;
+  /** Sends invitations by e-mail when FLOTILLA_SMTP_URL is set. */
+  mailer?: InvitationMailer;
 }
 
 const session = { permission: 'panel-session' } as const;
@@ -76,7 +79,13 @@ const PASSWORD = panelContract('Change my password (my other sessions end)', {
 });
 const INVITE = panelContract('Invite a user by e-mail address: a one-time link', {
   body: Type.Object({ email: Type.Optional(Type.Unknown()), roleId: Type.Optional(Type.Unknown()) }),
-  response: { 200: Type.Object({ url: Type.String(), expiresAt: Type.String() }) },
+  response: {
+    200: Type.Object({
+      url: Type.String(),
+      expiresAt: Type.String(),
+      sent: Type.Boolean({ description: 'The link was also sent to the address by e-mail (FLOTILLA_SMTP_URL)' }),
+    }),
+  },
 });
 const LIST_ROLES = panelContract('Roles: the predefined ones and custom roles', { response: { 200: Type.Array(Role) } });
 const CREATE_ROLE = panelContract('Create a custom role', { body: RoleBody, response: { 200: Role } });
@@ -148,9 +157,23 @@ export function usersRoutes(app: FastifyInstance, deps: UsersRoutesDeps): void {
     const p = principalOf(req);
     const body = (req.body ?? {}) as { email?: unknown; roleId?: unknown };
     const made = await invitations.create(p, body, deps.publicUrl ?? originOf(req));
-    await audit.record(p, 'user.invited', null, { email: body.email, roleId: body.roleId, expiresAt: made.expiresAt });
+    let sent = false;
+    if (deps.mailer) {
+      try {
+        const invitedBy = p.kind === 'user' ? p.email : 'An administrator';
+        await deps.mailer.send({ to: String(body.email), url: made.url, expiresAt: made.expiresAt, invitedBy });
+        sent = true;
+      } catch (e) {
+        // the link is still shown in the Panel; the log never holds it (it carries the one-time token)
+        req.log.warn(
+          { smtp: e instanceof Error ? e.message.replace(/token=[\w-]+/g, 'token=…') : 'error' },
+          'invitation e-mail not sent',
+        );
+      }
+    }
+    await audit.record(p, 'user.invited', null, { email: body.email, roleId: body.roleId, expiresAt: made.expiresAt, sent });
     reply.header('cache-control', 'no-store');
-    return made;
+    return { ...made, sent };
   });
 
   app.get('/panel/api/roles', { config: session, schema: LIST_ROLES }, async () => roles.list());

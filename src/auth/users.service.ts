@@ -51,15 +51,19 @@ export class UsersService {
    * At start: creates the first administrator from configuration, or — when there is no user and no configured
    * administrator — returns a new one-time setup token (only its hash is stored) for main to print as a link.
    */
-  async bootstrap(adminEmail: string | undefined, adminPassword: string | undefined): Promise<string | undefined> {
-    if ((await this.storage.panel.countUsers()) > 0) return undefined;
-    if (adminEmail && adminPassword) {
-      await this.create(adminEmail, adminPassword, 'Administrator');
-      return undefined;
-    }
+  /**
+   * On a database without users: creates the administrator of FLOTILLA_ADMIN_EMAIL/PASSWORD (`created`), or else
+   * stores a one-time setup token (`setupToken`). Nothing when users exist.
+   */
+  async bootstrap(
+    adminEmail: string | undefined,
+    adminPassword: string | undefined,
+  ): Promise<{ setupToken?: string; created?: UserView }> {
+    if ((await this.storage.panel.countUsers()) > 0) return {};
+    if (adminEmail && adminPassword) return { created: await this.create(adminEmail, adminPassword, 'Administrator') };
     const token = randomBytes(24).toString('base64url');
     await this.storage.setMeta(SETUP_META, sha256(token));
-    return token;
+    return { setupToken: token };
   }
 
   /** The storage this service reads (for role look-ups next to it). */

@@ -1,6 +1,7 @@
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/config.js';
 import { AppError } from '../core/errors.js';
+import { SYSTEM } from '../core/principal.js';
 import { CliError } from './cli-error.js';
 import { parseCommandArgs, required, type Command } from './command.js';
 import { readPassword } from './read-password.js';
@@ -68,7 +69,16 @@ export const createAdminCommand: Command = {
     if (help) return void process.stdout.write(CREATE_HELP + '\n');
     const email = required('create-admin', values.email, 'email');
     const password = await readPassword();
-    const user = await withApp((app) => app.services.users.create(email, password, values.name ?? 'Administrator'));
+    const user = await withApp(async (app) => {
+      const made = await app.services.users.create(email, password, values.name ?? 'Administrator');
+      await app.services.audit.record(
+        SYSTEM,
+        'user.created',
+        { id: made.id, name: made.email },
+        { via: 'cli', roleId: 'administrator' },
+      );
+      return made;
+    });
     process.stdout.write(`Created Panel user ${user.email}\n`);
   },
 };
@@ -83,7 +93,11 @@ export const resetPasswordCommand: Command = {
     if (help) return void process.stdout.write(RESET_HELP + '\n');
     const email = required('reset-password', values.email, 'email');
     const password = await readPassword();
-    const user = await withApp((app) => app.services.users.resetPassword(email, password));
+    const user = await withApp(async (app) => {
+      const reset = await app.services.users.resetPassword(email, password);
+      await app.services.audit.record(SYSTEM, 'user.password-reset', { id: reset.id, name: reset.email }, { via: 'cli' });
+      return reset;
+    });
     process.stdout.write(`Password set for ${user.email}; their sessions were ended\n`);
   },
 };

@@ -40,6 +40,8 @@ export interface Config {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly publicUrl: string | undefined;
+  /** Invitations sent by e-mail (FLOTILLA_SMTP_URL, FLOTILLA_SMTP_FROM); undefined: the link is only shown in the Panel. */
+  readonly smtp: { readonly url: string; readonly from: string } | undefined;
   readonly maxObjectBytes: number;
   readonly batchLimit: number;
   /** Failed API-key authentications per client IP per minute before 429. */
@@ -149,6 +151,12 @@ const schema = z.object({
   FLOTILLA_ADMIN_EMAIL: z.string().email().optional(),
   FLOTILLA_ADMIN_PASSWORD: z.string().min(8).optional(),
   FLOTILLA_PUBLIC_URL: z.string().url().optional(),
+  FLOTILLA_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//i.test(v), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  FLOTILLA_SMTP_FROM: z.string().min(3).max(320).optional(),
   FLOTILLA_MAX_OBJECT_BYTES: z.coerce
     .number()
     .int()
@@ -237,6 +245,12 @@ const checked = schema.superRefine((e, ctx) => {
       path: ['FLOTILLA_METRICS'],
       message: 'on needs FLOTILLA_METRICS_TOKEN and/or FLOTILLA_METRICS_ALLOW (0.0.0.0/0,::/0 to let anyone scrape)',
     });
+  if (e.FLOTILLA_SMTP_URL !== undefined && e.FLOTILLA_SMTP_FROM === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FLOTILLA_SMTP_FROM'],
+      message: 'is required with FLOTILLA_SMTP_URL (the sender address)',
+    });
   if (e.FLOTILLA_MEDIA_STORE === 's3' && !e.FLOTILLA_S3_BUCKET)
     ctx.addIssue({ code: 'custom', path: ['FLOTILLA_S3_BUCKET'], message: 'is required when FLOTILLA_MEDIA_STORE=s3' });
   if ((e.FLOTILLA_S3_ACCESS_KEY_ID === undefined) !== (e.FLOTILLA_S3_SECRET_ACCESS_KEY === undefined))
@@ -267,6 +281,7 @@ function withFileSecrets(env: NodeJS.ProcessEnv): Record<string, string | undefi
     'FLOTILLA_ADMIN_PASSWORD',
     'FLOTILLA_METRICS_TOKEN',
     'FLOTILLA_S3_SECRET_ACCESS_KEY',
+    'FLOTILLA_SMTP_URL',
   ];
   for (const name of secrets) {
     const file = env[`${name}_FILE`];
@@ -293,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: e.FLOTILLA_ADMIN_EMAIL,
     adminPassword: e.FLOTILLA_ADMIN_PASSWORD,
     publicUrl: e.FLOTILLA_PUBLIC_URL,
+    smtp: e.FLOTILLA_SMTP_URL ? Object.freeze({ url: e.FLOTILLA_SMTP_URL, from: e.FLOTILLA_SMTP_FROM! }) : undefined,
     maxObjectBytes: e.FLOTILLA_MAX_OBJECT_BYTES,
     batchLimit: e.FLOTILLA_BATCH_LIMIT,
     authFailuresPerMinute: e.FLOTILLA_AUTH_FAILURES_PER_MINUTE,

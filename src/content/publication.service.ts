@@ -7,6 +7,7 @@ import type { EventConsumer } from '../events/event-worker.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
 import type { Storage, StoredSchedule } from '../storage/port.js';
 import { collectRefs } from './relations.js';
+import { userPrincipal } from '../auth/users.service.js';
 
 export type PublicationAction = 'publish' | 'unpublish' | 'archive';
 
@@ -127,6 +128,12 @@ export class PublicationService {
   async runDue(): Promise<number> {
     const now = this.clock.now();
     return this.storage.runDueSchedules(now, 50, async (plan, tx) => {
+      // a plan acts for the user who made it, with that user's role as it is now (decision 0021): demoted below
+      // publish on the type, disabled or removed meanwhile, the plan is void
+      if (plan.createdBy.startsWith('user:')) {
+        const creator = await userPrincipal(tx, plan.createdBy.slice('user:'.length));
+        if (!creator || !canPublish(creator, plan.type)) return;
+      }
       const row = await tx.getObject(plan.type, plan.id, 'preview');
       // edited (or deleted) after the plan was made: the plan is void
       if (!row || row.updatedMs > plan.createdMs) return;

@@ -40,6 +40,18 @@ export interface StoredSession {
   expiresMs: number;
 }
 
+/** What an audit listing is narrowed to (every field optional; all given ones apply). */
+export interface AuditFilter {
+  actor?: string;
+  /** The entry's action is one of these. */
+  actions?: readonly string[];
+  /** The id of the key or user the entry is about. */
+  subjectId?: string;
+  fromMs?: number;
+  /** Exclusive. */
+  toMs?: number;
+}
+
 export interface AuditEvent {
   seq?: number;
   atMs: number;
@@ -87,5 +99,6 @@ export interface PanelStore {
   deleteSession(tokenHash: string): Promise<void>;
   deleteExpiredSessions(nowMs: number): Promise<void>;
   insertAudit(e: AuditEvent): Promise<void>;
-  listAudit(limit: number, beforeSeq?: number): Promise<AuditEvent[]>;
+  /** Newest first, before `beforeSeq` (keyset pages), narrowed by `filter`. */
+  listAudit(limit: number, beforeSeq?: number, filter?: AuditFilter): Promise<AuditEvent[]>;
 }

@@ -314,4 +314,43 @@ describe.each(dialectsUnderTest())('users, invitations and roles on %s', (dialec
     ])
       expect(actions, a).toContain(a);
   });
+  it('a planned publication acts for its maker as they are when it runs: demoted, disabled or removed, it does not run', async () => {
+    // this test runs the due plans itself: the app's own poll would race it to them
+    await t().app.services.publications.stop();
+    const rw = t().rw;
+    const made = await t().call('POST', '/api/v1/internal/contenttype', {
+      key: rw,
+      body: ctd('planned', { title: text() }, { draftPublic: true }),
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const admin = await panelLogin(t());
+    const makers = ['kept', 'demoted', 'disabled', 'gone'] as const;
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const who: Record<string, { id: string }> = {};
+    for (const id of makers) {
+      expect((await t().call('POST', '/api/v1/content/planned', { key: rw, body: { id, title: id } })).statusCode).toBe(200);
+      const ed = await member(t(), admin, 'editor');
+      who[id] = ed;
+      const plan = await panelCall(t(), ed.s, 'PUT', `/panel/api/content/planned/${id}/schedule`, { action: 'publish', at });
+      expect(plan.statusCode, plan.body).toBe(200);
+    }
+    expect((await panelCall(t(), admin, 'PUT', `/panel/api/users/${who.demoted.id}`, { roleId: 'author' })).statusCode).toBe(200);
+    expect((await panelCall(t(), admin, 'PUT', `/panel/api/users/${who.disabled.id}`, { disabled: true })).statusCode).toBe(200);
+    expect((await panelCall(t(), admin, 'DELETE', `/panel/api/users/${who.gone.id}`)).statusCode).toBe(204);
+    // make the plans due (the clock is real: move the plans, not the time), each still its maker's
+    const storage = t().app.storage;
+    for (const id of makers) {
+      const plan = (await storage.getSchedule('planned', id))!;
+      expect(plan.createdBy).toBe(`user:${who[id].id}`);
+      await storage.scheduleObject({ ...plan, atMs: Date.now() - 1 });
+    }
+    expect(await t().app.services.publications.runDue()).toBe(4);
+    const status = async (id: string) => (await t().call('GET', `/api/v1/content/planned/${id}`, { key: t().ro })).statusCode;
+    expect(await status('kept')).toBe(200);
+    for (const id of ['demoted', 'disabled', 'gone']) {
+      expect(await status(id), id).toBe(404);
+      // void, not postponed: the plan is gone
+      expect(await storage.getSchedule('planned', id)).toBeUndefined();
+    }
+  });
 });

@@ -25,6 +25,11 @@ describe.each(dialectsUnderTest())('flotilla create-admin / reset-password (%s)'
     const twice = await runCli(['create-admin', '--email', 'ops@example.test'], { env, input: 'another secret value\n' });
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/already used/);
+    // audited, by the system, once
+    const made = (await t.app.storage.panel.listAudit(100)).filter(
+      (e) => e.action === 'user.created' && e.keyName === 'ops@example.test',
+    );
+    expect(made.map((e) => [e.actor, JSON.parse(e.detail)])).toEqual([['system', { via: 'cli', roleId: 'administrator' }]]);
   });
 
   it('resets a password: the new one signs in, the old one no longer does', async () => {
@@ -32,6 +37,10 @@ describe.each(dialectsUnderTest())('flotilla create-admin / reset-password (%s)'
     expect(r.code, r.stderr).toBe(0);
     expect(await signIn('ops@example.test', 'the new password 2')).toBe(200);
     expect(await signIn('ops@example.test', 'a long enough secret')).toBe(401);
+    const reset = (await t.app.storage.panel.listAudit(100)).filter((e) => e.action === 'user.password-reset');
+    expect(reset.map((e) => [e.actor, e.keyName, JSON.parse(e.detail)])).toEqual([
+      ['system', 'ops@example.test', { via: 'cli' }],
+    ]);
     const missing = await runCli(['reset-password', '--email', 'nobody@example.test'], { env, input: 'whatever123\n' });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such user/);

@@ -149,6 +149,7 @@ describe.skipIf(!inject('browserAvailable'))('first run, navigation, media and l
       ['/content/_tag', 'Tag'],
       ['/media', 'Media'],
       ['/api-keys', 'API keys'],
+      ['/audit', 'Audit trail'],
     ];
     for (const [size, viewport] of [
       ['desktop', DESKTOP],

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_PERMISSIONS, type RoutePermission } from '../../src/access/route-permissions.js';
 import { SYSTEM, type KeyRule } from '../../src/core/principal.js';
 import { dialectsUnderTest } from '../support/databases.js';
-import { ctd, text } from '../support/fixtures.js';
-import { useTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/test-app.js';
 import { allowedBySpec, type SpecCaller } from '../support/permission-spec.js';
+import { makeMatrixTypes, SAMPLES, TYPES, type Sample } from '../support/permission-samples.js';
 
 /**
  * Every route × every kind of caller × two content types answers exactly what the key policy of api-keys.md says.
@@ -24,8 +24,7 @@ const CALLERS = [
   'ud-none',
 ] as const;
 type Caller = (typeof CALLERS)[number];
-const TYPES = ['alpha', 'beta'] as const; // user-defined keys have their one rule on alpha only
-type TypeName = (typeof TYPES)[number];
+// user-defined keys have their one rule on alpha only (none on beta, nor on the Draft & Public twins)
 
 /** The matrix's callers in the specification's terms (user-defined keys: one grant on alpha). */
 function specCaller(caller: Caller): SpecCaller {
@@ -36,180 +35,8 @@ function specCaller(caller: Caller): SpecCaller {
   return { kind: 'ud', rules: grant === 'none' ? [] : [{ ctdName: 'alpha', [name]: true }] };
 }
 
-const allowed = (permission: RoutePermission, caller: Caller, type: TypeName) =>
+const allowed = (permission: RoutePermission, caller: Caller, type: string) =>
   allowedBySpec(permission, specCaller(caller), type);
-
-interface Sample {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** The status of a permitted call. */
-  ok: number;
-}
-
-/** A real multipart upload of a small text file. */
-function multipartText(): { body: string; headers: Record<string, string> } {
-  const boundary = `----matrix${fresh()}`;
-  const body = [
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="type"',
-    '',
-    'file',
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="file"; filename="note.txt"',
-    'Content-Type: text/plain',
-    '',
-    'hello from the permission matrix',
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-let counter = 0;
-/** A new lower-case name each call (CTD names allow only a-z and _): the counter written in base 26 letters. */
-const fresh = () => {
-  let n = counter++;
-  let out = '';
-  do {
-    out = String.fromCharCode(97 + (n % 26)) + out;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return `${out}_`;
-};
-
-/** One representative request per route; `type` is alpha or beta; fixtures are made with the read-write key. */
-const SAMPLES: Record<string, (t: TestApp, type: TypeName) => Promise<Sample>> = {
-  'GET /api/auth-context': async () => ({ method: 'GET', url: '/api/auth-context', ok: 200 }),
-  'GET /api/v1/open-api-schema.json': async () => ({ method: 'GET', url: '/api/v1/open-api-schema.json', ok: 200 }),
-  'GET /api/v1/internal/contenttype': async () => ({ method: 'GET', url: '/api/v1/internal/contenttype', ok: 200 }),
-  'POST /api/v1/internal/contenttype': async () => ({
-    method: 'POST',
-    url: '/api/v1/internal/contenttype',
-    body: ctd(`m${fresh()}`, { a: text() }),
-    ok: 200,
-  }),
-  'GET /api/v1/internal/contenttype/:name': async (_t, type) => ({
-    method: 'GET',
-    url: `/api/v1/internal/contenttype/${type}`,
-    ok: 200,
-  }),
-  'PUT /api/v1/internal/contenttype/:name': async (_t, type) => ({
-    method: 'PUT',
-    url: `/api/v1/internal/contenttype/${type}`,
-    body: ctd(type, { title: text() }),
-    ok: 200,
-  }),
-  'DELETE /api/v1/internal/contenttype/:name': async (t) => {
-    const name = `d${fresh()}`;
-    await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(name, { a: text() }) });
-    return { method: 'DELETE', url: `/api/v1/internal/contenttype/${name}`, ok: 200 };
-  },
-  'POST /api/v1/internal/contenttype/:name/purge': async (t) => {
-    const name = `p${fresh()}`;
-    await t.call('POST', '/api/v1/internal/contenttype', { key: t.rw, body: ctd(name, { a: text() }) });
-    return { method: 'POST', url: `/api/v1/internal/contenttype/${name}/purge`, body: {}, ok: 204 };
-  },
-  'GET /api/v1/content/:type': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}`, ok: 200 }),
-  'POST /api/v1/content/:type': async (_t, type) => ({
-    method: 'POST',
-    url: `/api/v1/content/${type}`,
-    body: { title: 'new' },
-    ok: 200,
-  }),
-  'POST /api/v1/content/:type/batch': async (_t, type) => ({
-    method: 'POST',
-    url: `/api/v1/content/${type}/batch`,
-    body: [{ title: 'b' }],
-    ok: 200,
-  }),
-  'PATCH /api/v1/content/:type/batch': async (_t, type) => ({
-    method: 'PATCH',
-    url: `/api/v1/content/${type}/batch`,
-    body: [{ id: 'o1', title: 'p' }],
-    ok: 200,
-  }),
-  'POST /api/v1/content/:type/batch-delete': async (t, type) => ({
-    method: 'POST',
-    url: `/api/v1/content/${type}/batch-delete`,
-    body: [await object(t, type)],
-    ok: 200,
-  }),
-  'GET /api/v1/content/:type/removed': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/removed`, ok: 200 }),
-  'GET /api/v1/content/:type/:id': async (_t, type) => ({ method: 'GET', url: `/api/v1/content/${type}/o1`, ok: 200 }),
-  'PUT /api/v1/content/:type/:id': async (_t, type) => ({
-    method: 'PUT',
-    url: `/api/v1/content/${type}/o1`,
-    body: { title: 'put' },
-    ok: 200,
-  }),
-  'PATCH /api/v1/content/:type/:id': async (_t, type) => ({
-    method: 'PATCH',
-    url: `/api/v1/content/${type}/o1`,
-    body: { title: 'patch' },
-    ok: 200,
-  }),
-  'DELETE /api/v1/content/:type/:id': async (t, type) => ({
-    method: 'DELETE',
-    url: `/api/v1/content/${type}/${await object(t, type)}`,
-    ok: 200,
-  }),
-  'POST /api/v1/content/:type/:id/duplicate': async (t, type) => ({
-    method: 'POST',
-    url: `/api/v1/content/${type}/${await object(t, type)}/duplicate`,
-    ok: 200,
-  }),
-  'GET /api/v1/content/:type/:id/version': async (_t, type) => ({
-    method: 'GET',
-    url: `/api/v1/content/${type}/o1/version`,
-    ok: 200,
-  }),
-  'GET /api/v1/content/:type/:id/version/:version': async (_t, type) => ({
-    method: 'GET',
-    url: `/api/v1/content/${type}/o1/version/1`,
-    ok: 200,
-  }),
-  // GraphQL: every valid key gets a schema of its readable types (what it may see is tested in graphql.test.ts)
-  'POST /api/v2/graphql': async () => ({ method: 'POST', url: '/api/v2/graphql', body: { query: '{ __typename }' }, ok: 200 }),
-  'GET /api/v2/graphql': async () => ({ method: 'GET', url: '/api/v2/graphql?query=%7B__typename%7D', ok: 200 }),
-  'GET /api/v2/graphql/schema': async () => ({ method: 'GET', url: '/api/v2/graphql/schema', ok: 200 }),
-  'POST /api/graphql': async () => ({ method: 'POST', url: '/api/graphql', body: { query: '{ __typename }' }, ok: 200 }),
-  'GET /api/graphql': async () => ({ method: 'GET', url: '/api/graphql?query=%7B__typename%7D', ok: 200 }),
-  'GET /api/graphql/schema': async () => ({ method: 'GET', url: '/api/graphql/schema', ok: 200 }),
-  // search itself is open to every key; asking for a type the key cannot read is the 403 case
-  'GET /api/v1/search': async (_t, type) => ({ method: 'GET', url: `/api/v1/search?q=*&content_type[]=${type}`, ok: 200 }),
-  'POST /api/media': async () => ({ method: 'POST', url: '/api/media', ...multipartText(), ok: 200 }),
-  ...publicationSamples(),
-};
-
-/** A fresh Draft & Public type with one object (publishing needs one). */
-async function draftObject(t: TestApp): Promise<{ type: string; id: string }> {
-  const type = `dp${fresh()}`;
-  const made = await t.call('POST', '/api/v1/internal/contenttype', {
-    key: t.rw,
-    body: ctd(type, { title: text() }, { draftPublic: true }),
-  });
-  expect(made.statusCode, made.body).toBe(200);
-  const id = `x${fresh()}`;
-  expect((await t.call('POST', `/api/v1/content/${type}`, { key: t.rw, body: { id, title: 'x' } })).statusCode).toBe(200);
-  return { type, id };
-}
-
-function publicationSamples(): Record<string, (t: TestApp) => Promise<Sample>> {
-  const out: Record<string, (t: TestApp) => Promise<Sample>> = {};
-  for (const action of ['publish', 'unpublish', 'archive']) {
-    out[`POST /api/v1/content/:type/:id/${action}`] = async (t) => {
-      const o = await draftObject(t);
-      return { method: 'POST', url: `/api/v1/content/${o.type}/${o.id}/${action}`, ok: 204 };
-    };
-    out[`POST /api/v1/content/:type/batch-${action}`] = async (t) => {
-      const o = await draftObject(t);
-      return { method: 'POST', url: `/api/v1/content/${o.type}/batch-${action}`, body: [o.id], ok: 204 };
-    };
-  }
-  return out;
-}
 
 /** Panel routes: any presented key is refused (403); without a session the answer is 401 (or the login route's own). */
 const PANEL_SAMPLES: Record<string, { method: Sample['method']; url: string; body?: unknown; withoutKey: number }> = {
@@ -291,26 +118,12 @@ const OPERATOR_SAMPLES: Record<string, { url: string; status: number }> = {
   'GET /metrics': { url: '/metrics', status: 404 },
 };
 
-async function object(t: TestApp, type: TypeName): Promise<string> {
-  const id = `x${fresh()}`;
-  const res = await t.call('POST', `/api/v1/content/${type}`, { key: t.rw, body: { id, title: 'x' } });
-  expect(res.statusCode).toBe(200);
-  return id;
-}
-
 describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
   const t = useTestApp(dialect);
   const keys = {} as Record<Caller, string | undefined>;
 
   beforeAll(async () => {
-    for (const type of TYPES) {
-      expect(
-        (await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd(type, { title: text() }) })).statusCode,
-      ).toBe(200);
-      expect(
-        (await t().call('POST', `/api/v1/content/${type}`, { key: t().rw, body: { id: 'o1', title: 'one' } })).statusCode,
-      ).toBe(200);
-    }
+    await makeMatrixTypes(t());
     const ud = async (grant: keyof Omit<KeyRule, 'ctdName'> | undefined) =>
       (
         await t().app.services.keys.createUserDefined(
@@ -362,7 +175,7 @@ describe.each(dialectsUnderTest())('permission matrix on %s', (dialect) => {
           });
           const expected = ['none', 'malformed', 'unknown'].includes(caller)
             ? 401
-            : allowed(permission, caller, type)
+            : allowed(permission, caller, sample.type ?? type)
               ? sample.ok
               : 403;
           if (res.statusCode !== expected)

@@ -23,5 +23,6 @@ export const keysApi = {
   usage: (keyId: string, days = 30) => request<KeyUsage>('GET', `${id(keyId)}/usage?days=${days}`),
   /** Tells the audit trail that a person revealed, copied or showed the QR code of a key. */
   record: (keyId: string, action: KeyEvent) => request<void>('POST', `${id(keyId)}/events`, { action }),
-  audit: (limit = 20) => request<AuditEntry[]>('GET', `/audit?limit=${limit}`),
+  /** The latest key events of the audit trail. */
+  audit: (limit = 20) => request<AuditEntry[]>('GET', `/audit?limit=${limit}&kind=key`),
 };

@@ -20,7 +20,15 @@ export interface SessionInfo {
   user: User;
   csrfToken: string;
   /** The user's role (issue 16): what the Panel shows; the server decides. */
-  role?: { id: string; name: string; capabilities: string[] };
+  role?: {
+    id: string;
+    name: string;
+    capabilities: string[];
+    /** Grants on every type (predefined roles); `internal`: on the internal types too, not only media and tags. */
+    everyType?: { internal: boolean; grants: Partial<Omit<KeyRule, 'ctdName'>> } | null;
+    /** Per-type rules (custom roles). */
+    rules?: KeyRule[];
+  };
 }
 
 /** One API key as the Panel's key endpoints return it (the only place a key value is ever shown). */

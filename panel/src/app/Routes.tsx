@@ -11,6 +11,7 @@ import { WebhookEditorPage } from '../webhooks/WebhookEditorPage.js';
 import { WebhooksPage } from '../webhooks/WebhooksPage.js';
 import { UsersPage } from '../users/UsersPage.js';
 import { AccountPage } from '../users/AccountPage.js';
+import { AuditPage } from '../audit/AuditPage.js';
 import { EmptyState } from '../ui/States.js';
 import { Link, matchPath, useRouter } from './router.js';
 
@@ -31,6 +32,7 @@ const ROUTES: [string, (p: Params) => ReactNode][] = [
   ['/webhooks/:id', (p) => <WebhookEditorPage key={p.id} id={p.id} />],
   ['/users', () => <UsersPage />],
   ['/account', () => <AccountPage />],
+  ['/audit', () => <AuditPage />],
 ];
 
 /** The signed-in pages, by path. */

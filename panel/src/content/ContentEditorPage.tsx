@@ -7,6 +7,8 @@ import { useNotices } from '../app/notices.js';
 import { guardHistory, Link, useRouter } from '../app/router.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
+import { useSession } from '../app/session.js';
+import { can, may } from '../users/can.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
@@ -47,6 +49,7 @@ function fieldsOf(o: ContentObject | undefined): Record<string, unknown> {
 
 function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; object: ContentObject | undefined }) {
   const creating = !object;
+  const session = useSession();
   const { navigate } = useRouter();
   const { notify } = useNotices();
   const [saved, setSaved] = useState(object);
@@ -144,8 +147,8 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
         </div>
         <div className="page-actions">
           {dirty && !creating && <span className="badge badge-warn">Unsaved changes</span>}
-          {saved && <RunWebhook type={ct.name} objectId={saved.id} />}
-          {saved && (
+          {saved && can(session, 'webhooks') && <RunWebhook type={ct.name} objectId={saved.id} />}
+          {saved && may(session, 'canDelete', ct.name) && (
             <button type="button" className="btn btn-danger-text" onClick={() => setConfirmDelete(true)}>
               <Icon name="trash" size={16} /> Delete
             </button>

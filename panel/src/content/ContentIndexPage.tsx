@@ -2,16 +2,20 @@ import { contentTypesApi } from '../api/content-types.js';
 import { Link } from '../app/router.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
+import { useSession } from '../app/session.js';
+import { can, may } from '../users/can.js';
 import { EmptyState, ErrorState, Loading } from '../ui/States.js';
 
-/** Every type whose objects can be edited here, including the internal ones (tags, webhooks …). */
+/** Every type whose objects the user's role may read, including the internal ones (tags, webhooks …). */
 export function ContentIndexPage() {
   usePageTitle('Content');
+  const session = useSession();
   const { data, error, reload } = useLoad(() => contentTypesApi.list(), 'all-types');
   if (error) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return <Loading label="Loading content types…" />;
-  const user = data.data.filter((t) => !t.internal);
-  const internal = data.data.filter((t) => t.internal && t.name !== '_media');
+  const readable = data.data.filter((t) => may(session, 'canRead', t.name));
+  const user = readable.filter((t) => !t.internal);
+  const internal = readable.filter((t) => t.internal && t.name !== '_media');
   return (
     <div className="page">
       <header className="page-head">
@@ -22,9 +26,11 @@ export function ContentIndexPage() {
       </header>
       {user.length === 0 ? (
         <EmptyState title="No content types yet">
-          <Link className="btn btn-primary" to="/content-types/new">
-            Create a content type
-          </Link>
+          {can(session, 'content-types') && (
+            <Link className="btn btn-primary" to="/content-types/new">
+              Create a content type
+            </Link>
+          )}
         </EmptyState>
       ) : (
         <ul className="tile-grid">
@@ -40,12 +46,14 @@ export function ContentIndexPage() {
       )}
       <h2 className="section-title">Internal types</h2>
       <ul className="tile-grid">
-        <li>
-          <Link className="tile" to="/media">
-            <strong>Media</strong>
-            <code>_media</code>
-          </Link>
-        </li>
+        {may(session, 'canRead', '_media') && (
+          <li>
+            <Link className="tile" to="/media">
+              <strong>Media</strong>
+              <code>_media</code>
+            </Link>
+          </li>
+        )}
         {internal.map((t) => (
           <li key={t.name}>
             <Link className="tile" to={`/content/${encodeURIComponent(t.name)}`}>

@@ -7,6 +7,8 @@ import { useNotices } from '../app/notices.js';
 import { Link } from '../app/router.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
+import { useSession } from '../app/session.js';
+import { can, may } from '../users/can.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
@@ -32,6 +34,8 @@ const editPath = (type: string, id: string) => `/content/${encodeURIComponent(ty
 
 function ObjectList({ ct }: { ct: ContentType }) {
   usePageTitle(ct.label);
+  const session = useSession();
+  const deletes = may(session, 'canDelete', ct.name);
   const { notify } = useNotices();
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
@@ -78,14 +82,16 @@ function ObjectList({ ct }: { ct: ContentType }) {
           <h1>{ct.label}</h1>
         </div>
         <div className="page-actions">
-          {!ct.internal && (
+          {!ct.internal && can(session, 'content-types') && (
             <Link className="btn" to={`/content-types/${encodeURIComponent(ct.name)}`}>
               Edit type
             </Link>
           )}
-          <Link className="btn btn-primary" to={`/content/${encodeURIComponent(ct.name)}/new`}>
-            <Icon name="plus" size={16} /> New object
-          </Link>
+          {may(session, 'canCreate', ct.name) && (
+            <Link className="btn btn-primary" to={`/content/${encodeURIComponent(ct.name)}/new`}>
+              <Icon name="plus" size={16} /> New object
+            </Link>
+          )}
         </div>
       </header>
       <div className="toolbar">
@@ -170,14 +176,16 @@ function ObjectList({ ct }: { ct: ContentType }) {
                     )}
                     <td>{formatDate(o.internal?.updatedAt)}</td>
                     <td className="cell-actions">
-                      <button
-                        type="button"
-                        className="btn-icon btn-danger-text"
-                        aria-label={`Delete ${objectTitleOf(o)}`}
-                        onClick={() => setRemoving(o)}
-                      >
-                        <Icon name="trash" />
-                      </button>
+                      {deletes && (
+                        <button
+                          type="button"
+                          className="btn-icon btn-danger-text"
+                          aria-label={`Delete ${objectTitleOf(o)}`}
+                          onClick={() => setRemoving(o)}
+                        >
+                          <Icon name="trash" />
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}

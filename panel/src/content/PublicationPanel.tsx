@@ -3,6 +3,8 @@ import { contentApi, type PublicationAction } from '../api/content.js';
 import { errorMessage } from '../api/errors.js';
 import type { ContentObject, PublicationStatus } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
+import { useSession } from '../app/session.js';
+import { may } from '../users/can.js';
 import { formatDate } from '../ui/format.js';
 import { SchedulePlan } from './SchedulePlan.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -30,6 +32,8 @@ interface Props {
 /** The publication of an object of a Draft & Public type: its status, Publish / Unpublish / Archive, the schedule. */
 export function PublicationPanel({ type, object, dirty, onChanged }: Props) {
   const { notify } = useNotices();
+  // publishing, unpublishing, archiving and plans need the publish grant on the type
+  const publisher = may(useSession(), 'canPublish', type);
   const [busy, setBusy] = useState(false);
   const status = object.internal?.status ?? 'draft';
   const publishedAt = object.internal?.publishedAt;
@@ -55,7 +59,7 @@ export function PublicationPanel({ type, object, dirty, onChanged }: Props) {
           <span className="muted">{publishedAt ? ` Last published ${formatDate(publishedAt)}` : ' Never published'}</span>
         </p>
         <div className="publication-actions">
-          {ACTIONS.filter((a) => a.offered(status)).map((a) => (
+          {ACTIONS.filter((a) => publisher && a.offered(status)).map((a) => (
             <button
               key={a.action}
               type="button"
@@ -68,8 +72,8 @@ export function PublicationPanel({ type, object, dirty, onChanged }: Props) {
           ))}
         </div>
       </div>
-      {dirty && <p className="field-help">Save your changes before publishing.</p>}
-      <SchedulePlan type={type} objectId={object.id} version={`${object.internal?.updatedAt ?? ''}|${status}`} />
+      {dirty && publisher && <p className="field-help">Save your changes before publishing.</p>}
+      {publisher && <SchedulePlan type={type} objectId={object.id} version={`${object.internal?.updatedAt ?? ''}|${status}`} />}
     </section>
   );
 }

@@ -4,6 +4,8 @@ import { errorMessage } from '../api/errors.js';
 import { request } from '../api/http.js';
 import type { ContentObject, ContentType, ListEnvelope } from '../api/types.js';
 import { useNotices } from '../app/notices.js';
+import { useSession } from '../app/session.js';
+import { may } from '../users/can.js';
 import { useLoad } from '../app/use-load.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';
@@ -43,6 +45,8 @@ export function VersionHistory({
   onRestored(): Promise<void>;
 }) {
   const { notify } = useNotices();
+  // restoring writes the old version again: the update grant on the type
+  const writer = may(useSession(), 'canUpdate', ct.name);
   const [open, setOpen] = useState(false);
   const versions = useLoad(
     () => (open ? versionsOf(ct.name, object.id) : Promise.resolve(undefined)),
@@ -105,7 +109,7 @@ export function VersionHistory({
                       <td>{formatDate(v.updatedAt)}</td>
                       <td>{v.editor ?? v.owner ?? '—'}</td>
                       <td className="version-actions">
-                        {!v.current && (
+                        {!v.current && writer && (
                           <button
                             type="button"
                             className="btn btn-small"

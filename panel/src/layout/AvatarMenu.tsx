@@ -74,6 +74,11 @@ export function AvatarMenu() {
               Users
             </button>
           )}
+          {(can(session, 'keys') || can(session, 'users')) && (
+            <button type="button" role="menuitem" onClick={() => choose(() => navigate('/audit'))}>
+              Audit trail
+            </button>
+          )}
           <button type="button" role="menuitem" onClick={() => choose(() => navigate('/account'))}>
             Your account
           </button>

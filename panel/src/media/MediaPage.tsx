@@ -5,6 +5,8 @@ import type { MediaObject } from '../api/media.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { useNotices } from '../app/notices.js';
+import { useSession } from '../app/session.js';
+import { may } from '../users/can.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
 import { Pagination } from '../ui/Pagination.js';
@@ -18,6 +20,7 @@ const PAGE_SIZE = 24;
 /** The media library: upload, a grid of files, a preview with details, delete. */
 export function MediaPage() {
   usePageTitle('Media');
+  const session = useSession();
   const { notify } = useNotices();
   const [page, setPage] = useState(1);
   const [typed, setTyped] = useState('');
@@ -57,12 +60,14 @@ export function MediaPage() {
           <p className="muted">Images and files for your content. Link them from a relation field to “Media (internal)”.</p>
         </div>
       </header>
-      <UploadZone
-        onUploaded={() => {
-          setPage(1);
-          list.reload();
-        }}
-      />
+      {may(session, 'canCreate', '_media') && (
+        <UploadZone
+          onUploaded={() => {
+            setPage(1);
+            list.reload();
+          }}
+        />
+      )}
       <div className="toolbar">
         <div className="search">
           <Icon name="search" />
@@ -98,7 +103,13 @@ export function MediaPage() {
           />
         </>
       )}
-      {open && !removing && <MediaPreview media={open} onClose={() => setOpen(undefined)} onDelete={() => setRemoving(open)} />}
+      {open && !removing && (
+        <MediaPreview
+          media={open}
+          onClose={() => setOpen(undefined)}
+          onDelete={may(session, 'canDelete', '_media') ? () => setRemoving(open) : undefined}
+        />
+      )}
       {removing && (
         <ConfirmDialog
           title="Delete this file?"

@@ -4,7 +4,16 @@ import { Icon } from '../ui/Icon.js';
 import { Modal } from '../ui/Modal.js';
 
 /** A large view of a file with its details, a link to the original, and Delete. */
-export function MediaPreview({ media: m, onClose, onDelete }: { media: MediaObject; onClose(): void; onDelete(): void }) {
+export function MediaPreview({
+  media: m,
+  onClose,
+  onDelete,
+}: {
+  media: MediaObject;
+  onClose(): void;
+  /** Absent: the role may not delete media, so no Delete. */
+  onDelete?: () => void;
+}) {
   const big = thumbnailUrl(m, 1200, 0);
   return (
     <Modal
@@ -16,9 +25,11 @@ export function MediaPreview({ media: m, onClose, onDelete }: { media: MediaObje
           <a className="btn" href={m.url} target="_blank" rel="noopener">
             Open original
           </a>
-          <button type="button" className="btn btn-danger" onClick={onDelete}>
-            <Icon name="trash" size={16} /> Delete
-          </button>
+          {onDelete && (
+            <button type="button" className="btn btn-danger" onClick={onDelete}>
+              <Icon name="trash" size={16} /> Delete
+            </button>
+          )}
         </>
       }
     >

@@ -47,13 +47,13 @@ function InviteForm({ roles }: { roles: Role[] }) {
   const [roleId, setRoleId] = useState('editor');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState('');
-  const [link, setLink] = useState<{ url: string; expiresAt: string } | undefined>();
+  const [link, setLink] = useState<{ url: string; expiresAt: string; sent?: boolean; to: string } | undefined>();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setErrors({});
     setMessage('');
     try {
-      setLink(await usersApi.invite(email, roleId));
+      setLink({ ...(await usersApi.invite(email, roleId)), to: email });
       setEmail('');
     } catch (err) {
       const fields = fieldErrorsOf(err);
@@ -99,7 +99,10 @@ function InviteForm({ roles }: { roles: Role[] }) {
       </form>
       {link && (
         <div className="invite-link" role="status">
-          <p>Send this one-time link to the invitee (valid until {new Date(link.expiresAt).toLocaleString()}):</p>
+          <p>
+            {link.sent ? `An e-mail with this one-time link was sent to ${link.to}` : 'Send this one-time link to the invitee'}{' '}
+            (valid until {new Date(link.expiresAt).toLocaleString()}):
+          </p>
           <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.target.select()} />
           <button type="button" className="btn" onClick={() => void navigator.clipboard?.writeText(link.url)}>
             Copy

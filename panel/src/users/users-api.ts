@@ -52,7 +52,7 @@ export const usersApi = {
   remove: (id: string) => request<void>('DELETE', `/users/${encodeURIComponent(id)}`),
   endSessions: (id: string) => request<void>('DELETE', `/users/${encodeURIComponent(id)}/sessions`),
   invite: (email: string, roleId: string) =>
-    request<{ url: string; expiresAt: string }>('POST', '/invitations', { email, roleId }),
+    request<{ url: string; expiresAt: string; sent?: boolean }>('POST', '/invitations', { email, roleId }),
   accept: (token: string, password: string) => request<SessionInfo>('POST', '/invitations/accept', { token, password }),
   roles: () => request<Role[]>('GET', '/roles'),
   createRole: (r: { name: string; rules: Rule[]; capabilities: Capability[] }) => request<Role>('POST', '/roles', r),

@@ -1,5 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditEvent, PanelStore, StoredInvitation, StoredRole, StoredSession, StoredUser } from '../panel-port.js';
+import type {
+  AuditEvent,
+  AuditFilter,
+  PanelStore,
+  StoredInvitation,
+  StoredRole,
+  StoredSession,
+  StoredUser,
+} from '../panel-port.js';
 import type { Database } from './schema.js';
 
 /** PanelStore over Kysely; identical SQL on both dialects. */
@@ -261,9 +269,17 @@ export class SqlPanelStore implements PanelStore {
       .execute();
   }
 
-  async listAudit(limit: number, beforeSeq?: number): Promise<AuditEvent[]> {
+  async listAudit(limit: number, beforeSeq?: number, filter: AuditFilter = {}): Promise<AuditEvent[]> {
     let q = this.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(limit);
     if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
+    if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
+    if (filter.actions !== undefined) {
+      if (filter.actions.length === 0) return [];
+      q = q.where('action', 'in', [...filter.actions]);
+    }
+    if (filter.subjectId !== undefined) q = q.where('key_id', '=', filter.subjectId);
+    if (filter.fromMs !== undefined) q = q.where('at_ms', '>=', filter.fromMs);
+    if (filter.toMs !== undefined) q = q.where('at_ms', '<', filter.toMs);
     return (await q.execute()).map((r) => ({
       seq: Number(r.seq),
       atMs: Number(r.at_ms),
