@@ -105,12 +105,16 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
     }
   };
 
-  // a field's messages go away as soon as it is changed; the others stay until the next save
-  const edit = (next: Record<string, unknown>) => {
-    const changed = Object.keys({ ...values, ...next }).filter((k) => JSON.stringify(values[k]) !== JSON.stringify(next[k]));
-    setValues(next);
-    if (changed.length)
-      setErrors((all) => Object.fromEntries(Object.entries(all).filter(([k]) => !changed.includes(k.split(/[.[]/)[0]))));
+  // one field at a time, onto the latest state; a field's messages go away as soon as it is changed, the others stay
+  // until the next save
+  const editField = (name: string, v: unknown) => {
+    setValues((prev) => {
+      const next = { ...prev };
+      if (v === undefined) delete next[name];
+      else next[name] = v;
+      return next;
+    });
+    setErrors((all) => Object.fromEntries(Object.entries(all).filter(([k]) => k.split(/[.[]/)[0] !== name)));
   };
 
   useUnsavedChangesGuard(dirty && !busy);
@@ -171,7 +175,8 @@ function Editor({ ct, types, object }: { ct: ContentType; types: ContentType[]; 
           properties={schema.properties}
           required={ct.schemaDefinition.required}
           value={values}
-          onChange={edit}
+          onChange={setValues}
+          onField={editField}
           path=""
           errors={errors}
           types={types}

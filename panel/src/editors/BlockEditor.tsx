@@ -108,12 +108,7 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
           placeholder: 'Write, or press Tab for blocks',
           // Editor.js also reports changes it makes itself while showing stored blocks (a tool redrawing its DOM):
           // only what follows a person's action is written, and only when the blocks differ from what was loaded
-          onChange: async (api) => {
-            if (!touched.current) return;
-            const out = await api.saver.save();
-            if (JSON.stringify(out.blocks) === JSON.stringify(initial.current?.blocks ?? [])) return;
-            change.current(out);
-          },
+          onChange: () => void emit(),
         });
         await instance.isReady;
         if (gone) return;
@@ -130,6 +125,27 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
       if (instance) void instance.isReady.then(() => instance?.destroy()).catch(() => undefined);
     };
   }, [allowedKey, readOnly]);
+
+  /** Saves the blocks and reports them, after a person's action only and only when they differ from what was loaded. */
+  const emitting = useRef<Promise<void>>(Promise.resolve());
+  const emit = (): Promise<void> => {
+    emitting.current = emitting.current.then(async () => {
+      const e = editor.current;
+      if (!e || !touched.current) return;
+      const out = await e.save();
+      if (JSON.stringify(out.blocks) === JSON.stringify(initial.current?.blocks ?? [])) return;
+      change.current(out);
+    });
+    return emitting.current.catch(() => undefined);
+  };
+  // Editor.js reports changes through a MutationObserver that some browsers' builds do not always fire for typing;
+  // what a person types is also saved from the input itself, a moment after the last keystroke
+  const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const typed = () => {
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => void emit(), 150);
+  };
+  useEffect(() => () => clearTimeout(typing.current), []);
 
   const insertImage = async (m: MediaObject) => {
     setPicking(false);
@@ -157,6 +173,7 @@ export default function BlockEditor({ labelId, value, onChange, readOnly, invali
         aria-labelledby={labelId}
         role="group"
         onKeyDownCapture={touch}
+        onInputCapture={typed}
         onPointerDownCapture={touch}
         onPasteCapture={touch}
         onDropCapture={touch}
