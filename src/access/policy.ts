@@ -172,9 +172,24 @@ export function canManageUsers(p: Principal): boolean {
   return hasCapability(p, 'users');
 }
 
-/** The audit trail: whoever manages keys or users. */
+/** The audit trail: whoever manages keys or users (each sees the part about what they manage: readableAuditKinds). */
 export function canReadAudit(p: Principal): boolean {
   return canManageKeys(p) || canManageUsers(p);
+}
+
+/**
+ * Which kinds of audit entries the principal may read: administrators all; a role managing keys the key entries
+ * (and webhook-secret entries when it may use webhooks); a role managing users the user, role and session entries
+ * (sign-ins with their addresses among them). A keys-only manager does not see who signed in from where.
+ */
+export function readableAuditKinds(p: Principal): string[] {
+  if (p.kind === 'system' || (p.kind === 'user' && p.role.id === 'administrator'))
+    return ['key', 'webhook', 'user', 'role', 'session', 'object'];
+  const kinds: string[] = [];
+  if (canManageKeys(p)) kinds.push('key');
+  if (canManageKeys(p) && canUseWebhooks(p, 'read')) kinds.push('webhook');
+  if (canManageUsers(p)) kinds.push('user', 'role', 'session');
+  return kinds;
 }
 
 /** The Panel's webhook operations (signing secret, execution log, test and Custom runs) on `_webhooks` objects. */

@@ -1,4 +1,4 @@
-import { canReadAudit } from '../access/policy.js';
+import { canReadAudit, readableAuditKinds } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
@@ -120,10 +120,14 @@ export class AuditService {
     const toMs = time('to');
     if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs)
       throw errors.validation({ to: ['Must be later than from'] });
-    const actions = AUDIT_ACTIONS.filter((a) => (!q.kind || kindOf(a) === q.kind) && (!q.action || a === q.action));
+    const readable = readableAuditKinds(p);
+    const actions = AUDIT_ACTIONS.filter(
+      (a) => readable.includes(kindOf(a)) && (!q.kind || kindOf(a) === q.kind) && (!q.action || a === q.action),
+    );
+    if (actions.length === 0) return [];
     const filter = {
       ...(q.actor !== undefined ? { actor: q.actor } : {}),
-      ...(q.kind !== undefined || q.action !== undefined ? { actions } : {}),
+      ...(q.kind !== undefined || q.action !== undefined || actions.length < AUDIT_ACTIONS.length ? { actions } : {}),
       ...(q.subject !== undefined ? { subjectId: q.subject } : {}),
       ...(fromMs !== undefined ? { fromMs } : {}),
       ...(toMs !== undefined ? { toMs } : {}),

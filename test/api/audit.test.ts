@@ -83,6 +83,30 @@ describe.each(dialectsUnderTest())('the audit trail on %s', (dialect) => {
     });
   });
 
+  it('each manager reads the part of the trail about what they manage; administrators read it all', async () => {
+    const admin = await panelLogin(t());
+    const role = async (name: string, capabilities: string[]) => {
+      const r = await panelCall(t(), admin, 'POST', '/panel/api/roles', { name, rules: [], capabilities });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { id: string }).id;
+    };
+    const keysOnly = await member(t(), admin, await role('Keys desk', ['keys']));
+    const usersOnly = await member(t(), admin, await role('People desk', ['users']));
+    const made = await panelCall(t(), keysOnly.s, 'POST', '/panel/api/keys', { name: 'desk key', rules: [] });
+    expect(made.statusCode, made.body).toBe(200);
+    await t().call('POST', '/panel/api/session', { body: { email: usersOnly.email, password: 'wrong password here' } });
+
+    const kinds = (list: Entry[]) =>
+      [...new Set(list.map((e) => e.action.slice(0, e.action.indexOf('.')).replace(/s$/, '')))].sort();
+    expect(kinds(await entries(t(), admin, '?limit=1000'))).toEqual(expect.arrayContaining(['key', 'role', 'session', 'user']));
+    expect(kinds(await entries(t(), keysOnly.s, '?limit=1000'))).toEqual(['key']);
+    expect(await entries(t(), keysOnly.s, '?kind=session')).toEqual([]);
+    const people = await entries(t(), usersOnly.s, '?limit=1000');
+    expect(kinds(people).every((k) => ['user', 'role', 'session'].includes(k))).toBe(true);
+    expect(people.some((e) => e.action === 'session.refused')).toBe(true);
+    expect(await entries(t(), usersOnly.s, '?kind=key')).toEqual([]);
+  });
+
   it('the first administrator made through the setup link is audited too', async () => {
     const bare = await startTestApp(dialect, { FLOTILLA_ADMIN_EMAIL: '', FLOTILLA_ADMIN_PASSWORD: '' });
     try {
