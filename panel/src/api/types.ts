@@ -67,13 +67,16 @@ export interface KeyLimits {
   allowedOrigins: string[];
 }
 
+/** One entry of the audit trail, as `GET /panel/api/audit` answers it. */
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
   action: string;
+  /** The key or user the entry is about. */
   keyId: string | null;
   keyName: string | null;
+  detail: Record<string, unknown>;
 }
 
 /** Flotiq's list envelope (§3.2). */

@@ -1,4 +1,5 @@
 import { request } from '../api/http.js';
+import type { AuditEntry } from '../api/types.js';
 
 export const AUDIT_KINDS = [
   { id: 'key', label: 'API keys' },
@@ -17,16 +18,7 @@ export interface AuditFilters {
   to?: string;
 }
 
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  /** The key or user the entry is about. */
-  keyId: string | null;
-  keyName: string | null;
-  detail: Record<string, unknown>;
-}
+export type AuditRecord = AuditEntry;
 
 /** The query string of a page of the audit trail: the filters that are set, the page size, and where it starts. */
 export function auditQuery(f: AuditFilters, limit: number, before?: number): string {
