@@ -87,18 +87,28 @@ export class WebhookDelivery {
   }
 
   private async drain(): Promise<void> {
+    let outcomes: Outcome[] = [];
     try {
       for (;;) {
         const now = this.clock.now();
         const lease = now + this.settings.timeoutMs + 15_000;
-        // a claim or an outcome lost in a crash only makes the delivery run again (at least once)
-        const due = await this.storage.transaction((tx) => tx.webhooks.claimDue(now, lease, PARALLEL), { relaxed: true });
+        // a round's outcomes are written in the transaction that claims the next round (one write for both; once
+        // stopping, nothing more is claimed); a claim or an outcome lost in a crash only makes the delivery run
+        // again (at least once)
+        const recorded = outcomes;
+        const due = await this.storage.transaction(
+          async (tx) => {
+            await this.writeOutcomes(tx, recorded, now);
+            return this.stopped ? [] : tx.webhooks.claimDue(now, lease, PARALLEL);
+          },
+          { relaxed: true },
+        );
+        outcomes = [];
+        await this.pruneAfter(recorded);
         if (due.length === 0) break;
-        const round = new RoundMemo();
-        const outcomes = await this.attempts(due, round);
-        await this.record(outcomes);
-        if (this.stopped) return;
+        outcomes = await this.attempts(due, new RoundMemo());
       }
+      if (this.stopped) return;
       const nextDue = await this.storage.webhooks.nextDueMs();
       this.schedule(nextDue === undefined ? 1000 : nextDue - this.clock.now());
     } catch {
@@ -158,20 +168,18 @@ export class WebhookDelivery {
   }
 
   /**
-   * Writes a round's outcomes in one transaction (one write instead of one per delivery: on SQLite every write waits
-   * for the one connection), each only if no later attempt claimed its execution; trims the logs now and then.
+   * Writes a round's outcomes within the caller's transaction (one write instead of one per delivery: on SQLite
+   * every write waits for the one connection), each only if no later attempt claimed its execution.
    */
-  private async record(outcomes: Outcome[]): Promise<void> {
-    const now = this.clock.now();
-    await this.storage.transaction(
-      async (tx) => {
-        for (const o of outcomes) {
-          const { e, next, ...rest } = o;
-          await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
-        }
-      },
-      { relaxed: true },
-    );
+  private async writeOutcomes(tx: Storage, outcomes: Outcome[], now: number): Promise<void> {
+    for (const o of outcomes) {
+      const { e, next, ...rest } = o;
+      await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
+    }
+  }
+
+  /** Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions. */
+  private async pruneAfter(outcomes: Outcome[]): Promise<void> {
     for (const { e, status } of outcomes) {
       if (status === 'pending') continue;
       const n = (this.finished.get(e.webhookId) ?? 0) + 1;
