@@ -177,6 +177,8 @@ export interface Storage {
   getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]>;
   /** The latest state, soft-deleted rows included: callers decide. */
   getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined>;
+  /** getObjectAnyState for many ids of one type, in one query (any order; missing ids are left out). */
+  getObjectsAnyState(type: string, ids: string[]): Promise<StoredObject[]>;
   listObjects(q: ListQuery): Promise<StoredObject[]>;
   countObjects(q: Pick<ListQuery, 'type' | 'where' | 'ids' | 'view'>): Promise<number>;
   /** Every live row of a type (published copies included), in batches, for CTD migrations. */

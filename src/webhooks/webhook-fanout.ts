@@ -2,7 +2,8 @@ import type { Clock } from '../core/clock.js';
 import type { ContentEvent } from '../events/content-event.js';
 import type { EventConsumer } from '../events/event-worker.js';
 import { objectJson } from '../content/object-json.js';
-import type { Storage } from '../storage/port.js';
+import type { Storage, StoredObject } from '../storage/port.js';
+import type { NewExecution } from '../storage/webhook-port.js';
 import { covers, type Webhook, type WebhookAction } from './webhook.js';
 import type { WebhooksService } from './webhooks.service.js';
 
@@ -24,11 +25,31 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
   return all.filter((w) => w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType));
 }
 
+const rowKey = (type: string, id: string) => `${type}\0${id.toLowerCase()}`;
+
+/** The objects of these events, one query per type (a changed-again object is read once, at its latest state). */
+async function readObjects(tx: Storage, events: readonly ContentEvent[]): Promise<Map<string, StoredObject>> {
+  const byType = new Map<string, Set<string>>();
+  for (const e of events) {
+    let ids = byType.get(e.contentType);
+    if (!ids) byType.set(e.contentType, (ids = new Set()));
+    ids.add(e.objectId!);
+  }
+  const read = new Map<string, StoredObject>();
+  for (const [type, ids] of byType)
+    for (const row of await tx.getObjectsAnyState(type, [...ids])) read.set(rowKey(type, row.id), row);
+  return read;
+}
+
 /**
  * Flotiq's payload: the object (or definition) as it was at the event, as JSON text; only its id for a deletion.
  * The object's JSON is spliced into the body as served (parsing and serialising it again would only cost time).
  */
-async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; payload: string; draft?: boolean } | undefined> {
+async function payloadOf(
+  tx: Storage,
+  e: ContentEvent,
+  read: Map<string, StoredObject>,
+): Promise<{ ref: string; payload: string; draft?: boolean } | undefined> {
   if (e.kind === 'type') {
     const ref = `/api/v1/internal/contenttype/${e.contentType}`;
     if (e.action === 'delete') return { ref, payload: JSON.stringify({ name: e.contentType }) };
@@ -38,7 +59,7 @@ async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; p
   const id = e.objectId!;
   const base = `/api/v1/content/${e.contentType}/${encodeURIComponent(id)}`;
   if (e.action === 'delete') return { ref: base, payload: JSON.stringify({ id }) };
-  const row = await tx.getObjectAnyState(e.contentType, id);
+  const row = read.get(rowKey(e.contentType, id)) ?? (await tx.getObjectAnyState(e.contentType, id));
   if (!row) return undefined;
   let json = objectJson(row);
   if (e.version !== null && e.version !== row.version) {
@@ -58,15 +79,24 @@ async function payloadOf(tx: Storage, e: ContentEvent): Promise<{ ref: string; p
  */
 export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: () => void): EventConsumer {
   return async (events, tx) => {
-    let all: Webhook[] | undefined;
+    let all = await webhooks.all(tx);
     // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
     let refusals = new Map<string, Promise<string | undefined>>();
+    // the objects the batch delivers, read together (after a webhook changed mid-batch, the others one by one)
+    const read = await readObjects(
+      tx,
+      events.filter((e) => e.kind === 'object' && e.action !== 'delete' && receivers(all, e).length > 0),
+    );
+    const executions: NewExecution[] = [];
     for (const e of events) {
-      all ??= await webhooks.all(tx);
       const targets = receivers(all, e);
-      if (targets.length === 0) continue;
-      const body = await payloadOf(tx, e);
-      if (!body) continue;
+      const body = targets.length > 0 ? await payloadOf(tx, e, read) : undefined;
+      // a change to a webhook itself changes who receives what from the next event on
+      const changesReceivers = e.contentType === '_webhooks';
+      if (!body) {
+        if (changesReceivers) [all, refusals] = [await webhooks.all(tx), new Map()];
+        continue;
+      }
       for (const w of targets) {
         // a draft (a create or edit of a D&P object) is carried only for a saver that may preview it
         const draft = e.kind === 'object' && (e.action === 'create' || e.action === 'update') && body.draft;
@@ -81,7 +111,7 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: (
           ref: body.ref,
         });
         const payload = `${head.slice(0, -1)},"payload":${body.payload}}`;
-        await tx.webhooks.addExecution({
+        executions.push({
           webhookId: w.id,
           eventSeq: e.seq,
           status: why ? 'error' : 'pending',
@@ -95,11 +125,9 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: (
         });
         if (!why) queued();
       }
-      // a change to a webhook itself changes who receives what from here on
-      if (e.contentType === '_webhooks') {
-        all = undefined;
-        refusals = new Map();
-      }
+      if (changesReceivers) [all, refusals] = [await webhooks.all(tx), new Map()];
     }
+    // one insert for the batch; an event already queued for a webhook (a batch run again) is not queued twice
+    await tx.webhooks.addExecutions(executions);
   };
 }

@@ -392,6 +392,19 @@ export class SqlStorage implements Storage {
     return r ? toObject(r as ObjectRow) : undefined;
   }
 
+  async getObjectsAnyState(type: string, ids: string[]): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.selectObjects()
+        .where('type', '=', type)
+        .where('id_key', 'in', ids.slice(i, i + 500).map(idKey))
+        .where('visibility', '<>', 'public')
+        .execute();
+      for (const r of rows) out.push(toObject(r as ObjectRow));
+    }
+    return out;
+  }
+
   async getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]> {
     if (ids.length === 0) return [];
     const rows = await this.selectObjects()

@@ -55,27 +55,21 @@ export class SqlWebhookStore implements WebhookStore {
   async addExecution(e: NewExecution): Promise<number | undefined> {
     const r = await this.db
       .insertInto('webhook_executions')
-      .values({
-        webhook_id: e.webhookId,
-        event_seq: e.eventSeq,
-        status: e.status,
-        attempts: 0,
-        http_status: null,
-        duration_ms: null,
-        error: e.error,
-        action: e.action,
-        content_type: e.contentType,
-        object_id: e.objectId,
-        payload: e.payload,
-        next_attempt_ms: e.nextAttemptMs,
-        lease_until_ms: null,
-        created_ms: e.createdMs,
-        updated_ms: e.createdMs,
-      })
+      .values(executionRow(e))
       .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
       .returning('id')
       .executeTakeFirst();
     return r ? Number(r.id) : undefined;
+  }
+
+  async addExecutions(list: NewExecution[]): Promise<void> {
+    for (let i = 0; i < list.length; i += 200) {
+      await this.db
+        .insertInto('webhook_executions')
+        .values(list.slice(i, i + 200).map(executionRow))
+        .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
+        .execute();
+    }
   }
 
   async claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<StoredExecution[]> {
@@ -162,4 +156,25 @@ export class SqlWebhookStore implements WebhookStore {
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
+}
+
+/** A new execution as a row: not yet attempted, no lease. */
+function executionRow(e: NewExecution) {
+  return {
+    webhook_id: e.webhookId,
+    event_seq: e.eventSeq,
+    status: e.status,
+    attempts: 0,
+    http_status: null,
+    duration_ms: null,
+    error: e.error,
+    action: e.action,
+    content_type: e.contentType,
+    object_id: e.objectId,
+    payload: e.payload,
+    next_attempt_ms: e.nextAttemptMs,
+    lease_until_ms: null,
+    created_ms: e.createdMs,
+    updated_ms: e.createdMs,
+  };
 }
