@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { AppError, addFieldError, type FieldErrors } from '../core/errors.js';
+import addFormatsPlugin from 'ajv-formats';
 
 /**
  * Route contracts: every route declares its params, query, body and responses as JSON Schema (built with TypeBox).
@@ -88,8 +89,11 @@ export function missingContract(method: string, url: string, schema: FastifySche
 
 // ---- validation: query and path strings are coerced to the declared types; JSON bodies never are
 
-const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: false, strict: false, verbose: true });
-const exact = new Ajv({ coerceTypes: false, useDefaults: false, allErrors: false, strict: false, verbose: true });
+// ajv-formats is CommonJS; under NodeNext its default import is the module object typed as the plugin's namespace
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
+// the declared formats (date-time, email, uri…) are checked, not ignored with a warning at every start
+const coercing = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: false, strict: false, verbose: true }));
+const exact = addFormats(new Ajv({ coerceTypes: false, useDefaults: false, allErrors: false, strict: false, verbose: true }));
 
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? exact : coercing).compile(schema) as ValidateFunction;
