@@ -55,6 +55,13 @@ export interface WebhookStore {
     outcome: Pick<StoredExecution, 'status' | 'httpStatus' | 'durationMs' | 'error' | 'nextAttemptMs'>,
     nowMs: number,
   ): Promise<void>;
+  /** finishAttempt for many executions in one statement (a delivery round's outcomes). */
+  finishAttempts(
+    outcomes: (Pick<StoredExecution, 'id' | 'status' | 'httpStatus' | 'durationMs' | 'error' | 'nextAttemptMs'> & {
+      attempt: number;
+    })[],
+    nowMs: number,
+  ): Promise<void>;
   getExecution(id: number): Promise<StoredExecution | undefined>;
   /** Newest first. */
   listExecutions(webhookId: string, limit: number): Promise<StoredExecution[]>;

@@ -172,10 +172,11 @@ export class WebhookDelivery {
    * every write waits for the one connection), each only if no later attempt claimed its execution.
    */
   private async writeOutcomes(tx: Storage, outcomes: Outcome[], now: number): Promise<void> {
-    for (const o of outcomes) {
-      const { e, next, ...rest } = o;
-      await tx.webhooks.finishAttempt(e.id, e.attempts, { ...rest, nextAttemptMs: next }, now);
-    }
+    if (outcomes.length === 0) return;
+    await tx.webhooks.finishAttempts(
+      outcomes.map(({ e, next, ...rest }) => ({ id: e.id, attempt: e.attempts, ...rest, nextAttemptMs: next })),
+      now,
+    );
   }
 
   /** Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions. */

@@ -105,6 +105,23 @@ export class SqlWebhookStore implements WebhookStore {
       .execute();
   }
 
+  async finishAttempts(outcomes: Parameters<WebhookStore['finishAttempts']>[0], nowMs: number): Promise<void> {
+    // one UPDATE … FROM (VALUES …) per 500 (7 parameters each); VALUES columns are column1… on both databases, and
+    // the casts give PostgreSQL their types
+    for (let i = 0; i < outcomes.length; i += 500) {
+      const rows = outcomes
+        .slice(i, i + 500)
+        .map(
+          (o) =>
+            sql`(CAST(${o.id} AS BIGINT), CAST(${o.attempt} AS INTEGER), CAST(${o.status} AS TEXT), CAST(${o.httpStatus} AS INTEGER), CAST(${o.durationMs} AS INTEGER), CAST(${o.error} AS TEXT), CAST(${o.nextAttemptMs} AS BIGINT))`,
+        );
+      await sql`UPDATE webhook_executions SET status = v.column3, http_status = v.column4, duration_ms = v.column5,
+          error = v.column6, next_attempt_ms = v.column7, lease_until_ms = NULL, updated_ms = ${nowMs}
+        FROM (VALUES ${sql.join(rows)}) AS v
+        WHERE webhook_executions.id = v.column1 AND webhook_executions.attempts = v.column2`.execute(this.db);
+    }
+  }
+
   async getExecution(id: number): Promise<StoredExecution | undefined> {
     const r = await this.db.selectFrom('webhook_executions').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? toExecution(r) : undefined;

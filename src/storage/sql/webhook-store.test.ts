@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../test/support/databases.js';
+import { connectStorage } from '../connect.js';
+import type { Storage } from '../port.js';
+import type { NewExecution } from '../webhook-port.js';
+
+const execution = (eventSeq: number): NewExecution => ({
+  webhookId: 'w1',
+  eventSeq,
+  status: 'pending',
+  error: null,
+  action: 'Create',
+  contentType: 'note',
+  objectId: `n${eventSeq}`,
+  payload: `{"n":${eventSeq}}`,
+  nextAttemptMs: 0,
+  createdMs: 0,
+});
+
+/** The delivery queue's bookkeeping statements, on both databases. */
+describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
+  let db: TestDatabase;
+  let storage: Storage;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    storage = await connectStorage({ dataDir: db.dataDir, databaseUrl: db.databaseUrl });
+  });
+  afterAll(async () => {
+    await storage?.close();
+    await db?.drop();
+  });
+
+  it('queues a batch once per (webhook, event), claims it, and records a round of outcomes only for the attempt that claimed each', async () => {
+    await storage.webhooks.addExecutions([execution(1), execution(2), execution(3)]);
+    await storage.webhooks.addExecutions([execution(2), execution(4)]);
+    const claimed = await storage.webhooks.claimDue(10, 1000, 10);
+    expect(claimed.map((e) => [e.eventSeq, e.attempts])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
+    const [a, b, c, d] = claimed;
+    await storage.webhooks.finishAttempts(
+      [
+        { id: a.id, attempt: 1, status: 'done', httpStatus: 200, durationMs: 5, error: null, nextAttemptMs: 0 },
+        {
+          id: b.id,
+          attempt: 1,
+          status: 'pending',
+          httpStatus: 503,
+          durationMs: 7,
+          error: 'The receiver answered 503',
+          nextAttemptMs: 500,
+        },
+        // a stale outcome: this execution was claimed again meanwhile (attempt 2), so it is ignored
+        { id: c.id, attempt: 0, status: 'done', httpStatus: 200, durationMs: 1, error: null, nextAttemptMs: 0 },
+        { id: d.id, attempt: 1, status: 'error', httpStatus: null, durationMs: null, error: 'it\'s "quoted"', nextAttemptMs: 0 },
+      ],
+      20,
+    );
+    const got = async (id: number) => {
+      const e = (await storage.webhooks.getExecution(id))!;
+      return [e.status, e.httpStatus, e.durationMs, e.error, e.nextAttemptMs, e.updatedMs];
+    };
+    expect(await got(a.id)).toEqual(['done', 200, 5, null, 0, 20]);
+    expect(await got(b.id)).toEqual(['pending', 503, 7, 'The receiver answered 503', 500, 20]);
+    expect(await got(c.id)).toEqual(['pending', null, null, null, 0, 10]);
+    expect(await got(d.id)).toEqual(['error', null, null, 'it\'s "quoted"', 0, 20]);
+    // the retried one is due again at 500, with its lease given back
+    expect((await storage.webhooks.claimDue(600, 2000, 10)).map((e) => [e.eventSeq, e.attempts])).toEqual([[2, 2]]);
+  });
+});
