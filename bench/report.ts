@@ -251,19 +251,23 @@ export function verdict(results: DialectResult[]): string {
   )} req/s${list.cache === 'page' ? ', from the page cache' : ''}): it ${yes ? 'meets' : 'does NOT meet'} the ≥ 50 % bar.${uncached}**`;
 }
 
-/** The issues' targets, as shares of the bare route; a target without a bar is reported, not judged. */
-const TARGETS: { key: ScenarioKey; issue: string; what: string; bar?: number }[] = [
-  { key: 'list', issue: '#2', what: 'list of 20, page cache on (SQLite)', bar: 50 },
-  { key: 'list-uncached', issue: '#2', what: 'list of 20, page cache off', bar: 50 },
-  { key: 'get-hydrate2', issue: '#4', what: '`hydrate=2`', bar: 35 },
-  { key: 'graphql', issue: '#4', what: 'GraphQL', bar: 30 },
-  { key: 'search-rare', issue: '#4', what: 'search, "1 %" term', bar: 10 },
-  { key: 'search-rare-fuzzy', issue: '#4', what: 'search, "1 %" term, fuzzy', bar: 10 },
+/**
+ * The targets, as shares of the bare route, per dialect (issue 14's table supersedes issues #2/#4's, whose search rows
+ * measured the response cache); a target without a bar is reported, not judged.
+ */
+const TARGETS: { key: ScenarioKey; issue: string; what: string; sqlite?: number; postgres?: number }[] = [
+  { key: 'list', issue: '14', what: 'list 20 (cache on)', sqlite: 60, postgres: 40 },
+  { key: 'list-uncached', issue: '14', what: 'list 20 (cache off)', sqlite: 30, postgres: 15 },
+  { key: 'get', issue: '14', what: 'get one', sqlite: 50, postgres: 25 },
+  { key: 'get-hydrate2', issue: '14', what: '`hydrate=2` get', sqlite: 35, postgres: 15 },
+  { key: 'graphql', issue: '14', what: 'GraphQL 20 with relation', sqlite: 30, postgres: 10 },
+  { key: 'search-rare-uncached', issue: '14', what: 'search, rare term, uncached', sqlite: 10, postgres: 5 },
+  { key: 'contains-uncached', issue: '14', what: 'title contains (uncached)', sqlite: 20, postgres: 10 },
+  { key: 'search-rare', issue: '#4', what: 'search, "1 %" term (response cache)' },
   { key: 'search-common', issue: '#4', what: 'search, "30 %" term' },
-  { key: 'search-common-fuzzy', issue: '#4', what: 'search, "30 %" term, fuzzy' },
 ];
 
-/** The Targets section: each target met or not on SQLite, with PostgreSQL's figure beside it. */
+/** The Targets section: each target met or not, on each dialect against its own bar. */
 export function targetsSection(results: DialectResult[], notes: string[]): string {
   const find = (dialect: string, key: ScenarioKey) =>
     results.find((d) => d.dialect === dialect)?.scenarios.find((s) => s.key === key);
@@ -271,12 +275,13 @@ export function targetsSection(results: DialectResult[], notes: string[]): strin
     const r = s ? ratioOf(s) : undefined;
     if (!s || r === undefined) return ['not measured', '–'];
     const figure = `${pct(r)} (${fmt(s.real!.reqPerSec)} req/s)${s.problems.length ? ' ⚠' : ''}`;
-    if (bar === undefined) return [figure, 'bounded by design'];
+    if (bar === undefined) return [figure, 'reported'];
     return [figure, r >= bar ? 'met' : '**not met**'];
   };
+  const bar = (b: number | undefined) => (b === undefined ? '–' : `≥ ${b} %`);
   const rows = [
-    '| target | issue | scenario (row of the tables below) | bar: share of bare | SQLite | SQLite: met? | PostgreSQL | PostgreSQL: met? |',
-    '|---|---|---|--:|--:|---|--:|---|',
+    '| target | issue | scenario (row of the tables below) | SQLite bar | SQLite | SQLite: met? | PostgreSQL bar | PostgreSQL | PostgreSQL: met? |',
+    '|---|---|---|--:|--:|---|--:|--:|---|',
   ];
   for (const t of TARGETS) {
     const sq = find('sqlite', t.key);
@@ -284,7 +289,7 @@ export function targetsSection(results: DialectResult[], notes: string[]): strin
     if (!sq && !pg) continue;
     const name = (sq ?? pg)!.name;
     rows.push(
-      `| ${t.what} | ${t.issue} | ${name} | ${t.bar === undefined ? '–' : `≥ ${t.bar} %`} | ${cell(sq, t.bar).join(' | ')} | ${cell(pg, t.bar).join(' | ')} |`,
+      `| ${t.what} | ${t.issue} | ${name} | ${bar(t.sqlite)} | ${cell(sq, t.sqlite).join(' | ')} | ${bar(t.postgres)} | ${cell(pg, t.postgres).join(' | ')} |`,
     );
   }
   return ['## Targets', '', rows.join('\n'), '', ...notes.map((n) => `- ${n}`), ''].join('\n');

@@ -214,7 +214,7 @@ function targetNotes(terms: SearchTerms, n: number): string[] {
   return [
     `The "1 %" row uses the rarest single-word query the data set has: "${terms.rare.word}" in titles, ${pctText(terms.rare.percent)} of the articles (${terms.rare.docs} matches${terms.rare.docs > RANK_POOL ? `, more than the ${RANK_POOL} a 1 % term has at N = 100 000` : ''}); see Notes.`,
     `The "30 %" row ("${terms.common.word}", ${pctText(terms.common.percent)} of the articles, ${terms.common.docs} matches) is bounded by design: the search engine ranks only the RANK_POOL = ${RANK_POOL} newest matches of a query (SQLite's FTS5 walks the doclist newest-first and stops after ${RANK_POOL} rows, so bm25 runs at most ${pool} times whatever the term's frequency) and counts the rest without ranking, remembering that count until the next write (docs/decisions/0003-search-engine.md, src/storage/sql/search-runner.ts) — so its cost per request is capped near that of a term with ${RANK_POOL} matches rather than growing with the ${terms.common.docs} matches.`,
-    `"met" compares the SQLite figure with the bar; PostgreSQL's figures stand beside them for comparison (the bars are stated for SQLite).`,
+    `"met" compares each dialect's figure with its own bar (issue 14's table); "uncached" rows run in a server process with FLOTILLA_PAGE_CACHE_MB=0, so no page, count or search-response cache answers them.`,
   ];
 }
 

@@ -13,8 +13,10 @@ export const SCENARIO_KEYS = [
   'filtered',
   'hydrate',
   'contains',
+  'contains-uncached',
   'denied',
   'search-rare',
+  'search-rare-uncached',
   'search-rare-fuzzy',
   'search-common',
   'search-common-fuzzy',
@@ -131,6 +133,7 @@ function searchScenario(
   t: SearchTerm,
   fuzzy: boolean,
   ro: Record<string, string>,
+  uncached = false,
 ): Scenario {
   const q = fuzzy ? t.typo : t.word;
   const path =
@@ -145,7 +148,9 @@ function searchScenario(
     peerLabel,
     target: { method: 'GET', path, headers: ro },
     expectStatus: 200,
-    cache: 'response',
+    // uncached: a server with the response cache off, so every request runs the search engine (issue 14)
+    cache: uncached ? undefined : 'response',
+    serverEnv: uncached ? { FLOTILLA_PAGE_CACHE_MB: '0' } : undefined,
     check(status, body) {
       type Hit = { score?: unknown; item?: { id?: string; title?: string; body?: string; internal?: { contentType?: string } } };
       const b = parseJson<{ total_count?: number; count?: number; data?: Hit[] }>(body);
@@ -206,6 +211,25 @@ export function buildScenarios(c: ScenarioContext): Scenario[] {
       );
       if (order) out.push(order);
       return status === 200 ? out : [`status ${status}`, ...out];
+    },
+  });
+
+  const containsScenario = (key: 'contains' | 'contains-uncached'): Scenario => ({
+    key,
+    name: `title contains "${ds.SEARCH_WORD}"${key === 'contains' ? '' : ', page cache off'}`,
+    peerLabel: `title contains "${ds.SEARCH_WORD}"`,
+    target: { method: 'GET', path: `/api/v1/content/article?limit=20&filters=${enc(contains)}`, headers: ro },
+    expectStatus: 200,
+    cache: key === 'contains' ? pageCache : undefined,
+    serverEnv: key === 'contains' ? undefined : { FLOTILLA_PAGE_CACHE_MB: '0' },
+    check(status, body) {
+      const b = parseList(body);
+      if (typeof b === 'string') return [b];
+      const out: string[] = status === 200 ? [] : [`status ${status}`];
+      if (b.total_count !== exp.contains) out.push(`total_count ${b.total_count}, expected ${exp.contains}`);
+      const bad = b.data.filter((d) => !d.title.toLowerCase().includes(ds.SEARCH_WORD.toLowerCase()));
+      if (bad.length) out.push(`${bad.length} titles without "${ds.SEARCH_WORD}"`);
+      return out;
     },
   });
 
@@ -288,23 +312,8 @@ export function buildScenarios(c: ScenarioContext): Scenario[] {
         return out;
       },
     },
-    {
-      key: 'contains',
-      name: `title contains "${ds.SEARCH_WORD}"`,
-      peerLabel: `title contains "${ds.SEARCH_WORD}"`,
-      target: { method: 'GET', path: `/api/v1/content/article?limit=20&filters=${enc(contains)}`, headers: ro },
-      expectStatus: 200,
-      cache: pageCache,
-      check(status, body) {
-        const b = parseList(body);
-        if (typeof b === 'string') return [b];
-        const out: string[] = status === 200 ? [] : [`status ${status}`];
-        if (b.total_count !== exp.contains) out.push(`total_count ${b.total_count}, expected ${exp.contains}`);
-        const bad = b.data.filter((d) => !d.title.toLowerCase().includes(ds.SEARCH_WORD.toLowerCase()));
-        if (bad.length) out.push(`${bad.length} titles without "${ds.SEARCH_WORD}"`);
-        return out;
-      },
-    },
+    containsScenario('contains'),
+    containsScenario('contains-uncached'),
     {
       key: 'denied',
       name: 'write with the read-only key (403)',
@@ -325,6 +334,15 @@ export function buildScenarios(c: ScenarioContext): Scenario[] {
       terms.rare,
       false,
       ro,
+    ),
+    searchScenario(
+      'search-rare-uncached',
+      `search "${terms.rare.word}"${inTitle(terms.rare)} (${terms.rare.percent.toFixed(1)} % of articles), response cache off`,
+      '',
+      terms.rare,
+      false,
+      ro,
+      true,
     ),
     searchScenario(
       'search-rare-fuzzy',
