@@ -98,6 +98,9 @@ export class Hydrator {
       }
       // counted before anything of this level is loaded (a dangling relation counts: it is known only after)
       budget.addObjects(inlined);
+      // each level lets other requests run first, however fast it was: a burst of hydrating reads takes turns
+      // (two at a time) instead of running back to back inside one turn of the event loop on SQLite
+      await slicer.turn();
       await this.load(p, slotsOf.flat(), loaded, slicer);
       const level = new Map<string, Node>();
       let bytes = 0;

@@ -75,6 +75,11 @@ export class Slicer {
 
   due(): Promise<void> | undefined {
     if (performance.now() - this.since < SLICE_MS) return undefined;
+    return this.turn();
+  }
+
+  /** Lets other work run now, whatever this slice has taken (a new slice starts after). */
+  turn(): Promise<void> {
     return nextTurn().then(() => {
       this.since = performance.now();
     });
