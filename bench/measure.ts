@@ -68,8 +68,36 @@ function loadProblems(label: string, r: LoadResult): string[] {
   return out;
 }
 
-/** Captures and checks one real response, then measures Flotilla and the bare route replaying it. */
-export async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions, peers: Peers): Promise<ScenarioResult> {
+/** The load split over two nodes at once (half the connections each): req/s summed, p99 the higher. */
+async function measureTwo(s: Scenario, a: ServerHost, b: ServerHost, o: BenchOptions): Promise<LoadResult> {
+  const half = { ...o, connections: Math.max(1, Math.floor(o.connections / 2)) };
+  const [x, y] = await Promise.all([measure(s, a, a.info.port, half), measure(s, b, b.info.port, half)]);
+  const statuses = { ...x.statuses };
+  for (const [k, v] of Object.entries(y.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  return {
+    reqPerSec: x.reqPerSec + y.reqPerSec,
+    p50Ms: Math.max(x.p50Ms, y.p50Ms),
+    p99Ms: Math.max(x.p99Ms, y.p99Ms),
+    completed: x.completed + y.completed,
+    unexpected: x.unexpected + y.unexpected,
+    statuses,
+    errors: x.errors + y.errors,
+    timeouts: x.timeouts + y.timeouts,
+    seconds: Math.max(x.seconds, y.seconds),
+  };
+}
+
+/**
+ * Captures and checks one real response, then measures Flotilla and the bare route replaying it (and, given a second
+ * node on the same database, the load spread over both).
+ */
+export async function runScenario(
+  host: ServerHost,
+  s: Scenario,
+  o: BenchOptions,
+  peers: Peers,
+  second?: ServerHost,
+): Promise<ScenarioResult> {
   const result: ScenarioResult = {
     key: s.key,
     name: s.name,
@@ -101,6 +129,11 @@ export async function runScenario(host: ServerHost, s: Scenario, o: BenchOptions
   result.bare = await measure(s, host, host.info.barePort, o);
   result.problems.push(...loadProblems('bare', result.bare));
   log(`  ${s.key}: bare ${Math.round(result.bare.reqPerSec)} req/s, ratio ${(ratioOf(result) ?? 0).toFixed(1)} %`);
+  if (second) {
+    result.twoNodes = await measureTwo(s, host, second, o);
+    result.problems.push(...loadProblems('two nodes', result.twoNodes));
+    log(`  ${s.key}: two nodes ${Math.round(result.twoNodes.reqPerSec)} req/s`);
+  }
   return result;
 }
 

@@ -10,6 +10,9 @@ export interface BenchOptions {
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  /** BENCH_NODES=2: on PostgreSQL, a second server process on the same database, and a third load of every scenario
+   * spread over both (issue 14's two-node figure). SQLite has one writing process: one node there. */
+  nodes: 1 | 2;
   dialects: Dialect[];
   mode: HostMode;
   logLevel: string;
@@ -65,6 +68,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     seconds: int(env, 'BENCH_SECONDS', 4, 1, 120),
     warmupSeconds: int(env, 'BENCH_WARMUP', 1, 0, 60),
     connections: int(env, 'BENCH_CONNECTIONS', 32, 1, 1000),
+    nodes: int(env, 'BENCH_NODES', 1, 1, 2) === 2 ? 2 : 1,
     dialects: dialects as Dialect[],
     mode,
     logLevel: env.BENCH_LOG_LEVEL ?? 'warn',

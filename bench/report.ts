@@ -22,6 +22,8 @@ export interface ScenarioResult {
   serverEnv?: Record<string, string>;
   real?: LoadResult;
   bare?: LoadResult;
+  /** BENCH_NODES=2 on PostgreSQL: the same load spread over two server processes on the database. */
+  twoNodes?: LoadResult;
   peer?: PeerFigure;
   /** Wrong data or statuses in the captured response or during the load. */
   problems: string[];
@@ -99,9 +101,10 @@ const envText = (env: Record<string, string> | undefined) =>
 
 /** The per-dialect table, in markdown (also what goes to stdout). */
 export function table(d: DialectResult): string {
+  const two = d.scenarios.some((s) => s.twoNodes);
   const rows = [
-    '| scenario | URL | bytes | cache | req/s | p99 ms | bare req/s | bare p99 ms | ratio | best peer req/s | × best peer |',
-    '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|',
+    `| scenario | URL | bytes | cache | req/s | p99 ms | bare req/s | bare p99 ms | ratio | best peer req/s | × best peer |${two ? ' two nodes req/s | two nodes p99 ms |' : ''}`,
+    `|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|${two ? '--:|--:|' : ''}`,
   ];
   for (const s of d.scenarios) {
     const r = s.real;
@@ -111,7 +114,9 @@ export function table(d: DialectResult): string {
     rows.push(
       `| ${s.name}${s.problems.length ? ' ⚠' : ''} | \`${s.url.replace(/\|/g, '\\|')}\` | ${fmt(s.responseBytes)} | ${cache} | ${r ? fmt(r.reqPerSec) : '–'} | ${r ? fmt(r.p99Ms) : '–'} | ${b ? fmt(b.reqPerSec) : '–'} | ${
         b ? fmt(b.p99Ms) : '–'
-      } | ${pct(ratioOf(s))} | ${s.peer ? `${fmt(s.peer.reqPerSec)} (${s.peer.peer})` : 'n/a'} | ${f === undefined ? 'n/a' : `${fmt(f, 1)}×`} |`,
+      } | ${pct(ratioOf(s))} | ${s.peer ? `${fmt(s.peer.reqPerSec)} (${s.peer.peer})` : 'n/a'} | ${f === undefined ? 'n/a' : `${fmt(f, 1)}×`} |${
+        two ? ` ${s.twoNodes ? fmt(s.twoNodes.reqPerSec) : '–'} | ${s.twoNodes ? fmt(s.twoNodes.p99Ms) : '–'} |` : ''
+      }`,
     );
   }
   return rows.join('\n');
@@ -127,6 +132,10 @@ function cacheLegend(d: DialectResult): string {
     );
   if (d.scenarios.some((s) => s.serverEnv))
     lines.push(`- off (…) = measured in a second server process started with these settings on the same database.`);
+  if (d.scenarios.some((s) => s.twoNodes))
+    lines.push(
+      '- two nodes = the same load (the same connections in all) split evenly over two server processes on this database, measured at once; req/s is their sum, p99 the higher of the two.',
+    );
   const longest = Math.max(...d.scenarios.map((s) => s.seconds));
   const short = d.scenarios.filter((s) => s.seconds < longest);
   for (const s of short) lines.push(`- ${s.name}: measured for ${s.seconds} s (it creates an object per request).`);

@@ -83,6 +83,17 @@ async function runDialect(
     stopHost = onCleanup(`${dialect} server`, host.stop);
     if (env) log(`server pid ${host.info.pid} on :${host.info.port} with ${envKey(env)}`);
   };
+  // BENCH_NODES=2 on PostgreSQL: a second process on the same database (and data directory: the same master secret),
+  // with the same settings as the first, started once seeding is done
+  let second: ServerHost | undefined;
+  let stopSecond = async () => undefined as void;
+  const startSecond = async (env: Record<string, string> | undefined) => {
+    if (o.nodes !== 2 || dialect !== 'postgres') return;
+    await stopSecond();
+    second = await startHost({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: o.logLevel, env }, o.mode);
+    stopSecond = onCleanup(`${dialect} second server`, second.stop);
+    log(`second node pid ${second.info.pid} on :${second.info.port}`);
+  };
   try {
     await start(firstEnv);
     try {
@@ -146,6 +157,7 @@ async function runDialect(
       const media = await seedMedia(`http://127.0.0.1:${h0.info.port}`, h0.info.readWriteKey, sh.mediaPng);
       log(`uploaded ${media.id} (${media.width}×${media.height}, ${media.bytes} bytes)`);
 
+      await startSecond(hostEnv);
       let scenarios = plan({ ro: h0.info.readOnlyKey, rw: h0.info.readWriteKey }, media);
       for (let i = 0; i < scenarios.length; i++) {
         let s = scenarios[i];
@@ -157,11 +169,12 @@ async function runDialect(
           log(`  restarting the server ${s.serverEnv ? `with ${envKey(s.serverEnv)}` : 'with the default settings'}…`);
           await stopHost();
           await start(s.serverEnv);
+          await startSecond(s.serverEnv);
           // the same stored keys, but take them from the new process rather than assume it
           scenarios = plan({ ro: host!.info.readOnlyKey, rw: host!.info.readWriteKey }, media);
           s = scenarios[i];
         }
-        const r = await runScenario(host!, s, o, peers);
+        const r = await runScenario(host!, s, o, peers, second);
         result.scenarios.push(r);
         result.rssMaxMiB = Math.max(result.rssMaxMiB, mib(await host!.rssBytes()));
         // profiled at once, while the server with its settings still runs
@@ -178,6 +191,7 @@ async function runDialect(
       result.error = `${(e as Error).stack ?? String(e)}${logs.length ? `\n\nlast server log lines:\n${logs.join('')}` : ''}`;
       log(`${dialect} failed: ${(e as Error).message}`);
     } finally {
+      await stopSecond();
       await stopHost();
     }
   } catch (e) {
