@@ -68,9 +68,24 @@ const RISKY_STYLE = /url\s*\(|image-set|@import|expression|behavior|binding|java
 /** Inline images of raster types (an SVG may carry scripts and handlers, even if an <img> never runs them). */
 const RASTER_DATA = /^data:image\/(png|jpe?g|gif|webp|avif|bmp);/i;
 
-/** Drops a risky style attribute and data: sources that are not raster images (values arrive entity-decoded). */
+/** Attributes holding a URL (sanitize-html checks their scheme; these are checked for what hides a scheme too). */
+const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster', 'srcset'];
+/**
+ * A URL no one writes on purpose: raw angle brackets (a real URL escapes them), or a script scheme anywhere in it
+ * once spaces and control characters are gone (`<javascript:…` is a harmless relative URL to a browser today, but
+ * nothing legitimate looks like it, and one parser's relative path is another's scheme).
+ */
+const URL_SMUGGLING = /[<>]|(?:java|vb)script:/i;
+
+/**
+ * Drops a risky style attribute, URLs that smuggle markup or a script scheme, and data: sources that are not raster
+ * images (values arrive entity-decoded).
+ */
 function harmlessAttributes(tag: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
   const out = { ...attribs };
+  for (const a of URL_ATTRIBUTES) {
+    if (out[a] !== undefined && URL_SMUGGLING.test(out[a].replace(/[\s\u0000-\u001f]+/g, ''))) delete out[a];
+  }
   if (out.style !== undefined && RISKY_STYLE.test(out.style)) delete out.style;
   for (const a of ['src', 'srcset']) {
     const v = out[a]?.trim();

@@ -28,6 +28,9 @@ const PAYLOADS = [
   '<a href="&#x6A;avascript&colon;alert(1)">x</a>',
   '<a href="jav&#x0A;ascript:alert(1)">x</a>',
   '<a href="vbscript:msgbox(1)">x</a>',
+  // found by the random soups below (CI, seed 808451089): a scheme behind a '<' in an unquoted value
+  '<a href=<javascript:<script>',
+  '<a href="<javascript:alert(1)">x</a>',
   '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
   '<a href="javascript&#58;alert(1)">x</a>',
   '<svg onload=alert(1)>',
