@@ -1,10 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client } from '../../src/media/s3-file-store.js';
-import { startTestS3, type TestS3 } from '../support/s3.js';
+import { describe, expect, it } from 'vitest';
+import { useTestS3 } from '../support/s3.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 import { decoded, get, quadrants, upload } from './media-fixtures.js';
 
@@ -16,22 +14,10 @@ const PREFIX = 'site-1/media/';
  * purging `_media` removes the objects. What the routes answer is media.test.ts's business; here, where bytes live.
  */
 describe('media on an S3-compatible store', () => {
-  const env: Record<string, string> = {};
-  let s3: TestS3;
-  let raw: S3Client;
-  beforeAll(async () => {
-    s3 = await startTestS3();
-    Object.assign(env, s3.env(PREFIX));
-    raw = s3Client({ ...s3, region: 'us-east-1', forcePathStyle: true, prefix: '' });
-  });
-  afterAll(async () => {
-    raw?.destroy();
-    await s3?.stop();
-  });
-  const t = useTestApp('sqlite', env);
+  const bucket = useTestS3(PREFIX);
+  const t = useTestApp('sqlite', bucket.env);
 
-  const objects = async () =>
-    ((await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => o.Key!).sort();
+  const objects = bucket.objects;
   const uploaded = async (app: TestApp, filename: string, type: string, data: Buffer) => {
     const res = await upload(app, app.rw, { filename, type, data });
     expect(res.statusCode, res.body).toBe(200);

@@ -1,9 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { mediaKeys } from '../../src/media/file-store.js';
-import { s3Client } from '../../src/media/s3-file-store.js';
 import { get, quadrants, upload } from '../api/media-fixtures.js';
-import { startTestS3, type TestS3 } from '../support/s3.js';
+import { useTestS3 } from '../support/s3.js';
 import { useTestApp } from '../support/test-app.js';
 
 const PREFIX = 'tenant-a/';
@@ -39,29 +38,18 @@ const NAMES = [
  * the bucket — not beside the prefix, not in a sibling prefix, not at the root.
  */
 describe('hostile media names on the S3 store', () => {
-  const env: Record<string, string> = {};
-  let s3: TestS3;
-  let raw: S3Client;
   let png: Buffer;
-  beforeAll(async () => {
+  const bucket = useTestS3(PREFIX, async (s3, raw) => {
     png = await quadrants('png', 40, 20);
-    s3 = await startTestS3();
-    Object.assign(env, s3.env(PREFIX));
-    raw = s3Client({ ...s3, region: 'us-east-1', forcePathStyle: true, prefix: '' });
     for (const [Key, Body] of Object.entries(PLANTED)) await raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body }));
   });
-  afterAll(async () => {
-    raw?.destroy();
-    await s3?.stop();
-  });
-  const t = useTestApp('sqlite', env);
+  const t = useTestApp('sqlite', bucket.env);
 
-  const objects = async () =>
-    ((await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => o.Key!).sort();
+  const objects = bucket.objects;
   /** Every planted object is still there, byte for byte. */
   const plantedIntact = async () => {
     for (const [Key, Body] of Object.entries(PLANTED)) {
-      const out = await raw.send(new GetObjectCommand({ Bucket: s3.bucket, Key }));
+      const out = await bucket.raw.send(new GetObjectCommand({ Bucket: bucket.s3.bucket, Key }));
       expect(await out.Body!.transformToString(), Key).toBe(Body);
     }
   };

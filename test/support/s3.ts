@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
+import { s3Client } from '../../src/media/s3-file-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -67,5 +70,36 @@ export async function startTestS3(bucket = 'flotilla-media'): Promise<TestS3> {
       }
       rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A suite's S3 server: started before the suite, stopped after it. `env` is filled in place by then (pass it to
+ * useTestApp); `raw` is a client without the prefix, to look at (or plant) what the bucket holds.
+ */
+export function useTestS3(prefix: string, setup?: (s3: TestS3, raw: S3Client) => Promise<void>) {
+  const env: Record<string, string> = {};
+  const state = {} as { s3: TestS3; raw: S3Client };
+  beforeAll(async () => {
+    state.s3 = await startTestS3();
+    Object.assign(env, state.s3.env(prefix));
+    state.raw = s3Client({ ...state.s3, region: 'us-east-1', forcePathStyle: true, prefix: '' });
+    await setup?.(state.s3, state.raw);
+  });
+  afterAll(async () => {
+    state.raw?.destroy();
+    await state.s3?.stop();
+  });
+  return {
+    env,
+    get s3() {
+      return state.s3;
+    },
+    get raw() {
+      return state.raw;
+    },
+    /** Every key in the bucket, sorted. */
+    objects: async () =>
+      ((await state.raw.send(new ListObjectsV2Command({ Bucket: state.s3.bucket }))).Contents ?? []).map((o) => o.Key!).sort(),
   };
 }
