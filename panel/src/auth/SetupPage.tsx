@@ -4,7 +4,7 @@ import { ApiError } from '../api/http.js';
 import { sessionApi } from '../api/session.js';
 import type { FieldErrors, SessionInfo } from '../api/types.js';
 import { Link } from '../app/router.js';
-import { Field } from '../ui/Field.js';
+import { Field, PasswordField } from '../ui/Field.js';
 import { Loading } from '../ui/States.js';
 import { AuthLayout } from './AuthLayout.js';
 
@@ -102,34 +102,14 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
             />
           )}
         </Field>
-        <Field label="Password" help="At least 8 characters." errors={errors.password} required>
-          {({ id, describedBy, invalid, required: isRequired }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              aria-required={isRequired}
-            />
-          )}
-        </Field>
-        <Field label="Repeat the password" errors={errors.repeat} required>
-          {({ id, describedBy, invalid, required: isRequired }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              aria-required={isRequired}
-            />
-          )}
-        </Field>
+        <PasswordField
+          label="Password"
+          help="At least 8 characters."
+          errors={errors.password}
+          value={password}
+          onChange={setPassword}
+        />
+        <PasswordField label="Repeat the password" errors={errors.repeat} value={repeat} onChange={setRepeat} />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || !token || !email || !password}>
           {busy ? 'Creating…' : 'Create administrator'}
         </button>

@@ -85,3 +85,40 @@ export function FieldGroup({
     </fieldset>
   );
 }
+
+/** A password input in a Field: its label, help and errors, required; `new-password` unless told otherwise. */
+export function PasswordField({
+  label,
+  help,
+  errors,
+  value,
+  onChange,
+  autoComplete = 'new-password',
+  autoFocus,
+}: {
+  label: string;
+  help?: string;
+  errors?: string[];
+  value: string;
+  onChange(v: string): void;
+  autoComplete?: 'new-password' | 'current-password';
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={label} help={help} errors={errors} required>
+      {({ id, describedBy, invalid, required }) => (
+        <input
+          id={id}
+          type="password"
+          autoComplete={autoComplete}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          aria-required={required}
+          autoFocus={autoFocus}
+        />
+      )}
+    </Field>
+  );
+}

@@ -4,7 +4,7 @@ import type { FieldErrors } from '../api/types.js';
 import { usePageTitle } from '../app/page-title.js';
 import { useLoad } from '../app/use-load.js';
 import { useSession } from '../app/session.js';
-import { Field } from '../ui/Field.js';
+import { PasswordField } from '../ui/Field.js';
 import { ErrorState, Loading } from '../ui/States.js';
 import { usersApi } from './users-api.js';
 
@@ -48,32 +48,20 @@ export function AccountPage() {
         <h2 id="pw-head">Change your password</h2>
         <form onSubmit={(e) => void change(e)} noValidate>
           {message && <p role="status">{message}</p>}
-          <Field label="Current password" errors={errors.password} required>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="password"
-                autoComplete="current-password"
-                value={current}
-                onChange={(e) => setCurrent(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
-          <Field label="New password" help="At least 8 characters." errors={errors.newPassword} required>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="password"
-                autoComplete="new-password"
-                value={next}
-                onChange={(e) => setNext(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
+          <PasswordField
+            label="Current password"
+            errors={errors.password}
+            value={current}
+            onChange={setCurrent}
+            autoComplete="current-password"
+          />
+          <PasswordField
+            label="New password"
+            help="At least 8 characters."
+            errors={errors.newPassword}
+            value={next}
+            onChange={setNext}
+          />
           <button type="submit" className="btn btn-primary" disabled={!current || !next}>
             Change password
           </button>

@@ -3,7 +3,7 @@ import { errorMessage, fieldErrorsOf } from '../api/errors.js';
 import { ApiError } from '../api/http.js';
 import type { FieldErrors, SessionInfo } from '../api/types.js';
 import { AuthLayout } from '../auth/AuthLayout.js';
-import { Field } from '../ui/Field.js';
+import { PasswordField } from '../ui/Field.js';
 import { usersApi } from './users-api.js';
 
 /** `/invite#token=…`: the invitee chooses a password and is signed in (the token stays in the fragment). */
@@ -52,33 +52,15 @@ export function InvitePage({ onSignedIn }: { onSignedIn(s: SessionInfo): void })
             {error}
           </p>
         )}
-        <Field label="Choose a password" help="At least 8 characters." errors={errors.password} required>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              autoFocus
-            />
-          )}
-        </Field>
-        <Field label="Repeat the password" errors={errors.repeat} required>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <PasswordField
+          label="Choose a password"
+          help="At least 8 characters."
+          errors={errors.password}
+          value={password}
+          onChange={setPassword}
+          autoFocus
+        />
+        <PasswordField label="Repeat the password" errors={errors.repeat} value={repeat} onChange={setRepeat} />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || !token || !password}>
           {busy ? 'Joining…' : 'Join'}
         </button>
