@@ -153,10 +153,15 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     // a link on a selected word
     await page.keyboard.type('site');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
+    // as a person would: the word is selected before the Link button is pressed
+    await expect.poll(() => page.evaluate(() => getSelection()?.toString())).toBe('site');
     await toolbar().getByRole('button', { name: 'Link' }).click();
     const linkDialog = page.getByRole('dialog', { name: 'Link' });
     await linkDialog.getByLabel('URL').fill('https://example.com/page');
     await linkDialog.getByRole('button', { name: 'Apply' }).click();
+    // the dialog gives the focus back to the text, with the linked word in it
+    await visible(richText().locator('a[href="https://example.com/page"]', { hasText: 'site' }));
+    await expect.poll(() => richText().evaluate((el) => el.contains(document.activeElement))).toBe(true);
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await toolbar().getByRole('button', { name: 'Bulleted list' }).click();
@@ -231,11 +236,13 @@ describe.skipIf(!inject('browserAvailable'))('the content editors', { timeout: 1
     await editor.locator('.ce-paragraph').first().click();
     await page.keyboard.type('An opening paragraph');
     await page.keyboard.press('Enter');
-    // the toolbox of the empty block: a header
+    // the toolbox of the empty block: a header (Editor.js hides its toolbar while one types; the pointer brings it back)
+    await editor.locator('.ce-block').last().hover();
     await editor.locator('.ce-toolbar__plus').click();
     await page.locator('.ce-popover--opened .ce-popover-item[data-item-name="header"]').click();
     await page.keyboard.type('A block header');
     await page.keyboard.press('Enter');
+    await editor.locator('.ce-block').last().hover();
     await editor.locator('.ce-toolbar__plus').click();
     await page.locator('.ce-popover--opened .ce-popover-item', { hasText: 'Unordered List' }).click();
     await page.keyboard.type('apples');

@@ -3,7 +3,8 @@ import type { ContentObject, ContentType } from '../api/types.js';
 import { useLoad } from '../app/use-load.js';
 import { formatDate } from '../ui/format.js';
 import { ErrorState, Loading } from '../ui/States.js';
-import { changedFields, shownValue } from './object-diff.js';
+import { DiffTable } from './DiffTable.js';
+import { changedFields } from './object-diff.js';
 
 /**
  * A `modified` object: what the world sees (the public view, read without `X-MODE: preview`) against the draft
@@ -28,26 +29,7 @@ export function PublicVersion({ ct, draft }: { ct: ContentType; draft: ContentOb
               : 'The draft holds the same field values.'}
           </p>
           {differences.length > 0 && (
-            <div className="table-wrap">
-              <table className="table compare-table" aria-label="Differences from the public version">
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Public</th>
-                    <th scope="col">Draft</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {differences.map((d) => (
-                    <tr key={d.name}>
-                      <th scope="row">{d.label}</th>
-                      <td>{shownValue(d.public)}</td>
-                      <td>{shownValue(d.draft)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DiffTable label="Differences from the public version" before="Public" after="Draft" differences={differences} />
           )}
         </>
       )}

@@ -10,7 +10,8 @@ import { useLoad } from '../app/use-load.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';
 import { ErrorState, Loading } from '../ui/States.js';
-import { changedFields, shownValue } from './object-diff.js';
+import { DiffTable } from './DiffTable.js';
+import { changedFields } from './object-diff.js';
 
 /** One stored version, as `GET …/{id}/version` lists it. */
 interface Version extends ContentObject {
@@ -153,26 +154,12 @@ export function VersionHistory({
                 {differences.length === 0 ? (
                   <p className="muted">These versions hold the same field values.</p>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table compare-table" aria-label="Differences between the versions">
-                      <thead>
-                        <tr>
-                          <th scope="col">Field</th>
-                          <th scope="col">Version {a.version}</th>
-                          <th scope="col">Version {b.version}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {differences.map((d) => (
-                          <tr key={d.name}>
-                            <th scope="row">{d.label}</th>
-                            <td>{shownValue(d.public)}</td>
-                            <td>{shownValue(d.draft)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <DiffTable
+                    label="Differences between the versions"
+                    before={`Version ${a.version}`}
+                    after={`Version ${b.version}`}
+                    differences={differences}
+                  />
                 )}
               </div>
             )}

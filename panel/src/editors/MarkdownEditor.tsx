@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify';
+import { flushSync } from 'react-dom';
 import { marked } from 'marked';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { ContentType } from '../api/types.js';
@@ -113,11 +114,11 @@ export default function MarkdownEditor({
     if (!t) return;
     // the text as shown, which may be a keystroke ahead of the form's value during a busy moment
     const next = apply(t.value, t.selectionStart, t.selectionEnd, e);
-    onChange(next.text);
-    requestAnimationFrame(() => {
-      t.focus();
-      t.setSelectionRange(next.start, next.end);
-    });
+    // the new text is in the textarea before the caret is placed (a later frame would leave the keystrokes typed
+    // meanwhile on the toolbar button, or at the end of the text)
+    flushSync(() => onChange(next.text));
+    t.focus();
+    t.setSelectionRange(next.start, next.end);
   };
 
   return (

@@ -249,7 +249,14 @@ export default function RichTextEditor({ labelId, describedBy, value, onChange, 
       )}
       <EditorContent editor={editor} />
       {linking !== undefined && (
-        <LinkDialog initial={linking} onDone={setLink} onClose={() => setLinking(undefined)} canRemove={state.link} />
+        <LinkDialog
+          initial={linking}
+          onDone={setLink}
+          onClose={() => setLinking(undefined)}
+          canRemove={state.link}
+          // the browser gives the focus back to the Link button: the text goes on where it was being edited
+          afterClose={() => editor.commands.focus()}
+        />
       )}
       {picking && (
         <MediaImagePicker
@@ -267,12 +274,13 @@ export default function RichTextEditor({ labelId, describedBy, value, onChange, 
   );
 }
 
-function LinkDialog(p: { initial: string; canRemove: boolean; onDone(href: string): void; onClose(): void }) {
+function LinkDialog(p: { initial: string; canRemove: boolean; onDone(href: string): void; onClose(): void; afterClose(): void }) {
   const [href, setHref] = useState(p.initial);
   return (
     <Modal
       title="Link"
       onClose={p.onClose}
+      afterClose={p.afterClose}
       footer={
         <>
           {p.canRemove && (

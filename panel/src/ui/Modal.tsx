@@ -7,17 +7,24 @@ interface Props {
   children: ReactNode;
   footer?: ReactNode;
   wide?: boolean;
+  /**
+   * Runs once the dialog has closed, after the browser has put the focus back where it was before it opened (the
+   * button that opened it): where the focus should go instead, e.g. back into an editor.
+   */
+  afterClose?(): void;
 }
 
 /**
  * A modal on the native `<dialog>`: the browser traps focus, closes it on Escape and restores focus afterwards.
  * Rendered only while open.
  */
-export function Modal({ title, onClose, children, footer, wide }: Props) {
+export function Modal({ title, onClose, children, footer, wide, afterClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const close = useRef(onClose);
   close.current = onClose;
+  const after = useRef(afterClose);
+  after.current = afterClose;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -30,6 +37,7 @@ export function Modal({ title, onClose, children, footer, wide }: Props) {
     return () => {
       d.removeEventListener('cancel', onCancel);
       if (d.open) d.close();
+      after.current?.();
     };
   }, []);
   return (
