@@ -130,26 +130,8 @@ export function VersionHistory({
             {list.length > 1 && a && b && (
               <div className="version-compare">
                 <div className="toolbar">
-                  <label className="stack-label">
-                    Compare
-                    <select aria-label="Older version" value={a.version} onChange={(e) => setLeft(Number(e.target.value))}>
-                      {list.map((v) => (
-                        <option key={v.version} value={v.version}>
-                          Version {v.version}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="stack-label">
-                    with
-                    <select aria-label="Newer version" value={b.version} onChange={(e) => setRight(Number(e.target.value))}>
-                      {list.map((v) => (
-                        <option key={v.version} value={v.version}>
-                          Version {v.version}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <VersionSelect label="Compare" name="Older version" list={list} value={a.version} onChange={setLeft} />
+                  <VersionSelect label="with" name="Newer version" list={list} value={b.version} onChange={setRight} />
                 </div>
                 {differences.length === 0 ? (
                   <p className="muted">These versions hold the same field values.</p>
@@ -176,5 +158,28 @@ export function VersionHistory({
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** One side of the comparison: a choice among the listed versions. */
+function VersionSelect(p: {
+  label: string;
+  /** The select's accessible name. */
+  name: string;
+  list: Version[];
+  value: number;
+  onChange(version: number): void;
+}) {
+  return (
+    <label className="stack-label">
+      {p.label}
+      <select aria-label={p.name} value={p.value} onChange={(e) => p.onChange(Number(e.target.value))}>
+        {p.list.map((v) => (
+          <option key={v.version} value={v.version}>
+            Version {v.version}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
