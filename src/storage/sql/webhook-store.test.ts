@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../test/support/databases.js';
 import { connectStorage } from '../connect.js';
 import type { Storage } from '../port.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import type { NewExecution } from '../webhook-port.js';
 
 const execution = (eventSeq: number): NewExecution => ({
@@ -70,4 +72,17 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
     // the retried one is due again at 500, with its lease given back
     expect((await storage.webhooks.claimDue(600, 2000, 10)).map((e) => [e.eventSeq, e.attempts])).toEqual([[2, 2]]);
   });
+
+  it.runIf(dialect === 'postgres')(
+    'bookkeeping transactions do not wait for the disk on PostgreSQL; every other transaction does',
+    async () => {
+      const setting = (tx: Storage) =>
+        sql<{ v: string }>`SELECT current_setting('synchronous_commit') AS v`
+          .execute((tx as unknown as { db: Kysely<Database> }).db)
+          .then((r) => r.rows[0].v);
+      const relaxed = await storage.transaction(setting, { relaxed: true });
+      const normal = await storage.transaction(setting);
+      expect([relaxed, normal]).toEqual(['off', 'on']);
+    },
+  );
 });
