@@ -1,12 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrorsOf } from '../api/errors.js';
-import { ApiError } from '../api/http.js';
+import { useEffect, useState } from 'react';
 import { sessionApi } from '../api/session.js';
-import type { FieldErrors, SessionInfo } from '../api/types.js';
+import type { SessionInfo } from '../api/types.js';
 import { Link } from '../app/router.js';
 import { Field, PasswordField } from '../ui/Field.js';
 import { Loading } from '../ui/States.js';
 import { AuthLayout } from './AuthLayout.js';
+import { useNewPasswordForm } from './use-new-password.js';
 
 /** The token of the one-time link `/setup#token=...` (kept in the fragment so it never reaches a log). */
 function tokenFromHash(): string {
@@ -18,11 +17,10 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
   const [needed, setNeeded] = useState<boolean | undefined>(undefined);
   const [token, setToken] = useState(tokenFromHash);
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { password, setPassword, repeat, setRepeat, errors, error, busy, submit } = useNewPasswordForm(
+    'This setup link is not valid (it works only once).',
+    onSignedIn,
+  );
 
   useEffect(() => {
     // a second link pasted into the same tab changes only the fragment
@@ -37,32 +35,6 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
       () => setNeeded(false),
     );
   }, []);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError('');
-    if (password !== repeat) {
-      setErrors({ repeat: ['The passwords do not match'] });
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      const s = await sessionApi.completeSetup(token, email, password);
-      window.history.replaceState(null, '', '/');
-      onSignedIn(s);
-    } catch (err) {
-      setBusy(false);
-      const fields = fieldErrorsOf(err);
-      if (fields) setErrors(fields);
-      else
-        setError(
-          err instanceof ApiError && err.status === 403
-            ? 'This setup link is not valid (it works only once).'
-            : errorMessage(err),
-        );
-    }
-  };
 
   if (needed === undefined) return <Loading />;
   if (!needed) {
@@ -81,7 +53,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
           Open the one-time link printed by the server at start (it ends with <code>#token=…</code>).
         </p>
       )}
-      <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="auth-form" onSubmit={(e) => void submit(e, (pw) => sessionApi.completeSetup(token, email, pw))} noValidate>
         {error && (
           <p className="form-error" role="alert">
             {error}
