@@ -127,6 +127,11 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
       if (dropped) return;
       dropped = true;
       removeDir();
+      if (process.env.BENCH_KEEP_PG === '1') {
+        // for EXPLAIN and profiling by hand after a run; drop it yourself
+        process.stderr.write(`BENCH_KEEP_PG=1: kept database ${name}\n`);
+        return;
+      }
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((e: Error) =>
         process.stderr.write(`could not drop database ${name}: ${e.message}\n`),
       );
