@@ -1,3 +1,4 @@
+import { SEARCH_SLOTS } from '../sql/search-document.js';
 /** Schema migrations, applied in order at start; never edit a released entry, append a new one. */
 export const postgresMigrations: string[][] = [
   [
@@ -254,5 +255,15 @@ export const postgresMigrations: string[][] = [
        created_ms BIGINT NOT NULL,
        expires_ms BIGINT NOT NULL,
        used_ms BIGINT)`,
+  ],
+  // 14: search_fields' text index split by slot (decision 0003, PostgreSQL addendum): a `fields[]` search reads only the
+  // postings of the listed fields' slots — one GIN over all slots handed a title search every row holding the word in
+  // any field (a common body word: ~90 000 heap rows rechecked to find ~7 000 title matches)
+  [
+    ...Array.from(
+      { length: SEARCH_SLOTS },
+      (_, k) => `CREATE INDEX search_fields_tsv_${k} ON search_fields USING GIN (tsv) WHERE slot = ${k}`,
+    ),
+    `DROP INDEX search_fields_tsv`,
   ],
 ];

@@ -74,13 +74,16 @@ function together(plan: MatchPlan): boolean {
 
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`));
 
-/** Rows of search_fields `alias` in the given slots of each group's types, or undefined when no group has any. */
+/**
+ * Rows of search_fields `alias` in the given slots of each group's types, or undefined when no group has any: one
+ * `type IN (…) AND slot = <literal>` arm per slot, so that the planner matches each arm to that slot's partial GIN
+ * index (migration 14) and ORs their bitmaps — a parameter or an IN list would hide which partial index applies.
+ */
 function slotsWhere(groups: readonly FieldGroup[], alias: string, slots: (g: FieldGroup) => number[]) {
   const a = sql.raw(alias);
-  const parts = groups.flatMap((g) => {
-    const s = slots(g);
-    return s.length === 0 ? [] : [sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot IN (${sql.join(s)}))`];
-  });
+  const parts = groups.flatMap((g) =>
+    slots(g).map((slot) => sql`(${a}.type IN (${list(g.types)}) AND ${a}.slot = ${sql.lit(slot)})`),
+  );
   return parts.length === 0 ? undefined : sql`(${sql.join(parts, sql` OR `)})`;
 }
 
@@ -229,12 +232,17 @@ export const postgresSearch: SearchDialect = {
     return sql`WITH q AS MATERIALIZED (${queryRow(plan)}) ${candidates(plan, 0, sql``)}`;
   },
 
-  async rankedNewest(db, plan, limit) {
-    // the newest matches among the newest 8·limit seqs, else 64·limit, else all: a common word fills the pool from a
-    // small, bounded slice of the index and table; a rare one has few matches to visit anyway. A window covering
-    // half the table or more would save little over looking everywhere.
+  async rankedNewest(db, plan, limit, expected) {
+    // the newest matches among a window of the newest seqs, else all: a common word fills the pool from a small,
+    // bounded slice of the index and table; a rare one has few matches to visit anyway. With the number of matches
+    // known, the window is the one expected to hold 1.5·limit of them (matches spread evenly over the seqs); without
+    // it, 8·limit seqs, then 64·limit. A window covering half the table or more would save little over looking
+    // everywhere, and with at most `limit` matches there is nothing to bound.
+    if (expected !== undefined && expected <= limit)
+      return scored(db, plan, [candidates(plan, 0, sql`${newestFirst(plan)} LIMIT ${limit}`)], limit);
     const max = Number((await sql<{ m: number | null }>`SELECT max(seq) AS m FROM search_docs`.execute(db)).rows[0]?.m ?? 0);
-    const floors = [max - 8 * limit, max - 64 * limit].filter((f) => f > max / 2);
+    const windows = expected === undefined ? [8 * limit, 64 * limit] : [Math.ceil((1.5 * limit * max) / expected)];
+    const floors = windows.map((w) => max - w).filter((f) => f > max / 2);
     const picks = [...floors, 0].map((f) => candidates(plan, f, sql`${newestFirst(plan)} LIMIT ${limit}`));
     return scored(db, plan, picks, limit);
   },

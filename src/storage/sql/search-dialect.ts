@@ -62,8 +62,11 @@ export interface SearchDialect {
   similarWords(db: Db, word: string, limit: number): Promise<string[]>;
   /** A subquery of one column, `seq`, selecting every match. */
   matches(plan: MatchPlan): RawBuilder<unknown>;
-  /** The `limit` newest matches with their relevance (higher is better). */
-  rankedNewest(db: Db, plan: MatchPlan, limit: number): Promise<Scored[]>;
+  /**
+   * The `limit` newest matches with their relevance (higher is better). `expected`, when known, is how many matches
+   * there are in all (a count remembered from an earlier request): a hint for how far back to look, never a limit.
+   */
+  rankedNewest(db: Db, plan: MatchPlan, limit: number, expected?: number): Promise<Scored[]>;
   /** Matches newest first after skipping `skip`, with their relevance. */
   newestAfter(db: Db, plan: MatchPlan, skip: number, take: number): Promise<Scored[]>;
   terms(db: Db, seqs: RawBuilder<unknown>, field: string, size: number): Promise<TermsAggregation>;

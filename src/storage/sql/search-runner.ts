@@ -211,7 +211,7 @@ export async function runSearch(db: Db, ops: DialectOps, dialect: SearchDialect,
   // counting and ranking are independent: PostgreSQL runs them on two connections at once
   const [total, pool] = await Promise.all([
     q.knownTotal ?? sql<{ n: number }>`${counted}`.execute(db).then((r) => Number(r.rows[0]?.n ?? 0)),
-    plan.clauses && seed === undefined && q.offset < RANK_POOL ? dialect.rankedNewest(db, plan, RANK_POOL) : [],
+    plan.clauses && seed === undefined && q.offset < RANK_POOL ? dialect.rankedNewest(db, plan, RANK_POOL, q.knownTotal) : [],
   ]);
   let page: Scored[] = [];
   if (seed !== undefined) page = await randomPage(db, dialect, plan, q, seed);
