@@ -9,6 +9,7 @@ import { load, quiesce, type LoadOptions, type LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
 import { bestPeer, type Peers } from './peers.js';
 import { summarize } from './profile.js';
+import { postgresCpuMs } from './sql-trace.js';
 import { ratioOf, type ProfileResult, type ScenarioResult } from './report.js';
 import type { Scenario } from './scenarios.js';
 
@@ -140,6 +141,7 @@ export async function runScenario(
 /** An extra pass of one scenario with the CPU profiler and SQL timing on in the server process. */
 export async function profileScenario(h: ServerHost, s: Scenario, o: BenchOptions, dialect: Dialect): Promise<ProfileResult> {
   await quiesce(h.info.port, probeOf(h));
+  const dbCpuBefore = dialect === 'postgres' ? postgresCpuMs() : 0;
   await h.profileStart();
   const loaded = await load(s.target, {
     port: h.info.port,
@@ -148,6 +150,7 @@ export async function profileScenario(h: ServerHost, s: Scenario, o: BenchOption
     expectStatus: s.expectStatus,
   }).catch((e: Error) => e);
   await quiesce(h.info.port, probeOf(h));
+  const databaseCpuMs = dialect === 'postgres' ? postgresCpuMs() - dbCpuBefore : undefined;
   const profiled = await h.profileStop();
   if (loaded instanceof Error) throw loaded;
   const r = loaded;
@@ -162,5 +165,6 @@ export async function profileScenario(h: ServerHost, s: Scenario, o: BenchOption
     file,
     summary: summarize(profiled.cpu, repoRoot),
     sql: profiled.sql.slice(0, 6),
+    databaseCpuMs,
   };
 }

@@ -40,6 +40,8 @@ export interface ProfileResult {
   summary: ProfileSummary;
   /** The most expensive SQL statements of the pass, with their plans. */
   sql: SqlStat[];
+  /** PostgreSQL: CPU ms its processes used during the pass (the server process's own is `summary.busyMs`). */
+  databaseCpuMs?: number;
 }
 
 export interface DialectResult {
@@ -219,6 +221,13 @@ function profileSection(p: ProfileResult): string {
     summary.push(
       `the costliest SQL statement is \`${top.sql.replace(/\s+/g, ' ').slice(0, 100)}…\` — ${fmt(top.calls)} calls, ` +
         `${fmt(mean, 2)} ms each, ${fmt(top.totalMs)} ms in all${share}`,
+    );
+  }
+  if (p.databaseCpuMs !== undefined && p.requests > 0) {
+    summary.push(
+      `PostgreSQL's processes used ${fmt(p.databaseCpuMs)} ms of CPU during the pass (${fmt(p.databaseCpuMs / p.requests, 3)} ms per ` +
+        `response) beside the server process's ${fmt(s.busyMs)} ms (${fmt(s.busyMs / p.requests, 3)} ms per response), on 2 cores shared ` +
+        `with the load generator`,
     );
   }
   if (summary.length) lines.splice(2, 0, `**In short:** ${summary.join('; ')}.`, '');

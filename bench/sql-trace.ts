@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -54,7 +55,10 @@ export function startSqlTrace(): () => SqlStat[] {
   const query = clientProto.query;
   clientProto.query = function (this: unknown, ...args: unknown[]) {
     const out = query.apply(this, args);
-    const [text, params] = args;
+    // `query(text, values)`, or a config object `{ name, text, values }` (a prepared statement, src/storage/postgres/prepared.ts)
+    const config =
+      typeof args[0] === 'object' && args[0] !== null ? (args[0] as { text?: unknown; values?: unknown }) : undefined;
+    const [text, params] = config ? [config.text, config.values] : args;
     if (typeof text !== 'string' || !(out instanceof Promise)) return out;
     const t = performance.now();
     const done = () => record(text, Array.isArray(params) ? params : [], performance.now() - t);
@@ -98,4 +102,25 @@ export async function explainStats(
   } finally {
     db.close();
   }
+}
+
+/**
+ * CPU milliseconds used so far by every PostgreSQL server process on this machine (Linux /proc; utime + stime of the
+ * processes named `postgres`, 10 ms ticks): the database's share of a pass, beside the Node process's own.
+ */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10;
 }

@@ -23,7 +23,9 @@ const nameOf = (text: string) => `f${createHash('sha1').update(text).digest('hex
 export function prepareStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
     const prepared = new Set<string>();
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // the class's query, looked up per call (so that a wrapper installed on it later, like bench's SQL trace, sees it)
+    const proto = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+    const query = (...args: unknown[]) => proto.query.apply(client, args);
     client.query = ((text: unknown, values?: unknown, ...rest: unknown[]) => {
       if (typeof text === 'string' && Array.isArray(values) && rest.length === 0 && preparable(text)) {
         const name = nameOf(text);
