@@ -47,6 +47,13 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** BENCH_KEEP=1: the run's database stays (for EXPLAIN and profiling by hand); remove it yourself. */
+function keep(what: string): boolean {
+  if (process.env.BENCH_KEEP !== '1') return false;
+  process.stderr.write(`BENCH_KEEP=1: kept ${what}\n`);
+  return true;
+}
+
 export async function createBenchDatabase(dialect: Dialect, sqliteVersion: string): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-bench-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
@@ -74,7 +81,7 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
       async drop() {
         if (dropped) return;
         dropped = true;
-        removeDir();
+        if (!keep(`data directory ${dataDir}`)) removeDir();
       },
     };
   }
@@ -127,11 +134,7 @@ export async function createBenchDatabase(dialect: Dialect, sqliteVersion: strin
       if (dropped) return;
       dropped = true;
       removeDir();
-      if (process.env.BENCH_KEEP_PG === '1') {
-        // for EXPLAIN and profiling by hand after a run; drop it yourself
-        process.stderr.write(`BENCH_KEEP_PG=1: kept database ${name}\n`);
-        return;
-      }
+      if (keep(`database ${name}`)) return;
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((e: Error) =>
         process.stderr.write(`could not drop database ${name}: ${e.message}\n`),
       );

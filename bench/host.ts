@@ -15,6 +15,8 @@ export interface ServerHost {
   pid: number;
   setBare(response: CannedResponse): Promise<void>;
   rssBytes(): Promise<number>;
+  /** The server process's memory as Node sees it (RSS, V8 heap, buffers). */
+  memory(): Promise<NodeJS.MemoryUsage>;
   recentLogs(): Promise<string[]>;
   /** Samples the server process's CPU until profileStop (in-process, the profile includes autocannon). */
   profileStart(): Promise<void>;
@@ -34,6 +36,7 @@ async function startInProcess(opts: ServerStartOptions): Promise<ServerHost> {
     pid: process.pid,
     setBare: async (r) => pair.setBare(r),
     rssBytes: async () => pair.rssBytes(),
+    memory: async () => process.memoryUsage(),
     recentLogs: async () => pair.recentLogs(),
     profileStart: () => pair.profileStart(),
     profileStop: () => pair.profileStop(),
@@ -108,6 +111,11 @@ async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
         await call({ cmd: 'bare', status: r.status, contentType: r.contentType, bodyBase64: r.body.toString('base64') });
       },
       rssBytes: async () => (await call({ cmd: 'rss' })).rss ?? 0,
+      memory: async () => {
+        const m = (await call({ cmd: 'rss' })).memory;
+        if (!m) throw new Error('server child sent no memory figures');
+        return m;
+      },
       recentLogs: async () => (await call({ cmd: 'logs' })).logs ?? [],
       profileStart: async () => {
         await call({ cmd: 'profile-start' });

@@ -11,5 +11,5 @@ export type ChildCommand =
   | { id: number; cmd: 'stop' };
 
 export type ChildReply =
-  | { id: number; ok: true; info?: ServerInfo; rss?: number; logs?: string[]; profiled?: Profiled }
+  | { id: number; ok: true; info?: ServerInfo; rss?: number; memory?: NodeJS.MemoryUsage; logs?: string[]; profiled?: Profiled }
   | { id: number; ok: false; error: string };

@@ -51,6 +51,8 @@ export interface DialectResult {
   error?: string;
   seed?: SeedResult;
   rssAfterSeedMiB?: number;
+  /** The server's memory after seeding, as Node sees it. */
+  memoryAfterSeed?: NodeJS.MemoryUsage;
   rssMaxMiB?: number;
   scenarios: ScenarioResult[];
   profiles: ProfileResult[];
@@ -153,7 +155,7 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
         (run.seedVia === 'cli'
           ? '(through `flotilla import` from a flotiq-cli export folder: types, objects without relations, then their relations, in batches of 100 over HTTP; writing the folder not counted). '
           : `(${fmt(d.seed.requests)} batch requests of ≤ 100, ${run.seedConcurrency} in flight). `) +
-        `Server RSS after seeding ${fmt(d.rssAfterSeedMiB ?? NaN)} MiB, highest after a scenario ${fmt(d.rssMaxMiB ?? NaN)} MiB.`,
+        `Server RSS after seeding ${fmt(d.rssAfterSeedMiB ?? NaN)} MiB${memoryParts(d.memoryAfterSeed)}, highest after a scenario ${fmt(d.rssMaxMiB ?? NaN)} MiB.`,
       '',
     );
   }
@@ -187,6 +189,14 @@ function dialectSection(d: DialectResult, run: RunInfo): string {
   }
   for (const p of d.profiles) out.push(profileSection(p), '');
   return out.join('\n');
+}
+
+/** What the RSS holds, as far as Node can tell: its heap, buffers outside it, and the rest (native code, SQLite). */
+function memoryParts(m: NodeJS.MemoryUsage | undefined): string {
+  if (!m) return '';
+  const mb = (b: number) => fmt(b / 1024 / 1024);
+  const rest = m.rss - m.heapTotal - m.external;
+  return ` (V8 heap ${mb(m.heapTotal)} MiB, ${mb(m.heapUsed)} in use; buffers and other memory outside it that V8 tracks ${mb(m.external)}; the rest — code, thread stacks, native libraries, SQLite's page cache — ${mb(rest)})`;
 }
 
 function profileSection(p: ProfileResult): string {

@@ -143,7 +143,9 @@ async function runDialect(
       log(
         `seeded ${result.seed.rows} rows in ${result.seed.seconds.toFixed(1)} s (${Math.round(result.seed.rowsPerSecond)} rows/s)`,
       );
-      result.rssAfterSeedMiB = mib(await h0.rssBytes());
+      const memory = await h0.memory();
+      result.rssAfterSeedMiB = mib(memory.rss);
+      result.memoryAfterSeed = memory;
       await stats('after seeding');
       if (dialect === 'postgres' && o.pgAnalyze) {
         const t = performance.now();

@@ -24,7 +24,7 @@ async function handle(m: ChildCommand): Promise<void> {
         pair.setBare({ status: m.status, contentType: m.contentType, body: Buffer.from(m.bodyBase64, 'base64') });
         return reply({ id: m.id, ok: true });
       case 'rss':
-        return reply({ id: m.id, ok: true, rss: process.memoryUsage().rss });
+        return reply({ id: m.id, ok: true, rss: process.memoryUsage().rss, memory: process.memoryUsage() });
       case 'logs':
         return reply({ id: m.id, ok: true, logs: pair?.recentLogs() ?? [] });
       case 'profile-start':

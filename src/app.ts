@@ -45,7 +45,7 @@ import { panelStaticRoutes } from './panel/panel-static.js';
 import { SearchService } from './search/search.service.js';
 import { searchRoutes } from './search/search.routes.js';
 import type { Storage } from './storage/port.js';
-import { MetricsService } from './ops/metrics.service.js';
+import type { MetricsService } from './ops/metrics.service.js';
 import { ReadinessService } from './ops/readiness.service.js';
 import { opsRoutes } from './ops/ops.routes.js';
 
@@ -133,8 +133,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       return boot.setupToken;
     });
 
-    const metrics = config.metrics.enabled
-      ? new MetricsService({
+    // prom-client loads only where metrics are on
+    const metrics: MetricsService | null = config.metrics.enabled
+      ? new (await import('./ops/metrics.service.js')).MetricsService({
           storage,
           caches: { page: content.cacheStats.page, count: content.cacheStats.count, ...searchCaches(search) },
         })

@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** What the invitee gets by e-mail: the one-time link, its expiry, and who invited them. */
 export interface InvitationMail {
@@ -17,16 +17,22 @@ export interface InvitationMailer {
 /**
  * An SMTP mailer (nodemailer) for `smtp://` or `smtps://` URLs with optional credentials; STARTTLS when the server
  * offers it. Short timeouts: an invitation waits for the mail server at most a few seconds before the Panel is
- * told it was not sent (the link is shown either way).
+ * told it was not sent (the link is shown either way). nodemailer loads with the first invitation, not at start.
  */
 export function smtpMailer(url: string, from: string): InvitationMailer {
-  const transport = createTransport(
-    { url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000, logger: false },
-    { from },
-  );
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport(
+        { url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000, logger: false },
+        { from },
+      ),
+    ));
   return {
     async send(mail) {
-      await transport.sendMail({
+      await (
+        await open()
+      ).sendMail({
         to: mail.to,
         subject: 'You are invited to Flotilla',
         text: [
@@ -42,7 +48,7 @@ export function smtpMailer(url: string, from: string): InvitationMailer {
       });
     },
     close() {
-      transport.close();
+      void transport?.then((t) => t.close());
     },
   };
 }

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { extensionFor, isAllowedMime, isTextMime, normalizeMime } from './media-types.js';
 import { looksBinary, sniff } from './sniff.js';
 
@@ -54,6 +54,7 @@ async function detect(
   path: string,
   declared: string,
 ): Promise<{ mime: string; width: number; height: number } | { mismatch: string }> {
+  const sharp = await loadSharp();
   const meta = await sharp(path, { failOn: 'error' })
     .metadata()
     .catch(() => undefined);

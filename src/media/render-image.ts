@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import type { Region } from './image-geometry.js';
 
 /** Given the real (EXIF-oriented) size of the original: the region to keep and the size to produce. */
@@ -20,7 +20,7 @@ export async function renderImage(
   plan: RenderPlan,
 ): Promise<{ data: Buffer; width: number; height: number; trustedSize: boolean }> {
   // originals are bounded by the upload limit, and sharp decodes faster from memory than from a stream
-  const input = await buffer(source);
+  const [input, sharp] = await Promise.all([buffer(source), loadSharp()]);
   const meta = await sharp(input).metadata();
   const real = meta.autoOrient ?? { width: meta.width, height: meta.height };
   const { region, size } = plan(real.width, real.height);
