@@ -64,12 +64,20 @@ export class Hydrator {
     const budget = new ReadBudget(this.limits, rows.length);
     budget.addBytes(extraBytes + rows.reduce((n, r) => n + objectBytes(r), 0));
     if (depth === 0) return rows.map((r) => objectJson(r));
-    return this.heavy(() => this.hydrate(p, rows, depth, budget));
+    if (this.heavy.activeCount >= HEAVY_READS_AT_ONCE) this.waited++;
+    return this.heavy(() => {
+      this.mostAtOnce = Math.max(this.mostAtOnce, this.heavy.activeCount);
+      return this.hydrate(p, rows, depth, budget);
+    });
   }
 
-  /** Active hydrating reads and those waiting for a turn (for tests and diagnostics). */
-  get turns(): { active: number; waiting: number } {
-    return { active: this.heavy.activeCount, waiting: this.heavy.pendingCount };
+  /** Hydrating reads that had to wait for a turn, and the most that ever ran at once (for tests and diagnostics). */
+  private waited = 0;
+  private mostAtOnce = 0;
+
+  /** Active hydrating reads and those waiting for a turn now, and the counts above (for tests and diagnostics). */
+  get turns(): { active: number; waiting: number; waited: number; mostAtOnce: number } {
+    return { active: this.heavy.activeCount, waiting: this.heavy.pendingCount, waited: this.waited, mostAtOnce: this.mostAtOnce };
   }
 
   private async hydrate(p: Principal, rows: StoredObject[], depth: number, budget: ReadBudget): Promise<string[]> {

@@ -24,6 +24,7 @@ import {
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
+import { param, StatementShapes } from './statement-shapes.js';
 import type { FilterOp } from '../filter-node.js';
 import { objectColumns, ORDER_COLUMNS, toObject, typeLit, visibleRows, type ObjectRow } from './object-rows.js';
 import type { Signals } from './signals.js';
@@ -112,6 +113,8 @@ export class SqlStorage implements Storage {
     private readonly generations = new TypeGenerations(ops.name === 'postgres'),
     /** What the connecting adapter knows of its connections and migrations (decision 0023). */
     private readonly probe: StorageProbe = { latestSchema: 0, connections: () => ({ max: 0, total: 0 }) },
+    /** Hot statements compiled once, shared by this storage and its transactions. */
+    private readonly shapes = new StatementShapes(),
   ) {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
@@ -146,7 +149,18 @@ export class SqlStorage implements Storage {
     const result = await this.db.transaction().execute(async (trx) => {
       if (opts.relaxed && this.ops.relaxedCommit) await sql.raw(this.ops.relaxedCommit).execute(trx);
       const out = await fn(
-        new SqlStorage(trx, this.ops, this.signals, this.stats, true, this.indexes, recorded, this.generations, this.probe),
+        new SqlStorage(
+          trx,
+          this.ops,
+          this.signals,
+          this.stats,
+          true,
+          this.indexes,
+          recorded,
+          this.generations,
+          this.probe,
+          this.shapes,
+        ),
       );
       // other nodes hear of the change at commit, and only if it commits
       if (recorded.length > 0) await this.signals.notifyInTransaction(trx, 'events', noticePayload(recorded));
@@ -381,12 +395,13 @@ export class SqlStorage implements Storage {
   }
 
   async getObject(type: string, id: string, view: View): Promise<StoredObject | undefined> {
-    const r = await this.selectObjects()
-      .where('type', '=', type)
-      .where('id_key', '=', idKey(id))
-      .where(visibleRows(view))
-      .executeTakeFirst();
-    return r ? toObject(r as ObjectRow) : undefined;
+    const [r] = await this.shapes.rows<ObjectRow, Database>(
+      this.db,
+      `get:${view}`,
+      () => this.selectObjects().where('type', '=', param('type')).where('id_key', '=', param('key')).where(visibleRows(view)),
+      { type, key: idKey(id) },
+    );
+    return r ? toObject(r) : undefined;
   }
 
   async getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined> {
@@ -413,11 +428,21 @@ export class SqlStorage implements Storage {
 
   async getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]> {
     if (ids.length === 0) return [];
-    const rows = await this.selectObjects()
-      .where('type', '=', type)
-      .where('id_key', 'in', ids.map(idKey))
-      .where(visibleRows(view))
-      .execute();
+    const keys = Object.fromEntries(ids.map((id, i) => [`k${i}`, idKey(id)]));
+    const rows = await this.shapes.rows<ObjectRow, Database>(
+      this.db,
+      `getMany:${view}:${ids.length}`,
+      () =>
+        this.selectObjects()
+          .where('type', '=', param('type'))
+          .where(
+            'id_key',
+            'in',
+            ids.map((_, i) => param(`k${i}`)),
+          )
+          .where(visibleRows(view)),
+      { type, ...keys },
+    );
     return rows.map((r) => toObject(r as ObjectRow));
   }
 
