@@ -8,7 +8,8 @@ import {
   type GraphQLFieldConfig,
 } from 'graphql';
 import type { LoadedType } from '../content-types/type-registry.js';
-import { toNode, type ContentNode, type GraphqlContext, type Source } from './context.js';
+import type { GraphqlContext } from './context.js';
+import { toNode, type ContentNode, type Source } from './node.js';
 import { gqlError } from './graphql-errors.js';
 import { buildObjectTypes } from './object-types.js';
 import { filterPaths, legacyFilterJson, orderArgs, pageArgs } from './query-args.js';

@@ -2,7 +2,7 @@ import type { ContentService } from '../content/content.service.js';
 import { parseDataUrl } from '../content/relations.js';
 import type { Principal } from '../core/principal.js';
 import type { StoredObject } from '../storage/port.js';
-import { toNode, type ContentNode } from './context.js';
+import { toNode, type ContentNode } from './node.js';
 
 type Waiter = { resolve: (row: StoredObject | undefined) => void; reject: (e: unknown) => void };
 

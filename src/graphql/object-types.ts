@@ -14,7 +14,8 @@ import { internalBlock } from '../content/object-json.js';
 import type { FieldInfo } from '../content-types/content-type.js';
 import { describeListItems } from '../content-types/describe-fields.js';
 import type { LoadedType } from '../content-types/type-registry.js';
-import { own, ROW, type ContentNode, type GraphqlContext, type Source } from './context.js';
+import type { GraphqlContext } from './context.js';
+import { own, ROW, type ContentNode, type Source } from './node.js';
 import { fieldNames, SchemaNames } from './naming.js';
 import { InternalType, JSONScalar, type CostHint } from './shared-types.js';
 

@@ -11,7 +11,8 @@ import {
   type GraphQLInputFieldConfigMap,
 } from 'graphql';
 import type { LoadedType } from '../content-types/type-registry.js';
-import { toNode, type ContentNode, type GraphqlContext, type Source } from './context.js';
+import type { GraphqlContext } from './context.js';
+import { toNode, type ContentNode, type Source } from './node.js';
 import { gqlError } from './graphql-errors.js';
 import { buildObjectTypes } from './object-types.js';
 import { filterJson, filterPaths, orderArgs, windowArgs, type FilterCondition } from './query-args.js';
