@@ -12,7 +12,7 @@ import { Icon } from '../ui/Icon.js';
 import { ErrorState, Loading } from '../ui/States.js';
 import { draftErrors, TOP, unclaimedErrors } from './ctd-errors.js';
 import { bodyOf, draftFrom, newField, typeNameFrom, type CtdDraft } from './ctd-model.js';
-import { FieldList } from './FieldList.js';
+import { FieldList } from './FieldEditor.js';
 
 const load = async (name: string | undefined) => {
   const [types, ct] = await Promise.all([contentTypesApi.list(), name ? contentTypesApi.get(name) : Promise.resolve(undefined)]);

@@ -2,8 +2,7 @@ import type { ContentType, FieldErrors, InputType } from '../api/types.js';
 import { Field, FieldErrorList } from '../ui/Field.js';
 import { Icon } from '../ui/Icon.js';
 import { childLevel, errorsOfField, pathsOf, type FieldPaths } from './ctd-errors.js';
-import { propertyNameFrom, type FieldDraft } from './ctd-model.js';
-import { FieldList } from './FieldList.js';
+import { newField, propertyNameFrom, type FieldDraft } from './ctd-model.js';
 import { FieldTypeOptions } from './FieldTypeOptions.js';
 import { INPUT_TYPE_LABELS, NO_UNIQUE_TYPES, TITLE_TYPES } from './input-types.js';
 
@@ -189,5 +188,53 @@ export function FieldEditor({
         </div>
       )}
     </section>
+  );
+}
+
+interface FieldListProps {
+  fields: FieldDraft[];
+  level: FieldPaths;
+  topLevel: boolean;
+  depth: number;
+  errors: FieldErrors;
+  types: ContentType[];
+  onChange(fields: FieldDraft[]): void;
+  onEdited(prefixes: string[]): void;
+  addLabel: string;
+}
+
+/**
+ * The fields of one level (a type, or a list's items), in order, with Add / move / remove. It lives beside
+ * FieldEditor because the two are one recursion: a list field's editor holds the list of its items' fields.
+ */
+export function FieldList({ fields, level, topLevel, depth, errors, types, onChange, onEdited, addLabel }: FieldListProps) {
+  const move = (i: number, by: -1 | 1) => {
+    const next = [...fields];
+    [next[i], next[i + by]] = [next[i + by], next[i]];
+    onChange(next);
+  };
+  return (
+    <div className="field-list">
+      {fields.map((f, i) => (
+        <FieldEditor
+          key={f.uid}
+          field={f}
+          position={i}
+          count={fields.length}
+          level={level}
+          topLevel={topLevel}
+          depth={depth}
+          errors={errors}
+          types={types}
+          onChange={(nf) => onChange(fields.map((x) => (x.uid === f.uid ? nf : x)))}
+          onMove={(by) => move(i, by)}
+          onRemove={() => onChange(fields.filter((x) => x.uid !== f.uid))}
+          onEdited={onEdited}
+        />
+      ))}
+      <button type="button" className="btn" onClick={() => onChange([...fields, newField()])} disabled={depth > 4}>
+        <Icon name="plus" size={16} /> {addLabel}
+      </button>
+    </div>
   );
 }
