@@ -1,4 +1,4 @@
-import { actorOf, type EventAction, type NewEvent } from '../events/content-event.js';
+import { actorOf, type EventAction, type NewEvent } from '../core/content-event.js';
 import { randomUUID } from 'node:crypto';
 import { canReadDefinition, canWriteDefinitions, definitionScope, inScope } from '../access/policy.js';
 import type { ApiKeysService } from '../auth/api-keys.service.js';

@@ -3,7 +3,7 @@ import { canObjects, canUpsert } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { AppError, errors, type FieldErrors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
-import { actorOf } from '../events/content-event.js';
+import { actorOf } from '../core/content-event.js';
 import type { LoadedType } from '../content-types/type-registry.js';
 import { StaleWriteError, type EventRecord, type Storage, type StoredObject } from '../storage/port.js';
 import type { ContentService } from './content.service.js';

@@ -2,7 +2,7 @@ import { canPublish } from '../access/policy.js';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import { SYSTEM, type Principal } from '../core/principal.js';
-import { actorOf } from '../events/content-event.js';
+import { actorOf } from '../core/content-event.js';
 import type { EventConsumer } from '../events/event-worker.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
 import type { Storage, StoredSchedule } from '../storage/port.js';

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { canObjects } from '../access/policy.js';
 import { addFieldError, AppError, errors, type FieldErrors } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
-import { actorOf } from '../events/content-event.js';
+import { actorOf } from '../core/content-event.js';
 import type { LoadedType } from '../content-types/type-registry.js';
 import type { ObjectWrite, Storage, StoredObject } from '../storage/port.js';
 import { objectTitle } from './object-title.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { CoalescingRun } from '../core/coalescing-run.js';
 import type { Storage } from '../storage/port.js';
-import type { ContentEvent } from './content-event.js';
+import type { ContentEvent } from '../core/content-event.js';
 
 /**
  * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the

@@ -1,7 +1,7 @@
 import type { FilterNode } from './filter-node.js';
 import type { PanelStore } from './panel-port.js';
 import type { WebhookStore } from './webhook-port.js';
-import type { ChangeNotice, ContentEvent, NewEvent } from '../events/content-event.js';
+import type { ChangeNotice, ContentEvent, NewEvent } from '../core/content-event.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
 import type { OrderKey, StoredObject, View } from './object-row.js';
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { ContentEvent } from '../events/content-event.js';
+import type { ContentEvent } from '../core/content-event.js';
 import type { EventConsumer } from '../events/event-worker.js';
 import { objectJson } from '../content/object-json.js';
 import type { Storage, StoredObject } from '../storage/port.js';

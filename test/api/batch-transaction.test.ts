@@ -2,7 +2,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ContentEvent } from '../../src/events/content-event.js';
+import type { ContentEvent } from '../../src/core/content-event.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { ctd, number, ref, relation, simpleList, text } from '../support/fixtures.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';

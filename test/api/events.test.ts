@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ContentEvent } from '../../src/events/content-event.js';
+import type { ContentEvent } from '../../src/core/content-event.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { ctd, number, text } from '../support/fixtures.js';
 import { useTestApp } from '../support/test-app.js';

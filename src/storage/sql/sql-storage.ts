@@ -32,7 +32,7 @@ import type { PlannerStatistics } from './statistics.js';
 import { SqlPanelStore } from './panel-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 import type { WebhookStore } from '../webhook-port.js';
-import { noticesOf, type ChangeNotice, type ContentEvent, type NewEvent } from '../../events/content-event.js';
+import { noticesOf, type ChangeNotice, type ContentEvent, type NewEvent } from '../../core/content-event.js';
 import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';

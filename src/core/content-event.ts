@@ -1,4 +1,4 @@
-import type { Principal } from '../core/principal.js';
+import type { Principal } from './principal.js';
 
 /** What happened: object and definition changes, and (Draft & Public) an object's publication changing. */
 export type EventAction = 'create' | 'update' | 'delete' | 'purge' | 'publish' | 'unpublish' | 'archive';
