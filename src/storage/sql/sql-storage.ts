@@ -25,6 +25,7 @@ import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
 import { whereFilters } from './where.js';
 import { param, StatementShapes } from './statement-shapes.js';
+import { SharedReads } from '../../core/shared-reads.js';
 import type { FilterOp } from '../filter-node.js';
 import { objectColumns, ORDER_COLUMNS, toObject, typeLit, visibleRows, type ObjectRow } from './object-rows.js';
 import type { Signals } from './signals.js';
@@ -892,12 +893,31 @@ export class SqlStorage implements Storage {
   }
 
   async getKeyByHmac(hmac: string): Promise<StoredKey | undefined> {
-    const r = await this.db
+    // several nodes: every request reads the key row (decision 0019), and concurrent requests share those reads
+    if (this.shared && !this.inTransaction) {
+      this.keyReads ??= new SharedReads((hmacs) => this.keysByHmac(hmacs));
+      return this.keyReads.read(hmac);
+    }
+    return (await this.keysByHmac([hmac])).get(hmac);
+  }
+
+  private keyReads: SharedReads<string, StoredKey> | undefined;
+
+  /** The key rows presented as these HMACs, by the HMAC asked for (a key's current value or its previous one). */
+  private async keysByHmac(hmacs: string[]): Promise<Map<string, StoredKey>> {
+    const rows = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where((eb) => eb.or([eb('hmac', '=', hmac), eb('prev_hmac', '=', hmac)]))
-      .executeTakeFirst();
-    return r ? toKey(r) : undefined;
+      .where((eb) => eb.or([eb('hmac', 'in', hmacs), eb('prev_hmac', 'in', hmacs)]))
+      .execute();
+    const asked = new Set(hmacs);
+    const found = new Map<string, StoredKey>();
+    for (const r of rows) {
+      const key = toKey(r);
+      if (asked.has(r.hmac)) found.set(r.hmac, key);
+      if (r.prev_hmac !== null && asked.has(r.prev_hmac)) found.set(r.prev_hmac, key);
+    }
+    return found;
   }
 
   async getKey(id: string): Promise<StoredKey | undefined> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SharedReads } from '../../core/shared-reads.js';
 import type { Database } from './schema.js';
 
 /**
@@ -34,10 +35,21 @@ export class TypeGenerations {
   /** The generation of each type, in order (0: never written). */
   async read(db: Kysely<Database>, types: readonly string[]): Promise<number[]> {
     if (!this.shared || types.length === 0) return types.map((t) => this.local.get(t) ?? 0);
-    const distinct = [...new Set(types)];
+    if (db.isTransaction) {
+      const byType = await this.query(db, [...new Set(types)]);
+      return types.map((t) => byType.get(t) ?? 0);
+    }
+    // outside a transaction, concurrent requests share each read (none gets one sent before it asked)
+    this.reads ??= new SharedReads((keys) => this.query(db, keys));
+    const reads = this.reads;
+    return Promise.all(types.map(async (t) => (await reads.read(t)) ?? 0));
+  }
+
+  private reads: SharedReads<string, number> | undefined;
+
+  private async query(db: Kysely<Database>, types: string[]): Promise<Map<string, number>> {
     const rows = await sql<{ type: string; gen: string | number }>`SELECT type, gen FROM type_generations
-      WHERE type IN (${sql.join(distinct)})`.execute(db);
-    const byType = new Map(rows.rows.map((r) => [r.type, Number(r.gen)]));
-    return types.map((t) => byType.get(t) ?? 0);
+      WHERE type IN (${sql.join(types)})`.execute(db);
+    return new Map(rows.rows.map((r) => [r.type, Number(r.gen)]));
   }
 }
