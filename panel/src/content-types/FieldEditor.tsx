@@ -1,6 +1,7 @@
 import type { ContentType, FieldErrors, InputType } from '../api/types.js';
 import { Field, FieldErrorList } from '../ui/Field.js';
 import { Icon } from '../ui/Icon.js';
+import { MoveButtons } from '../ui/MoveButtons.js';
 import { childLevel, errorsOfField, pathsOf, type FieldPaths } from './ctd-errors.js';
 import { newField, propertyNameFrom, type FieldDraft } from './ctd-model.js';
 import { FieldTypeOptions } from './FieldTypeOptions.js';
@@ -53,26 +54,7 @@ export function FieldEditor({
           <span className="field-index">{position + 1}</span> {title}
         </h3>
         <div className="field-card-tools">
-          <button
-            type="button"
-            className="btn-icon"
-            aria-label="Move field up"
-            title="Move up"
-            disabled={position === 0}
-            onClick={() => onMove(-1)}
-          >
-            <Icon name="up" />
-          </button>
-          <button
-            type="button"
-            className="btn-icon"
-            aria-label="Move field down"
-            title="Move down"
-            disabled={position === count - 1}
-            onClick={() => onMove(1)}
-          >
-            <Icon name="down" />
-          </button>
+          <MoveButtons what="field" index={position} count={count} onMove={onMove} />
           <button
             type="button"
             className="btn-icon btn-danger-text"

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { ContentType, FieldErrors, MetaDefinition, PropertySchema } from '../api/types.js';
 import { FieldErrorList, FieldGroup } from '../ui/Field.js';
 import { Icon } from '../ui/Icon.js';
+import { MoveButtons } from '../ui/MoveButtons.js';
 import { CheckboxInput, RadioInput, SelectInput } from './fields/ChoiceInputs.js';
 import { BlockInput, MarkdownInput, RichTextInput } from './fields/EditorInputs.js';
 import { errorsAt, type FieldProps } from './fields/field-props.js';
@@ -128,24 +129,7 @@ export function ListInput({ path, config, schema, required, value, onChange, err
           <li key={keys.current[i]} className="list-item" aria-label={`${config.label} item ${i + 1}`}>
             <div className="list-item-tools">
               <span className="field-index">{i + 1}</span>
-              <button
-                type="button"
-                className="btn-icon"
-                aria-label="Move item up"
-                disabled={i === 0 || config.readonly}
-                onClick={() => move(i, -1)}
-              >
-                <Icon name="up" />
-              </button>
-              <button
-                type="button"
-                className="btn-icon"
-                aria-label="Move item down"
-                disabled={i === items.length - 1 || config.readonly}
-                onClick={() => move(i, 1)}
-              >
-                <Icon name="down" />
-              </button>
+              <MoveButtons what="item" index={i} count={items.length} disabled={config.readonly} onMove={(by) => move(i, by)} />
               <button
                 type="button"
                 className="btn-icon btn-danger-text"
