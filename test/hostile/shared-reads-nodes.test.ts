@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ctd, text } from '../support/fixtures.js';
-import { nodeCall, nodeLogin, nodePanel, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
+import { nodeCall, nodeLogin, nodePanel, useTwoNodes, type Node, type Session } from '../support/nodes.js';
 
 /**
  * On PostgreSQL, concurrent requests of one node share their key and generation reads (src/core/shared-reads.ts,
@@ -52,39 +49,28 @@ describe.skipIf(!inject('pgAvailable'))(
   'reads shared by concurrent requests on two nodes of one PostgreSQL',
   { timeout: 180_000 },
   () => {
-    let db: TestDatabase;
-    let a: Node | undefined;
-    let b: Node | undefined;
+    // the refused old key must show as 401 on every request, not turn into the failed-auth limiter's 429
+    const nodes = useTwoNodes({ b: { FLOTILLA_AUTH_FAILURES_PER_MINUTE: '1000000' } });
     let sa: Session;
     let rw: string;
 
     beforeAll(async () => {
-      db = await createTestDatabase('postgres');
-      const secret = randomBytes(32).toString('base64url');
-      a = await startNode(db, secret, 'a');
-      // the refused old key must show as 401 on every request, not turn into the failed-auth limiter's 429
-      b = await startNode(db, secret, 'b', { FLOTILLA_AUTH_FAILURES_PER_MINUTE: '1000000' });
-      sa = await nodeLogin(a);
-      const keys = (await (await nodePanel(a, sa, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[];
+      sa = await nodeLogin(nodes.a());
+      const keys = (await (await nodePanel(nodes.a(), sa, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[];
       rw = keys.find((k) => k.kind === 'read-write')!.key;
-      expect((await nodeCall(a, 'POST', '/api/v1/internal/contenttype', rw, ctd('note', { title: text() }))).status).toBe(200);
-    }, 120_000);
-
-    afterAll(async () => {
-      await stopNode(a);
-      await stopNode(b);
-      await db?.drop();
-      for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
+      expect((await nodeCall(nodes.a(), 'POST', '/api/v1/internal/contenttype', rw, ctd('note', { title: text() }))).status).toBe(
+        200,
+      );
     });
 
     it('a key regenerated on one node is refused by the busy other node from the first request after the change', async () => {
       for (let round = 0; round < 5; round++) {
-        const res = await nodePanel(a!, sa, 'POST', '/panel/api/keys', { name: `busy ${round}`, rules: [] });
+        const res = await nodePanel(nodes.a(), sa, 'POST', '/panel/api/keys', { name: `busy ${round}`, rules: [] });
         const k = (await res.json()) as { id: string; key: string };
-        const load = hammer(b!, '/api/auth-context', () => k.key);
+        const load = hammer(nodes.b(), '/api/auth-context', () => k.key);
         await until(() => load.samples.length > 2 * IN_FLIGHT);
         const changingMs = Date.now();
-        expect((await nodePanel(a!, sa, 'POST', `/panel/api/keys/${k.id}/regenerate`)).status).toBe(200);
+        expect((await nodePanel(nodes.a(), sa, 'POST', `/panel/api/keys/${k.id}/regenerate`)).status).toBe(200);
         const changedMs = Date.now();
         await until(() => load.samples.filter((x) => x.startedMs > changedMs).length > 2 * IN_FLIGHT);
         await load.stop();
@@ -99,11 +85,11 @@ describe.skipIf(!inject('pgAvailable'))(
 
     it('a write through one node is in every list the busy other node answers for requests after it', async () => {
       for (let round = 0; round < 5; round++) {
-        const load = hammer(b!, '/api/v1/content/note?limit=100', () => rw);
+        const load = hammer(nodes.b(), '/api/v1/content/note?limit=100', () => rw);
         await until(() => load.samples.length > 2 * IN_FLIGHT);
         const writingMs = Date.now();
         const id = `n${round}`;
-        expect((await nodeCall(a!, 'POST', '/api/v1/content/note', rw, { id, title: `round ${round}` })).status).toBe(200);
+        expect((await nodeCall(nodes.a(), 'POST', '/api/v1/content/note', rw, { id, title: `round ${round}` })).status).toBe(200);
         const writtenMs = Date.now();
         await until(() => load.samples.filter((x) => x.startedMs > writtenMs).length > 2 * IN_FLIGHT);
         await load.stop();

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ADMIN } from '../support/test-app.js';
 import { ctd, text } from '../support/fixtures.js';
-import { nodeCall, nodeLogin, nodePanel, nodeStatus, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
+import { nodeCall, nodeLogin, nodePanel, nodeStatus, useTwoNodes, type Session } from '../support/nodes.js';
 
 interface KeyView {
   id: string;
@@ -22,34 +19,21 @@ const sleepUntil = async (ms: number) => {
  * request, so no node accepts a value past its end, whichever node made the change.
  */
 describe.skipIf(!inject('pgAvailable'))('key expiry and rotation across two processes', { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  let a: Node | undefined;
-  let b: Node | undefined;
+  const nodes = useTwoNodes();
   let s: Session;
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    const secret = randomBytes(32).toString('base64url');
-    a = await startNode(db, secret, 'a');
-    b = await startNode(db, secret, 'b');
-    s = await nodeLogin(a);
-  }, 120_000);
-
-  afterAll(async () => {
-    await stopNode(a);
-    await stopNode(b);
-    await db?.drop();
-    for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
+    s = await nodeLogin(nodes.a());
   });
 
   const newKey = async (body: Record<string, unknown> = {}) => {
-    const res = await nodePanel(a!, s, 'POST', '/panel/api/keys', { name: `k${Math.random()}`, rules: [], ...body });
+    const res = await nodePanel(nodes.a(), s, 'POST', '/panel/api/keys', { name: `k${Math.random()}`, rules: [], ...body });
     expect(res.status).toBe(200);
     return (await res.json()) as KeyView;
   };
   const both = async (key: string) => [
-    await nodeStatus(a!, '/api/auth-context', key),
-    await nodeStatus(b!, '/api/auth-context', key),
+    await nodeStatus(nodes.a(), '/api/auth-context', key),
+    await nodeStatus(nodes.b(), '/api/auth-context', key),
   ];
 
   it('a key that expires between two requests is refused by both nodes from the next request', async () => {
@@ -63,28 +47,28 @@ describe.skipIf(!inject('pgAvailable'))('key expiry and rotation across two proc
   it('an expiry set in the past through node A is refused by node B at once', async () => {
     const k = await newKey();
     expect(await both(k.key)).toEqual([200, 200]);
-    const res = await nodePanel(a!, s, 'PUT', `/panel/api/keys/${k.id}`, {
+    const res = await nodePanel(nodes.a(), s, 'PUT', `/panel/api/keys/${k.id}`, {
       expiresAt: new Date(Date.now() - 1000).toISOString(),
     });
     expect(res.status).toBe(200);
-    expect(await nodeStatus(b!, '/api/auth-context', k.key)).toBe(401);
-    expect(await nodeStatus(a!, '/api/auth-context', k.key)).toBe(401);
+    expect(await nodeStatus(nodes.b(), '/api/auth-context', k.key)).toBe(401);
+    expect(await nodeStatus(nodes.a(), '/api/auth-context', k.key)).toBe(401);
   });
 
   it('during a grace window both values work on both nodes; "End now" on A ends the old one on B', async () => {
     const k = await newKey();
-    const res = await nodePanel(a!, s, 'POST', `/panel/api/keys/${k.id}/regenerate`, { graceMinutes: 60 });
+    const res = await nodePanel(nodes.a(), s, 'POST', `/panel/api/keys/${k.id}/regenerate`, { graceMinutes: 60 });
     const fresh = (await res.json()) as KeyView;
     expect(await both(k.key)).toEqual([200, 200]);
     expect(await both(fresh.key)).toEqual([200, 200]);
-    expect((await nodePanel(a!, s, 'DELETE', `/panel/api/keys/${k.id}/previous`)).status).toBe(200);
+    expect((await nodePanel(nodes.a(), s, 'DELETE', `/panel/api/keys/${k.id}/previous`)).status).toBe(200);
     expect(await both(k.key)).toEqual([401, 401]);
     expect(await both(fresh.key)).toEqual([200, 200]);
   });
 
   it('when a grace window ends, both nodes refuse the old value and accept the new one', async () => {
     const k = await newKey();
-    const res = await nodePanel(b!, s, 'POST', `/panel/api/keys/${k.id}/regenerate`, { graceMinutes: 1 });
+    const res = await nodePanel(nodes.b(), s, 'POST', `/panel/api/keys/${k.id}/regenerate`, { graceMinutes: 1 });
     const fresh = (await res.json()) as KeyView;
     const until = Date.parse(fresh.previousValidUntil!);
     expect(until).toBeGreaterThan(Date.now() + 50_000);
@@ -95,15 +79,15 @@ describe.skipIf(!inject('pgAvailable'))('key expiry and rotation across two proc
   });
 
   it('usage counted by both nodes adds up, written by each in its own batches', async () => {
-    const keys = (await (await nodePanel(a!, s, 'GET', '/panel/api/keys')).json()) as (KeyView & { kind: string })[];
+    const keys = (await (await nodePanel(nodes.a(), s, 'GET', '/panel/api/keys')).json()) as (KeyView & { kind: string })[];
     const rw = keys.find((k) => k.kind === 'read-write')!.key;
-    const made = await nodeCall(a!, 'POST', '/api/v1/internal/contenttype', rw, ctd('note', { title: text() }));
+    const made = await nodeCall(nodes.a(), 'POST', '/api/v1/internal/contenttype', rw, ctd('note', { title: text() }));
     expect(made.status).toBe(200);
     const k = await newKey({ rules: [{ ctdName: 'note', canRead: true }] });
-    for (let i = 0; i < 2; i++) expect(await nodeStatus(a!, '/api/v1/content/note', k.key)).toBe(200);
-    for (let i = 0; i < 3; i++) expect(await nodeStatus(b!, '/api/v1/content/note', k.key)).toBe(200);
+    for (let i = 0; i < 2; i++) expect(await nodeStatus(nodes.a(), '/api/v1/content/note', k.key)).toBe(200);
+    for (let i = 0; i < 3; i++) expect(await nodeStatus(nodes.b(), '/api/v1/content/note', k.key)).toBe(200);
     const readsSeenByA = async () => {
-      const u = (await (await nodePanel(a!, s, 'GET', `/panel/api/keys/${k.id}/usage?days=1`)).json()) as {
+      const u = (await (await nodePanel(nodes.a(), s, 'GET', `/panel/api/keys/${k.id}/usage?days=1`)).json()) as {
         days: { counts: { ctdName: string; action: string; count: number }[] }[];
       };
       return u.days[0].counts.find((c) => c.ctdName === 'note' && c.action === 'read')?.count ?? 0;
@@ -114,10 +98,10 @@ describe.skipIf(!inject('pgAvailable'))('key expiry and rotation across two proc
   });
 
   it('"Regenerate all keys" on node A: every old value is refused by node B from the next request', async () => {
-    const before = (await (await nodePanel(a!, s, 'GET', '/panel/api/keys')).json()) as (KeyView & { kind: string })[];
+    const before = (await (await nodePanel(nodes.a(), s, 'GET', '/panel/api/keys')).json()) as (KeyView & { kind: string })[];
     const ro = before.find((k) => k.kind === 'read-only')!;
     expect(await both(ro.key)).toEqual([200, 200]);
-    const res = await nodePanel(a!, s, 'POST', '/panel/api/keys/regenerate-all', { password: ADMIN.password });
+    const res = await nodePanel(nodes.a(), s, 'POST', '/panel/api/keys/regenerate-all', { password: ADMIN.password });
     expect(res.status).toBe(200);
     const after = (await res.json()) as (KeyView & { kind: string })[];
     expect(await both(ro.key)).toEqual([401, 401]);

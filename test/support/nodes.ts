@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { expect } from 'vitest';
-import type { TestDatabase } from './databases.js';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 import { ADMIN } from './test-app.js';
 
 /** A real Flotilla process (`src/main.ts`), listening on a free local port. */
@@ -106,3 +108,30 @@ export const nodeCall = (n: Node, method: string, p: string, key: string, body?:
 
 /** The status of a GET with this key. */
 export const nodeStatus = async (n: Node, p: string, key: string) => (await nodeCall(n, 'GET', p, key)).status;
+
+/**
+ * Two nodes (`a`, `b`) on a fresh PostgreSQL database with one secret, started before the suite's tests and stopped
+ * after them — when neither may have logged a key. `env` per node, as for startNode.
+ */
+export function useTwoNodes(env: { a?: Record<string, string>; b?: Record<string, string> } = {}) {
+  let db: TestDatabase | undefined;
+  let a: Node | undefined;
+  let b: Node | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    const secret = randomBytes(32).toString('base64url');
+    a = await startNode(db, secret, 'a', env.a);
+    b = await startNode(db, secret, 'b', env.b);
+  }, 120_000);
+  afterAll(async () => {
+    await stopNode(a);
+    await stopNode(b);
+    await db?.drop();
+    for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
+  });
+  const started = (n: Node | undefined) => {
+    if (!n) throw new Error('the nodes have not started');
+    return n;
+  };
+  return { a: () => started(a), b: () => started(b), db: () => db! };
+}
