@@ -1,39 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import {
-  nodeLogin as login,
-  nodePanel as panel,
-  nodeStatus as status,
-  startNode,
-  stopNode as stop,
-  type Node,
-} from '../support/nodes.js';
+import { describe, expect, inject, it } from 'vitest';
+import { nodeLogin as login, nodePanel as panel, nodeStatus as status, useTwoNodes } from '../support/nodes.js';
 
 describe.skipIf(!inject('pgAvailable'))('two Flotilla processes sharing one PostgreSQL', () => {
-  let db: TestDatabase;
-  let a: Node | undefined;
-  let b: Node | undefined;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    const secret = randomBytes(32).toString('base64url');
-    a = await startNode(db, secret, 'a');
-    b = await startNode(db, secret, 'b');
-  }, 120_000);
-
-  afterAll(async () => {
-    await stop(a);
-    await stop(b);
-    await db?.drop();
-    // neither process ever logged a key
-    for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
-  });
+  const nodes = useTwoNodes();
 
   it('a key changed, regenerated or removed through node A is narrowed or refused by node B at once', async () => {
-    const s = await login(a!);
-    const rw = ((await (await panel(a!, s, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[]).find(
+    const s = await login(nodes.a());
+    const rw = ((await (await panel(nodes.a(), s, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[]).find(
       (k) => k.kind === 'read-write',
     )!.key;
     const ctd = (name: string) => ({
@@ -50,37 +23,39 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes sharing one Post
       },
       metaDefinition: { order: ['t'], propertiesConfig: { t: { label: 'T', inputType: 'text', unique: false } } },
     });
-    const made = await fetch(`${a!.url}/api/v1/internal/contenttype`, {
+    const made = await fetch(`${nodes.a().url}/api/v1/internal/contenttype`, {
       method: 'POST',
       headers: { 'x-auth-token': rw, 'content-type': 'application/json' },
       body: JSON.stringify(ctd('shared')),
     });
     expect(made.status).toBe(200);
     // the type created on A is served by B (its type cache was dropped by the signal, or never held it)
-    expect(await status(b!, '/api/v1/content/shared', rw)).toBe(200);
+    expect(await status(nodes.b(), '/api/v1/content/shared', rw)).toBe(200);
 
     const created = (await (
-      await panel(a!, s, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'shared', canRead: true }] })
+      await panel(nodes.a(), s, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'shared', canRead: true }] })
     ).json()) as { id: string; key: string };
-    expect(await status(b!, '/api/v1/content/shared', created.key)).toBe(200);
-    expect(await status(b!, '/api/v1/content/shared', created.key)).toBe(200);
+    expect(await status(nodes.b(), '/api/v1/content/shared', created.key)).toBe(200);
+    expect(await status(nodes.b(), '/api/v1/content/shared', created.key)).toBe(200);
 
-    expect((await panel(a!, s, 'PUT', `/panel/api/keys/${created.id}`, { name: 'Roaming', rules: [] })).status).toBe(200);
-    expect(await status(b!, '/api/v1/content/shared', created.key)).toBe(403);
+    expect((await panel(nodes.a(), s, 'PUT', `/panel/api/keys/${created.id}`, { name: 'Roaming', rules: [] })).status).toBe(200);
+    expect(await status(nodes.b(), '/api/v1/content/shared', created.key)).toBe(403);
 
-    const regen = (await (await panel(a!, s, 'POST', `/panel/api/keys/${created.id}/regenerate`)).json()) as { key: string };
-    expect(await status(b!, '/api/auth-context', created.key)).toBe(401);
-    expect(await status(b!, '/api/auth-context', regen.key)).toBe(200);
+    const regen = (await (await panel(nodes.a(), s, 'POST', `/panel/api/keys/${created.id}/regenerate`)).json()) as {
+      key: string;
+    };
+    expect(await status(nodes.b(), '/api/auth-context', created.key)).toBe(401);
+    expect(await status(nodes.b(), '/api/auth-context', regen.key)).toBe(200);
 
-    expect((await panel(a!, s, 'DELETE', `/panel/api/keys/${created.id}`)).status).toBe(204);
-    expect(await status(b!, '/api/auth-context', regen.key)).toBe(401);
-    expect(await status(a!, '/api/auth-context', regen.key)).toBe(401);
+    expect((await panel(nodes.a(), s, 'DELETE', `/panel/api/keys/${created.id}`)).status).toBe(204);
+    expect(await status(nodes.b(), '/api/auth-context', regen.key)).toBe(401);
+    expect(await status(nodes.a(), '/api/auth-context', regen.key)).toBe(401);
   });
 
   it('a session ended on node A is refused by node B', async () => {
-    const s = await login(a!);
-    expect((await panel(b!, s, 'GET', '/panel/api/session')).status).toBe(200);
-    expect((await panel(a!, s, 'DELETE', '/panel/api/session')).status).toBe(204);
-    expect((await panel(b!, s, 'GET', '/panel/api/session')).status).toBe(401);
+    const s = await login(nodes.a());
+    expect((await panel(nodes.b(), s, 'GET', '/panel/api/session')).status).toBe(200);
+    expect((await panel(nodes.a(), s, 'DELETE', '/panel/api/session')).status).toBe(204);
+    expect((await panel(nodes.b(), s, 'GET', '/panel/api/session')).status).toBe(401);
   });
 });
