@@ -6,8 +6,13 @@ import type { ContentEvent } from './content-event.js';
 /**
  * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the
  * claim (at least once: a consumer that fails makes the whole batch run again later, so it must be idempotent).
+ * `afterCommit` runs a function once the batch committed (never when it rolled back), e.g. to hand on what it queued.
  */
-export type EventConsumer = (events: readonly ContentEvent[], tx: Storage) => Promise<void>;
+export type EventConsumer = (
+  events: readonly ContentEvent[],
+  tx: Storage,
+  afterCommit: (fn: () => void) => void,
+) => Promise<void>;
 
 export interface EventWorkerLog {
   error(obj: object, msg: string): void;
@@ -26,7 +31,6 @@ const RETENTION_MS = 7 * 24 * 3600_000;
  */
 export class EventWorker {
   private readonly consumers: { name: string; run: EventConsumer }[] = [];
-  private readonly afterBatch: (() => void)[] = [];
   private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
   private gathering: NodeJS.Timeout | undefined;
@@ -44,11 +48,6 @@ export class EventWorker {
   /** Adds a durable consumer (before start). */
   use(name: string, run: EventConsumer): void {
     this.consumers.push({ name, run });
-  }
-
-  /** Runs after a batch was processed and committed (e.g. to wake the webhook delivery loop). */
-  onProcessed(fn: () => void): void {
-    this.afterBatch.push(fn);
   }
 
   start(): void {
@@ -78,11 +77,12 @@ export class EventWorker {
   private async drain(): Promise<void> {
     try {
       for (;;) {
+        const after: (() => void)[] = [];
         const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
-          for (const c of this.consumers) await c.run(events, tx);
+          for (const c of this.consumers) await c.run(events, tx, (fn) => after.push(fn));
         });
         if (n === 0) break;
-        for (const fn of this.afterBatch) fn();
+        for (const fn of after) fn();
         if (this.stopped) break;
       }
       const now = this.clock.now();

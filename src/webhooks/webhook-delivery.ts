@@ -43,21 +43,32 @@ export interface DeliverySettings {
 
 /** Executions claimed per round, and sent at once: claims are cheap, and each send mostly waits on the network. */
 const PARALLEL = 32;
+/** A lease outlasts its attempt's timeout by this much (a node's pause, the outcome's write). */
+const LEASE_MARGIN_MS = 15_000;
 /** The log is trimmed to its last 300 entries every this many finished executions of a webhook (and at start). */
 const PRUNE_EVERY = 25;
 const MAX_BACKOFF_MS = 3600_000;
+/** The longest the loop sleeps: its poll picks up what other nodes queued and leases that ran out. */
+const POLL_MS = 1000;
 
 /**
  * Sends queued executions, after commit and never inside a request. Each attempt is claimed with a lease (SKIP
  * LOCKED on PostgreSQL), so one node sends it; a node that dies mid-attempt leaves the lease to run out and the
  * execution is sent again (at least once). Failures (network, timeout, non-2xx) retry with exponential backoff.
+ * The first attempt of what this node's fan-out queues is claimed by the fan-out itself (`room`, `leaseUntil`,
+ * `queued`): inserted leased to this node and handed over after its commit, without a claim of its own.
  */
 export class WebhookDelivery {
   private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
   private stopped = false;
   private readonly finished = new Map<string, number>();
   private readonly sender: Sender;
+  /** Executions the fan-out claimed for this node, for the next round. */
+  private handedOver: StoredExecution[] = [];
+  /** Something may be due in the database (the poll, a retry's time, a test or Custom run, a fan-out's overflow). */
+  private claimWanted = true;
 
   constructor(
     private readonly storage: Storage,
@@ -73,53 +84,98 @@ export class WebhookDelivery {
     this.schedule(0);
   }
 
-  /** Sends everything due now; settles when that is done (tests await it). */
+  /** Claims and sends everything due now; settles when that is done (tests await it). */
   wake(): Promise<void> {
-    return this.stopped ? Promise.resolve() : this.runner.run();
+    if (this.stopped) return Promise.resolve();
+    this.claimWanted = true;
+    return this.runner.run();
   }
 
+  /**
+   * How many of an event batch's executions its fan-out may claim for this node: a round's worth while none wait
+   * for a round, else none (the loop claims them from the queue), so a handed-over execution waits at most for the
+   * round under way.
+   */
+  room(): number {
+    return this.stopped || this.handedOver.length > 0 ? 0 : PARALLEL;
+  }
+
+  /** The lease of an execution the fan-out claims: the round under way, its own attempt, and the margin. */
+  leaseUntil(nowMs: number): number {
+    return nowMs + 2 * this.settings.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  /** After an event batch committed: the executions its fan-out claimed, and whether it queued more than that. */
+  queued(claimed: StoredExecution[], more: boolean): void {
+    this.handedOver.push(...claimed);
+    if (more) this.claimWanted = true;
+    if (!this.stopped) void this.runner.run();
+  }
+
+  /** A wake in `inMs` (at most the poll's interval), unless one comes sooner. */
   private schedule(inMs: number): void {
     if (this.stopped) return;
+    const at = Date.now() + Math.max(0, Math.min(inMs, POLL_MS));
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    // the poll also picks up what other nodes queued and leases that ran out
-    this.timer = setTimeout(() => void this.wake(), Math.max(0, Math.min(inMs, 1000)));
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.wake();
+    }, at - Date.now());
     this.timer.unref();
   }
 
   private async drain(): Promise<void> {
     let outcomes: Outcome[] = [];
+    // whether this drain claimed from the queue: then it knows when the next execution there is due
+    let looked = false;
     try {
       for (;;) {
         const now = this.clock.now();
-        const lease = now + this.settings.timeoutMs + 15_000;
         // a round's outcomes are written in the transaction that claims the next round (one write for both; once
         // stopping, nothing more is claimed); a claim or an outcome lost in a crash only makes the delivery run
-        // again (at least once)
+        // again (at least once). What the fan-out handed over goes first and needs no claim.
         const recorded = outcomes;
-        const due = await this.storage.transaction(
-          async (tx) => {
-            await this.writeOutcomes(tx, recorded, now);
-            return this.stopped ? [] : tx.webhooks.claimDue(now, lease, PARALLEL);
-          },
-          { relaxed: true },
-        );
         outcomes = [];
+        const due = this.handedOver.splice(0, PARALLEL);
+        const checked = due.length > 0;
+        const claim = !checked && this.claimWanted && !this.stopped;
+        if (claim) [this.claimWanted, looked] = [false, true];
+        if (claim || recorded.length > 0) {
+          const lease = now + this.settings.timeoutMs + LEASE_MARGIN_MS;
+          const claimed = await this.storage.transaction(
+            async (tx) => {
+              await this.writeOutcomes(tx, recorded, now);
+              return claim ? tx.webhooks.claimDue(now, lease, PARALLEL) : [];
+            },
+            { relaxed: true },
+          );
+          // a full round: more may be due
+          if (claimed.length === PARALLEL) this.claimWanted = true;
+          due.push(...claimed);
+        }
         await this.pruneAfter(recorded);
         if (due.length === 0) break;
-        outcomes = await this.attempts(due, new RoundMemo());
+        outcomes = await this.attempts(due, new RoundMemo(), checked);
+        for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
       }
-      if (this.stopped) return;
+      if (this.stopped || !looked) return;
       const nextDue = await this.storage.webhooks.nextDueMs();
-      this.schedule(nextDue === undefined ? 1000 : nextDue - this.clock.now());
+      this.schedule(nextDue === undefined ? POLL_MS : nextDue - this.clock.now());
     } catch {
       // the database was unreachable or closing: try again at the next poll
-      this.schedule(1000);
+      this.schedule(POLL_MS);
     }
   }
 
-  /** A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread. */
-  private async attempts(due: StoredExecution[], round: RoundMemo): Promise<Outcome[]> {
-    const prepared = await Promise.all(due.map((e) => this.prepare(e, round)));
+  /**
+   * A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread.
+   * `checked`: the round's executions were claimed by the fan-out, whose transaction checked their webhooks' savers
+   * moments ago (their first attempt is not checked again).
+   */
+  private async attempts(due: StoredExecution[], round: RoundMemo, checked: boolean): Promise<Outcome[]> {
+    const prepared = await Promise.all(due.map((e) => this.prepare(e, round, checked)));
     const requests = prepared.filter((p): p is SendRequest => !('status' in p));
     const sent = await this.sender.send(requests);
     let k = 0;
@@ -127,14 +183,14 @@ export class WebhookDelivery {
   }
 
   /** The request of one attempt, or its outcome when it may not be sent. */
-  private async prepare(e: StoredExecution, round: RoundMemo): Promise<SendRequest | Outcome> {
+  private async prepare(e: StoredExecution, round: RoundMemo, checked: boolean): Promise<SendRequest | Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
       ? 'Not sent: the webhook was removed'
       : !w.enabled && e.action !== 'Test' && e.action !== 'Custom'
         ? 'Not sent: the webhook is disabled'
-        : e.contentType
+        : e.contentType && !checked
           ? await round.once(`refusal\0${w.id}\0${e.contentType}`, () => this.webhooks.refusal(w, e.contentType!))
           : undefined;
     if (!w || refusal)
