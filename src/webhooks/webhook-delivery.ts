@@ -92,12 +92,11 @@ export class WebhookDelivery {
   }
 
   /**
-   * How many of an event batch's executions its fan-out may claim for this node: a round's worth while none wait
-   * for a round, else none (the loop claims them from the queue), so a handed-over execution waits at most for the
-   * round under way.
+   * How many of an event batch's executions its fan-out may claim for this node: what the next round has room for
+   * (the loop claims the others from the queue), so a handed-over execution waits at most for the round under way.
    */
   room(): number {
-    return this.stopped || this.handedOver.length > 0 ? 0 : PARALLEL;
+    return this.stopped ? 0 : PARALLEL - this.handedOver.length;
   }
 
   /** The lease of an execution the fan-out claims: the round under way, its own attempt, and the margin. */
@@ -139,25 +138,26 @@ export class WebhookDelivery {
         const recorded = outcomes;
         outcomes = [];
         const due = this.handedOver.splice(0, PARALLEL);
-        const checked = due.length > 0;
-        const claim = !checked && this.claimWanted && !this.stopped;
+        const handed = due.length;
+        const claim = due.length < PARALLEL && this.claimWanted && !this.stopped;
         if (claim) [this.claimWanted, looked] = [false, true];
         if (claim || recorded.length > 0) {
           const lease = now + this.settings.timeoutMs + LEASE_MARGIN_MS;
+          const limit = PARALLEL - due.length;
           const claimed = await this.storage.transaction(
             async (tx) => {
               await this.writeOutcomes(tx, recorded, now);
-              return claim ? tx.webhooks.claimDue(now, lease, PARALLEL) : [];
+              return claim ? tx.webhooks.claimDue(now, lease, limit) : [];
             },
             { relaxed: true },
           );
           // a full round: more may be due
-          if (claimed.length === PARALLEL) this.claimWanted = true;
+          if (claim && claimed.length === limit) this.claimWanted = true;
           due.push(...claimed);
         }
         await this.pruneAfter(recorded);
         if (due.length === 0) break;
-        outcomes = await this.attempts(due, new RoundMemo(), checked);
+        outcomes = await this.attempts(due, new RoundMemo(), handed);
         for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
       }
       if (this.stopped || !looked) return;
@@ -171,11 +171,11 @@ export class WebhookDelivery {
 
   /**
    * A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread.
-   * `checked`: the round's executions were claimed by the fan-out, whose transaction checked their webhooks' savers
-   * moments ago (their first attempt is not checked again).
+   * The first `handed` were claimed by the fan-out, whose transaction checked their webhooks' savers moments ago
+   * (their first attempt is not checked again).
    */
-  private async attempts(due: StoredExecution[], round: RoundMemo, checked: boolean): Promise<Outcome[]> {
-    const prepared = await Promise.all(due.map((e) => this.prepare(e, round, checked)));
+  private async attempts(due: StoredExecution[], round: RoundMemo, handed: number): Promise<Outcome[]> {
+    const prepared = await Promise.all(due.map((e, i) => this.prepare(e, round, i < handed)));
     const requests = prepared.filter((p): p is SendRequest => !('status' in p));
     const sent = await this.sender.send(requests);
     let k = 0;
