@@ -20,8 +20,12 @@ export interface EventWorkerLog {
 
 const BATCH = 200;
 const POLL_MS = 1000;
-/** How long commit notices are gathered before the outbox is drained (bounded added latency, fewer claims). */
-const GATHER_MS = 5;
+/**
+ * How long commit notices are gathered before the outbox is drained: bounded added latency (deliveries go out this
+ * much later) for fewer, larger batches — each batch costs a claiming transaction, and with a webhook its fan-out,
+ * its delivery round, and a message each way to the sending thread.
+ */
+const GATHER_MS = 20;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
 /**
@@ -81,9 +85,10 @@ export class EventWorker {
         const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
           for (const c of this.consumers) await c.run(events, tx, (fn) => after.push(fn));
         });
-        if (n === 0) break;
         for (const fn of after) fn();
-        if (this.stopped) break;
+        // a short batch took all there was: what commits meanwhile gathers for the next wake, instead of trickling
+        // through here a few events per transaction
+        if (n < BATCH || this.stopped) break;
       }
       const now = this.clock.now();
       if (now - this.lastPrune > 3600_000) {
