@@ -92,11 +92,12 @@ export class WebhookDelivery {
   }
 
   /**
-   * How many of an event batch's executions its fan-out may claim for this node: what the next round has room for
-   * (the loop claims the others from the queue), so a handed-over execution waits at most for the round under way.
+   * How many of an event batch's executions its fan-out may claim for this node: what the next round has room for,
+   * so a handed-over execution waits at most for the round under way; none while the queue is to be claimed from
+   * (what is due there — retries, other nodes' work — goes first, in its order, instead of waiting behind new work).
    */
   room(): number {
-    return this.stopped ? 0 : PARALLEL - this.handedOver.length;
+    return this.stopped || this.claimWanted ? 0 : PARALLEL - this.handedOver.length;
   }
 
   /** The lease of an execution the fan-out claims: the round under way, its own attempt, and the margin. */
@@ -127,7 +128,6 @@ export class WebhookDelivery {
 
   private async drain(): Promise<void> {
     let outcomes: Outcome[] = [];
-    // whether this drain claimed from the queue: then it knows when the next execution there is due
     let looked = false;
     try {
       for (;;) {
@@ -160,8 +160,9 @@ export class WebhookDelivery {
         outcomes = await this.attempts(due, new RoundMemo(), handed);
         for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
       }
-      if (this.stopped || !looked) return;
-      const nextDue = await this.storage.webhooks.nextDueMs();
+      if (this.stopped) return;
+      // after a claim the loop knows when the queue's next execution is due; otherwise the poll stays armed
+      const nextDue = looked ? await this.storage.webhooks.nextDueMs() : undefined;
       this.schedule(nextDue === undefined ? POLL_MS : nextDue - this.clock.now());
     } catch {
       // the database was unreachable or closing: try again at the next poll
