@@ -5,7 +5,6 @@ import type { Storage } from '../storage/port.js';
 import type { StoredExecution } from '../storage/webhook-port.js';
 import type { SendResult } from './send.js';
 import { Sender, type SendRequest } from './sender.js';
-import { signature, SIGNATURE_HEADER } from './signature.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
 /**
@@ -199,14 +198,13 @@ export class WebhookDelivery {
     const secret = await round.once(`secret\0${w.id}`, () => this.webhooks.secret(w.id));
     const headers: Record<string, string> = {};
     for (const h of w.headers) headers[h.name] = h.value;
-    const t = Math.floor(this.clock.now() / 1000);
     Object.assign(headers, {
       'user-agent': 'Flotilla-Webhooks/1',
       'x-flotilla-webhook-id': w.id,
       'x-flotilla-delivery': String(e.id),
-      [SIGNATURE_HEADER]: signature(secret, t, e.payload),
     });
-    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs };
+    const sign = { secret, t: Math.floor(this.clock.now() / 1000) };
+    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs, sign };
   }
 
   private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
