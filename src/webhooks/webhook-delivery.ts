@@ -146,6 +146,7 @@ export class WebhookDelivery {
           const claimed = await this.storage.transaction(
             async (tx) => {
               await this.writeOutcomes(tx, recorded, now);
+              await this.pruneAfter(tx, recorded);
               return claim ? tx.webhooks.claimDue(now, lease, limit) : [];
             },
             { relaxed: true },
@@ -154,7 +155,6 @@ export class WebhookDelivery {
           if (claim && claimed.length === limit) this.claimWanted = true;
           due.push(...claimed);
         }
-        await this.pruneAfter(recorded);
         if (due.length === 0) break;
         outcomes = await this.attempts(due, new RoundMemo(), handed);
         for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
@@ -234,13 +234,16 @@ export class WebhookDelivery {
     );
   }
 
-  /** Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions. */
-  private async pruneAfter(outcomes: Outcome[]): Promise<void> {
+  /**
+   * Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions, in the
+   * transaction that records them (no commit of its own).
+   */
+  private async pruneAfter(tx: Storage, outcomes: Outcome[]): Promise<void> {
     for (const { e, status } of outcomes) {
       if (status === 'pending') continue;
       const n = (this.finished.get(e.webhookId) ?? 0) + 1;
       this.finished.set(e.webhookId, n);
-      if (n % PRUNE_EVERY === 1) await this.storage.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
+      if (n % PRUNE_EVERY === 1) await tx.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
     }
   }
 
