@@ -65,18 +65,18 @@ export class SqlWebhookStore implements WebhookStore {
   async addExecutions(list: NewExecution[]): Promise<StoredExecution[]> {
     const claimed: StoredExecution[] = [];
     for (let i = 0; i < list.length; i += 200) {
-      const chunk = list.slice(i, i + 200);
-      const rows = await this.db
+      const values = list.slice(i, i + 200).map(executionRow);
+      const inserted = await this.db
         .insertInto('webhook_executions')
-        .values(chunk.map(executionRow))
+        .values(values)
         .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
         .returning(['id', 'webhook_id', 'event_seq'])
         .execute();
       // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
-      const ids = new Map(rows.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
-      for (const e of chunk) {
-        const id = e.leaseUntilMs === undefined ? undefined : ids.get(`${e.webhookId}\0${e.eventSeq}`);
-        if (id !== undefined) claimed.push(toExecution({ ...executionRow(e), id } as Row));
+      const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
+      for (const v of values) {
+        const id = v.lease_until_ms === null ? undefined : ids.get(`${v.webhook_id}\0${v.event_seq}`);
+        if (id !== undefined) claimed.push(toExecution({ ...v, id }));
       }
     }
     return claimed.sort((a, b) => a.id - b.id);
