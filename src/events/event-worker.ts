@@ -6,8 +6,13 @@ import type { ContentEvent } from '../core/content-event.js';
 /**
  * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the
  * claim (at least once: a consumer that fails makes the whole batch run again later, so it must be idempotent).
+ * `afterCommit` runs a function once the batch committed (never when it rolled back), e.g. to hand on what it queued.
  */
-export type EventConsumer = (events: readonly ContentEvent[], tx: Storage) => Promise<void>;
+export type EventConsumer = (
+  events: readonly ContentEvent[],
+  tx: Storage,
+  afterCommit: (fn: () => void) => void,
+) => Promise<void>;
 
 export interface EventWorkerLog {
   error(obj: object, msg: string): void;
@@ -15,8 +20,12 @@ export interface EventWorkerLog {
 
 const BATCH = 200;
 const POLL_MS = 1000;
-/** How long commit notices are gathered before the outbox is drained (bounded added latency, fewer claims). */
-const GATHER_MS = 5;
+/**
+ * How long commit notices are gathered before the outbox is drained: bounded added latency (deliveries go out this
+ * much later) for fewer, larger batches — each batch costs a claiming transaction, and with a webhook its fan-out,
+ * its delivery round, and a message each way to the sending thread.
+ */
+const GATHER_MS = 20;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
 /**
@@ -26,7 +35,6 @@ const RETENTION_MS = 7 * 24 * 3600_000;
  */
 export class EventWorker {
   private readonly consumers: { name: string; run: EventConsumer }[] = [];
-  private readonly afterBatch: (() => void)[] = [];
   private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
   private gathering: NodeJS.Timeout | undefined;
@@ -44,11 +52,6 @@ export class EventWorker {
   /** Adds a durable consumer (before start). */
   use(name: string, run: EventConsumer): void {
     this.consumers.push({ name, run });
-  }
-
-  /** Runs after a batch was processed and committed (e.g. to wake the webhook delivery loop). */
-  onProcessed(fn: () => void): void {
-    this.afterBatch.push(fn);
   }
 
   start(): void {
@@ -78,12 +81,14 @@ export class EventWorker {
   private async drain(): Promise<void> {
     try {
       for (;;) {
+        const after: (() => void)[] = [];
         const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
-          for (const c of this.consumers) await c.run(events, tx);
+          for (const c of this.consumers) await c.run(events, tx, (fn) => after.push(fn));
         });
-        if (n === 0) break;
-        for (const fn of this.afterBatch) fn();
-        if (this.stopped) break;
+        for (const fn of after) fn();
+        // a short batch took all there was: what commits meanwhile gathers for the next wake, instead of trickling
+        // through here a few events per transaction
+        if (n < BATCH || this.stopped) break;
       }
       const now = this.clock.now();
       if (now - this.lastPrune > 3600_000) {

@@ -31,7 +31,13 @@ export type NewExecution = Pick<
   | 'payload'
   | 'nextAttemptMs'
   | 'createdMs'
->;
+> & {
+  /**
+   * Set: the execution is inserted already claimed for its first attempt (attempts 1, leased to the caller until
+   * then), as `claimDue` would claim it — the fan-out's executions go to this node's sending without a claim.
+   */
+  leaseUntilMs?: number;
+};
 
 /** The part of the storage port that webhooks use: signing secrets and the execution log / delivery queue. */
 export interface WebhookStore {
@@ -41,8 +47,11 @@ export interface WebhookStore {
   putSecret(webhookId: string, secretEnc: string, nowMs: number, replace: boolean): Promise<string>;
   /** Adds an execution; an event already queued for the webhook is not queued again (answers undefined). */
   addExecution(e: NewExecution): Promise<number | undefined>;
-  /** addExecution for many at once, in one statement per 200 (the fan-out of an event batch). */
-  addExecutions(list: NewExecution[]): Promise<void>;
+  /**
+   * addExecution for many at once, in one statement per 200 (the fan-out of an event batch). Answers the executions
+   * it inserted with a lease (`leaseUntilMs`): claimed by the caller, as `claimDue` answers them.
+   */
+  addExecutions(list: NewExecution[]): Promise<StoredExecution[]>;
   /**
    * Claims due pending executions for one attempt: each is leased to the caller until `leaseUntilMs` and its attempt
    * count raised, so another node (or this one after a restart) takes it only when the lease has run out.

@@ -3,14 +3,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { sendJson } from './send.js';
 import type { SendRequest, SendThreadData, SentBatch } from './sender.js';
+import { signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
 
 const data = workerData as SendThreadData;
 const policy = new WebhookUrlPolicy(data.allowed, data.denied);
 const port = parentPort!;
 
+// signing here keeps the HMAC of every body off the thread that serves requests
+const headersOf = ({ headers, sign, body }: SendRequest) =>
+  sign ? { ...headers, [SIGNATURE_HEADER]: signature(sign.secret, sign.t, body) } : headers;
+
 port.on('message', (m: { batch: number; requests: SendRequest[] }) => {
-  void Promise.all(m.requests.map((r) => sendJson(policy, r.url, r.body, r.headers, r.timeoutMs))).then((results) => {
+  void Promise.all(m.requests.map((r) => sendJson(policy, r.url, r.body, headersOf(r), r.timeoutMs))).then((results) => {
     const reply: SentBatch = { batch: m.batch, results: results.map(({ body: _body, ...rest }) => rest) };
     port.postMessage(reply);
   });

@@ -2,20 +2,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sender } from './sender.js';
+import { verifySignature } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
 
 describe('the sending thread', () => {
   let server: http.Server;
   let base = '';
   const hanging: http.ServerResponse[] = [];
-  const seen: { path: string; body: string; signature: string | undefined }[] = [];
+  const seen: { path: string; body: string; signature: string | undefined; signed: string | undefined }[] = [];
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ path: req.url!, body: Buffer.concat(chunks).toString(), signature: req.headers['x-sig'] as string });
+        seen.push({
+          path: req.url!,
+          body: Buffer.concat(chunks).toString(),
+          signature: req.headers['x-sig'] as string,
+          signed: req.headers['x-flotilla-signature'] as string | undefined,
+        });
         if (req.url === '/hang') return void hanging.push(res);
         res.writeHead(req.url === '/fail' ? 503 : 200).end('{}');
       });
@@ -43,6 +49,26 @@ describe('the sending thread', () => {
         [null, expect.stringMatching(/127\.0\.0\.2 is not allowed/)],
       ]);
       expect(seen.find((s) => s.path === '/ok')).toMatchObject({ body: '{"n":1}', signature: 'a' });
+    } finally {
+      await sender.stop();
+    }
+  });
+
+  it('signs a request given its secret and timestamp (the HMAC over the body as sent), and only then', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    try {
+      const t = Math.floor(Date.now() / 1000);
+      const sign = { secret: 'whsec_test', t };
+      const results = await sender.send([
+        { url: `${base}/signed`, body: '{"n":"signed"}', headers: {}, timeoutMs: 2000, sign },
+        { url: `${base}/unsigned`, body: '{}', headers: {}, timeoutMs: 2000 },
+      ]);
+      expect(results.map((r) => r.error)).toEqual([null, null]);
+      const signed = seen.find((s) => s.path === '/signed')!;
+      expect(signed.signed).toMatch(new RegExp(`^t=${t},v1=[0-9a-f]{64}$`));
+      expect(verifySignature('whsec_test', signed.signed!, signed.body, t)).toBe(true);
+      expect(verifySignature('whsec_other', signed.signed!, signed.body, t)).toBe(false);
+      expect(seen.find((s) => s.path === '/unsigned')!.signed).toBeUndefined();
     } finally {
       await sender.stop();
     }

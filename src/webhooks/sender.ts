@@ -8,6 +8,8 @@ export interface SendRequest {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The signing secret and timestamp: the thread adds the signature header (HMAC over the body) as it sends. */
+  sign?: { secret: string; t: number };
 }
 
 export interface SendThreadData {

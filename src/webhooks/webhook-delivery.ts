@@ -5,7 +5,6 @@ import type { Storage } from '../storage/port.js';
 import type { StoredExecution } from '../storage/webhook-port.js';
 import type { SendResult } from './send.js';
 import { Sender, type SendRequest } from './sender.js';
-import { signature, SIGNATURE_HEADER } from './signature.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
 /**
@@ -43,21 +42,32 @@ export interface DeliverySettings {
 
 /** Executions claimed per round, and sent at once: claims are cheap, and each send mostly waits on the network. */
 const PARALLEL = 32;
+/** A lease outlasts its attempt's timeout by this much (a node's pause, the outcome's write). */
+const LEASE_MARGIN_MS = 15_000;
 /** The log is trimmed to its last 300 entries every this many finished executions of a webhook (and at start). */
 const PRUNE_EVERY = 25;
 const MAX_BACKOFF_MS = 3600_000;
+/** The longest the loop sleeps: its poll picks up what other nodes queued and leases that ran out. */
+const POLL_MS = 1000;
 
 /**
  * Sends queued executions, after commit and never inside a request. Each attempt is claimed with a lease (SKIP
  * LOCKED on PostgreSQL), so one node sends it; a node that dies mid-attempt leaves the lease to run out and the
  * execution is sent again (at least once). Failures (network, timeout, non-2xx) retry with exponential backoff.
+ * The first attempt of what this node's fan-out queues is claimed by the fan-out itself (`room`, `leaseUntil`,
+ * `queued`): inserted leased to this node and handed over after its commit, without a claim of its own.
  */
 export class WebhookDelivery {
   private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
   private stopped = false;
   private readonly finished = new Map<string, number>();
   private readonly sender: Sender;
+  /** Executions the fan-out claimed for this node, for the next round. */
+  private handedOver: StoredExecution[] = [];
+  /** Something may be due in the database (the poll, a retry's time, a test or Custom run, a fan-out's overflow). */
+  private claimWanted = true;
 
   constructor(
     private readonly storage: Storage,
@@ -73,53 +83,99 @@ export class WebhookDelivery {
     this.schedule(0);
   }
 
-  /** Sends everything due now; settles when that is done (tests await it). */
+  /** Claims and sends everything due now; settles when that is done (tests await it). */
   wake(): Promise<void> {
-    return this.stopped ? Promise.resolve() : this.runner.run();
+    if (this.stopped) return Promise.resolve();
+    this.claimWanted = true;
+    return this.runner.run();
   }
 
+  /**
+   * How many of an event batch's executions its fan-out may claim for this node: what the next round has room for,
+   * so a handed-over execution waits at most for the round under way; none while the queue is to be claimed from
+   * (what is due there — retries, other nodes' work — goes first, in its order, instead of waiting behind new work).
+   */
+  room(): number {
+    return this.stopped || this.claimWanted ? 0 : PARALLEL - this.handedOver.length;
+  }
+
+  /** The lease of an execution the fan-out claims: the round under way, its own attempt, and the margin. */
+  leaseUntil(nowMs: number): number {
+    return nowMs + 2 * this.settings.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  /** After an event batch committed: the executions its fan-out claimed, and whether it queued more than that. */
+  queued(claimed: StoredExecution[], more: boolean): void {
+    this.handedOver.push(...claimed);
+    if (more) this.claimWanted = true;
+    if (!this.stopped) void this.runner.run();
+  }
+
+  /** A wake in `inMs` (at most the poll's interval), unless one comes sooner. */
   private schedule(inMs: number): void {
     if (this.stopped) return;
+    const at = Date.now() + Math.max(0, Math.min(inMs, POLL_MS));
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    // the poll also picks up what other nodes queued and leases that ran out
-    this.timer = setTimeout(() => void this.wake(), Math.max(0, Math.min(inMs, 1000)));
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.wake();
+    }, at - Date.now());
     this.timer.unref();
   }
 
   private async drain(): Promise<void> {
     let outcomes: Outcome[] = [];
+    let looked = false;
     try {
       for (;;) {
         const now = this.clock.now();
-        const lease = now + this.settings.timeoutMs + 15_000;
         // a round's outcomes are written in the transaction that claims the next round (one write for both; once
         // stopping, nothing more is claimed); a claim or an outcome lost in a crash only makes the delivery run
-        // again (at least once)
+        // again (at least once). What the fan-out handed over goes first and needs no claim.
         const recorded = outcomes;
-        const due = await this.storage.transaction(
-          async (tx) => {
-            await this.writeOutcomes(tx, recorded, now);
-            return this.stopped ? [] : tx.webhooks.claimDue(now, lease, PARALLEL);
-          },
-          { relaxed: true },
-        );
         outcomes = [];
-        await this.pruneAfter(recorded);
+        const due = this.handedOver.splice(0, PARALLEL);
+        const handed = due.length;
+        const claim = due.length < PARALLEL && this.claimWanted && !this.stopped;
+        if (claim) [this.claimWanted, looked] = [false, true];
+        if (claim || recorded.length > 0) {
+          const lease = now + this.settings.timeoutMs + LEASE_MARGIN_MS;
+          const limit = PARALLEL - due.length;
+          const claimed = await this.storage.transaction(
+            async (tx) => {
+              await this.writeOutcomes(tx, recorded, now);
+              await this.pruneAfter(tx, recorded);
+              return claim ? tx.webhooks.claimDue(now, lease, limit) : [];
+            },
+            { relaxed: true },
+          );
+          // a full round: more may be due
+          if (claim && claimed.length === limit) this.claimWanted = true;
+          due.push(...claimed);
+        }
         if (due.length === 0) break;
-        outcomes = await this.attempts(due, new RoundMemo());
+        outcomes = await this.attempts(due, new RoundMemo(), handed);
+        for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
       }
       if (this.stopped) return;
-      const nextDue = await this.storage.webhooks.nextDueMs();
-      this.schedule(nextDue === undefined ? 1000 : nextDue - this.clock.now());
+      // after a claim the loop knows when the queue's next execution is due; otherwise the poll stays armed
+      const nextDue = looked ? await this.storage.webhooks.nextDueMs() : undefined;
+      this.schedule(nextDue === undefined ? POLL_MS : nextDue - this.clock.now());
     } catch {
       // the database was unreachable or closing: try again at the next poll
-      this.schedule(1000);
+      this.schedule(POLL_MS);
     }
   }
 
-  /** A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread. */
-  private async attempts(due: StoredExecution[], round: RoundMemo): Promise<Outcome[]> {
-    const prepared = await Promise.all(due.map((e) => this.prepare(e, round)));
+  /**
+   * A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread.
+   * The first `handed` were claimed by the fan-out, whose transaction checked their webhooks' savers moments ago
+   * (their first attempt is not checked again).
+   */
+  private async attempts(due: StoredExecution[], round: RoundMemo, handed: number): Promise<Outcome[]> {
+    const prepared = await Promise.all(due.map((e, i) => this.prepare(e, round, i < handed)));
     const requests = prepared.filter((p): p is SendRequest => !('status' in p));
     const sent = await this.sender.send(requests);
     let k = 0;
@@ -127,14 +183,14 @@ export class WebhookDelivery {
   }
 
   /** The request of one attempt, or its outcome when it may not be sent. */
-  private async prepare(e: StoredExecution, round: RoundMemo): Promise<SendRequest | Outcome> {
+  private async prepare(e: StoredExecution, round: RoundMemo, checked: boolean): Promise<SendRequest | Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
       ? 'Not sent: the webhook was removed'
       : !w.enabled && e.action !== 'Test' && e.action !== 'Custom'
         ? 'Not sent: the webhook is disabled'
-        : e.contentType
+        : e.contentType && !checked
           ? await round.once(`refusal\0${w.id}\0${e.contentType}`, () => this.webhooks.refusal(w, e.contentType!))
           : undefined;
     if (!w || refusal)
@@ -142,14 +198,13 @@ export class WebhookDelivery {
     const secret = await round.once(`secret\0${w.id}`, () => this.webhooks.secret(w.id));
     const headers: Record<string, string> = {};
     for (const h of w.headers) headers[h.name] = h.value;
-    const t = Math.floor(this.clock.now() / 1000);
     Object.assign(headers, {
       'user-agent': 'Flotilla-Webhooks/1',
       'x-flotilla-webhook-id': w.id,
       'x-flotilla-delivery': String(e.id),
-      [SIGNATURE_HEADER]: signature(secret, t, e.payload),
     });
-    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs };
+    const sign = { secret, t: Math.floor(this.clock.now() / 1000) };
+    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs, sign };
   }
 
   private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
@@ -179,13 +234,16 @@ export class WebhookDelivery {
     );
   }
 
-  /** Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions. */
-  private async pruneAfter(outcomes: Outcome[]): Promise<void> {
+  /**
+   * Trims a webhook's log to its last EXECUTIONS_KEPT entries every PRUNE_EVERY finished executions, in the
+   * transaction that records them (no commit of its own).
+   */
+  private async pruneAfter(tx: Storage, outcomes: Outcome[]): Promise<void> {
     for (const { e, status } of outcomes) {
       if (status === 'pending') continue;
       const n = (this.finished.get(e.webhookId) ?? 0) + 1;
       this.finished.set(e.webhookId, n);
-      if (n % PRUNE_EVERY === 1) await this.storage.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
+      if (n % PRUNE_EVERY === 1) await tx.webhooks.pruneExecutions(e.webhookId, EXECUTIONS_KEPT);
     }
   }
 

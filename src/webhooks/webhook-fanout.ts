@@ -4,6 +4,7 @@ import type { EventConsumer } from '../events/event-worker.js';
 import { objectJson } from '../content/object-json.js';
 import type { Storage, StoredObject } from '../storage/port.js';
 import type { NewExecution } from '../storage/webhook-port.js';
+import type { WebhookDelivery } from './webhook-delivery.js';
 import { covers, type Webhook, type WebhookAction } from './webhook.js';
 import type { WebhooksService } from './webhooks.service.js';
 
@@ -75,10 +76,16 @@ async function payloadOf(
  * The event subscriber that queues webhook deliveries: for every event, one execution per matching webhook, in the
  * transaction that claims the event (so a crash re-runs it, and the unique (webhook, event) pair keeps it once).
  * A webhook whose saver may no longer read the type gets an execution in `error` saying why, and nothing is sent.
- * `queued` is told of every execution queued for sending (the delivery loop is woken after the commit only then).
+ * Up to the delivery's `room` of the executions to send are inserted claimed for their first attempt (leased to this
+ * node) and handed to the delivery after the commit; the delivery loop claims any others (it is woken only when the
+ * batch queued something to send).
  */
-export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: () => void): EventConsumer {
-  return async (events, tx) => {
+export function webhookFanout(
+  webhooks: WebhooksService,
+  clock: Clock,
+  delivery: Pick<WebhookDelivery, 'room' | 'leaseUntil' | 'queued'>,
+): EventConsumer {
+  return async (events, tx, afterCommit) => {
     let all = await webhooks.all(tx);
     // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
     let refusals = new Map<string, Promise<string | undefined>>();
@@ -88,6 +95,8 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: (
       events.filter((e) => e.kind === 'object' && e.action !== 'delete' && receivers(all, e).length > 0),
     );
     const executions: NewExecution[] = [];
+    let room = delivery.room();
+    const leaseUntilMs = delivery.leaseUntil(clock.now());
     for (const e of events) {
       const targets = receivers(all, e);
       const body = targets.length > 0 ? await payloadOf(tx, e, read) : undefined;
@@ -104,6 +113,8 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: (
         if (!refusals.has(memo)) refusals.set(memo, webhooks.refusal(w, e.contentType, tx, draft));
         const why = await refusals.get(memo);
         const now = clock.now();
+        const claim = !why && room > 0;
+        if (claim) room--;
         const head = JSON.stringify({
           webhookId: w.id,
           action: ACTION[e.action],
@@ -122,12 +133,14 @@ export function webhookFanout(webhooks: WebhooksService, clock: Clock, queued: (
           payload,
           nextAttemptMs: now,
           createdMs: now,
+          leaseUntilMs: claim ? leaseUntilMs : undefined,
         });
-        if (!why) queued();
       }
       if (changesReceivers) [all, refusals] = [await webhooks.all(tx), new Map()];
     }
     // one insert for the batch; an event already queued for a webhook (a batch run again) is not queued twice
-    await tx.webhooks.addExecutions(executions);
+    const claimed = await tx.webhooks.addExecutions(executions);
+    const toSend = executions.filter((x) => x.status === 'pending').length;
+    if (toSend > 0) afterCommit(() => delivery.queued(claimed, toSend > claimed.length));
   };
 }

@@ -28,6 +28,15 @@ describe('webhook URL policy', () => {
     }
   });
 
+  it('answers a URL checked again (as every delivery attempt does) as the first time, past its memory of 1 000 URLs', () => {
+    const fresh = new WebhookUrlPolicy([], ['10.0.0.0/8']);
+    const urls = ['http://10.1.2.3/a', 'http://127.0.0.1:8080/hook', 'ftp://example.com/x'];
+    const first = urls.map((u) => fresh.checkUrl(u));
+    expect(first.map((w) => w === undefined)).toEqual([false, true, false]);
+    for (let i = 0; i < 1500; i++) fresh.checkUrl(`http://example.com/${i}`);
+    for (let round = 0; round < 2; round++) expect(urls.map((u) => fresh.checkUrl(u))).toEqual(first);
+  });
+
   it('FLOTILLA_WEBHOOK_ALLOW lets a named address through', () => {
     const allowing = new WebhookUrlPolicy(['169.254.10.0/24'], []);
     expect(allowing.checkUrl('http://169.254.10.5/')).toBeUndefined();

@@ -23,6 +23,11 @@ function blockListOf(cidrs: readonly string[]): BlockList {
 export class WebhookUrlPolicy {
   private readonly deny: BlockList;
   private readonly allow: BlockList;
+  /**
+   * checkUrl's answers by URL (up to 1 000 URLs of up to 2 KiB): a delivery checks its webhook's URL at every attempt,
+   * and the lists never change.
+   */
+  private readonly checked = new Map<string, string | undefined>();
 
   constructor(
     /** FLOTILLA_WEBHOOK_ALLOW and FLOTILLA_WEBHOOK_DENY as given (the sending thread builds its own policy of them). */
@@ -46,6 +51,16 @@ export class WebhookUrlPolicy {
   /** Checks a URL as saved: http(s) only, and a literal address must be allowed. */
   checkUrl(raw: unknown): string | undefined {
     if (typeof raw !== 'string' || raw.trim() === '') return 'A webhook needs a URL';
+    if (this.checked.has(raw)) return this.checked.get(raw);
+    const why = this.check(raw);
+    if (raw.length <= 2048) {
+      if (this.checked.size >= 1000) this.checked.clear();
+      this.checked.set(raw, why);
+    }
+    return why;
+  }
+
+  private check(raw: string): string | undefined {
     let url: URL;
     try {
       url = new URL(raw);

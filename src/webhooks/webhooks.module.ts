@@ -43,22 +43,13 @@ export function registerWebhooks(
   );
   deps.writer.useCheck(WEBHOOKS_TYPE, (p, data) => service.check(p, data));
   deps.writer.useBeforeWrite(syncHooks(service, storage, clock, config.webhookTimeoutMs));
-  // the delivery loop is woken after an event batch that queued something; its own poll covers the rest
-  let queued = false;
-  deps.events.use(
-    'webhooks',
-    webhookFanout(service, clock, () => (queued = true)),
-  );
   const delivery = new WebhookDelivery(storage, service, clock, {
     attempts: config.webhookAttempts,
     timeoutMs: config.webhookTimeoutMs,
     retryBaseMs: config.webhookRetryBaseMs,
   });
-  deps.events.onProcessed(() => {
-    if (!queued) return;
-    queued = false;
-    void delivery.wake();
-  });
+  // the fan-out hands what it queued to the delivery after its batch commits; the delivery's poll covers the rest
+  deps.events.use('webhooks', webhookFanout(service, clock, delivery));
   webhooksRoutes(server, service, deps.audit);
   return { service, delivery };
 }

@@ -175,6 +175,26 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     expect(receiver.at('/down')).toHaveLength(4);
   });
 
+  it('the log keeps the last 300 executions of a webhook: older finished ones are trimmed as deliveries finish', async () => {
+    const made = await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('bulk', { title: text() }) });
+    expect(made.statusCode, made.body).toBe(200);
+    const hook = await create(t(), '/bulk', { types: ['bulk'], actions: ['Create'] });
+    const ids = Array.from({ length: 340 }, (_, i) => `b${i}`);
+    for (let i = 0; i < ids.length; i += 85) {
+      const body = ids.slice(i, i + 85).map((id) => ({ id, title: id }));
+      const res = await t().call('POST', '/api/v1/content/bulk/batch', { key: t().rw, body });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    await receiver.waitFor('/bulk', ids.length, 30_000, poke);
+    const list = await settled(hook, 300);
+    expect(list).toHaveLength(300);
+    // trimmed every 25 finished executions: never more than 300 + 25 stored, and the newest are the ones kept
+    const stored = await t().app.storage.webhooks.listExecutions(hook, 10_000);
+    expect(stored.length).toBeGreaterThanOrEqual(300);
+    expect(stored.length).toBeLessThanOrEqual(325);
+    expect(list.map((e) => e.id)).toEqual(stored.slice(0, 300).map((e) => e.id));
+  });
+
   it('filters by content type and action, skips disabled webhooks; CTD webhooks hear definitions', async () => {
     await create(t(), '/only-delete', { types: ['post'], actions: ['Delete'] });
     await create(t(), '/disabled', { types: ['post'], enabled: false });

@@ -134,7 +134,7 @@ describe('webhook deliveries survive kill -9 (SQLite, one real process)', () => 
 
   it('events committed just before the kill, not yet sent, are delivered after the restart', async () => {
     // until the kill the receiver answers nothing, so whatever the process started sending before it died is
-    // still unfinished; a batch of 50 is more than one claim (8), so most events were certainly never attempted
+    // still unfinished; a batch of 50 is more than one round (32), so some events were certainly never attempted
     let answering = false;
     receiver.on('/early', () => (answering ? { status: 200, body: { ok: true } } : 'hang'));
     const hook = (await post(node!, rw, '/api/v1/content/_webhooks', webhookBody(`${receiver.url}/early`, 'note'))).id;
@@ -168,7 +168,7 @@ describe('webhook deliveries survive kill -9 (SQLite, one real process)', () => 
     const after = receiver.at('/early').slice(sentBefore).map(bodyOf);
     for (const b of after) expect(b).toMatchObject({ webhookId: hook, action: 'Create', contentTypeName: 'note' });
     expect(new Set(after.map((b) => b.payload.id))).toEqual(new Set(ids));
-    // at most one claim can have been under way when it died; the others were never attempted before the restart
+    // at most one round (the fan-out's or a claim) was under way when it died; the others were never attempted
     expect(beforeRestart.size).toBeLessThan(ids.length);
 
     const log = await executionsUntil(
@@ -185,7 +185,7 @@ describe('webhook deliveries survive kill -9 (SQLite, one real process)', () => 
       if (beforeRestart.has(e.objectId!)) expect(e.attempts).toBe(2);
       else expect([1, 2]).toContain(e.attempts);
     }
-    // one claim takes at most 8: some events were never claimed before the kill and were sent once, after it
+    // one round takes at most 32: some events were never claimed before the kill and were sent once, after it
     expect(log.some((e) => e.attempts === 1)).toBe(true);
     await sleep(500);
     expect(receiver.at('/early')).toHaveLength(ids.length + sentBefore);

@@ -73,6 +73,27 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
     expect((await storage.webhooks.claimDue(600, 2000, 10)).map((e) => [e.eventSeq, e.attempts])).toEqual([[2, 2]]);
   });
 
+  it("inserts a fan-out's executions already claimed (attempt 1, leased): answered once, claimed again only when the lease ran out", async () => {
+    const leased = (seq: number): NewExecution => ({ ...execution(seq), webhookId: 'w2', leaseUntilMs: 1000 });
+    const first = await storage.webhooks.addExecutions([leased(1), { ...execution(2), webhookId: 'w2' }, leased(3)]);
+    expect(first.map((e) => [e.webhookId, e.eventSeq, e.attempts, e.status, e.payload])).toEqual([
+      ['w2', 1, 1, 'pending', '{"n":1}'],
+      ['w2', 3, 1, 'pending', '{"n":3}'],
+    ]);
+    for (const e of first) expect(await storage.webhooks.getExecution(e.id)).toMatchObject({ attempts: 1, eventSeq: e.eventSeq });
+    // a batch run again queues (and claims) nothing twice
+    expect(await storage.webhooks.addExecutions([leased(1), leased(4)])).toMatchObject([{ eventSeq: 4, attempts: 1 }]);
+    // within the lease only the unleased one is claimable; after it, the leased ones go to their second attempt
+    const w2 = (list: { webhookId: string; eventSeq: number | null; attempts: number }[]) =>
+      list.filter((e) => e.webhookId === 'w2').map((e) => [e.eventSeq, e.attempts]);
+    expect(w2(await storage.webhooks.claimDue(999, 5000, 50))).toEqual([[2, 1]]);
+    expect(w2(await storage.webhooks.claimDue(1001, 6000, 50))).toEqual([
+      [1, 2],
+      [3, 2],
+      [4, 2],
+    ]);
+  });
+
   it.runIf(dialect === 'postgres')(
     'bookkeeping transactions do not wait for the disk on PostgreSQL; every other transaction does',
     async () => {

@@ -62,14 +62,24 @@ export class SqlWebhookStore implements WebhookStore {
     return r ? Number(r.id) : undefined;
   }
 
-  async addExecutions(list: NewExecution[]): Promise<void> {
+  async addExecutions(list: NewExecution[]): Promise<StoredExecution[]> {
+    const claimed: StoredExecution[] = [];
     for (let i = 0; i < list.length; i += 200) {
-      await this.db
+      const values = list.slice(i, i + 200).map(executionRow);
+      const inserted = await this.db
         .insertInto('webhook_executions')
-        .values(list.slice(i, i + 200).map(executionRow))
+        .values(values)
         .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
+        .returning(['id', 'webhook_id', 'event_seq'])
         .execute();
+      // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
+      const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
+      for (const v of values) {
+        const id = v.lease_until_ms === null ? undefined : ids.get(`${v.webhook_id}\0${v.event_seq}`);
+        if (id !== undefined) claimed.push(toExecution({ ...v, id }));
+      }
     }
+    return claimed.sort((a, b) => a.id - b.id);
   }
 
   async claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<StoredExecution[]> {
@@ -175,13 +185,13 @@ export class SqlWebhookStore implements WebhookStore {
   }
 }
 
-/** A new execution as a row: not yet attempted, no lease. */
+/** A new execution as a row: not yet attempted and no lease, or claimed for its first attempt (`leaseUntilMs`). */
 function executionRow(e: NewExecution) {
   return {
     webhook_id: e.webhookId,
     event_seq: e.eventSeq,
     status: e.status,
-    attempts: 0,
+    attempts: e.leaseUntilMs === undefined ? 0 : 1,
     http_status: null,
     duration_ms: null,
     error: e.error,
@@ -190,7 +200,7 @@ function executionRow(e: NewExecution) {
     object_id: e.objectId,
     payload: e.payload,
     next_attempt_ms: e.nextAttemptMs,
-    lease_until_ms: null,
+    lease_until_ms: e.leaseUntilMs ?? null,
     created_ms: e.createdMs,
     updated_ms: e.createdMs,
   };
