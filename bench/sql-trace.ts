@@ -54,7 +54,11 @@ export function startSqlTrace(): () => SqlStat[] {
   const query = clientProto.query;
   clientProto.query = function (this: unknown, ...args: unknown[]) {
     const out = query.apply(this, args);
-    const [text, params] = args;
+    // Kysely's `query(text, values)`, or the `{ name, text, values }` of a prepared statement (postgres/prepared.ts)
+    const [first, second] = args;
+    const config = first && typeof first === 'object' ? (first as { text?: unknown; values?: unknown }) : undefined;
+    const text = config ? config.text : first;
+    const params = config ? config.values : second;
     if (typeof text !== 'string' || !(out instanceof Promise)) return out;
     const t = performance.now();
     const done = () => record(text, Array.isArray(params) ? params : [], performance.now() - t);

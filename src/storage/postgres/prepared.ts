@@ -23,7 +23,9 @@ const nameOf = (text: string) => `f${createHash('sha1').update(text).digest('hex
 export function prepareStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
     const prepared = new Set<string>();
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // looked up at each call, not bound once: a wrapper put on the prototype later (bench/sql-trace.ts) still runs
+    const proto = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+    const query = (...args: unknown[]) => proto.query.apply(client, args);
     client.query = ((text: unknown, values?: unknown, ...rest: unknown[]) => {
       if (typeof text === 'string' && Array.isArray(values) && rest.length === 0 && preparable(text)) {
         const name = nameOf(text);

@@ -1,11 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { StaleWriteError, type NewObject, type ObjectWrite, type StoredObject } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
+import { MAX_PARAMS, RowInsert } from './row-insert.js';
 import { idKey, type Database } from './schema.js';
 import type { IndexedRow, SearchIndex } from './search-index.js';
-
-/** Bound parameters per statement: below SQLite's 32 766 and PostgreSQL's 65 535. */
-const MAX_PARAMS = 30_000;
 
 /** `xs` in slices small enough for a statement of `perItem` parameters each. */
 function chunks<T>(xs: readonly T[], perItem: number): T[][] {
@@ -56,6 +54,35 @@ interface Claimed {
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 
+const text = (name: string) => ({ name, type: 'text' }) as const;
+
+/** New rows (the columns left out keep their defaults: not deleted, never published). */
+const insertObjects = new RowInsert(
+  'objects',
+  [
+    text('type'),
+    text('id'),
+    text('id_key'),
+    { name: 'data', type: 'jsonb' },
+    text('title'),
+    { name: 'version', type: 'integer' },
+    { name: 'created_ms', type: 'bigint' },
+    { name: 'updated_ms', type: 'bigint' },
+    text('updated_by'),
+    text('visibility'),
+    text('status'),
+  ],
+  'ON CONFLICT (type, id_key, visibility) DO NOTHING RETURNING seq, id_key',
+);
+
+const insertObjectRefs = new RowInsert('object_refs', [
+  text('src_type'),
+  text('src_key'),
+  text('dst_type'),
+  text('dst_key'),
+  { name: 'src_public', type: 'integer' },
+]);
+
 /**
  * Bulk object writes (Storage.writeObjects): per round, a few multi-row statements for the rows, the versions they
  * replace, their relations and search entries, whatever the number of objects. Runs inside the caller's transaction.
@@ -95,16 +122,12 @@ export class ObjectWrites {
       sorted.map((i) => idKey(writes[i].obj.id)),
     );
     const seqs = new Map<string, number>();
-    const rows = sorted.map((i) => this.newRow(writes[i].obj));
-    for (const part of chunks(rows, 15)) {
-      const inserted = await this.db
-        .insertInto('objects')
-        .values(part)
-        .onConflict((oc) => oc.columns(['type', 'id_key', 'visibility']).doNothing())
-        .returning(['seq', 'id_key'])
-        .execute();
-      for (const r of inserted) seqs.set(r.id_key, Number(r.seq));
-    }
+    const inserted = await insertObjects.run<{ seq: number; id_key: string }>(
+      this.db,
+      this.ops,
+      sorted.map((i) => this.newRow(writes[i].obj)),
+    );
+    for (const r of inserted) seqs.set(r.id_key, Number(r.seq));
     const written: NewObject[] = [];
     for (const i of list) {
       const o = writes[i].obj;
@@ -145,24 +168,21 @@ export class ObjectWrites {
     }
   }
 
-  private newRow(o: NewObject) {
-    return {
-      type: o.type,
-      id: o.id,
-      id_key: idKey(o.id),
-      data: this.ops.jsonParam(o.data) as never,
-      title: o.title,
-      version: 1,
-      created_ms: o.createdMs,
-      updated_ms: o.updatedMs,
-      deleted_ms: null,
-      updated_by: o.actor,
-      visibility: o.draftPublic ? 'latest' : 'both',
-      status: o.draftPublic ? 'draft' : null,
-      public_version: null,
-      published_ms: null,
-      unpublished_ms: null,
-    };
+  /** The values of a new row, in the columns of insertObjects. */
+  private newRow(o: NewObject): unknown[] {
+    return [
+      o.type,
+      o.id,
+      idKey(o.id),
+      o.data,
+      o.title,
+      1,
+      o.createdMs,
+      o.updatedMs,
+      o.actor,
+      o.draftPublic ? 'latest' : 'both',
+      o.draftPublic ? 'draft' : null,
+    ];
   }
 
   /** Removes what soft-deleted objects with these ids left (rows, versions, search entries) so the ids can be used again. */
@@ -283,10 +303,8 @@ export class ObjectWrites {
   }
 
   private async insertRefs(objects: NewObject[]): Promise<void> {
-    const refs = objects.flatMap((o) =>
-      o.refs.map((r) => ({ src_type: o.type, src_key: idKey(o.id), dst_type: r.type, dst_key: idKey(r.id), src_public: 0 })),
-    );
-    for (const part of chunks(refs, 5)) await this.db.insertInto('object_refs').values(part).execute();
+    const refs = objects.flatMap((o) => o.refs.map((r) => [o.type, idKey(o.id), r.type, idKey(r.id), 0]));
+    if (refs.length > 0) await insertObjectRefs.run(this.db, this.ops, refs);
   }
 
   /** Copies the one row of a published object into its public row (with its relations and its search entry). */

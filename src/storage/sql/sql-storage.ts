@@ -35,6 +35,7 @@ import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
 import { ObjectWrites } from './object-writes.js';
+import { RowInsert } from './row-insert.js';
 import { addKeyUsage, keyUsage, pruneKeyUsage } from './key-usage-store.js';
 import { TypeGenerations } from './type-generations.js';
 
@@ -75,6 +76,17 @@ const toEvent = (r: Selectable<Database['events']>): ContentEvent => ({
   actor: r.actor,
   atMs: Number(r.at_ms),
 });
+
+/** New events: unprocessed (done_ms stays NULL). */
+const insertEvents = new RowInsert('events', [
+  { name: 'at_ms', type: 'bigint' },
+  { name: 'kind', type: 'text' },
+  { name: 'action', type: 'text' },
+  { name: 'content_type', type: 'text' },
+  { name: 'object_id', type: 'text' },
+  { name: 'version', type: 'integer' },
+  { name: 'actor', type: 'text' },
+]);
 
 /** The notices of one transaction as a signal payload (distinct pairs; far below PostgreSQL's 8 000-byte limit). */
 const noticePayload = (recorded: ChangeNotice[]) => JSON.stringify(noticesOf(recorded));
@@ -167,23 +179,12 @@ export class SqlStorage implements Storage {
 
   async recordEvents(events: EventRecord[]): Promise<void> {
     if (!this.recorded) throw new Error('recordEvent outside a transaction: an event must commit with its change');
-    // 8 parameters a row: a few thousand rows per statement stay far below both engines' limits
-    for (let i = 0; i < events.length; i += 2000) {
-      await this.db
-        .insertInto('events')
-        .values(
-          events.slice(i, i + 2000).map(({ event: e, actor, atMs }) => ({
-            at_ms: atMs,
-            kind: e.kind,
-            action: e.action,
-            content_type: e.contentType,
-            object_id: e.objectId,
-            version: e.version,
-            actor,
-            done_ms: null,
-          })),
-        )
-        .execute();
+    if (events.length > 0) {
+      await insertEvents.run(
+        this.db,
+        this.ops,
+        events.map(({ event: e, actor, atMs }) => [atMs, e.kind, e.action, e.contentType, e.objectId, e.version, actor]),
+      );
     }
     for (const { event: e } of events) this.recorded.push({ kind: e.kind, contentType: e.contentType });
   }
