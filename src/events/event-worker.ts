@@ -81,9 +81,10 @@ export class EventWorker {
         const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
           for (const c of this.consumers) await c.run(events, tx);
         });
-        if (n === 0) break;
-        for (const fn of this.afterBatch) fn();
-        if (this.stopped) break;
+        if (n > 0) for (const fn of this.afterBatch) fn();
+        // a short claim took every event committed before it (on PostgreSQL, those another node holds are that
+        // node's): asking again would find nothing, and a commit after it wakes the worker anew
+        if (n < BATCH || this.stopped) break;
       }
       const now = this.clock.now();
       if (now - this.lastPrune > 3600_000) {
