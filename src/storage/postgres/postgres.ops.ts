@@ -38,12 +38,12 @@ export const postgresOps: DialectOps = {
   // deadlock_detected, serialization_failure
   isTransientConflict: (e) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code)),
   isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === '23503',
-  insertRowsSql: (table, columns, _rows, tail) => {
+  insertRowsSql: (verb, table, columns, _rows, tail) => {
     const names = columns.map((c) => c.name).join(', ');
     // jsonb travels as text: an array literal of jsonb would need its documents escaped twice
     const values = columns.map((c) => (c.type === 'jsonb' ? `CAST(u.${c.name} AS jsonb)` : `u.${c.name}`)).join(', ');
     const arrays = columns.map((c, i) => `CAST($${i + 1} AS ${c.type === 'jsonb' ? 'text' : c.type}[])`).join(', ');
-    return `INSERT INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})${tail === '' ? '' : ` ${tail}`}`;
+    return `${verb} INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})${tail === '' ? '' : ` ${tail}`}`;
   },
   insertRowsParams: (rows) => (rows.length === 0 ? [] : rows[0].map((_, i) => rows.map((r) => r[i]))),
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression

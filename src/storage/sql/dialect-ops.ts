@@ -52,11 +52,11 @@ export interface DialectOps {
   /** Did the engine abort this transaction for colliding with another one (a deadlock)? Trying again may succeed. */
   isTransientConflict(e: unknown): boolean;
   /**
-   * The text of one INSERT of `rows` rows of `columns` into `table`, then `tail` (`ON CONFLICT …`, `RETURNING …`):
+   * The text of one `verb` (INSERT) of `rows` rows of `columns` into `table`, then `tail` (`ON CONFLICT …`, `RETURNING …`):
    * SQLite binds one VALUES tuple per row; PostgreSQL one array per column, read by unnest(), so that one text (and
    * one prepared plan) serves any number of rows and a statement carries as many parameters as columns.
    */
-  insertRowsSql(table: string, columns: readonly InsertColumn[], rows: number, tail: string): string;
+  insertRowsSql(verb: string, table: string, columns: readonly InsertColumn[], rows: number, tail: string): string;
   /** The parameters of insertRowsSql's statement for these rows (each its values in column order). */
   insertRowsParams(rows: readonly (readonly unknown[])[]): unknown[];
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */

@@ -31,6 +31,8 @@ export class RowInsert {
     private readonly columns: readonly InsertColumn[],
     /** Appended to the statement: `ON CONFLICT …`, `RETURNING …`. */
     private readonly tail = '',
+    /** `INSERT OR REPLACE` where a dialect-specific caller needs it (SQLite's full-text index). */
+    private readonly verb: 'INSERT' | 'INSERT OR REPLACE' = 'INSERT',
   ) {
     this.perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   }
@@ -50,7 +52,7 @@ export class RowInsert {
     const key = `${ops.name}:${n}`;
     let text = this.texts.get(key);
     if (text === undefined) {
-      text = ops.insertRowsSql(this.table, this.columns, n, this.tail);
+      text = ops.insertRowsSql(this.verb, this.table, this.columns, n, this.tail);
       if (this.texts.size >= TEXTS_KEPT) this.texts.clear();
       this.texts.set(key, text);
     }

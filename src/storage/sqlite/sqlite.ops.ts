@@ -41,9 +41,13 @@ export const sqliteOps: DialectOps = {
   },
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
-  insertRowsSql: (table, columns, rows, tail) => {
+  insertRowsSql: (verb, table, columns, rows, tail) => {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
-    return `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}${tail === '' ? '' : ` ${tail}`}`;
+    return `${verb} INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}${tail === '' ? '' : ` ${tail}`}`;
   },
-  insertRowsParams: (rows) => rows.flat(),
+  insertRowsParams: (rows) => {
+    const out: unknown[] = [];
+    for (const row of rows) for (const v of row) out.push(v);
+    return out;
+  },
 };
