@@ -150,7 +150,7 @@ export class ObjectWrites {
         publicVersion: null,
         publishedMs: null,
       };
-      indexed.push({ seq, type: o.type, data: o.data, visibility, fresh: true });
+      indexed.push({ seq, type: o.type, data: o.data, fields: o.fields, visibility, fresh: true });
       written.push(o);
     }
     await this.insertRefs(written);
@@ -269,7 +269,7 @@ export class ObjectWrites {
         publicVersion: num(c.public_version),
         publishedMs: num(c.published_ms),
       };
-      indexed.push({ seq: Number(c.seq), type, data: o.data, visibility, fresh: false });
+      indexed.push({ seq: Number(c.seq), type, data: o.data, fields: o.fields, visibility, fresh: false });
     }
     // the relations of the latest rows (those of published copies are kept apart, `src_public = 1`)
     for (const part of chunks(rows, 1)) {
