@@ -38,6 +38,7 @@ export const postgresOps: DialectOps = {
   // deadlock_detected, serialization_failure
   isTransientConflict: (e) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code)),
   isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === '23503',
+  isIn: (column, values, type) => sql<boolean>`${sql.ref(column)} = ANY(CAST(${values} AS ${sql.raw(type)}[]))`,
   insertRowsSql: (verb, table, columns, _rows, tail) => {
     const names = columns.map((c) => c.name).join(', ');
     // jsonb travels as text: an array literal of jsonb would need its documents escaped twice

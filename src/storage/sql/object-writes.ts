@@ -160,9 +160,11 @@ export class ObjectWrites {
         .deleteFrom('removed_ids')
         .where('type', '=', type)
         .where(
-          'id_key',
-          'in',
-          part.map((o) => idKey(o.id)),
+          this.ops.isIn(
+            'id_key',
+            part.map((o) => idKey(o.id)),
+            'text',
+          ),
         )
         .execute();
     }
@@ -191,7 +193,7 @@ export class ObjectWrites {
       const gone = await this.db
         .deleteFrom('objects')
         .where('type', '=', type)
-        .where('id_key', 'in', part)
+        .where(this.ops.isIn('id_key', part, 'text'))
         .where('deleted_ms', 'is not', null)
         .returning(['seq', 'id_key'])
         .execute();
@@ -200,7 +202,7 @@ export class ObjectWrites {
       await this.db
         .deleteFrom('object_versions')
         .where('type', '=', type)
-        .where('id_key', 'in', [...new Set(gone.map((r) => r.id_key))])
+        .where(this.ops.isIn('id_key', [...new Set(gone.map((r) => r.id_key))], 'text'))
         .execute();
     }
   }
@@ -277,9 +279,11 @@ export class ObjectWrites {
         .deleteFrom('object_refs')
         .where('src_type', '=', type)
         .where(
-          'src_key',
-          'in',
-          part.map((r) => r.id_key),
+          this.ops.isIn(
+            'src_key',
+            part.map((r) => r.id_key),
+            'text',
+          ),
         )
         .where('src_public', '=', 0)
         .execute();
@@ -295,7 +299,7 @@ export class ObjectWrites {
     const out = new Map<string, Claimed>();
     for (const part of chunks(keys, 1)) {
       const r = await sql<Claimed>`SELECT seq, id_key, version, created_ms, visibility, status, public_version, published_ms
-        FROM objects WHERE type = ${type} AND id_key IN (${sql.join(part)}) AND visibility <> 'public' AND deleted_ms IS NULL
+        FROM objects WHERE type = ${type} AND ${this.ops.isIn('id_key', part, 'text')} AND visibility <> 'public' AND deleted_ms IS NULL
         ORDER BY seq${sql.raw(this.ops.forUpdate)}`.execute(this.db);
       for (const row of r.rows) out.set(row.id_key, { ...row, version: Number(row.version) });
     }

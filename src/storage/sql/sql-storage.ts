@@ -208,9 +208,11 @@ export class SqlStorage implements Storage {
           .updateTable('events')
           .set({ done_ms: nowMs })
           .where(
-            'seq',
-            'in',
-            events.map((e) => e.seq),
+            this.ops.isIn(
+              'seq',
+              events.map((e) => e.seq),
+              'bigint',
+            ),
           )
           .execute();
         return events.length;
@@ -398,7 +400,7 @@ export class SqlStorage implements Storage {
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await this.selectObjects()
         .where('type', '=', type)
-        .where('id_key', 'in', ids.slice(i, i + 500).map(idKey))
+        .where(this.ops.isIn('id_key', ids.slice(i, i + 500).map(idKey), 'text'))
         .where('visibility', '<>', 'public')
         .execute();
       for (const r of rows) out.push(toObject(r as ObjectRow));
@@ -410,7 +412,7 @@ export class SqlStorage implements Storage {
     if (ids.length === 0) return [];
     const rows = await this.selectObjects()
       .where('type', '=', type)
-      .where('id_key', 'in', ids.map(idKey))
+      .where(this.ops.isIn('id_key', ids.map(idKey), 'text'))
       .where(visibleRows(view))
       .execute();
     return rows.map((r) => toObject(r as ObjectRow));
