@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../storage/port.js';
 import type { ContentEvent } from './content-event.js';
 import { EventWorker } from './event-worker.js';
@@ -32,12 +32,47 @@ function outbox(pending: number) {
     },
     pruneEvents: async () => undefined,
     sweepDeleted: async () => 0,
-    onCommitted: () => undefined,
+    onCommitted: (fn: () => void) => void (committed = fn),
   };
-  return { storage: storage as unknown as Storage, claims, add: (n: number) => (pending += n) };
+  let committed: () => void = () => undefined;
+  return {
+    storage: storage as unknown as Storage,
+    claims,
+    add: (n: number) => (pending += n),
+    /** A transaction recorded `n` events and committed. */
+    commit: (n: number) => {
+      pending += n;
+      committed();
+    },
+  };
 }
 
 describe('EventWorker drains the outbox', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gathers the commits of 20 ms into one claim (an import commits a batch every 10–40 ms)', async () => {
+    vi.useFakeTimers();
+    const box = outbox(0);
+    const worker = new EventWorker(box.storage, { now: () => 0 }, { error: () => undefined });
+    worker.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(box.claims).toEqual([0]);
+    box.commit(50);
+    await vi.advanceTimersByTimeAsync(12);
+    box.commit(50);
+    await vi.advanceTimersByTimeAsync(12);
+    // the window opened by the first commit closed at 20 ms: one claim took both batches' events
+    expect(box.claims).toEqual([0, 100]);
+    box.commit(1);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(box.claims).toEqual([0, 100]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(box.claims).toEqual([0, 100, 1]);
+    await worker.stop();
+  });
+
   it('claims once when the claim comes back short: every event committed before it was taken', async () => {
     const box = outbox(3);
     const seen: number[] = [];

@@ -15,8 +15,12 @@ export interface EventWorkerLog {
 
 const BATCH = 200;
 const POLL_MS = 1000;
-/** How long commit notices are gathered before the outbox is drained (bounded added latency, fewer claims). */
-const GATHER_MS = 5;
+/**
+ * How long commit notices are gathered before the outbox is drained (bounded added latency, fewer claims). An
+ * import's batches commit every 10–40 ms: a window of 5 ms claimed after each of them (a claiming transaction of
+ * ~5 statements per batch, a fifth of its round trips on PostgreSQL); 20 ms gathers two or three into one claim.
+ */
+const GATHER_MS = 20;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
 /**
