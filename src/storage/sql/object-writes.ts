@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StaleWriteError, type NewObject, type ObjectWrite, type StoredObject } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
-import { MAX_PARAMS, RowInsert } from './row-insert.js';
+import { column, MAX_PARAMS, RowInsert } from './row-insert.js';
 import { idKey, type Database } from './schema.js';
 import type { IndexedRow, SearchIndex } from './search-index.js';
 
@@ -54,33 +54,31 @@ interface Claimed {
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 
-const text = (name: string) => ({ name, type: 'text' }) as const;
-
 /** New rows (the columns left out keep their defaults: not deleted, never published). */
 const insertObjects = new RowInsert(
   'objects',
   [
-    text('type'),
-    text('id'),
-    text('id_key'),
-    { name: 'data', type: 'jsonb' },
-    text('title'),
-    { name: 'version', type: 'integer' },
-    { name: 'created_ms', type: 'bigint' },
-    { name: 'updated_ms', type: 'bigint' },
-    text('updated_by'),
-    text('visibility'),
-    text('status'),
+    column('type'),
+    column('id'),
+    column('id_key'),
+    column('data', 'jsonb'),
+    column('title'),
+    column('version', 'integer'),
+    column('created_ms', 'bigint'),
+    column('updated_ms', 'bigint'),
+    column('updated_by'),
+    column('visibility'),
+    column('status'),
   ],
   'ON CONFLICT (type, id_key, visibility) DO NOTHING RETURNING seq, id_key',
 );
 
 const insertObjectRefs = new RowInsert('object_refs', [
-  text('src_type'),
-  text('src_key'),
-  text('dst_type'),
-  text('dst_key'),
-  { name: 'src_public', type: 'integer' },
+  column('src_type'),
+  column('src_key'),
+  column('dst_type'),
+  column('dst_key'),
+  column('src_public', 'integer'),
 ]);
 
 /**

@@ -8,6 +8,9 @@ export interface InsertColumn {
   type: 'text' | 'bigint' | 'integer' | 'jsonb';
 }
 
+/** A column of a RowInsert (text unless said otherwise). */
+export const column = (name: string, type: InsertColumn['type'] = 'text'): InsertColumn => ({ name, type });
+
 /** Bound parameters per statement: below SQLite's 32 766 and PostgreSQL's 65 535. */
 export const MAX_PARAMS = 30_000;
 

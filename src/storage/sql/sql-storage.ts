@@ -35,7 +35,7 @@ import type { PanelStore } from '../panel-port.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import { SearchIndex } from './search-index.js';
 import { ObjectWrites } from './object-writes.js';
-import { RowInsert } from './row-insert.js';
+import { column, RowInsert } from './row-insert.js';
 import { addKeyUsage, keyUsage, pruneKeyUsage } from './key-usage-store.js';
 import { TypeGenerations } from './type-generations.js';
 
@@ -79,13 +79,13 @@ const toEvent = (r: Selectable<Database['events']>): ContentEvent => ({
 
 /** New events: unprocessed (done_ms stays NULL). */
 const insertEvents = new RowInsert('events', [
-  { name: 'at_ms', type: 'bigint' },
-  { name: 'kind', type: 'text' },
-  { name: 'action', type: 'text' },
-  { name: 'content_type', type: 'text' },
-  { name: 'object_id', type: 'text' },
-  { name: 'version', type: 'integer' },
-  { name: 'actor', type: 'text' },
+  column('at_ms', 'bigint'),
+  column('kind'),
+  column('action'),
+  column('content_type'),
+  column('object_id'),
+  column('version', 'integer'),
+  column('actor'),
 ]);
 
 /** The notices of one transaction as a signal payload (distinct pairs; far below PostgreSQL's 8 000-byte limit). */

@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import { SEARCH_SLOTS } from '../sql/search-document.js';
-import { RowInsert } from '../sql/row-insert.js';
+import { column, RowInsert } from '../sql/row-insert.js';
 import type { SearchWriter } from '../sql/search-writer.js';
 import { sqliteOps } from './sqlite.ops.js';
 
 // contentless_delete=1 lets REPLACE drop the previous entry of the rowid
 const insertEntries = new RowInsert(
   'search_fts',
-  [
-    { name: 'rowid', type: 'bigint' },
-    { name: 'k', type: 'text' },
-    ...Array.from({ length: SEARCH_SLOTS }, (_, i) => ({ name: `c${i}`, type: 'text' }) as const),
-  ],
+  [column('rowid', 'bigint'), column('k'), ...Array.from({ length: SEARCH_SLOTS }, (_, i) => column(`c${i}`))],
   '',
   'INSERT OR REPLACE',
 );
