@@ -199,22 +199,13 @@ export class SqlStorage implements Storage {
     return this.transaction(
       async (tx) => {
         const db = (tx as SqlStorage).db;
-        const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
-        ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
+        // claimed and marked done in one statement: a consumer that fails rolls the mark back with its own work
+        const rows = await sql<Selectable<Database['events']>>`UPDATE events SET done_ms = ${nowMs}
+          WHERE seq IN (SELECT seq FROM events WHERE done_ms IS NULL ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)})
+          RETURNING *`.execute(db);
         if (rows.rows.length === 0) return 0;
-        const events = rows.rows.map(toEvent);
+        const events = rows.rows.map(toEvent).sort((x, y) => x.seq - y.seq);
         await fn(events, tx);
-        await db
-          .updateTable('events')
-          .set({ done_ms: nowMs })
-          .where(
-            this.ops.isIn(
-              'seq',
-              events.map((e) => e.seq),
-              'bigint',
-            ),
-          )
-          .execute();
         return events.length;
         // a claim lost in a crash is claimed again, and every consumer is idempotent
       },
