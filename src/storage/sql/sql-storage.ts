@@ -199,13 +199,23 @@ export class SqlStorage implements Storage {
     return this.transaction(
       async (tx) => {
         const db = (tx as SqlStorage).db;
-        // claimed and marked done in one statement: a consumer that fails rolls the mark back with its own work
-        const rows = await sql<Selectable<Database['events']>>`UPDATE events SET done_ms = ${nowMs}
-          WHERE seq IN (SELECT seq FROM events WHERE done_ms IS NULL ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)})
-          RETURNING *`.execute(db);
+        const rows = await sql<Selectable<Database['events']>>`SELECT * FROM events WHERE done_ms IS NULL
+        ORDER BY seq LIMIT ${limit}${sql.raw(this.ops.skipLocked)}`.execute(db);
         if (rows.rows.length === 0) return 0;
-        const events = rows.rows.map(toEvent).sort((x, y) => x.seq - y.seq);
+        const events = rows.rows.map(toEvent);
         await fn(events, tx);
+        // an id list, planned per call: with one id array (DialectOps.isIn) PostgreSQL kept one plan for it, and a
+        // claim's update took ~12 ms in the import bench instead of ~2; a single UPDATE … IN (SELECT … SKIP LOCKED)
+        // RETURNING was no better there (its bitmap scan rereads the pending index's dead entries until a vacuum)
+        await db
+          .updateTable('events')
+          .set({ done_ms: nowMs })
+          .where(
+            'seq',
+            'in',
+            events.map((e) => e.seq),
+          )
+          .execute();
         return events.length;
         // a claim lost in a crash is claimed again, and every consumer is idempotent
       },
