@@ -1,6 +1,7 @@
 // `npx tsx bench/import.ts`: issue 13's import bar. Objects/s written through the batch endpoint with 100-object
 // batches from one client (one request in flight) on a fresh server, SQLite and PostgreSQL; the goal is ≥ 20 000/s
 // on SQLite and ≥ 10 000/s on PostgreSQL. bench/README.md ("Import") describes it.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
@@ -42,6 +43,19 @@ interface Round {
   seconds: number;
   /** Each batch request's time, ms. */
   batchMs: number[];
+  /** CPU time the server process (all its threads) used during the round, ms; undefined where /proc is missing. */
+  serverCpuMs: number | undefined;
+}
+
+/** CPU time (user + system, every thread) a process has used so far, ms, from Linux's /proc; undefined elsewhere. */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    // fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ImportRun {
@@ -67,9 +81,10 @@ function bodies(ds: Dataset, type: string): string[] {
 }
 
 /** One client, one batch in flight: the import's shape (the CLI sends its batches one after the other). */
-async function importRound(port: number, rw: string, type: string, payloads: string[]): Promise<Round> {
+async function importRound(port: number, pid: number, rw: string, type: string, payloads: string[]): Promise<Round> {
   const url = `/api/v1/content/${type}/batch${settings.upsert ? '?updateExisting=true' : ''}`;
   const batchMs: number[] = [];
+  const cpuAtStart = cpuMsOf(pid);
   const started = performance.now();
   for (const payload of payloads) {
     const t = performance.now();
@@ -77,7 +92,10 @@ async function importRound(port: number, rw: string, type: string, payloads: str
     batchMs.push(performance.now() - t);
     if (!text.includes('"batch_error_count":0')) throw new Error(`batch into ${type} reported errors: ${text.slice(0, 300)}`);
   }
-  return { type, objects: settings.n, seconds: (performance.now() - started) / 1000, batchMs };
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAtEnd = cpuMsOf(pid);
+  const serverCpuMs = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart;
+  return { type, objects: settings.n, seconds, batchMs, serverCpuMs };
 }
 
 /** What a reader sees afterwards: every object, at version 1, findable, one event each. */
@@ -131,7 +149,7 @@ async function runDialect(dialect: Dialect, sqliteVersion: string, ds: Dataset):
       const profiled = settings.profile && r === settings.rounds - 1;
       if (profiled) await host.profileStart();
       process.stderr.write(`${dialect}: importing ${settings.n} objects into ${type}\n`);
-      rounds.push(await importRound(port, rw, type, payloads));
+      rounds.push(await importRound(port, host.pid, rw, type, payloads));
       if (profiled) {
         const p = await host.profileStop();
         profile = { summary: summarize(p.cpu, repoRoot, 25), sql: p.sql.sort((a, b) => b.totalMs - a.totalMs).slice(0, 12) };
@@ -181,11 +199,11 @@ function render(runs: ImportRun[], meta: { date: Date; loadAtStart: number; load
       `- ≥ ${fmt(target)} objects/s: ${fmt(rate)} objects/s over all rounds — **${rate >= target ? 'met' : 'not met'}**`,
       `- server RSS at the end: ${fmt(run.rss / 2 ** 20)} MB`,
       '',
-      '| round | type | objects | seconds | objects/s | batch p50 ms | batch p99 ms | batch max ms |',
-      '|---|---|---|---|---|---|---|---|',
+      '| round | type | objects | seconds | objects/s | server CPU µs/object | batch p50 ms | batch p99 ms | batch max ms |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...run.rounds.map(
         (r, i) =>
-          `| ${i + 1} | ${r.type} | ${fmt(r.objects)} | ${fmt(r.seconds, 1)} | ${fmt(rateOf(r))} | ${fmt(pct(r.batchMs, 50), 1)} | ${fmt(pct(r.batchMs, 99), 1)} | ${fmt(Math.max(...r.batchMs), 1)} |`,
+          `| ${i + 1} | ${r.type} | ${fmt(r.objects)} | ${fmt(r.seconds, 1)} | ${fmt(rateOf(r))} | ${r.serverCpuMs === undefined ? '–' : fmt((r.serverCpuMs * 1000) / r.objects)} | ${fmt(pct(r.batchMs, 50), 1)} | ${fmt(pct(r.batchMs, 99), 1)} | ${fmt(Math.max(...r.batchMs), 1)} |`,
       ),
       '',
       ...run.checks.map((c) => `- checked: ${c}`),

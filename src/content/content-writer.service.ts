@@ -66,10 +66,17 @@ export interface PendingWrite {
 }
 
 /**
- * Runs before a write is prepared (outside any transaction): answers the body to write, possibly changed (which is
- * then validated like any body), or throws the 400 that refuses the write. Sync webhooks are one.
+ * Runs before a write is prepared (outside any transaction): `run` answers the body to write, possibly changed
+ * (which is then validated like any body), or throws the 400 that refuses the write. Sync webhooks are one.
  */
-export type BeforeWrite = (p: Principal, w: PendingWrite) => Promise<unknown>;
+export interface BeforeWrite {
+  run(p: Principal, w: PendingWrite): Promise<unknown>;
+  /**
+   * Whether `run` may act on some write of this type: when no hook does, a batch skips telling them apart (the
+   * lookup of which items replace stored objects) and asking them.
+   */
+  mayAct(type: string): Promise<boolean>;
+}
 
 /** Creating, replacing, patching and deleting content objects, single and batch. */
 export class ContentWriter {
@@ -98,8 +105,14 @@ export class ContentWriter {
 
   private async before(p: Principal, w: PendingWrite): Promise<unknown> {
     let body = w.body;
-    for (const hook of this.beforeHooks) body = await hook(p, { ...w, body });
+    for (const hook of this.beforeHooks) body = await hook.run(p, { ...w, body });
     return body;
+  }
+
+  /** Whether some before-write hook may act on writes of this type. */
+  private async hooked(type: string): Promise<boolean> {
+    for (const hook of this.beforeHooks) if (await hook.mayAct(type)) return true;
+    return false;
   }
 
   async create(p: Principal, type: string, body: unknown): Promise<string> {
@@ -380,7 +393,7 @@ export class ContentWriter {
     // write plans again, without asking them again); a refusal is that item's error
     const results: (ItemResult | undefined)[] = items.map(() => undefined);
     const requests: { i: number; request: WriteRequest }[] = [];
-    const writes = this.beforeHooks.length > 0 ? await pending() : undefined;
+    const writes = (await this.hooked(t.ct.name)) ? await pending() : undefined;
     for (const [i, item] of items.entries()) {
       try {
         const input = writes ? await this.before(p, writes[i]) : item;

@@ -277,6 +277,7 @@ export class WritePlan {
       type: this.t.ct.name,
       id: s.id,
       data: s.json,
+      fields: s.data,
       title: objectTitle(this.t.ct, s.data),
       createdMs: s.existing?.createdMs ?? this.ctx.now,
       updatedMs: this.ctx.now,

@@ -11,6 +11,12 @@ describe('search words', () => {
   it('keeps vocabulary words of 3 to 40 characters that are not bare numbers, once each', () => {
     expect(vocabularyWords('an ox runs runs 2024 x1y quantum', 100)).toEqual(['runs', 'x1y', 'quantum']);
     expect(vocabularyWords('aaa bbb ccc', 2)).toEqual(['aaa', 'bbb']);
+    // plain ASCII (scanned) and other text (split) give the same words in the same order
+    const ascii =
+      'Go 12 and 123 x2 2x 123abc abc123 <b>Bold</b>, e-mail: A_B_C quantum QUANTUM ' + 'z'.repeat(40) + ' ' + 'y'.repeat(41);
+    expect(vocabularyWords(ascii, 100)).toEqual(['and', '123abc', 'abc123', 'bold', 'mail', 'quantum', 'z'.repeat(40)]);
+    expect(vocabularyWords(`${ascii} é`, 100)).toEqual(vocabularyWords(ascii, 100));
+    expect(vocabularyWords(ascii, 3)).toEqual(['and', '123abc', 'abc123']);
   });
 
   it('counts edits like Lucene (transpositions are one edit) and gives up past the limit', () => {

@@ -53,11 +53,12 @@ function readAnswer(w: Webhook, status: number | null, text: string, error: stri
  */
 export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Clock, timeoutMs: number): BeforeWrite {
   const timeout = Math.min(timeoutMs, SYNC_TIMEOUT_MAX_MS);
-  return async (p: Principal, write: PendingWrite) => {
+  const syncOn = async (type: string) =>
+    (await webhooks.cached()).filter((w) => w.enabled && w.type === 'sync' && covers(w, type));
+  const mayAct = async (type: string) => (await syncOn(type)).length > 0;
+  const run = async (p: Principal, write: PendingWrite) => {
     const action = ACTION[write.action];
-    const hooks = (await webhooks.cached()).filter(
-      (w) => w.enabled && w.type === 'sync' && w.actions.includes(action) && covers(w, write.type),
-    );
+    const hooks = (await syncOn(write.type)).filter((w) => w.actions.includes(action));
     let body = write.body;
     for (const [i, w] of hooks.entries()) {
       const now = clock.now();
@@ -114,4 +115,5 @@ export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Cl
     }
     return body;
   };
+  return { run, mayAct };
 }

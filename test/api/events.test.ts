@@ -106,6 +106,33 @@ describe.each(dialectsUnderTest())('content events (the outbox) on %s', (dialect
     expect(await drained()).toEqual([]);
   });
 
+  it('a claim whose consumer fails is undone: its events stay pending and are handed out again, in order', async () => {
+    const storage = t().app.storage;
+    const ids = ['again1', 'again2', 'again3'];
+    await storage.transaction((tx) =>
+      tx.recordEvents(
+        ids.map((objectId) => ({
+          event: { kind: 'object', action: 'create', contentType: 'memo', objectId, version: 1 },
+          actor: 'system',
+          atMs: 1,
+        })),
+      ),
+    );
+    // claimed at once (the worker waits for more commits first)
+    const pending = await storage.pendingEvents();
+    let handed: (string | null)[] = [];
+    await expect(
+      storage.processEvents(100, 2, async (events) => {
+        handed = events.map((e) => e.objectId);
+        throw new Error('consumer failed');
+      }),
+    ).rejects.toThrow('consumer failed');
+    expect(handed).toEqual(ids);
+    expect(await storage.pendingEvents()).toBe(pending);
+    expect((await drained()).map((e) => e.objectId)).toEqual(ids);
+    expect(await storage.pendingEvents()).toBe(0);
+  });
+
   it('an event can only be written inside a transaction', async () => {
     await expect(
       t().app.storage.recordEvent(

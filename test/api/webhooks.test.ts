@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM } from '../../src/core/principal.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
 import { dialectsUnderTest } from '../support/databases.js';
@@ -253,6 +253,55 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toHaveProperty('title');
     // no longer in the way
+    expect(
+      (await t().call('PATCH', `/api/v1/content/_webhooks/${hook}`, { key: t().rw, body: { enabled: false } })).statusCode,
+    ).toBe(200);
+  });
+
+  it('a batch asks sync hooks about each item: pre-update where it replaces a stored object, pre-create otherwise', async () => {
+    const path = '/sync-batch';
+    receiver.on(path, (_n, raw) => {
+      const req = JSON.parse(raw);
+      return {
+        status: 200,
+        body: { type: 'response', payload: { ...req.payload, title: `${req.payload.title} (${req.event})` } },
+      };
+    });
+    expect((await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 'b1', title: 'old' } })).statusCode).toBe(
+      200,
+    );
+    const hook = await create(t(), path, { type: 'sync', types: ['secret'], actions: ['Create', 'Update'], name: 'Batch' });
+    const res = await t().call('POST', '/api/v1/content/secret/batch?updateExisting=true', {
+      key: t().rw,
+      body: [
+        { id: 'b1', title: 'one' },
+        { id: 'b2', title: 'two' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(receiver.at(path).map((r) => [JSON.parse(r.body).event, JSON.parse(r.body).payload.id])).toEqual([
+      ['pre-update', 'b1'],
+      ['pre-create', 'b2'],
+    ]);
+    for (const [id, title] of [
+      ['b1', 'one (pre-update)'],
+      ['b2', 'two (pre-create)'],
+    ]) {
+      expect((await t().call('GET', `/api/v1/content/secret/${id}`, { key: t().rw })).json().title).toBe(title);
+    }
+    // a type no sync hook covers: the batch is not told apart into creates and updates (no lookup for it)
+    const lookups = vi.spyOn(t().app.storage, 'getObjects');
+    try {
+      const other = await t().call('POST', '/api/v1/content/post/batch?updateExisting=true', {
+        key: t().rw,
+        body: [{ id: 'pb1', title: 'x' }],
+      });
+      expect(other.statusCode, other.body).toBe(200);
+      expect(lookups.mock.calls.filter(([type]) => type === 'post')).toHaveLength(1);
+    } finally {
+      lookups.mockRestore();
+    }
+    expect(receiver.at(path)).toHaveLength(2);
     expect(
       (await t().call('PATCH', `/api/v1/content/_webhooks/${hook}`, { key: t().rw, body: { enabled: false } })).statusCode,
     ).toBe(200);

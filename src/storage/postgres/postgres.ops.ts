@@ -38,6 +38,15 @@ export const postgresOps: DialectOps = {
   // deadlock_detected, serialization_failure
   isTransientConflict: (e) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code)),
   isForeignKeyViolation: (e) => (e as { code?: unknown } | null)?.code === '23503',
+  isIn: (column, values, type) => sql<boolean>`${sql.ref(column)} = ANY(CAST(${values} AS ${sql.raw(type)}[]))`,
+  insertRowsSql: (verb, table, columns, _rows, tail) => {
+    const names = columns.map((c) => c.name).join(', ');
+    // jsonb travels as text: an array literal of jsonb would need its documents escaped twice
+    const values = columns.map((c) => (c.type === 'jsonb' ? `CAST(u.${c.name} AS jsonb)` : `u.${c.name}`)).join(', ');
+    const arrays = columns.map((c, i) => `CAST($${i + 1} AS ${c.type === 'jsonb' ? 'text' : c.type}[])`).join(', ');
+    return `${verb} INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})${tail === '' ? '' : ` ${tail}`}`;
+  },
+  insertRowsParams: (rows) => (rows.length === 0 ? [] : rows[0].map((_, i) => rows.map((r) => r[i]))),
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects USING gin ((data->>'${field}') gin_trgm_ops) WHERE type = '${type}' AND deleted_ms IS NULL`,

@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import type { Scalar } from '../filter-node.js';
+import type { InsertColumn } from './row-insert.js';
 
 /**
  * Everything that differs between SQLite and PostgreSQL, as SQL fragments. The shared storage code composes these
@@ -50,6 +51,21 @@ export interface DialectOps {
   isForeignKeyViolation(e: unknown): boolean;
   /** Did the engine abort this transaction for colliding with another one (a deadlock)? Trying again may succeed. */
   isTransientConflict(e: unknown): boolean;
+  /**
+   * `column` is one of `values`: SQLite `IN (?, ?, …)`; PostgreSQL `= ANY($1)` with one array parameter, so the
+   * text is the same whatever the number of values — prepared once per connection (postgres/prepared.ts) instead of
+   * planned on every call, where proving a list of constants against every partial index of `objects` cost more
+   * than running the statement.
+   */
+  isIn(column: string, values: readonly (string | number)[], type: 'text' | 'bigint'): RawBuilder<boolean>;
+  /**
+   * The text of one `verb` (INSERT) of `rows` rows of `columns` into `table`, then `tail` (`ON CONFLICT …`, `RETURNING …`):
+   * SQLite binds one VALUES tuple per row; PostgreSQL one array per column, read by unnest(), so that one text (and
+   * one prepared plan) serves any number of rows and a statement carries as many parameters as columns.
+   */
+  insertRowsSql(verb: string, table: string, columns: readonly InsertColumn[], rows: number, tail: string): string;
+  /** The parameters of insertRowsSql's statement for these rows (each its values in column order). */
+  insertRowsParams(rows: readonly (readonly unknown[])[]): unknown[];
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
 }

@@ -1,11 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { StaleWriteError, type NewObject, type ObjectWrite, type StoredObject } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
+import { column, MAX_PARAMS, RowInsert } from './row-insert.js';
 import { idKey, type Database } from './schema.js';
 import type { IndexedRow, SearchIndex } from './search-index.js';
-
-/** Bound parameters per statement: below SQLite's 32 766 and PostgreSQL's 65 535. */
-const MAX_PARAMS = 30_000;
 
 /** `xs` in slices small enough for a statement of `perItem` parameters each. */
 function chunks<T>(xs: readonly T[], perItem: number): T[][] {
@@ -56,6 +54,33 @@ interface Claimed {
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 
+/** New rows (the columns left out keep their defaults: not deleted, never published). */
+const insertObjects = new RowInsert(
+  'objects',
+  [
+    column('type'),
+    column('id'),
+    column('id_key'),
+    column('data', 'jsonb'),
+    column('title'),
+    column('version', 'integer'),
+    column('created_ms', 'bigint'),
+    column('updated_ms', 'bigint'),
+    column('updated_by'),
+    column('visibility'),
+    column('status'),
+  ],
+  'ON CONFLICT (type, id_key, visibility) DO NOTHING RETURNING seq, id_key',
+);
+
+const insertObjectRefs = new RowInsert('object_refs', [
+  column('src_type'),
+  column('src_key'),
+  column('dst_type'),
+  column('dst_key'),
+  column('src_public', 'integer'),
+]);
+
 /**
  * Bulk object writes (Storage.writeObjects): per round, a few multi-row statements for the rows, the versions they
  * replace, their relations and search entries, whatever the number of objects. Runs inside the caller's transaction.
@@ -95,16 +120,12 @@ export class ObjectWrites {
       sorted.map((i) => idKey(writes[i].obj.id)),
     );
     const seqs = new Map<string, number>();
-    const rows = sorted.map((i) => this.newRow(writes[i].obj));
-    for (const part of chunks(rows, 15)) {
-      const inserted = await this.db
-        .insertInto('objects')
-        .values(part)
-        .onConflict((oc) => oc.columns(['type', 'id_key', 'visibility']).doNothing())
-        .returning(['seq', 'id_key'])
-        .execute();
-      for (const r of inserted) seqs.set(r.id_key, Number(r.seq));
-    }
+    const inserted = await insertObjects.run<{ seq: number; id_key: string }>(
+      this.db,
+      this.ops,
+      sorted.map((i) => this.newRow(writes[i].obj)),
+    );
+    for (const r of inserted) seqs.set(r.id_key, Number(r.seq));
     const written: NewObject[] = [];
     for (const i of list) {
       const o = writes[i].obj;
@@ -127,7 +148,7 @@ export class ObjectWrites {
         publicVersion: null,
         publishedMs: null,
       };
-      indexed.push({ seq, type: o.type, data: o.data, visibility, fresh: true });
+      indexed.push({ seq, type: o.type, data: o.data, fields: o.fields, visibility, fresh: true });
       written.push(o);
     }
     await this.insertRefs(written);
@@ -137,32 +158,31 @@ export class ObjectWrites {
         .deleteFrom('removed_ids')
         .where('type', '=', type)
         .where(
-          'id_key',
-          'in',
-          part.map((o) => idKey(o.id)),
+          this.ops.isIn(
+            'id_key',
+            part.map((o) => idKey(o.id)),
+            'text',
+          ),
         )
         .execute();
     }
   }
 
-  private newRow(o: NewObject) {
-    return {
-      type: o.type,
-      id: o.id,
-      id_key: idKey(o.id),
-      data: this.ops.jsonParam(o.data) as never,
-      title: o.title,
-      version: 1,
-      created_ms: o.createdMs,
-      updated_ms: o.updatedMs,
-      deleted_ms: null,
-      updated_by: o.actor,
-      visibility: o.draftPublic ? 'latest' : 'both',
-      status: o.draftPublic ? 'draft' : null,
-      public_version: null,
-      published_ms: null,
-      unpublished_ms: null,
-    };
+  /** The values of a new row, in the columns of insertObjects. */
+  private newRow(o: NewObject): unknown[] {
+    return [
+      o.type,
+      o.id,
+      idKey(o.id),
+      o.data,
+      o.title,
+      1,
+      o.createdMs,
+      o.updatedMs,
+      o.actor,
+      o.draftPublic ? 'latest' : 'both',
+      o.draftPublic ? 'draft' : null,
+    ];
   }
 
   /** Removes what soft-deleted objects with these ids left (rows, versions, search entries) so the ids can be used again. */
@@ -171,7 +191,7 @@ export class ObjectWrites {
       const gone = await this.db
         .deleteFrom('objects')
         .where('type', '=', type)
-        .where('id_key', 'in', part)
+        .where(this.ops.isIn('id_key', part, 'text'))
         .where('deleted_ms', 'is not', null)
         .returning(['seq', 'id_key'])
         .execute();
@@ -180,7 +200,7 @@ export class ObjectWrites {
       await this.db
         .deleteFrom('object_versions')
         .where('type', '=', type)
-        .where('id_key', 'in', [...new Set(gone.map((r) => r.id_key))])
+        .where(this.ops.isIn('id_key', [...new Set(gone.map((r) => r.id_key))], 'text'))
         .execute();
     }
   }
@@ -249,7 +269,7 @@ export class ObjectWrites {
         publicVersion: num(c.public_version),
         publishedMs: num(c.published_ms),
       };
-      indexed.push({ seq: Number(c.seq), type, data: o.data, visibility, fresh: false });
+      indexed.push({ seq: Number(c.seq), type, data: o.data, fields: o.fields, visibility, fresh: false });
     }
     // the relations of the latest rows (those of published copies are kept apart, `src_public = 1`)
     for (const part of chunks(rows, 1)) {
@@ -257,9 +277,11 @@ export class ObjectWrites {
         .deleteFrom('object_refs')
         .where('src_type', '=', type)
         .where(
-          'src_key',
-          'in',
-          part.map((r) => r.id_key),
+          this.ops.isIn(
+            'src_key',
+            part.map((r) => r.id_key),
+            'text',
+          ),
         )
         .where('src_public', '=', 0)
         .execute();
@@ -275,7 +297,7 @@ export class ObjectWrites {
     const out = new Map<string, Claimed>();
     for (const part of chunks(keys, 1)) {
       const r = await sql<Claimed>`SELECT seq, id_key, version, created_ms, visibility, status, public_version, published_ms
-        FROM objects WHERE type = ${type} AND id_key IN (${sql.join(part)}) AND visibility <> 'public' AND deleted_ms IS NULL
+        FROM objects WHERE type = ${type} AND ${this.ops.isIn('id_key', part, 'text')} AND visibility <> 'public' AND deleted_ms IS NULL
         ORDER BY seq${sql.raw(this.ops.forUpdate)}`.execute(this.db);
       for (const row of r.rows) out.set(row.id_key, { ...row, version: Number(row.version) });
     }
@@ -283,10 +305,8 @@ export class ObjectWrites {
   }
 
   private async insertRefs(objects: NewObject[]): Promise<void> {
-    const refs = objects.flatMap((o) =>
-      o.refs.map((r) => ({ src_type: o.type, src_key: idKey(o.id), dst_type: r.type, dst_key: idKey(r.id), src_public: 0 })),
-    );
-    for (const part of chunks(refs, 5)) await this.db.insertInto('object_refs').values(part).execute();
+    const refs = objects.flatMap((o) => o.refs.map((r) => [o.type, idKey(o.id), r.type, idKey(r.id), 0]));
+    if (refs.length > 0) await insertObjectRefs.run(this.db, this.ops, refs);
   }
 
   /** Copies the one row of a published object into its public row (with its relations and its search entry). */

@@ -150,9 +150,14 @@ export function viewTokens(scope: 'all' | readonly string[], previewTypes: 'all'
   return [both, ...scope.map((t) => (preview.has(t) ? token('w', `latest\u0000${t}`) : token('w', `public\u0000${t}`)))];
 }
 
-/** The index entry of one object row (`data` is its stored JSON text). */
-export function searchDocument(layout: SearchLayout, type: string, data: string, visibility: string): SearchDocument {
-  const doc = JSON.parse(data) as Record<string, unknown>;
+/** The index entry of one object row (`data`: its stored JSON text, or that text parsed). */
+export function searchDocument(
+  layout: SearchLayout,
+  type: string,
+  data: string | Readonly<Record<string, unknown>>,
+  visibility: string,
+): SearchDocument {
+  const doc = typeof data === 'string' ? (JSON.parse(data) as Record<string, unknown>) : data;
   const slots: string[] = Array.from({ length: SEARCH_SLOTS }, () => '');
   for (const f of layout.fields) {
     const text = fieldText(doc[f.name], f.html);

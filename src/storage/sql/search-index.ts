@@ -19,6 +19,8 @@ export interface IndexedRow {
   seq: number;
   type: string;
   data: string;
+  /** `data` parsed, when the writer has it. */
+  fields?: Readonly<Record<string, unknown>>;
   visibility: string;
   /** Inserted in this transaction (so it has no index entry yet). */
   fresh: boolean;
@@ -74,7 +76,12 @@ export class SearchIndex {
       if (!layouts.has(r.type)) layouts.set(r.type, await this.layoutOf(r.type));
       const layout = layouts.get(r.type);
       if (layout)
-        entries.push({ seq: r.seq, type: r.type, doc: searchDocument(layout, r.type, r.data, r.visibility), fresh: r.fresh });
+        entries.push({
+          seq: r.seq,
+          type: r.type,
+          doc: searchDocument(layout, r.type, r.fields ?? r.data, r.visibility),
+          fresh: r.fresh,
+        });
     }
     if (entries.length > 0) await this.writer.writeMany(this.db, entries);
   }

@@ -19,7 +19,7 @@ export interface SearchWriter {
   writeMany(db: Db, entries: IndexEntry[]): Promise<void>;
 }
 
-/** Entries per statement: each costs up to 18 parameters (SQLite), far below both engines' limits. */
+/** Entries per statement where a writer slices them itself (PostgreSQL's arrays): far below its limits. */
 export const ENTRIES_PER_STATEMENT = 500;
 
 /** `xs` in slices of at most `n`. */

@@ -8,7 +8,7 @@ export const param = <T = string>(name: string): T => `${MARK}${name}` as unknow
 /**
  * Statements compiled once per shape (issue 14: the hot paths build no query per request). The first call of a
  * shape runs its Kysely builder with `param(name)` stand-ins and keeps the SQL; every call then sends that SQL with
- * the real values put where the stand-ins were — the same text every time, so SQLite's statement cache and
+ * the real values put where the stand-ins were (also inside an array parameter) — the same text every time, so SQLite's statement cache and
  * PostgreSQL's prepared statements (src/storage/postgres/prepared.ts) reuse their plan too. A shape's key must name
  * everything that changes its SQL other than the stand-ins (e.g. the view, the number of ids).
  */
@@ -21,12 +21,14 @@ export class StatementShapes {
       shape = build().compile();
       this.compiled.set(key, shape);
     }
-    const parameters = shape.parameters.map((p) => {
+    const value = (p: unknown): unknown => {
       if (typeof p !== 'string' || !p.startsWith(MARK)) return p;
       const name = p.slice(MARK.length);
       if (!(name in values)) throw new Error(`statement shape ${key}: no value for ${name}`);
       return values[name];
-    });
+    };
+    // an array parameter (PostgreSQL's `= ANY($n)` list) holds stand-ins too
+    const parameters = shape.parameters.map((p) => (Array.isArray(p) ? p.map(value) : value(p)));
     return (await db.executeQuery<R>(CompiledQuery.raw(shape.sql, parameters))).rows;
   }
 }

@@ -41,4 +41,14 @@ export const sqliteOps: DialectOps = {
   },
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
+  isIn: (column, values) => sql<boolean>`${sql.ref(column)} IN (${sql.join(values)})`,
+  insertRowsSql: (verb, table, columns, rows, tail) => {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    return `${verb} INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}${tail === '' ? '' : ` ${tail}`}`;
+  },
+  insertRowsParams: (rows) => {
+    const out: unknown[] = [];
+    for (const row of rows) for (const v of row) out.push(v);
+    return out;
+  },
 };
