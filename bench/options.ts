@@ -21,7 +21,7 @@ export interface BenchOptions {
   seedVia: 'api' | 'cli';
   /** Run ANALYZE on the PostgreSQL database after seeding (as autoanalyze would; it may be off or not yet due). */
   pgAnalyze: boolean;
-  /** 'auto': profile SQLite's list-of-20 (cached or not) when below 50 % of bare; 'off'; or scenario keys to profile everywhere. */
+  /** 'auto': profile every scenario that misses its target (and SQLite's list-of-20 below 50 % of bare); 'off'; or scenario keys to profile everywhere. */
   profile: 'auto' | 'off' | ScenarioKey[];
   scenarios: ScenarioKey[] | undefined;
   outDir: string;

@@ -295,6 +295,13 @@ const TARGETS: { key: ScenarioKey; issue: string; what: string; sqlite?: number;
   { key: 'search-common', issue: '#4', what: 'search, "30 %" term' },
 ];
 
+/** Whether a scenario misses its target on this dialect (a report explains each miss with a profile). */
+export function missesTarget(dialect: 'sqlite' | 'postgres', s: ScenarioResult): boolean {
+  const bar = TARGETS.find((t) => t.key === s.key)?.[dialect];
+  const ratio = ratioOf(s);
+  return bar !== undefined && ratio !== undefined && ratio < bar;
+}
+
 /** The Targets section: each target met or not, on each dialect against its own bar. */
 export function targetsSection(results: DialectResult[], notes: string[]): string {
   const find = (dialect: string, key: ScenarioKey) =>

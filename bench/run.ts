@@ -13,6 +13,7 @@ import { makePng, seedMedia, type SeededMedia } from './media.js';
 import { readOptions, type BenchOptions } from './options.js';
 import { loadPeers, type Peers } from './peers.js';
 import {
+  missesTarget,
   ratioOf,
   renderReport,
   table,
@@ -32,7 +33,10 @@ const mib = (bytes: number) => bytes / 1024 / 1024;
 function wantProfile(o: BenchOptions, d: DialectResult, s: ScenarioResult): boolean {
   if (o.profile === 'off') return false;
   if (o.profile === 'auto')
-    return d.dialect === 'sqlite' && (s.key === 'list' || s.key === 'list-uncached') && (ratioOf(s) ?? 100) < 50;
+    return (
+      missesTarget(d.dialect, s) ||
+      (d.dialect === 'sqlite' && (s.key === 'list' || s.key === 'list-uncached') && (ratioOf(s) ?? 100) < 50)
+    );
   return o.profile.includes(s.key);
 }
 
