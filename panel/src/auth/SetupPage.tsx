@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { sessionApi } from '../api/session.js';
 import type { SessionInfo } from '../api/types.js';
 import { Link } from '../app/router.js';
-import { Field, PasswordField } from '../ui/Field.js';
+import { Field } from '../ui/Field.js';
+import { NewPasswordFields } from './NewPasswordFields.js';
 import { Loading } from '../ui/States.js';
 import { AuthLayout } from './AuthLayout.js';
 import { useNewPasswordForm } from './use-new-password.js';
@@ -17,10 +18,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
   const [needed, setNeeded] = useState<boolean | undefined>(undefined);
   const [token, setToken] = useState(tokenFromHash);
   const [email, setEmail] = useState('');
-  const { password, setPassword, repeat, setRepeat, errors, error, busy, submit } = useNewPasswordForm(
-    'This setup link is not valid (it works only once).',
-    onSignedIn,
-  );
+  const form = useNewPasswordForm('This setup link is not valid (it works only once).', onSignedIn);
 
   useEffect(() => {
     // a second link pasted into the same tab changes only the fragment
@@ -53,13 +51,17 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
           Open the one-time link printed by the server at start (it ends with <code>#token=…</code>).
         </p>
       )}
-      <form className="auth-form" onSubmit={(e) => void submit(e, (pw) => sessionApi.completeSetup(token, email, pw))} noValidate>
-        {error && (
+      <form
+        className="auth-form"
+        onSubmit={(e) => void form.submit(e, (pw) => sessionApi.completeSetup(token, email, pw))}
+        noValidate
+      >
+        {form.error && (
           <p className="form-error" role="alert">
-            {error}
+            {form.error}
           </p>
         )}
-        <Field label="E-mail" errors={errors.email} required>
+        <Field label="E-mail" errors={form.errors.email} required>
           {({ id, describedBy, invalid, required: isRequired }) => (
             <input
               id={id}
@@ -74,16 +76,9 @@ export function SetupPage({ onSignedIn }: { onSignedIn(s: SessionInfo): void }) 
             />
           )}
         </Field>
-        <PasswordField
-          label="Password"
-          help="At least 8 characters."
-          errors={errors.password}
-          value={password}
-          onChange={setPassword}
-        />
-        <PasswordField label="Repeat the password" errors={errors.repeat} value={repeat} onChange={setRepeat} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !token || !email || !password}>
-          {busy ? 'Creating…' : 'Create administrator'}
+        <NewPasswordFields form={form} label="Password" />
+        <button type="submit" className="btn btn-primary btn-block" disabled={form.busy || !token || !email || !form.password}>
+          {form.busy ? 'Creating…' : 'Create administrator'}
         </button>
       </form>
     </AuthLayout>
