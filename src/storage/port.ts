@@ -133,6 +133,8 @@ export interface SchemaState {
 export interface StorageProbe {
   readonly latestSchema: number;
   connections(): ConnectionStats;
+  /** Resolves once everything the adapter started beside its connections (threads, files) has stopped. */
+  stopped?(): Promise<void>;
 }
 
 /**

@@ -280,6 +280,7 @@ export class SqlStorage implements Storage {
   async close(): Promise<void> {
     await this.signals.close();
     await this.db.destroy();
+    await this.probe.stopped?.();
   }
 
   // ---- operations (decision 0023)

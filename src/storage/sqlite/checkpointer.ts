@@ -23,6 +23,7 @@ export class WalCheckpointer {
   private worker: Worker | undefined;
   private readonly watch: NodeJS.Timeout;
   private stopped = false;
+  private exit: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: string,
@@ -46,9 +47,12 @@ export class WalCheckpointer {
     worker.unref();
     worker.on('error', () => undefined);
     // a thread that died is started again at the next check
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
-    });
+    this.exit = new Promise((resolve) =>
+      worker.on('exit', () => {
+        if (this.worker === worker) this.worker = undefined;
+        resolve();
+      }),
+    );
     this.worker = worker;
   }
 
@@ -58,5 +62,10 @@ export class WalCheckpointer {
     clearInterval(this.watch);
     this.worker?.postMessage('stop');
     this.worker = undefined;
+  }
+
+  /** Resolves once the last thread started has exited (at once if none ran). */
+  exited(): Promise<void> {
+    return this.exit;
   }
 }

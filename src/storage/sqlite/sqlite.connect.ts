@@ -34,6 +34,8 @@ export async function connectSqlite(file: string): Promise<Storage> {
   return new SqlStorage(db, sqliteOps, new LocalSignals(), stats, false, undefined, undefined, undefined, {
     latestSchema: sqliteMigrations.length,
     connections: () => ({ max: 1, total: raw.open ? 1 : 0, fileBytes: fileBytes() }),
+    // the checkpointing thread closes its own connection (which may still write the log's files) before it exits
+    stopped: () => checkpointer.exited(),
   });
 }
 
