@@ -14,6 +14,9 @@ export interface ThroughputPhase {
   /** CPU seconds of the server's request-serving thread, and of its whole process, during the phase. */
   mainCpuSeconds: number;
   processCpuSeconds: number;
+  /** CPU seconds of every PostgreSQL process (PostgreSQL runs only), and of this bench process (clients, receiver). */
+  databaseCpuSeconds?: number;
+  benchCpuSeconds: number;
   /** BENCH_PROFILE=1: the server's CPU profile over this phase. */
   profile?: { summary: ProfileSummary; sql: SqlStat[] };
 }
@@ -70,10 +73,13 @@ export function throughputRatio(phases: ThroughputPhase[]): { off: number; on: n
 }
 
 /** CPU per create without the webhook ÷ with it, in % (100 %: the webhook costs the server nothing). */
-function cpuRatio(phases: ThroughputPhase[], field: 'mainCpuSeconds' | 'processCpuSeconds'): string {
+function cpuRatio(
+  phases: ThroughputPhase[],
+  field: 'mainCpuSeconds' | 'processCpuSeconds' | 'databaseCpuSeconds' | 'benchCpuSeconds',
+): string {
   const per = (w: boolean) => {
     const ps = phases.filter((p) => p.webhook === w);
-    return sum(ps.map((p) => p[field])) / Math.max(1, sum(ps.map((p) => p.writes)));
+    return sum(ps.map((p) => p[field] ?? 0)) / Math.max(1, sum(ps.map((p) => p.writes)));
   };
   return ((per(false) / per(true)) * 100).toFixed(0);
 }
@@ -87,7 +93,7 @@ function dialectSection(run: WebhooksRun): string[] {
     '',
     `- write throughput with one async webhook ≥ ${MIN_RATIO} % of that without: ${t.on.toFixed(0)} ÷ ${t.off.toFixed(0)} creates/s = ${t.ratio.toFixed(0)} % — ${met(t.ratio >= MIN_RATIO)}`,
     `- p99 from a write's 200 to its delivery < ${MAX_P99_MS} ms at ${(l.writes / l.sendSeconds).toFixed(0)} writes/s: ${ms(p99)} ms — ${met(p99 < MAX_P99_MS && l.missing === 0)}`,
-    `- server CPU per create, all phases without ÷ with the webhook: request-serving thread ${cpuRatio(run.phases, 'mainCpuSeconds')} %, whole process (with the sending thread, GC and I/O threads) ${cpuRatio(run.phases, 'processCpuSeconds')} % (from /proc, 10 ms ticks; the share of throughput kept where that thread, or all cores, are the limit)`,
+    `- server CPU per create, all phases without ÷ with the webhook: request-serving thread ${cpuRatio(run.phases, 'mainCpuSeconds')} %, whole process (with the sending thread, GC and I/O threads) ${cpuRatio(run.phases, 'processCpuSeconds')} % ${run.phases[0]?.databaseCpuSeconds !== undefined ? `, PostgreSQL's processes ${cpuRatio(run.phases, 'databaseCpuSeconds')} %` : ''}, this bench's clients and receiver ${cpuRatio(run.phases, 'benchCpuSeconds')} % (from /proc, 10 ms ticks; the share of throughput kept where that thread, or all cores, are the limit)`,
     `- deliveries received over the run: ${run.received.toLocaleString('en-US')} for ${run.distinct.toLocaleString('en-US')} objects (${run.received - run.distinct} repeated). Server RSS at the end: ${(run.rss / 1024 / 1024).toFixed(0)} MB.`,
     ...(l.writes / l.sendSeconds < 0.95 * l.rate
       ? [
@@ -97,15 +103,15 @@ function dialectSection(run: WebhooksRun): string[] {
     '',
     '### Write throughput',
     '',
-    '| phase | webhook | creates | seconds | creates/s | server main-thread CPU ms per create | server process CPU ms per create | delivered when the phase ended | all delivered after | delivered |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| phase | webhook | creates | seconds | creates/s | server main-thread CPU ms per create | server process CPU ms per create | PostgreSQL CPU ms per create | bench clients + receiver CPU ms per create | delivered when the phase ended | all delivered after | delivered |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   run.phases.forEach((p, i) => {
     const tail = p.webhook
       ? `${p.deliveredAtEnd} (${((p.deliveredAtEnd! / Math.max(1, p.writes)) * 100).toFixed(0)} %) | ${ms(p.drainMs!)} ms | ${p.delivered} of ${p.writes}`
       : '– | – | –';
     out.push(
-      `| ${i + 1} | ${p.webhook ? 'on' : 'off'} | ${p.writes} | ${p.seconds.toFixed(1)} | ${rate(p.writes, p.seconds).toFixed(0)} | ${cpuPerWrite(p.mainCpuSeconds, p.writes)} | ${cpuPerWrite(p.processCpuSeconds, p.writes)} | ${tail} |`,
+      `| ${i + 1} | ${p.webhook ? 'on' : 'off'} | ${p.writes} | ${p.seconds.toFixed(1)} | ${rate(p.writes, p.seconds).toFixed(0)} | ${cpuPerWrite(p.mainCpuSeconds, p.writes)} | ${cpuPerWrite(p.processCpuSeconds, p.writes)} | ${p.databaseCpuSeconds === undefined ? '–' : cpuPerWrite(p.databaseCpuSeconds, p.writes)} | ${cpuPerWrite(p.benchCpuSeconds, p.writes)} | ${tail} |`,
     );
   });
   run.phases.forEach((p, i) => {

@@ -13,6 +13,7 @@ import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js
 import { repoRoot } from './dataset.js';
 import { startHost, type ServerHost } from './host.js';
 import { summarize } from './profile.js';
+import { postgresCpuMs } from './sql-trace.js';
 import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type WebhooksRun } from './webhooks-report.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -162,14 +163,19 @@ async function throughput(
       const profiled = settings.profile && round === settings.rounds - 1;
       if (profiled) await host.profileStart();
       const cpuBefore = serverCpu(host.pid);
+      const dbBefore = dialect === 'postgres' ? postgresCpuMs() : 0;
+      const benchBefore = process.cpuUsage();
       const r = await closedLoop(port, rw, `t${round}${webhook ? 'on' : 'off'}`, settings.seconds);
       const cpuAfter = serverCpu(host.pid);
+      const bench = process.cpuUsage(benchBefore);
       const phase: ThroughputPhase = {
         webhook,
         writes: r.ids.length,
         seconds: r.seconds,
         mainCpuSeconds: cpuAfter.main - cpuBefore.main,
         processCpuSeconds: cpuAfter.all - cpuBefore.all,
+        databaseCpuSeconds: dialect === 'postgres' ? (postgresCpuMs() - dbBefore) / 1000 : undefined,
+        benchCpuSeconds: (bench.user + bench.system) / 1e6,
       };
       if (profiled) {
         const p = await host.profileStop();

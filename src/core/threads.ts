@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -14,4 +16,20 @@ export function startThread(from: string, name: string, workerData: unknown): Wo
         workerData,
       })
     : new Worker(entry, { workerData, execArgv: [] });
+}
+
+/**
+ * Lowers the priority of the calling thread (Linux: `setpriority` on its thread id, from /proc/thread-self) to
+ * `nice`, so that its background work — sending webhooks, checkpointing — runs on what request serving leaves of
+ * the cores instead of competing with it. Elsewhere, or when refused, it changes nothing. Returns whether it did.
+ */
+export function yieldToRequests(nice = 10): boolean {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return false;
+    setPriority(tid, nice);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,10 @@ import { sendJson } from './send.js';
 import type { SendRequest, SendThreadData, SentBatch } from './sender.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
+import { yieldToRequests } from '../core/threads.js';
+
+// deliveries are background work: they take what serving requests leaves of the cores (decision 0012, addendum 2)
+yieldToRequests();
 
 const data = workerData as SendThreadData;
 const policy = new WebhookUrlPolicy(data.allowed, data.denied);

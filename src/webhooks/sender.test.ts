@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,28 @@ describe('the sending thread', () => {
     for (const r of hanging) r.destroy();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
+  });
+
+  // the niceness of each of this process's threads (Linux /proc; field 19 of a task's stat)
+  const niceThreads = (nice: number) =>
+    readdirSync('/proc/self/task').filter((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === nice;
+    }).length;
+
+  it('runs at a lower priority than the threads that serve requests', async () => {
+    const before = niceThreads(10);
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    try {
+      const [r] = await sender.send([{ url: `${base}/nice`, body: '{}', headers: {}, timeoutMs: 5000 }]);
+      expect(r.status).toBe(200);
+      expect(niceThreads(10)).toBe(before + 1);
+      // this thread is untouched
+      const own = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+      expect(Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16])).toBe(0);
+    } finally {
+      await sender.stop();
+    }
   });
 
   it('sends a batch with its headers and answers each result in the order asked, under the address policy', async () => {

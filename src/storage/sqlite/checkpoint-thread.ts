@@ -3,6 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { CheckpointThreadData } from './checkpointer.js';
+import { yieldToRequests } from '../../core/threads.js';
+
+// background work: the copy takes what serving requests leaves of the cores
+yieldToRequests();
 
 const data = workerData as CheckpointThreadData;
 const db = new BetterSqlite3(data.file);

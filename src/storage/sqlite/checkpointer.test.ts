@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -32,6 +32,12 @@ describe('checkpoints off the request thread', () => {
     while (size() - before < 8 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(size() - before).toBeGreaterThanOrEqual(8 * 1024 * 1024);
     expect((other.prepare('SELECT count(*) AS n FROM ballast').get() as { n: number }).n).toBe(128);
+    // the thread runs below the request-serving thread's priority (niceness 10: field 19 of its /proc stat)
+    const nice = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(nice.filter((n) => n === 10)).toHaveLength(1);
     other.close();
     await storage.close();
     // close waits for the thread: its connection is gone too, so the last close removed the log (a directory
