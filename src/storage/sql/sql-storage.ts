@@ -466,7 +466,7 @@ export class SqlStorage implements Storage {
     const dir = sql.raw(q.direction === 'desc' ? 'DESC' : 'ASC');
     if (q.order.kind === 'column') {
       const order = sql`ORDER BY ${sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`)} ${dir}, objects.seq ${dir}`;
-      if (this.ops.textIndexDdl && q.offset + q.limit <= WALK_WINDOW && q.where.some((f) => SUBSTRING_OPS.has(f.op))) {
+      if (this.ops.walksSubstringPages && q.offset + q.limit <= WALK_WINDOW && q.where.some((f) => SUBSTRING_OPS.has(f.op))) {
         // the trigram index finds every match, and the page would sort them all (7 000 rows for a word in 7 % of
         // 100 000 titles): walk the type in page order first, and stop at the page's last match
         const rows = await this.pageRows({ ...q, window: WALK_WINDOW }, order, q.limit, q.offset);
