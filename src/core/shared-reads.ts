@@ -1,3 +1,6 @@
+/** The most distinct keys one query asks for: a flood of distinct keys (random API keys…) waits for further queries. */
+export const MAX_KEYS_PER_READ = 500;
+
 interface Waiter<V> {
   resolve(v: V | undefined): void;
   reject(e: unknown): void;
@@ -9,7 +12,9 @@ interface Waiter<V> {
  * way the query goes out at once with the keys asked so far; otherwise the keys asked meanwhile go out together as
  * soon as it returns. So under load one query answers many requests, and each answer still reflects every write
  * committed before its request asked — what a cache validated per request guarantees, at the price of one query
- * per burst instead of one per request (decision 0019, "Reads shared by concurrent requests").
+ * per burst instead of one per request (decision 0019, "Reads shared by concurrent requests"). A query asks for at
+ * most MAX_KEYS_PER_READ keys, the first asked; the others go out with the next query, in the order they were asked, so no
+ * burst builds an unbounded statement.
  */
 export class SharedReads<K, V> {
   private underWay = false;
@@ -27,8 +32,17 @@ export class SharedReads<K, V> {
   }
 
   private send(): void {
-    const batch = this.waiting;
-    this.waiting = new Map();
+    let batch = this.waiting;
+    if (batch.size <= MAX_KEYS_PER_READ) this.waiting = new Map();
+    else {
+      // the first keys asked; a Map iterates in insertion order, and the rest keep theirs for the next query
+      batch = new Map();
+      for (const [key, waiters] of this.waiting) {
+        if (batch.size === MAX_KEYS_PER_READ) break;
+        batch.set(key, waiters);
+        this.waiting.delete(key);
+      }
+    }
     this.underWay = true;
     const settle = (found: ReadonlyMap<K, V> | undefined, error?: unknown) => {
       for (const [key, waiters] of batch)

@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ctd, ref, relation, text } from '../support/fixtures.js';
 import {
   nodeCall as call,
   nodeLogin as login,
   nodePanel as panel,
   nodeStatus as status,
-  startNode,
-  stopNode as stop,
+  useTwoNodes,
   type Node,
 } from '../support/nodes.js';
 
@@ -25,10 +21,8 @@ type Search = { total_count: number; data: { item: Record<string, unknown> }[] }
  */
 // each test runs many rounds over real HTTP between two processes: minutes on a loaded machine, seconds on an idle one
 describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on one PostgreSQL', () => {
-  let db: TestDatabase;
+  const nodes = useTwoNodes({ a: { LOG_LEVEL: 'warn' }, b: { LOG_LEVEL: 'warn' } });
   let raw: pg.Client;
-  let a: Node | undefined;
-  let b: Node | undefined;
   let rw = '';
   let ro = '';
 
@@ -44,11 +38,8 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
   const titles = (e: Envelope) => e.data.map((o) => o.title).sort();
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    const secret = randomBytes(32).toString('base64url');
-    a = await startNode(db, secret, 'a', { LOG_LEVEL: 'warn' });
-    b = await startNode(db, secret, 'b', { LOG_LEVEL: 'warn' });
-    raw = new pg.Client({ connectionString: db.databaseUrl });
+    const a = nodes.a();
+    raw = new pg.Client({ connectionString: nodes.db().databaseUrl });
     await raw.connect();
     const keys = (await (await panel(a, await login(a), 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[];
     rw = keys.find((k) => k.kind === 'read-write')!.key;
@@ -70,29 +61,30 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     await write(a, 'POST', '/api/v1/content/post', { id: 'p-1', title: 'lighthouse one', author: [ref('author', 'au-1')] });
   }, 180_000);
 
+  // before the nodes stop and the database is dropped (afterAll hooks run in reverse order)
   afterAll(async () => {
     await raw?.end();
-    await stop(a);
-    await stop(b);
-    await db?.drop();
-    for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
   });
 
   it('node A really caches (a change behind the application is not seen), and a write through B is seen at once', async () => {
     const list = '/api/v1/content/post?limit=20&order_by=title';
     const search = '/api/v1/search?q=lighthouse&content_type[]=post';
-    expect(titles(await json<Envelope>(a!, list, ro))).toEqual(['lighthouse one']);
-    expect((await json<Search>(a!, search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
+    expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['lighthouse one']);
+    expect((await json<Search>(nodes.a(), search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
     // changed in the database without an event (no generation bump): A answers from its caches
     await raw.query(`UPDATE objects SET data = jsonb_set(data, '{title}', '"behind your back"') WHERE id = 'p-1'`);
-    expect(titles(await json<Envelope>(a!, list, ro))).toEqual(['lighthouse one']);
-    expect((await json<Search>(a!, search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
+    expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['lighthouse one']);
+    expect((await json<Search>(nodes.a(), search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
     // a node that never cached this page reads the database
-    expect(titles(await json<Envelope>(b!, list, ro))).toEqual(['behind your back']);
+    expect(titles(await json<Envelope>(nodes.b(), list, ro))).toEqual(['behind your back']);
     // a real write through B (its transaction bumps post's generation): A's next read shows it, and the silent change
-    await write(b!, 'POST', '/api/v1/content/post', { id: 'p-2', title: 'lighthouse two', author: [ref('author', 'au-1')] });
-    expect(titles(await json<Envelope>(a!, list, ro))).toEqual(['behind your back', 'lighthouse two']);
-    const found = await json<Search>(a!, search, ro);
+    await write(nodes.b(), 'POST', '/api/v1/content/post', {
+      id: 'p-2',
+      title: 'lighthouse two',
+      author: [ref('author', 'au-1')],
+    });
+    expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['behind your back', 'lighthouse two']);
+    const found = await json<Search>(nodes.a(), search, ro);
     expect(found.total_count).toBe(2);
     expect(found.data.map((h) => h.item.title).sort()).toEqual(['behind your back', 'lighthouse two']);
   }, 120_000);
@@ -103,7 +95,7 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     const search = (q: string) => `/api/v1/search?q=${q}&content_type[]=post`;
     const ids = (e: Envelope) => e.data.map((o) => o.id);
     for (let round = 0; round < 20; round++) {
-      const [writer, reader] = round % 2 === 0 ? [b!, a!] : [a!, b!];
+      const [writer, reader] = round % 2 === 0 ? [nodes.b(), nodes.a()] : [nodes.a(), nodes.b()];
       const word = `round${round}`;
       // the reader caches every answer first (twice: the second is a hit)
       for (let i = 0; i < 2; i++) {
@@ -146,7 +138,7 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
       return ((await res.json()) as { data: { post: { totalCount: number } } }).data.post.totalCount;
     };
     for (let round = 0; round < 5; round++) {
-      const [writer, reader] = round % 2 === 0 ? [b!, a!] : [a!, b!];
+      const [writer, reader] = round % 2 === 0 ? [nodes.b(), nodes.a()] : [nodes.a(), nodes.b()];
       const t0 = await total(reader);
       expect(await total(reader)).toBe(t0);
       await write(writer, 'POST', '/api/v1/content/post', { id: `g-${round}`, title: 'graphql counted' });
@@ -158,7 +150,7 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     const hydratedList = '/api/v1/content/post?limit=100&hydrate=1&order_by=title';
     const authorOf = (o: Record<string, unknown>) => (o.author as { name?: string }[])[0]?.name;
     for (let round = 0; round < 10; round++) {
-      const [writer, reader] = round % 2 === 0 ? [b!, a!] : [a!, b!];
+      const [writer, reader] = round % 2 === 0 ? [nodes.b(), nodes.a()] : [nodes.a(), nodes.b()];
       const name = `Ada ${round}`;
       for (let i = 0; i < 2; i++) {
         await json<Envelope>(reader, hydratedList, ro);
@@ -182,7 +174,7 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     const publicSearch = async (n: Node) =>
       (await json<Search>(n, '/api/v1/search?q=okapi&content_type[]=page', ro)).data.map((h) => h.item.title).sort();
     for (let round = 0; round < 6; round++) {
-      const [writer, reader] = round % 2 === 0 ? [b!, a!] : [a!, b!];
+      const [writer, reader] = round % 2 === 0 ? [nodes.b(), nodes.a()] : [nodes.a(), nodes.b()];
       const id = `pg-${round}`;
       const cache = async () => {
         for (let i = 0; i < 2; i++) {
@@ -218,24 +210,24 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
 
   it('a definition change and a purge on one node are seen by the other at once', async () => {
     const list = '/api/v1/content/post?limit=100';
-    await json<Envelope>(a!, list, ro);
-    await json<Envelope>(a!, list, ro);
+    await json<Envelope>(nodes.a(), list, ro);
+    await json<Envelope>(nodes.a(), list, ro);
     const def = ctd('post', { title: text({ isTitlePart: true }), author: relation('author'), extra: text() });
-    await write(b!, 'PUT', '/api/v1/internal/contenttype/post', def);
-    await write(b!, 'POST', '/api/v1/internal/contenttype/post/purge', {});
-    expect((await json<Envelope>(a!, list, ro)).total_count).toBe(0);
-    expect((await json<Search>(a!, '/api/v1/search?q=lighthouse&content_type[]=post', ro)).total_count).toBe(0);
+    await write(nodes.b(), 'PUT', '/api/v1/internal/contenttype/post', def);
+    await write(nodes.b(), 'POST', '/api/v1/internal/contenttype/post/purge', {});
+    expect((await json<Envelope>(nodes.a(), list, ro)).total_count).toBe(0);
+    expect((await json<Search>(nodes.a(), '/api/v1/search?q=lighthouse&content_type[]=post', ro)).total_count).toBe(0);
   }, 120_000);
 
   it("while node A answers and re-caches the same page continuously, every write B has answered is in A's next answer", async () => {
-    await write(b!, 'POST', '/api/v1/content/author', { id: 'au-race', name: 'racer 0' });
+    await write(nodes.b(), 'POST', '/api/v1/content/author', { id: 'au-race', name: 'racer 0' });
     const list = '/api/v1/content/author?limit=20&order_by=name';
     const search = '/api/v1/search?q=racer&content_type[]=author';
     let stop = false;
     // one reader per answer keeps A's entry being made and replaced at arbitrary moments around B's commits (one
     // each: an entry stored under the wrong stamp would then be served by the next hit, not overwritten by another miss)
     const busy = [list, search].map(async (path) => {
-      while (!stop) await json<unknown>(a!, path, ro);
+      while (!stop) await json<unknown>(nodes.a(), path, ro);
     });
     try {
       for (let round = 1; round <= 30; round++) {
@@ -243,12 +235,12 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
         await new Promise((r) => setTimeout(r, (round * 7) % 13));
         // a burst: A's misses after one commit are being answered while the next commits
         for (const step of ['a', 'b', 'c']) {
-          await write(b!, 'PATCH', '/api/v1/content/author/au-race', { name: `racer ${round}${step}` });
+          await write(nodes.b(), 'PATCH', '/api/v1/content/author/au-race', { name: `racer ${round}${step}` });
         }
-        await write(b!, 'PATCH', '/api/v1/content/author/au-race', { name: `racer ${round}` });
-        const page = await json<Envelope>(a!, list, ro);
+        await write(nodes.b(), 'PATCH', '/api/v1/content/author/au-race', { name: `racer ${round}` });
+        const page = await json<Envelope>(nodes.a(), list, ro);
         expect(page.data.find((o) => o.id === 'au-race')?.name).toBe(`racer ${round}`);
-        const found = await json<Search>(a!, search, ro);
+        const found = await json<Search>(nodes.a(), search, ro);
         expect(found.data.map((h) => h.item.name)).toEqual([`racer ${round}`]);
       }
     } finally {
@@ -258,16 +250,17 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
   }, 120_000);
 
   it('keys: a regenerated or removed key is refused by the other node from the next request, round after round', async () => {
-    const sa = await login(a!);
-    const sb = await login(b!);
+    const sa = await login(nodes.a());
+    const sb = await login(nodes.b());
     const made = (await (
-      await panel(a!, sa, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'post', canRead: true }] })
+      await panel(nodes.a(), sa, 'POST', '/panel/api/keys', { name: 'Roaming', rules: [{ ctdName: 'post', canRead: true }] })
     ).json()) as { id: string; key: string };
     let current = made.key;
     for (let round = 0; round < 10; round++) {
-      const [changer, s, other] = round % 2 === 0 ? [a!, sa, b!] : [b!, sb, a!];
+      const [changer, s, other] = round % 2 === 0 ? [nodes.a(), sa, nodes.b()] : [nodes.b(), sb, nodes.a()];
       // both nodes accept it, twice (anything cacheable is cached)
-      for (const n of [a!, b!, a!, b!]) expect(await status(n, '/api/v1/content/post', current)).toBe(200);
+      for (const n of [nodes.a(), nodes.b(), nodes.a(), nodes.b()])
+        expect(await status(n, '/api/v1/content/post', current)).toBe(200);
       const next = ((await (await panel(changer, s, 'POST', `/panel/api/keys/${made.id}/regenerate`)).json()) as { key: string })
         .key;
       expect(await status(other, '/api/v1/content/post', current)).toBe(401);
@@ -275,8 +268,8 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
       expect(await status(other, '/api/v1/content/post', next)).toBe(200);
       current = next;
     }
-    expect((await panel(b!, sb, 'DELETE', `/panel/api/keys/${made.id}`)).status).toBe(204);
-    expect(await status(a!, '/api/v1/content/post', current)).toBe(401);
-    expect(await status(b!, '/api/v1/content/post', current)).toBe(401);
+    expect((await panel(nodes.b(), sb, 'DELETE', `/panel/api/keys/${made.id}`)).status).toBe(204);
+    expect(await status(nodes.a(), '/api/v1/content/post', current)).toBe(401);
+    expect(await status(nodes.b(), '/api/v1/content/post', current)).toBe(401);
   }, 120_000);
 });

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KEY_PATTERN } from '../../src/auth/key-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ctd, text } from '../support/fixtures.js';
-import { nodeCall, nodeLogin, nodePanel, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
+import { nodeCall, nodeLogin, nodePanel, useTwoNodes, type Session } from '../support/nodes.js';
 
 // Issue 11's acceptance with real processes: a planned publish happens once with two nodes polling the same
 // PostgreSQL, and not at all for an object edited after its plan was made.
@@ -23,56 +20,50 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 }
 
 describe.skipIf(!inject('pgAvailable'))('two Flotilla processes on one PostgreSQL run a planned publish once', () => {
-  let db: TestDatabase;
-  let a: Node | undefined;
-  let b: Node | undefined;
+  // started one after the other: parallel first starts on a fresh database race on seeding
+  const nodes = useTwoNodes();
   let sql: pg.Client;
   let session: Session;
   const keys = { rw: '', ro: '' };
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    const secret = randomBytes(32).toString('base64url');
-    // one after the other: parallel first starts on a fresh database race on seeding
-    a = await startNode(db, secret, 'a');
-    b = await startNode(db, secret, 'b');
-    sql = new pg.Client({ connectionString: db.databaseUrl });
+    sql = new pg.Client({ connectionString: nodes.db().databaseUrl });
     await sql.connect();
-    session = await nodeLogin(a);
-    const listed = (await (await nodePanel(a, session, 'GET', '/panel/api/keys')).json()) as { kind: string; key: string }[];
+    session = await nodeLogin(nodes.a());
+    const listed = (await (await nodePanel(nodes.a(), session, 'GET', '/panel/api/keys')).json()) as {
+      kind: string;
+      key: string;
+    }[];
     keys.rw = listed.find((k) => k.kind === 'read-write')!.key;
     keys.ro = listed.find((k) => k.kind === 'read-only')!.key;
     const made = await nodeCall(
-      a,
+      nodes.a(),
       'POST',
       '/api/v1/internal/contenttype',
       keys.rw,
       ctd('post', { title: text() }, { draftPublic: true }),
     );
     expect(made.status, await made.text()).toBe(200);
-  }, 120_000);
+  });
 
+  // before the nodes stop and the database is dropped (afterAll hooks run in reverse order)
   afterAll(async () => {
     await sql?.end();
-    await stopNode(a);
-    await stopNode(b);
-    await db?.drop();
-    for (const n of [a, b]) expect(n?.output.join('') ?? '').not.toMatch(KEY_PATTERN);
   });
 
   it('each plan publishes its object exactly once; a plan of an object edited after planning never runs', async () => {
-    const nodes = [a!, b!];
+    const both = [nodes.a(), nodes.b()];
     const planned = Array.from({ length: 12 }, (_, i) => `p${i}`);
     const edited = ['e0', 'e1'];
     for (const [i, id] of [...planned, ...edited].entries()) {
-      const res = await nodeCall(nodes[i % 2], 'POST', '/api/v1/content/post', keys.rw, { id, title: `${id} draft` });
+      const res = await nodeCall(both[i % 2], 'POST', '/api/v1/content/post', keys.rw, { id, title: `${id} draft` });
       expect(res.status, await res.text()).toBe(200);
     }
     const at = new Date(Date.now() + 3600_000).toISOString();
-    const sessionB = await nodeLogin(b!);
+    const sessionB = await nodeLogin(nodes.b());
     for (const [i, id] of [...planned, ...edited].entries()) {
       // plans made through both nodes' Panel API
-      const [n, s] = i % 2 === 0 ? [a!, session] : [b!, sessionB];
+      const [n, s] = i % 2 === 0 ? [nodes.a(), session] : [nodes.b(), sessionB];
       const res = await nodePanel(n, s, 'PUT', `/panel/api/content/post/${id}/schedule`, { action: 'publish', at });
       expect(res.status, await res.text()).toBe(200);
     }
@@ -82,7 +73,9 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes on one PostgreSQ
     // edit after planning: the edit cancels the plan (the events worker of either node)…
     await sleep(5); // the edit's timestamp lies after the plan's
     for (const id of edited) {
-      const res = await nodeCall(b!, 'PATCH', `/api/v1/content/post/${id}`, keys.rw, { title: `${id} edited after planning` });
+      const res = await nodeCall(nodes.b(), 'PATCH', `/api/v1/content/post/${id}`, keys.rw, {
+        title: `${id} edited after planning`,
+      });
       expect(res.status, await res.text()).toBe(200);
     }
     await until('the edits to cancel their plans', async () => {
@@ -116,7 +109,7 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes on one PostgreSQ
     );
 
     // the read-only key sees the published objects, through either node, and never the edited drafts
-    for (const n of nodes) {
+    for (const n of both) {
       const list = await nodeCall(n, 'GET', '/api/v1/content/post?limit=100', keys.ro);
       expect(list.status).toBe(200);
       const body = (await list.json()) as {

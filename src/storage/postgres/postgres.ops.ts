@@ -47,6 +47,8 @@ export const postgresOps: DialectOps = {
     return `${verb} INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})${tail === '' ? '' : ` ${tail}`}`;
   },
   insertRowsParams: (rows) => (rows.length === 0 ? [] : rows[0].map((_, i) => rows.map((r) => r[i]))),
+  // the trigram index finds every match of a substring filter: a page walks the type in order first (sql-storage)
+  walksSubstringPages: true,
   // ILIKE '%term%' on (data->>'field') is served by a trigram GIN index of the same expression
   textIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects USING gin ((data->>'${field}') gin_trgm_ops) WHERE type = '${type}' AND deleted_ms IS NULL`,

@@ -66,6 +66,13 @@ export interface DialectOps {
   insertRowsSql(verb: string, table: string, columns: readonly InsertColumn[], rows: number, tail: string): string;
   /** The parameters of insertRowsSql's statement for these rows (each its values in column order). */
   insertRowsParams(rows: readonly (readonly unknown[])[]): unknown[];
+  /**
+   * Whether a page with a substring filter (contains, startsWith, endsWith) ordered by a column first walks the
+   * type's rows in page order, up to a window, before asking for every match: where an index finds every match
+   * (PostgreSQL trigrams), the page would otherwise read and sort them all to keep a few. Off where no index serves
+   * these filters (SQLite).
+   */
+  readonly walksSubstringPages: boolean;
   /** DDL of an index that serves `contains` on a text field, where the engine has one (PostgreSQL trigrams). */
   textIndexDdl?(indexName: string, type: string, field: string): string;
 }

@@ -123,7 +123,7 @@ export class SqlStorage implements Storage {
     /** Inside a transaction: what its recorded events changed, announced once it commits. */
     private readonly recorded?: ChangeNotice[],
     /** Per-type write generations (decision 0019), shared by this storage and its transactions. */
-    private readonly generations = new TypeGenerations(ops.name === 'postgres'),
+    private readonly generations = new TypeGenerations(ops, ops.name === 'postgres'),
     /** What the connecting adapter knows of its connections and migrations (decision 0023). */
     private readonly probe: StorageProbe = { latestSchema: 0, connections: () => ({ max: 0, total: 0 }) },
     /** Hot statements compiled once, shared by this storage and its transactions. */
@@ -466,7 +466,7 @@ export class SqlStorage implements Storage {
     const dir = sql.raw(q.direction === 'desc' ? 'DESC' : 'ASC');
     if (q.order.kind === 'column') {
       const order = sql`ORDER BY ${sql.ref(`objects.${ORDER_COLUMNS[q.order.column]}`)} ${dir}, objects.seq ${dir}`;
-      if (this.ops.textIndexDdl && q.offset + q.limit <= WALK_WINDOW && q.where.some((f) => SUBSTRING_OPS.has(f.op))) {
+      if (this.ops.walksSubstringPages && q.offset + q.limit <= WALK_WINDOW && q.where.some((f) => SUBSTRING_OPS.has(f.op))) {
         // the trigram index finds every match, and the page would sort them all (7 000 rows for a word in 7 % of
         // 100 000 titles): walk the type in page order first, and stop at the page's last match
         const rows = await this.pageRows({ ...q, window: WALK_WINDOW }, order, q.limit, q.offset);
@@ -915,7 +915,7 @@ export class SqlStorage implements Storage {
     const rows = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where((eb) => eb.or([eb('hmac', 'in', hmacs), eb('prev_hmac', 'in', hmacs)]))
+      .where((eb) => eb.or([this.ops.isIn('hmac', hmacs, 'text'), this.ops.isIn('prev_hmac', hmacs, 'text')]))
       .execute();
     const asked = new Set(hmacs);
     const found = new Map<string, StoredKey>();

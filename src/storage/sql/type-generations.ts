@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { SharedReads } from '../../core/shared-reads.js';
+import type { DialectOps } from './dialect-ops.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,7 +18,10 @@ import type { Database } from './schema.js';
 export class TypeGenerations {
   private readonly local = new Map<string, number>();
 
-  constructor(private readonly shared: boolean) {}
+  constructor(
+    private readonly ops: DialectOps,
+    private readonly shared: boolean,
+  ) {}
 
   /** Inside the write's transaction, after everything else: rows in name order, so two writers never deadlock. */
   async bump(trx: Kysely<Database>, types: readonly string[]): Promise<void> {
@@ -48,8 +52,9 @@ export class TypeGenerations {
   private reads: SharedReads<string, number> | undefined;
 
   private async query(db: Kysely<Database>, types: string[]): Promise<Map<string, number>> {
+    // one text whatever the number of types (DialectOps.isIn): PostgreSQL prepares it once per connection
     const rows = await sql<{ type: string; gen: string | number }>`SELECT type, gen FROM type_generations
-      WHERE type IN (${sql.join(types)})`.execute(db);
+      WHERE ${this.ops.isIn('type', types, 'text')}`.execute(db);
     return new Map(rows.rows.map((r) => [r.type, Number(r.gen)]));
   }
 }

@@ -41,6 +41,8 @@ export const sqliteOps: DialectOps = {
   },
   fieldIndexDdl: (indexName, type, field) =>
     `CREATE INDEX IF NOT EXISTS "${indexName}" ON objects (json_extract(data, '${jsonPath([field])}'), seq) WHERE type = '${type}' AND deleted_ms IS NULL`,
+  // no index serves substring filters (no textIndexDdl), so there is no index read of every match to avoid
+  walksSubstringPages: false,
   isIn: (column, values) => sql<boolean>`${sql.ref(column)} IN (${sql.join(values)})`,
   insertRowsSql: (verb, table, columns, rows, tail) => {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
