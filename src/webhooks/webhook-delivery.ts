@@ -41,7 +41,7 @@ export interface DeliverySettings {
 }
 
 /** Executions claimed per round, and sent at once: claims are cheap, and each send mostly waits on the network. */
-const PARALLEL = 32;
+const PARALLEL = 128;
 /** A lease outlasts its attempt's timeout by this much (a node's pause, the outcome's write). */
 const LEASE_MARGIN_MS = 15_000;
 /** The log is trimmed to its last 300 entries every this many finished executions of a webhook (and at start). */

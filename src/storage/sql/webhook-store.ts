@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewExecution, StoredExecution, WebhookStore } from '../webhook-port.js';
 import type { DialectOps } from './dialect-ops.js';
 import type { Database } from './schema.js';
+import { column, RowInsert } from './row-insert.js';
 
 type Row = Selectable<Database['webhook_executions']>;
 
@@ -66,12 +67,11 @@ export class SqlWebhookStore implements WebhookStore {
     const claimed: StoredExecution[] = [];
     for (let i = 0; i < list.length; i += 200) {
       const values = list.slice(i, i + 200).map(executionRow);
-      const inserted = await this.db
-        .insertInto('webhook_executions')
-        .values(values)
-        .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
-        .returning(['id', 'webhook_id', 'event_seq'])
-        .execute();
+      const inserted = await insertExecutions.run<{ id: number | string; webhook_id: string; event_seq: number | string }>(
+        this.db,
+        this.ops,
+        values.map((v) => executionColumns.map((c) => v[c.name as keyof typeof v])),
+      );
       // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
       const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
       for (const v of values) {
@@ -184,6 +184,28 @@ export class SqlWebhookStore implements WebhookStore {
     return Number(r?.n ?? 0);
   }
 }
+
+/** The columns a fan-out writes (the others start null); a batch's executions are one fixed multi-row statement. */
+const executionColumns = [
+  column('webhook_id'),
+  column('event_seq', 'bigint'),
+  column('status'),
+  column('attempts', 'integer'),
+  column('error'),
+  column('action'),
+  column('content_type'),
+  column('object_id'),
+  column('payload'),
+  column('next_attempt_ms', 'bigint'),
+  column('lease_until_ms', 'bigint'),
+  column('created_ms', 'bigint'),
+  column('updated_ms', 'bigint'),
+];
+const insertExecutions = new RowInsert(
+  'webhook_executions',
+  executionColumns,
+  'ON CONFLICT (webhook_id, event_seq) WHERE event_seq IS NOT NULL DO NOTHING RETURNING id, webhook_id, event_seq',
+);
 
 /** A new execution as a row: not yet attempted and no lease, or claimed for its first attempt (`leaseUntilMs`). */
 function executionRow(e: NewExecution) {
