@@ -45,7 +45,7 @@ const PARALLEL = 128;
 /** A lease outlasts its attempt's timeout by this much (a node's pause, the outcome's write). */
 const LEASE_MARGIN_MS = 15_000;
 /** The log is trimmed to its last 300 entries every this many finished executions of a webhook (and at start). */
-const PRUNE_EVERY = 25;
+export const PRUNE_EVERY = 100;
 const MAX_BACKOFF_MS = 3600_000;
 /** The longest the loop sleeps: its poll picks up what other nodes queued and leases that ran out. */
 const POLL_MS = 1000;
