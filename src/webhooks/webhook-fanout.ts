@@ -23,7 +23,11 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
   const action = Object.hasOwn(ACTION, e.action) ? ACTION[e.action] : undefined;
   if (!action) return [];
   const wanted = e.kind === 'type' ? 'ctd' : 'async';
-  return all.filter((w) => w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType));
+  // a webhook hears of what changed from its creation on: the outbox may still hold older events when it is saved
+  return all.filter(
+    (w) =>
+      w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType) && e.atMs >= w.createdMs,
+  );
 }
 
 const rowKey = (type: string, id: string) => `${type}\0${id.toLowerCase()}`;

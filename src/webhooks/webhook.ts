@@ -11,6 +11,8 @@ export interface Webhook {
   headers: { name: string; value: string }[];
   /** Who saved it last (`key:<id>`, `user:<id>`, `system`): deliveries check that this principal may still read. */
   savedBy: string;
+  /** When it was created: it hears of changes made from then on, not of older ones still queued (decision 0012). */
+  createdMs: number;
 }
 
 export type WebhookAction = 'Create' | 'Update' | 'Delete' | 'Custom' | 'WorkflowTransition';
@@ -21,7 +23,7 @@ const list = (v: unknown): Record<string, unknown>[] =>
   Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
 
 /** Reads the stored data of a `_webhooks` object. */
-export function webhookOf(id: string, data: Record<string, unknown>, savedBy: string): Webhook {
+export function webhookOf(id: string, data: Record<string, unknown>, savedBy: string, createdMs = 0): Webhook {
   const type = data.type === 'sync' || data.type === 'ctd' ? data.type : 'async';
   return {
     id,
@@ -39,6 +41,7 @@ export function webhookOf(id: string, data: Record<string, unknown>, savedBy: st
       .filter((h) => typeof h.header_name === 'string' && h.header_name !== '')
       .map((h) => ({ name: String(h.header_name), value: typeof h.header_value === 'string' ? h.header_value : '' })),
     savedBy,
+    createdMs,
   };
 }
 

@@ -84,7 +84,7 @@ export class WebhooksService {
   }
 
   private webhookOfRow(r: StoredObject): Webhook {
-    return webhookOf(r.id, JSON.parse(r.data) as Record<string, unknown>, r.updatedBy ?? 'system');
+    return webhookOf(r.id, JSON.parse(r.data) as Record<string, unknown>, r.updatedBy ?? 'system', r.createdMs);
   }
 
   /** The principal a webhook acts for: whoever saved it last; undefined when that key no longer exists. */
