@@ -59,6 +59,7 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
       attempts: number;
       httpStatus: number | null;
       error: string | null;
+      objectId: string | null;
       action: string;
     }[];
   };
