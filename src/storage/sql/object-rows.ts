@@ -71,7 +71,7 @@ export function visibleRows(view: View | { previewTypes: PreviewTypes }): RawBui
  * A type name as an SQL literal. Type names are ^[_a-z]+$ (checked by the CTD sanitizer, and again here at the
  * storage boundary); inlined, they let both planners match the per-type partial indexes.
  */
-export function typeLit(type: string): RawBuilder<unknown> {
+export function typeLit(type: string): RawBuilder<string> {
   if (!/^[_a-z]+$/.test(type)) throw new Error('invalid type name reached storage');
   return sql.lit(type);
 }

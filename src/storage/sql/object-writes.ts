@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StaleWriteError, type NewObject, type ObjectWrite, type StoredObject } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
+import { typeLit } from './object-rows.js';
 import { column, MAX_PARAMS, RowInsert } from './row-insert.js';
 import { idKey, type Database } from './schema.js';
 import type { IndexedRow, SearchIndex } from './search-index.js';
@@ -190,7 +191,7 @@ export class ObjectWrites {
     for (const part of chunks(keys, 1)) {
       const gone = await this.db
         .deleteFrom('objects')
-        .where('type', '=', type)
+        .where('type', '=', typeLit(type))
         .where(this.ops.isIn('id_key', part, 'text'))
         .where('deleted_ms', 'is not', null)
         .returning(['seq', 'id_key'])
@@ -297,7 +298,7 @@ export class ObjectWrites {
     const out = new Map<string, Claimed>();
     for (const part of chunks(keys, 1)) {
       const r = await sql<Claimed>`SELECT seq, id_key, version, created_ms, visibility, status, public_version, published_ms
-        FROM objects WHERE type = ${type} AND ${this.ops.isIn('id_key', part, 'text')} AND visibility <> 'public' AND deleted_ms IS NULL
+        FROM objects WHERE type = ${typeLit(type)} AND ${this.ops.isIn('id_key', part, 'text')} AND visibility <> 'public' AND deleted_ms IS NULL
         ORDER BY seq${sql.raw(this.ops.forUpdate)}`.execute(this.db);
       for (const row of r.rows) out.set(row.id_key, { ...row, version: Number(row.version) });
     }

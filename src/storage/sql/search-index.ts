@@ -5,6 +5,7 @@ import { postgresSearch } from '../postgres/postgres.search.js';
 import { sqliteSearch } from '../sqlite/sqlite.search.js';
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
+import { typeLit } from './object-rows.js';
 import type { SearchDialect } from './search-dialect.js';
 import { runSearch } from './search-runner.js';
 import type { IndexEntry, SearchWriter } from './search-writer.js';
@@ -93,7 +94,7 @@ export class SearchIndex {
 
   /** An object is being soft-deleted (`deletedOnly`: its deleted leftovers are being purged). */
   async onDelete(type: string, id: string, deletedOnly = false): Promise<void> {
-    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND id_key = ${idKey(id)}
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${typeLit(type)} AND id_key = ${idKey(id)}
       ${deletedOnly ? sql`AND deleted_ms IS NOT NULL` : sql``}`.execute(this.db);
     await this.dialect.remove(
       this.db,

@@ -403,16 +403,16 @@ export class SqlStorage implements Storage {
   async getObject(type: string, id: string, view: View): Promise<StoredObject | undefined> {
     const [r] = await this.shapes.rows<ObjectRow, Database>(
       this.db,
-      `get:${view}`,
-      () => this.selectObjects().where('type', '=', param('type')).where('id_key', '=', param('key')).where(visibleRows(view)),
-      { type, key: idKey(id) },
+      `get:${type}:${view}`,
+      () => this.selectObjects().where('type', '=', typeLit(type)).where('id_key', '=', param('key')).where(visibleRows(view)),
+      { key: idKey(id) },
     );
     return r ? toObject(r) : undefined;
   }
 
   async getObjectAnyState(type: string, id: string): Promise<StoredObject | undefined> {
     const r = await this.selectObjects()
-      .where('type', '=', type)
+      .where('type', '=', typeLit(type))
       .where('id_key', '=', idKey(id))
       .where('visibility', '<>', 'public')
       .executeTakeFirst();
@@ -423,7 +423,7 @@ export class SqlStorage implements Storage {
     const out: StoredObject[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await this.selectObjects()
-        .where('type', '=', type)
+        .where('type', '=', typeLit(type))
         .where(this.ops.isIn('id_key', ids.slice(i, i + 500).map(idKey), 'text'))
         .where('visibility', '<>', 'public')
         .execute();
@@ -437,10 +437,10 @@ export class SqlStorage implements Storage {
     const keys = Object.fromEntries(ids.map((id, i) => [`k${i}`, idKey(id)]));
     const rows = await this.shapes.rows<ObjectRow, Database>(
       this.db,
-      `getMany:${view}:${ids.length}`,
+      `getMany:${type}:${view}:${ids.length}`,
       () =>
         this.selectObjects()
-          .where('type', '=', param('type'))
+          .where('type', '=', typeLit(type))
           .where(
             this.ops.isIn(
               'id_key',
@@ -449,7 +449,7 @@ export class SqlStorage implements Storage {
             ),
           )
           .where(visibleRows(view)),
-      { type, ...keys },
+      keys,
     );
     return rows.map((r) => toObject(r as ObjectRow));
   }
@@ -554,7 +554,7 @@ export class SqlStorage implements Storage {
     for (;;) {
       const rows = (
         await this.selectObjects()
-          .where('type', '=', type)
+          .where('type', '=', typeLit(type))
           .where('deleted_ms', 'is', null)
           .where('seq', '>', after)
           .orderBy('seq')
@@ -613,7 +613,7 @@ export class SqlStorage implements Storage {
   /** The latest live row of an object, locked for the change that follows. */
   private async latestRow(type: string, id: string): Promise<StoredObject | undefined> {
     const r = await sql<ObjectRow>`SELECT ${objectColumns(this.ops)} FROM objects
-      WHERE type = ${type} AND id_key = ${idKey(id)} AND visibility <> 'public' AND deleted_ms IS NULL${sql.raw(this.ops.name === 'postgres' ? ' FOR UPDATE' : '')}`.execute(
+      WHERE type = ${typeLit(type)} AND id_key = ${idKey(id)} AND visibility <> 'public' AND deleted_ms IS NULL${sql.raw(this.ops.name === 'postgres' ? ' FOR UPDATE' : '')}`.execute(
       this.db,
     );
     return r.rows[0] ? toObject(r.rows[0]) : undefined;
@@ -794,13 +794,13 @@ export class SqlStorage implements Storage {
     if (view === 'preview') {
       return sql`SELECT version, ${dataText} AS data, created_ms, updated_by FROM object_versions WHERE type = ${type} AND id_key = ${key}
       UNION ALL SELECT version, ${dataText} AS data, updated_ms AS created_ms, updated_by FROM objects
-        WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('preview')}`;
+        WHERE type = ${typeLit(type)} AND id_key = ${key} AND ${visibleRows('preview')}`;
     }
     const current = sql`SELECT version, ${dataText} AS data, updated_ms AS created_ms, updated_by FROM objects
-        WHERE type = ${type} AND id_key = ${key} AND ${visibleRows('public')} AND (status IS NULL OR status = 'public')`;
+        WHERE type = ${typeLit(type)} AND id_key = ${key} AND ${visibleRows('public')} AND (status IS NULL OR status = 'public')`;
     return sql`SELECT version, ${dataText} AS data, created_ms, updated_by FROM object_versions
         WHERE type = ${type} AND id_key = ${key}
-          AND (published_ms IS NOT NULL OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.type = ${type} AND o.id_key = ${key}
+          AND (published_ms IS NOT NULL OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.type = ${typeLit(type)} AND o.id_key = ${key}
             AND o.status IS NOT NULL))
           AND version NOT IN (SELECT version FROM (${current}) c)
       UNION ALL ${current}`;

@@ -15,10 +15,14 @@ export const param = <T = string>(name: string): T => `${MARK}${name}` as unknow
 export class StatementShapes {
   private readonly compiled = new Map<string, CompiledQuery>();
 
+  /** Shapes kept (keys name types, views and id counts; past this, the oldest go). */
+  constructor(private readonly max = 4096) {}
+
   async rows<R, DB>(db: Kysely<DB>, key: string, build: () => Compilable, values: Record<string, unknown>): Promise<R[]> {
     let shape = this.compiled.get(key);
     if (!shape) {
       shape = build().compile();
+      if (this.compiled.size >= this.max) this.compiled.delete(this.compiled.keys().next().value!);
       this.compiled.set(key, shape);
     }
     const value = (p: unknown): unknown => {
