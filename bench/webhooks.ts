@@ -19,7 +19,7 @@ import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type Webho
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   seconds: num('BENCH_SECONDS', 8),
-  rounds: num('BENCH_WEBHOOK_ROUNDS', 2),
+  rounds: num('BENCH_WEBHOOK_ROUNDS', 3),
   clients: num('BENCH_WEBHOOK_CLIENTS', 8),
   rate: num('BENCH_WEBHOOK_RATE', 100),
   latencySeconds: num('BENCH_WEBHOOK_LATENCY_SECONDS', 10),
