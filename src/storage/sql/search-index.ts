@@ -104,7 +104,7 @@ export class SearchIndex {
 
   /** Every object of a type is about to go. */
   async onPurgeType(type: string): Promise<void> {
-    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${type} AND deleted_ms IS NULL`.execute(this.db);
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${typeLit(type)} AND deleted_ms IS NULL`.execute(this.db);
     await this.dialect.remove(
       this.db,
       r.rows.map((x) => Number(x.seq)),
@@ -129,7 +129,7 @@ export class SearchIndex {
           data: string;
           visibility: string;
         }>`SELECT seq, ${this.ops.dataText} AS data, visibility FROM objects
-          WHERE type = ${type} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(
+          WHERE type = ${typeLit(type)} AND deleted_ms IS NULL AND seq > ${after} ORDER BY seq LIMIT ${BATCH}${sql.raw(this.dialect.lockRows)}`.execute(
           this.db,
         )
       ).rows;

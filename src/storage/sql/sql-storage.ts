@@ -723,7 +723,7 @@ export class SqlStorage implements Storage {
     await this.searchIndex.onPurgeType(type);
     // live objects become removed now; soft-deleted ones keep the time they were deleted
     await sql`INSERT INTO removed_ids (type, id_key, id, removed_ms)
-      SELECT type, id_key, id, COALESCE(deleted_ms, ${nowMs}) FROM objects WHERE type = ${type} AND visibility <> 'public'
+      SELECT type, id_key, id, COALESCE(deleted_ms, ${nowMs}) FROM objects WHERE type = ${typeLit(type)} AND visibility <> 'public'
       ON CONFLICT (type, id_key) DO UPDATE SET id = EXCLUDED.id, removed_ms = EXCLUDED.removed_ms`.execute(this.db);
     await this.db.deleteFrom('object_refs').where('src_type', '=', type).execute();
     await this.db.deleteFrom('object_versions').where('type', '=', type).execute();
@@ -733,7 +733,7 @@ export class SqlStorage implements Storage {
 
   async listRemoved(type: string, afterMs: number, view: View): Promise<string[]> {
     const deleted = sql`SELECT id, deleted_ms AS at FROM objects
-      WHERE type = ${type} AND deleted_ms IS NOT NULL AND deleted_ms > ${afterMs} AND visibility <> 'public'
+      WHERE type = ${typeLit(type)} AND deleted_ms IS NOT NULL AND deleted_ms > ${afterMs} AND visibility <> 'public'
       UNION ALL SELECT id, removed_ms AS at FROM removed_ids WHERE type = ${type} AND removed_ms > ${afterMs}`;
     // the public view also lost the objects taken out of it (unpublished or archived) and not published again
     const hidden = sql`SELECT id, unpublished_ms AS at FROM objects
