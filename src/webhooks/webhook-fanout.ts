@@ -25,8 +25,7 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
   const wanted = e.kind === 'type' ? 'ctd' : 'async';
   // a webhook hears of what changed from its creation on: the outbox may still hold older events when it is saved
   return all.filter(
-    (w) =>
-      w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType) && e.atMs >= w.createdMs,
+    (w) => w.enabled && w.type === wanted && w.actions.includes(action) && covers(w, e.contentType) && e.atMs >= w.createdMs,
   );
 }
 

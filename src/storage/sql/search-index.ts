@@ -104,7 +104,9 @@ export class SearchIndex {
 
   /** Every object of a type is about to go. */
   async onPurgeType(type: string): Promise<void> {
-    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${typeLit(type)} AND deleted_ms IS NULL`.execute(this.db);
+    const r = await sql<{ seq: number }>`SELECT seq FROM objects WHERE type = ${typeLit(type)} AND deleted_ms IS NULL`.execute(
+      this.db,
+    );
     await this.dialect.remove(
       this.db,
       r.rows.map((x) => Number(x.seq)),
