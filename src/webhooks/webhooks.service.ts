@@ -37,6 +37,8 @@ export interface ExecutionView {
 export class WebhooksService {
   /** Every webhook, for the write path (sync hooks); dropped when a `_webhooks` object changes on any node. */
   private cache: Promise<Webhook[]> | undefined;
+  /** Signing secrets by webhook, with the ciphertext they were decrypted from (never logged, never sent but signed). */
+  private readonly decrypted = new Map<string, { stored: string; secret: string }>();
 
   constructor(
     private readonly storage: Storage,
@@ -138,7 +140,16 @@ export class WebhooksService {
   /** The signing secret of a webhook, made on first use (concurrent first uses agree on one). */
   async secret(id: string): Promise<string> {
     const stored = await this.storage.webhooks.getSecret(id);
-    if (stored) return this.crypto.decrypt(stored, `webhook:${id}`);
+    if (stored) {
+      // the stored ciphertext is read every time (a rotation on any node shows at once); decrypting it again only when
+      // it changed saves a cipher set-up per delivery round (~0.1 ms with OpenSSL 3)
+      const known = this.decrypted.get(id);
+      if (known?.stored === stored) return known.secret;
+      const secret = this.crypto.decrypt(stored, `webhook:${id}`);
+      if (this.decrypted.size >= 1000) this.decrypted.clear();
+      this.decrypted.set(id, { stored, secret });
+      return secret;
+    }
     const fresh = `whsec_${randomBytes(30).toString('base64url')}`;
     const kept = await this.storage.webhooks.putSecret(id, this.crypto.encrypt(fresh, `webhook:${id}`), this.clock.now(), false);
     return this.crypto.decrypt(kept, `webhook:${id}`);

@@ -153,13 +153,20 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
 
   it('a rotated secret signs from then on; the old one no longer verifies', async () => {
     const hook = await create(t(), '/rotate', { types: ['post'], actions: ['Create'] });
+    const now = () => Math.floor(Date.now() / 1000);
+    // a delivery under the first secret (the delivery now knows it), then a rotation, then another delivery
+    const first = (await panelCall(t(), session, 'GET', `/panel/api/webhooks/${hook}/secret`)).json().secret as string;
+    await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'rot0', title: 'r' } });
+    const [before] = await receiver.waitFor('/rotate', 1, 15_000, poke);
+    expect(verifySignature(first, String(before.headers['x-flotilla-signature']), before.body, now())).toBe(true);
     const rotated = await panelCall(t(), session, 'POST', `/panel/api/webhooks/${hook}/secret`);
     expect(rotated.statusCode).toBe(200);
+    const second = rotated.json().secret as string;
+    expect(second).not.toBe(first);
     await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'rot1', title: 'r' } });
-    const [r] = await receiver.waitFor('/rotate', 1, 15_000, poke);
-    expect(
-      verifySignature(rotated.json().secret, String(r.headers['x-flotilla-signature']), r.body, Math.floor(Date.now() / 1000)),
-    ).toBe(true);
+    const [, r] = await receiver.waitFor('/rotate', 2, 15_000, poke);
+    expect(verifySignature(second, String(r.headers['x-flotilla-signature']), r.body, now())).toBe(true);
+    expect(verifySignature(first, String(r.headers['x-flotilla-signature']), r.body, now())).toBe(false);
   });
 
   it('a receiver failing the first N calls gets N+1, and the log shows the attempts; one failing always ends in error', async () => {
