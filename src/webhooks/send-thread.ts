@@ -2,7 +2,7 @@
 // in one message. Runs in a worker thread, so the HTTP client's work is off the thread that serves requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { sendJson } from './send.js';
-import type { SendRequest, SendThreadData, SentBatch } from './sender.js';
+import type { SendBatch, SendRoute, SendThreadData, SentBatch } from './sender.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
 import { yieldToRequests } from '../core/threads.js';
@@ -15,12 +15,18 @@ const policy = new WebhookUrlPolicy(data.allowed, data.denied);
 const port = parentPort!;
 
 // signing here keeps the HMAC of every body off the thread that serves requests
-const headersOf = ({ headers, sign, body }: SendRequest) =>
-  sign ? { ...headers, [SIGNATURE_HEADER]: signature(sign.secret, sign.t, body) } : headers;
+const headersOf = (route: SendRoute, body: string, extra: Record<string, string> | null) => {
+  const headers = extra ? { ...route.headers, ...extra } : route.headers;
+  return route.sign ? { ...headers, [SIGNATURE_HEADER]: signature(route.sign.secret, route.sign.t, body) } : headers;
+};
 
-port.on('message', (m: { batch: number; requests: SendRequest[] }) => {
-  void Promise.all(m.requests.map((r) => sendJson(policy, r.url, r.body, headersOf(r), r.timeoutMs))).then((results) => {
-    const reply: SentBatch = { batch: m.batch, results: results.map(({ body: _body, ...rest }) => rest) };
+port.on('message', (m: SendBatch) => {
+  const sends = m.items.map(([i, body, extra]) => {
+    const route = m.routes[i];
+    return sendJson(policy, route.url, body, headersOf(route, body, extra), route.timeoutMs);
+  });
+  void Promise.all(sends).then((results) => {
+    const reply: SentBatch = { batch: m.batch, results: results.map((r) => [r.status, r.durationMs, r.error]) };
     port.postMessage(reply);
   });
 });

@@ -10,7 +10,13 @@ describe('the sending thread', () => {
   let server: http.Server;
   let base = '';
   const hanging: http.ServerResponse[] = [];
-  const seen: { path: string; body: string; signature: string | undefined; signed: string | undefined }[] = [];
+  const seen: {
+    path: string;
+    body: string;
+    signature: string | undefined;
+    signed: string | undefined;
+    extra: string | undefined;
+  }[] = [];
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -22,6 +28,7 @@ describe('the sending thread', () => {
           body: Buffer.concat(chunks).toString(),
           signature: req.headers['x-sig'] as string,
           signed: req.headers['x-flotilla-signature'] as string | undefined,
+          extra: req.headers['x-extra'] as string | undefined,
         });
         if (req.url === '/hang') return void hanging.push(res);
         res.writeHead(req.url === '/fail' ? 503 : 200).end('{}');
@@ -47,7 +54,7 @@ describe('the sending thread', () => {
     const before = niceThreads(10);
     const sender = new Sender(new WebhookUrlPolicy([], []));
     try {
-      const [r] = await sender.send([{ url: `${base}/nice`, body: '{}', headers: {}, timeoutMs: 5000 }]);
+      const [r] = await sender.send([{ route: { url: `${base}/nice`, headers: {}, timeoutMs: 5000 }, body: '{}' }]);
       expect(r.status).toBe(200);
       expect(niceThreads(10)).toBe(before + 1);
       // this thread is untouched
@@ -62,9 +69,9 @@ describe('the sending thread', () => {
     const sender = new Sender(new WebhookUrlPolicy([], ['127.0.0.2/32']));
     try {
       const results = await sender.send([
-        { url: `${base}/ok`, body: '{"n":1}', headers: { 'x-sig': 'a' }, timeoutMs: 2000 },
-        { url: `${base}/fail`, body: '{"n":2}', headers: {}, timeoutMs: 2000 },
-        { url: 'http://127.0.0.2:9/denied', body: '{}', headers: {}, timeoutMs: 2000 },
+        { route: { url: `${base}/ok`, headers: { 'x-sig': 'a' }, timeoutMs: 2000 }, body: '{"n":1}' },
+        { route: { url: `${base}/fail`, headers: {}, timeoutMs: 2000 }, body: '{"n":2}' },
+        { route: { url: 'http://127.0.0.2:9/denied', headers: {}, timeoutMs: 2000 }, body: '{}' },
       ]);
       expect(results.map((r) => [r.status, r.error])).toEqual([
         [200, null],
@@ -77,14 +84,35 @@ describe('the sending thread', () => {
     }
   });
 
+  it('requests sharing a route each carry the route’s headers and their own extra ones', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    try {
+      const route = { url: `${base}/shared`, headers: { 'x-sig': 'route' }, timeoutMs: 2000 };
+      const results = await sender.send([
+        { route, body: '{"n":"s1"}', extra: { 'x-extra': 'one' } },
+        { route, body: '{"n":"s2"}', extra: { 'x-extra': 'two' } },
+        { route, body: '{"n":"s3"}' },
+      ]);
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      const got = seen.filter((s) => s.path === '/shared').sort((a, b) => (a.body < b.body ? -1 : 1));
+      expect(got.map((s) => [s.body, s.signature, s.extra])).toEqual([
+        ['{"n":"s1"}', 'route', 'one'],
+        ['{"n":"s2"}', 'route', 'two'],
+        ['{"n":"s3"}', 'route', undefined],
+      ]);
+    } finally {
+      await sender.stop();
+    }
+  });
+
   it('signs a request given its secret and timestamp (the HMAC over the body as sent), and only then', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
     try {
       const t = Math.floor(Date.now() / 1000);
       const sign = { secret: 'whsec_test', t };
       const results = await sender.send([
-        { url: `${base}/signed`, body: '{"n":"signed"}', headers: {}, timeoutMs: 2000, sign },
-        { url: `${base}/unsigned`, body: '{}', headers: {}, timeoutMs: 2000 },
+        { route: { url: `${base}/signed`, headers: {}, timeoutMs: 2000, sign }, body: '{"n":"signed"}' },
+        { route: { url: `${base}/unsigned`, headers: {}, timeoutMs: 2000 }, body: '{}' },
       ]);
       expect(results.map((r) => r.error)).toEqual([null, null]);
       const signed = seen.find((s) => s.path === '/signed')!;
@@ -100,11 +128,11 @@ describe('the sending thread', () => {
   it('a thread that dies fails the batches it held, and the next batch gets a new thread', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
     try {
-      const held = sender.send([{ url: `${base}/hang`, body: '{}', headers: {}, timeoutMs: 30_000 }]);
+      const held = sender.send([{ route: { url: `${base}/hang`, headers: {}, timeoutMs: 30_000 }, body: '{}' }]);
       while (hanging.length === 0) await new Promise((r) => setTimeout(r, 10));
       await (sender as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
       expect(await held).toEqual([{ status: null, durationMs: 0, error: 'The sending thread stopped' }]);
-      const again = await sender.send([{ url: `${base}/ok`, body: '{}', headers: {}, timeoutMs: 2000 }]);
+      const again = await sender.send([{ route: { url: `${base}/ok`, headers: {}, timeoutMs: 2000 }, body: '{}' }]);
       expect(again[0]).toMatchObject({ status: 200, error: null });
     } finally {
       await sender.stop();
@@ -113,7 +141,7 @@ describe('the sending thread', () => {
 
   it('stopping fails what is in flight at once instead of waiting for its timeout', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
-    const held = sender.send([{ url: `${base}/hang`, body: '{}', headers: {}, timeoutMs: 30_000 }]);
+    const held = sender.send([{ route: { url: `${base}/hang`, headers: {}, timeoutMs: 30_000 }, body: '{}' }]);
     while (hanging.length < 2) await new Promise((r) => setTimeout(r, 10));
     await sender.stop();
     expect(await held).toEqual([{ status: null, durationMs: 0, error: 'The server is stopping' }]);

@@ -3,13 +3,27 @@ import { startThread } from '../core/threads.js';
 import type { SendResult } from './send.js';
 import type { WebhookUrlPolicy } from './webhook-url.js';
 
-export interface SendRequest {
+/** Where and how requests go: shared by the requests of one webhook in a round, so it crosses to the thread once. */
+export interface SendRoute {
   url: string;
-  body: string;
   headers: Record<string, string>;
   timeoutMs: number;
   /** The signing secret and timestamp: the thread adds the signature header (HMAC over the body) as it sends. */
   sign?: { secret: string; t: number };
+}
+
+export interface SendRequest {
+  route: SendRoute;
+  body: string;
+  /** Headers of this request alone (e.g. its delivery id), added to the route's. */
+  extra?: Record<string, string>;
+}
+
+/** A batch as it crosses to the thread: each route once, then per request its route's index, body and extra headers. */
+export interface SendBatch {
+  batch: number;
+  routes: SendRoute[];
+  items: [route: number, body: string, extra: Record<string, string> | null][];
 }
 
 export interface SendThreadData {
@@ -20,7 +34,7 @@ export interface SendThreadData {
 /** A batch's results, in the order of its requests (the answer's body is not carried back: deliveries ignore it). */
 export interface SentBatch {
   batch: number;
-  results: Omit<SendResult, 'body'>[];
+  results: [status: number | null, durationMs: number, error: string | null][];
 }
 
 /**
@@ -41,9 +55,17 @@ export class Sender {
     if (requests.length === 0) return Promise.resolve([]);
     const worker = this.thread();
     const batch = this.nextBatch++;
+    const routes: SendRoute[] = [];
+    const index = new Map<SendRoute, number>();
+    const items: SendBatch['items'] = requests.map((r) => {
+      let i = index.get(r.route);
+      if (i === undefined) index.set(r.route, (i = routes.push(r.route) - 1));
+      return [i, r.body, r.extra ?? null];
+    });
+    const message: SendBatch = { batch, routes, items };
     return new Promise((resolve) => {
       this.pending.set(batch, { size: requests.length, resolve });
-      worker.postMessage({ batch, requests });
+      worker.postMessage(message);
     });
   }
 
@@ -56,7 +78,7 @@ export class Sender {
       const p = this.pending.get(m.batch);
       if (!p) return;
       this.pending.delete(m.batch);
-      p.resolve(m.results);
+      p.resolve(m.results.map(([status, durationMs, error]) => ({ status, durationMs, error })));
     });
     const lost = (why: string) => {
       if (this.worker !== worker) return;

@@ -4,7 +4,7 @@ import { redact } from '../http/redact.js';
 import type { Storage } from '../storage/port.js';
 import type { StoredExecution } from '../storage/webhook-port.js';
 import type { SendResult } from './send.js';
-import { Sender, type SendRequest } from './sender.js';
+import { Sender, type SendRequest, type SendRoute } from './sender.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
 
 /**
@@ -195,16 +195,15 @@ export class WebhookDelivery {
           : undefined;
     if (!w || refusal)
       return { e, status: 'error', httpStatus: null, durationMs: null, error: refusal ?? null, next: e.nextAttemptMs };
-    const secret = await round.once(`secret\0${w.id}`, () => this.webhooks.secret(w.id));
-    const headers: Record<string, string> = {};
-    for (const h of w.headers) headers[h.name] = h.value;
-    Object.assign(headers, {
-      'user-agent': 'Flotilla-Webhooks/1',
-      'x-flotilla-webhook-id': w.id,
-      'x-flotilla-delivery': String(e.id),
+    // one route per webhook and round: its requests share it, and it crosses to the sending thread once
+    const route = await round.once(`route\0${w.id}`, async (): Promise<SendRoute> => {
+      const headers: Record<string, string> = {};
+      for (const h of w.headers) headers[h.name] = h.value;
+      Object.assign(headers, { 'user-agent': 'Flotilla-Webhooks/1', 'x-flotilla-webhook-id': w.id });
+      const sign = { secret: await this.webhooks.secret(w.id), t: Math.floor(this.clock.now() / 1000) };
+      return { url: w.url, headers, timeoutMs: this.settings.timeoutMs, sign };
     });
-    const sign = { secret, t: Math.floor(this.clock.now() / 1000) };
-    return { url: w.url, body: e.payload, headers, timeoutMs: this.settings.timeoutMs, sign };
+    return { route, body: e.payload, extra: { 'x-flotilla-delivery': String(e.id) } };
   }
 
   private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
