@@ -1,6 +1,11 @@
 import type { RawBuilder } from 'kysely';
 import type { Scalar } from '../filter-node.js';
-import type { InsertColumn } from './row-insert.js';
+
+/** A column of a bulk insert: its name and its type (PostgreSQL reads each column's values as an array of it). */
+export interface InsertColumn {
+  name: string;
+  type: 'text' | 'bigint' | 'integer' | 'jsonb';
+}
 
 /**
  * Everything that differs between SQLite and PostgreSQL, as SQL fragments. The shared storage code composes these

@@ -1,12 +1,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { DialectOps } from './dialect-ops.js';
-import type { Database } from './schema.js';
+import type { DialectOps, InsertColumn } from './dialect-ops.js';
 
-/** A column of a bulk insert: its name and its type (PostgreSQL reads each column's values as an array of it). */
-export interface InsertColumn {
-  name: string;
-  type: 'text' | 'bigint' | 'integer' | 'jsonb';
-}
+export type { InsertColumn };
+import type { Database } from './schema.js';
 
 /** A column of a RowInsert (text unless said otherwise). */
 export const column = (name: string, type: InsertColumn['type'] = 'text'): InsertColumn => ({ name, type });
