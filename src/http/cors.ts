@@ -32,21 +32,21 @@ function scopeOf(url: string): Scope {
  */
 export async function registerCors(app: FastifyInstance, origins: CorsOrigins): Promise<void> {
   const origin = origins === '*' ? '*' : [...origins];
+  const common = { origin, credentials: false, exposedHeaders: ['Retry-After'], maxAge: 600, strictPreflight: true };
+  // the three answers, made once (the delegator runs on every request)
+  const options: Record<Scope, Readonly<Record<string, unknown>>> = {
+    api: Object.freeze({
+      ...common,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ALLOWED_HEADERS,
+    }),
+    files: Object.freeze({ ...common, methods: ['GET', 'HEAD'], allowedHeaders: ['Range'] }),
+    none: Object.freeze({ origin: false }),
+  };
   await app.register(cors, {
     hook: 'onRequest',
-    delegator: (req: FastifyRequest, done: (err: Error | null, options: Record<string, unknown>) => void) => {
-      const scope = scopeOf(req.url);
-      if (scope === 'none') return done(null, { origin: false });
-      done(null, {
-        origin,
-        credentials: false,
-        methods: scope === 'api' ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] : ['GET', 'HEAD'],
-        allowedHeaders: scope === 'api' ? ALLOWED_HEADERS : ['Range'],
-        exposedHeaders: ['Retry-After'],
-        maxAge: 600,
-        strictPreflight: true,
-      });
-    },
+    delegator: (req: FastifyRequest, done: (err: Error | null, options: Record<string, unknown>) => void) =>
+      done(null, options[scopeOf(req.url)]),
   });
 }
 
