@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ctd, text } from '../support/fixtures.js';
 import { nodeCall, nodeLogin, nodePanel, startNode, stopNode, type Node, type Session } from '../support/nodes.js';
 import { Receiver, type Received } from '../support/receiver.js';
+import { verifySignature } from '../../src/webhooks/signature.js';
 
 // Issue 10's acceptance with real processes: deliveries survive `kill -9`, and two PostgreSQL nodes send each once.
 
@@ -246,5 +247,35 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes on one PostgreSQ
     expect(new Set(counts.keys())).toEqual(new Set(ids));
     const deliveries = new Set(receiver.at('/items').map((r) => String(r.headers['x-flotilla-delivery'])));
     expect(deliveries.size).toBe(WRITES);
+  }, 240_000);
+
+  it('a secret rotated through node A signs every later delivery, whichever node sends it', async () => {
+    const s = await nodeLogin(a!);
+    const rw = await readWriteKey(a!, s);
+    await post(a!, rw, '/api/v1/internal/contenttype', ctd('signed', { title: text() }));
+    const hook = (await post(a!, rw, '/api/v1/content/_webhooks', webhookBody(`${receiver.url}/signed`, 'signed'))).id;
+    expect((await nodeCall(b!, 'GET', '/api/v1/content/signed', rw)).status).toBe(200);
+    const secretOf = async (res: Response) => ((await res.json()) as { secret: string }).secret;
+    const first = await secretOf(await nodePanel(a!, s, 'GET', `/panel/api/webhooks/${hook}/secret`));
+    const signedBy = (secret: string, r: Received) =>
+      verifySignature(secret, String(r.headers['x-flotilla-signature']), r.body, Math.floor(Date.now() / 1000));
+    const writeThroughBoth = async (prefix: string, n: number) => {
+      for (let i = 0; i < n; i++)
+        await post(i % 2 === 0 ? a! : b!, rw, '/api/v1/content/signed', { id: `${prefix}${i}`, title: 't' });
+    };
+    // both nodes deliver under the first secret (and so know it), then A rotates it
+    await writeThroughBoth('before', 20);
+    const before = await receiver.waitFor('/signed', 20, 60_000);
+    expect(before.filter((r) => !signedBy(first, r))).toEqual([]);
+    const second = await secretOf(await nodePanel(a!, s, 'POST', `/panel/api/webhooks/${hook}/secret`));
+    expect(second).not.toBe(first);
+    await writeThroughBoth('after', 20);
+    const all = await receiver.waitFor('/signed', 40, 60_000);
+    const after = all.filter((r) => bodyOf(r).payload.id.startsWith('after'));
+    expect(after).toHaveLength(20);
+    for (const r of after) {
+      expect(signedBy(second, r)).toBe(true);
+      expect(signedBy(first, r)).toBe(false);
+    }
   }, 240_000);
 });
