@@ -13,8 +13,8 @@ interface Waiter<V> {
  * soon as it returns. So under load one query answers many requests, and each answer still reflects every write
  * committed before its request asked — what a cache validated per request guarantees, at the price of one query
  * per burst instead of one per request (decision 0019, "Reads shared by concurrent requests"). A query asks for at
- * most MAX_KEYS_PER_READ keys, the first asked; the others go out with the next query, in the order they were asked, so no
- * burst builds an unbounded statement.
+ * most MAX_KEYS_PER_READ keys, the first asked; the others go out with the next query, in the order they were
+ * asked, so no burst builds an unbounded statement.
  */
 export class SharedReads<K, V> {
   private underWay = false;

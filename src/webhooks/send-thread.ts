@@ -7,7 +7,8 @@ import { signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
 import { yieldToRequests } from '../core/threads.js';
 
-// deliveries are background work: they take what serving requests leaves of the cores (decision 0012, addendum of session 6)
+// deliveries are background work: they take what serving requests leaves of the cores
+// (decision 0012, addendum of session 6)
 yieldToRequests();
 
 const data = workerData as SendThreadData;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { foldText } from '../../core/search-words.js';
-import { ENTRIES_PER_STATEMENT, slices, type SearchWriter } from '../sql/search-writer.js';
+import { ENTRIES_PER_STATEMENT, slices, vocabularyOf, type SearchWriter } from '../sql/search-writer.js';
 
 const CFG = sql.raw(`'english'::regconfig`);
 
@@ -15,9 +15,7 @@ export const postgresSearchWriter: SearchWriter = {
   async writeMany(db, entries) {
     // all the words in one sorted statement (the first slice's), so that two transactions never take the same locks
     // in different orders
-    const words = new Set<string>();
-    for (const e of entries) for (const w of e.doc.words) words.add(w);
-    let vocabulary = [...words].sort();
+    let vocabulary = vocabularyOf(entries).sort();
     for (const part of slices(entries, ENTRIES_PER_STATEMENT)) {
       const seqs: number[] = [];
       const slots: number[] = [];

@@ -1,8 +1,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DialectOps, InsertColumn } from './dialect-ops.js';
+import type { Database } from './schema.js';
 
 export type { InsertColumn };
-import type { Database } from './schema.js';
 
 /** A column of a RowInsert (text unless said otherwise). */
 export const column = (name: string, type: InsertColumn['type'] = 'text'): InsertColumn => ({ name, type });

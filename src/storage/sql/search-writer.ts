@@ -19,6 +19,13 @@ export interface SearchWriter {
   writeMany(db: Db, entries: IndexEntry[]): Promise<void>;
 }
 
+/** The distinct words of these entries (for the fuzzy vocabulary), in the order first seen. */
+export function vocabularyOf(entries: readonly IndexEntry[]): string[] {
+  const words = new Set<string>();
+  for (const e of entries) for (const w of e.doc.words) words.add(w);
+  return [...words];
+}
+
 /** Entries per statement where a writer slices them itself (PostgreSQL's arrays): far below its limits. */
 export const ENTRIES_PER_STATEMENT = 500;
 

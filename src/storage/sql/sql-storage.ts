@@ -101,12 +101,12 @@ export function fieldIndexName(type: string, field: string, kind: 'value' | 'tex
   return `fx_${createHash('sha1').update(`${type}\0${field}\0${kind}`).digest('hex').slice(0, 20)}`;
 }
 
-/** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 /** Filters a trigram index serves (decision 0003, PostgreSQL addendum). */
 const SUBSTRING_OPS: ReadonlySet<FilterOp> = new Set<FilterOp>(['contains', 'startsWith', 'endsWith']);
 /** How many rows of a type a page with such a filter walks in order before asking the index for every match. */
 const WALK_WINDOW = 1000;
 
+/** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
   readonly panel: PanelStore;
   readonly webhooks: WebhookStore;

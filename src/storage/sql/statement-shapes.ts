@@ -8,8 +8,9 @@ export const param = <T = string>(name: string): T => `${MARK}${name}` as unknow
 /**
  * Statements compiled once per shape (issue 14: the hot paths build no query per request). The first call of a
  * shape runs its Kysely builder with `param(name)` stand-ins and keeps the SQL; every call then sends that SQL with
- * the real values put where the stand-ins were (also inside an array parameter) — the same text every time, so SQLite's statement cache and
- * PostgreSQL's prepared statements (src/storage/postgres/prepared.ts) reuse their plan too. A shape's key must name
+ * the real values put where the stand-ins were (also inside an array parameter) — the same text every time, so
+ * SQLite's statement cache and PostgreSQL's prepared statements (src/storage/postgres/prepared.ts) reuse their plan
+ * too. A shape's key must name
  * everything that changes its SQL other than the stand-ins (e.g. the view, the number of ids).
  */
 export class StatementShapes {

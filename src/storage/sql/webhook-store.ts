@@ -64,20 +64,20 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async addExecutions(list: NewExecution[]): Promise<StoredExecution[]> {
+    if (list.length === 0) return [];
+    const values = list.map(executionRow);
+    // RowInsert slices the rows below the engines' parameter limits
+    const inserted = await insertExecutions.run<{ id: number | string; webhook_id: string; event_seq: number | string }>(
+      this.db,
+      this.ops,
+      values.map((v) => executionColumns.map((c) => v[c.name as keyof typeof v])),
+    );
+    // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
+    const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
     const claimed: StoredExecution[] = [];
-    for (let i = 0; i < list.length; i += 200) {
-      const values = list.slice(i, i + 200).map(executionRow);
-      const inserted = await insertExecutions.run<{ id: number | string; webhook_id: string; event_seq: number | string }>(
-        this.db,
-        this.ops,
-        values.map((v) => executionColumns.map((c) => v[c.name as keyof typeof v])),
-      );
-      // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
-      const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
-      for (const v of values) {
-        const id = v.lease_until_ms === null ? undefined : ids.get(`${v.webhook_id}\0${v.event_seq}`);
-        if (id !== undefined) claimed.push(toExecution({ ...v, id }));
-      }
+    for (const v of values) {
+      const id = v.lease_until_ms === null ? undefined : ids.get(`${v.webhook_id}\0${v.event_seq}`);
+      if (id !== undefined) claimed.push(toExecution({ ...v, id }));
     }
     return claimed.sort((a, b) => a.id - b.id);
   }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { SEARCH_SLOTS } from '../sql/search-document.js';
 import { column, RowInsert } from '../sql/row-insert.js';
-import type { SearchWriter } from '../sql/search-writer.js';
+import { vocabularyOf, type SearchWriter } from '../sql/search-writer.js';
 import { sqliteOps } from './sqlite.ops.js';
 
 // contentless_delete=1 lets REPLACE drop the previous entry of the rowid
@@ -20,11 +20,10 @@ export const sqliteSearchWriter: SearchWriter = {
       sqliteOps,
       entries.map((e) => [e.seq, e.doc.keys.join(' '), ...e.doc.slots]),
     );
-    const words = new Set<string>();
-    for (const e of entries) for (const w of e.doc.words) words.add(w);
-    if (words.size === 0) return;
+    const words = vocabularyOf(entries);
+    if (words.length === 0) return;
     const added = await sql<{ id: number; word: string }>`INSERT OR IGNORE INTO search_words (word)
-      SELECT value FROM json_each(${JSON.stringify([...words])}) RETURNING id, word`.execute(db);
+      SELECT value FROM json_each(${JSON.stringify(words)}) RETURNING id, word`.execute(db);
     if (added.rows.length === 0) return;
     const padded = added.rows.map((r) => ({ id: r.id, w: `^^${r.word}$` }));
     await sql`INSERT INTO search_trigrams (rowid, word) SELECT json_extract(value, '$.id'), json_extract(value, '$.w')
