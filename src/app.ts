@@ -103,7 +103,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     });
     const content = new ContentService(storage, registry, hydrator, config.pageCacheBytes);
     const writer = new ContentWriter(storage, content, clock, config.maxObjectBytes, config.batchLimit, config.sanitizeRichtext);
-    const graphql = new GraphqlService(registry, content);
+    // GraphQL's finished responses get a quarter of the page cache's budget
+    const graphql = new GraphqlService(registry, content, undefined, Math.round(config.pageCacheBytes / 4));
     const search = await SearchService.start(storage, registry, hydrator, config.pageCacheBytes);
     const media = await createMedia(config, storage, writer);
 
@@ -137,7 +138,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const metrics: MetricsService | null = config.metrics.enabled
       ? new (await import('./ops/metrics.service.js')).MetricsService({
           storage,
-          caches: { page: content.cacheStats.page, count: content.cacheStats.count, ...searchCaches(search) },
+          caches: {
+            page: content.cacheStats.page,
+            count: content.cacheStats.count,
+            ...searchCaches(search),
+            graphql: graphql.cacheStats,
+          },
         })
       : null;
     const server = createServer({

@@ -8,7 +8,7 @@ import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js
 import type { OrderKey, Storage, StoredObject, View } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
-import { PageCache } from './page-cache.js';
+import { PageCache, type Stamp } from './page-cache.js';
 import { CacheStats } from '../core/cache-stats.js';
 import type { Hydrator } from './hydrate.js';
 
@@ -79,6 +79,17 @@ export class ContentService {
    */
   private async generation(type: string): Promise<number> {
     return (await this.storage.typeGenerations([type]))[0];
+  }
+
+  /**
+   * The write generations of several types joined into one stamp with their names, read the same way: an answer
+   * over these types stored with this stamp is current while the stamp is (GraphQL's response cache).
+   */
+  async stamp(types: readonly string[]): Promise<Stamp> {
+    const gens = await this.storage.typeGenerations(types);
+    let out = '';
+    for (let i = 0; i < types.length; i++) out += `${types[i]}\0${gens[i]}\0`;
+    return out;
   }
 
   /** Policy first (a denied type is 403 whether or not it exists), then existence (404). */

@@ -54,7 +54,7 @@ export function graphqlRoutes(app: FastifyInstance, graphql: GraphqlService): vo
       const onInternal = (e: Error) =>
         req.log.error({ err: { message: redact(e.message), stack: redact(e.stack ?? '') } }, 'graphql resolver failed');
       const res = await graphql.execute(principalOf(req), flavor, input, onInternal);
-      return reply.code(res.status).type('application/json; charset=utf-8').send(JSON.stringify(res.body));
+      return reply.code(res.status).type('application/json; charset=utf-8').send(res.text);
     };
 
     app.post(base, { config: json, schema: graphqlSchema(flavor, 'post') }, async (req, reply) => {

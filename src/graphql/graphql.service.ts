@@ -9,8 +9,10 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { inScope, objectScope } from '../access/policy.js';
+import { inScope, objectScope, readView, relatedView } from '../access/policy.js';
 import type { ContentService } from '../content/content.service.js';
+import { PageCache, type Stamp } from '../content/page-cache.js';
+import type { CacheStats } from '../core/cache-stats.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
 import type { Principal } from '../core/principal.js';
 import type { GraphqlContext } from './context.js';
@@ -28,13 +30,21 @@ export interface GraphqlRequest {
   operationName?: unknown;
 }
 
+type Body = { data?: unknown; errors?: readonly GraphQLFormattedError[] };
+
+/** A GraphQL response: its status and its JSON text (as sent). */
 export interface GraphqlResponse {
   status: number;
-  body: { data?: unknown; errors?: readonly GraphQLFormattedError[] };
+  text: string;
 }
 
 interface Built {
   schema: GraphQLSchema;
+  /** Flavor × the readable types with their CTD ids and versions: what the schema was built from. */
+  key: string;
+  /** The readable types, sorted by name. */
+  readable: readonly LoadedType[];
+  names: readonly string[];
   sdl?: string;
   /** Queries already parsed, shape-checked and validated against this schema (clients repeat their queries). */
   docs?: Map<string, DocumentNode>;
@@ -58,16 +68,30 @@ export class GraphqlService {
 
   /** The registry's snapshot the cached schemas were built from: a new snapshot (a CTD changed) empties the cache. */
   private snapshot: ReadonlyMap<string, LoadedType> | undefined;
+  /**
+   * Finished responses without errors, keyed by everything they depend on besides the data: the schema (flavor ×
+   * readable types × CTD versions), the view each type is read in, the document, variables and operation. Each is
+   * served only while the write generations of every readable type, read before it was executed, are current
+   * (decision 0019's freshness, on every node); a write to any readable type makes it stale.
+   */
+  private readonly responses: PageCache;
+  /** Lookups of the response cache, for /metrics. */
+  readonly cacheStats: CacheStats;
 
   constructor(
     private readonly registry: TypeRegistry,
     private readonly content: ContentService,
     private readonly limits: Limits = DEFAULT_LIMITS,
-  ) {}
+    responseCacheBytes = 0,
+  ) {
+    this.responses = new PageCache(responseCacheBytes);
+    this.cacheStats = this.responses.stats;
+  }
 
   invalidate(): void {
     this.generation++;
     this.cache.clear();
+    this.responses.clear();
   }
 
   /** The SDL of the schema this principal sees. */
@@ -108,6 +132,15 @@ export class GraphqlService {
       const tooCostly = checkCost(schema, doc, op, input.variables ?? {}, this.limits);
       if (tooCostly) return fail(400, [tooCostly]);
     }
+    // the stamp is read before anything is executed: a write committed meanwhile makes the stored answer stale
+    let cacheKey = '';
+    let stamp: Stamp = '';
+    if (this.responses.enabled) {
+      stamp = await this.content.stamp(built.names);
+      cacheKey = `${built.key}\0${viewsOf(p, built.readable)}\0${input.operationName ?? ''}\0${JSON.stringify(input.variables ?? null)}\0${input.query}`;
+      const hit = this.responses.get(cacheKey, stamp);
+      if (hit !== undefined) return { status: 200, text: hit };
+    }
     const contextValue: GraphqlContext = {
       principal: p,
       content: this.content,
@@ -127,9 +160,12 @@ export class GraphqlService {
         (result.errors ?? []).map((e) => withLocations(gqlError('BAD_USER_INPUT', e.message), e)),
       );
     }
-    const body: GraphqlResponse['body'] = { data: result.data };
+    const body: Body = { data: result.data };
     if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e, onInternal));
-    return { status: 200, body };
+    const text = JSON.stringify(body);
+    // partial answers (a resolver failed, a budget ran out) are never kept
+    if (this.responses.enabled && !body.errors) this.responses.set(cacheKey, stamp, text);
+    return { status: 200, text };
   }
 
   private async built(p: Principal, flavor: Flavor): Promise<Built> {
@@ -149,7 +185,7 @@ export class GraphqlService {
     const key = `${flavor}\0${readable.map((t) => `${t.ct.name}:${t.ct.id}@${t.version}`).join(',')}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const built: Built = { schema: build(flavor, readable) };
+    const built: Built = { schema: build(flavor, readable), key, readable, names: readable.map((t) => t.ct.name) };
     if (generation === this.generation) {
       if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, built);
@@ -163,7 +199,16 @@ function build(flavor: Flavor, readable: readonly LoadedType[]): GraphQLSchema {
 }
 
 function fail(status: number, errs: readonly GraphQLError[]): GraphqlResponse {
-  return { status, body: { errors: errs.map((e) => e.toJSON()) } };
+  return { status, text: JSON.stringify({ errors: errs.map((e) => e.toJSON()) }) };
+}
+
+/**
+ * The views the principal reads each readable type in, directly and through relations (the policy decides both);
+ * a request without `X-MODE: preview` reads every type in the public view.
+ */
+function viewsOf(p: Principal, readable: readonly LoadedType[]): string {
+  if (p.kind === 'system' || p.mode !== 'preview') return 'public';
+  return readable.map((t) => `${readView(p, t.ct.name, t.ct.draftPublic) ?? '-'}/${relatedView(p, t.ct.name)}`).join(',');
 }
 
 function withLocations(target: GraphQLError, from: GraphQLError): GraphQLError {

@@ -71,10 +71,21 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     const search = '/api/v1/search?q=lighthouse&content_type[]=post';
     expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['lighthouse one']);
     expect((await json<Search>(nodes.a(), search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
+    const graphqlTitles = async (n: Node) => {
+      const res = await call(n, 'POST', '/api/v2/graphql', ro, {
+        query: '{ post(order_by: "title") { edges { node { title } } } }',
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { post: { edges: { node: { title: string } }[] } } }).data.post.edges.map(
+        (e) => e.node.title,
+      );
+    };
+    expect(await graphqlTitles(nodes.a())).toEqual(['lighthouse one']);
     // changed in the database without an event (no generation bump): A answers from its caches
     await raw.query(`UPDATE objects SET data = jsonb_set(data, '{title}', '"behind your back"') WHERE id = 'p-1'`);
     expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['lighthouse one']);
     expect((await json<Search>(nodes.a(), search, ro)).data.map((h) => h.item.title)).toEqual(['lighthouse one']);
+    expect(await graphqlTitles(nodes.a())).toEqual(['lighthouse one']);
     // a node that never cached this page reads the database
     expect(titles(await json<Envelope>(nodes.b(), list, ro))).toEqual(['behind your back']);
     // a real write through B (its transaction bumps post's generation): A's next read shows it, and the silent change
@@ -84,6 +95,7 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
       author: [ref('author', 'au-1')],
     });
     expect(titles(await json<Envelope>(nodes.a(), list, ro))).toEqual(['behind your back', 'lighthouse two']);
+    expect(await graphqlTitles(nodes.a())).toEqual(['behind your back', 'lighthouse two']);
     const found = await json<Search>(nodes.a(), search, ro);
     expect(found.total_count).toBe(2);
     expect(found.data.map((h) => h.item.title).sort()).toEqual(['behind your back', 'lighthouse two']);
@@ -146,9 +158,18 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
     }
   }, 120_000);
 
-  it('a write to a related type is seen in hydrated lists, gets and searches on the other node', async () => {
+  it('a write to a related type is seen in hydrated lists, gets, searches and GraphQL answers on the other node', async () => {
     const hydratedList = '/api/v1/content/post?limit=100&hydrate=1&order_by=title';
     const authorOf = (o: Record<string, unknown>) => (o.author as { name?: string }[])[0]?.name;
+    // GraphQL's response cache: the same document asked again is answered from memory until a readable type changes
+    const graphqlAuthor = async (n: Node) => {
+      const res = await call(n, 'POST', '/api/v2/graphql', ro, {
+        query: '{ post(first: 100, order_by: "title") { edges { node { id author { name } } } } }',
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data: { post: { edges: { node: Record<string, unknown> }[] } } };
+      return authorOf(body.data.post.edges.find((e) => e.node.id === 'p-2')!.node);
+    };
     for (let round = 0; round < 10; round++) {
       const [writer, reader] = round % 2 === 0 ? [nodes.b(), nodes.a()] : [nodes.a(), nodes.b()];
       const name = `Ada ${round}`;
@@ -156,8 +177,10 @@ describe.skipIf(!inject('pgAvailable'))('caches across two Flotilla processes on
         await json<Envelope>(reader, hydratedList, ro);
         await json<Record<string, unknown>>(reader, '/api/v1/content/post/p-2?hydrate=1', ro);
         await json<Search>(reader, '/api/v1/search?q=lighthouse&content_type[]=post&hydrate=1', ro);
+        await graphqlAuthor(reader);
       }
       await write(writer, 'PATCH', '/api/v1/content/author/au-1', { name });
+      expect(await graphqlAuthor(reader)).toBe(name);
       const page = await json<Envelope>(reader, hydratedList, ro);
       expect(authorOf(page.data.find((o) => o.id === 'p-2')!)).toBe(name);
       expect(authorOf(await json<Record<string, unknown>>(reader, '/api/v1/content/post/p-2?hydrate=1', ro))).toBe(name);
