@@ -1,7 +1,7 @@
 // The sending thread's entry (see sender.ts): POSTs each batch of deliveries it is given and answers their results
 // in one message. Runs in a worker thread, so the HTTP client's work is off the thread that serves requests.
 import { parentPort, workerData } from 'node:worker_threads';
-import { sendJson } from './send.js';
+import { Deadline, post, target } from './send.js';
 import type { SendBatch, SendRoute, SendThreadData, SentBatch } from './sender.js';
 import { signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
@@ -17,17 +17,28 @@ const port = parentPort!;
 
 // signing here keeps the HMAC of every body off the thread that serves requests
 const headersOf = (route: SendRoute, body: string, extra: Record<string, string> | null) => {
-  const headers = extra ? { ...route.headers, ...extra } : route.headers;
-  return route.sign ? { ...headers, [SIGNATURE_HEADER]: signature(route.sign.secret, route.sign.t, body) } : headers;
+  const headers: Record<string, string> = { ...route.headers, 'content-type': 'application/json' };
+  if (extra) Object.assign(headers, extra);
+  if (route.sign) headers[SIGNATURE_HEADER] = signature(route.sign.secret, route.sign.t, body);
+  return headers;
 };
 
 port.on('message', (m: SendBatch) => {
-  const sends = m.items.map(([i, body, extra]) => {
-    const route = m.routes[i];
-    return sendJson(policy, route.url, body, headersOf(route, body, extra), route.timeoutMs);
+  // per route of the batch: its URL checked once, and one deadline for its requests (they start together)
+  const targets = m.routes.map((r) => target(policy, r.url));
+  const deadlines = m.routes.map((r) => new Deadline(r.timeoutMs));
+  const sends = m.items.map(([i, body, extra]): Promise<[number | null, number, string | null]> => {
+    const url = targets[i];
+    if (typeof url === 'string') return Promise.resolve([null, 0, url]);
+    return post(policy, url, body, headersOf(m.routes[i], body, extra), deadlines[i], false).then((r) => [
+      r.status,
+      r.durationMs,
+      r.error,
+    ]);
   });
   void Promise.all(sends).then((results) => {
-    const reply: SentBatch = { batch: m.batch, results: results.map((r) => [r.status, r.durationMs, r.error]) };
+    for (const d of deadlines) d.clear();
+    const reply: SentBatch = { batch: m.batch, results };
     port.postMessage(reply);
   });
 });
