@@ -7,6 +7,7 @@ import { principalOf } from '../http/route-auth.js';
 import { API_MOUNT, type RouteMount } from '../http/route-mount.js';
 import type { ContentService } from './content.service.js';
 import type { ContentWriter } from './content-writer.service.js';
+import type { Answer } from './page-cache.js';
 
 type P = { type: string; id: string };
 /** Query values after the declared schemas validated them (defaults applied, numbers coerced). */
@@ -23,7 +24,7 @@ type ListQ = {
 };
 type PageQ = { page: number; limit: number; order_direction?: string };
 
-const sendJson = (reply: FastifyReply, text: string, status = 200) =>
+const sendJson = (reply: FastifyReply, text: Answer, status = 200) =>
   reply.code(status).type('application/json; charset=utf-8').send(text);
 
 const hydrateParam = (n: number) => n as 0 | 1 | 2;

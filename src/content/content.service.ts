@@ -8,7 +8,7 @@ import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js
 import type { OrderKey, Storage, StoredObject, View } from '../storage/port.js';
 import { parseFilters, parsePath, type FilterNode } from './filters.js';
 import { objectJson } from './object-json.js';
-import { PageCache, type Stamp } from './page-cache.js';
+import { type Answer, PageCache, type Stamp } from './page-cache.js';
 import { CacheStats } from '../core/cache-stats.js';
 import type { Hydrator } from './hydrate.js';
 
@@ -108,7 +108,7 @@ export class ContentService {
     return { t, view };
   }
 
-  async list(p: Principal, type: string, q: ListObjectsQuery): Promise<string> {
+  async list(p: Principal, type: string, q: ListObjectsQuery): Promise<Answer> {
     const { t, view } = await this.readable(p, type);
     // decided above: the caller may read this type in this view; a hydrate=0 page is then the same for every such caller
     const cacheable = q.hydrate === 0 && this.pages.enabled;
@@ -121,8 +121,7 @@ export class ContentService {
       if (hit !== undefined) return hit;
     }
     const text = await this.readPage(p, t, view, q, gen);
-    if (cacheable) this.pages.set(key, gen, text);
-    return text;
+    return cacheable ? this.pages.set(key, gen, text) : text;
   }
 
   private async readPage(p: Principal, t: LoadedType, view: View, q: ListObjectsQuery, gen: number): Promise<string> {

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import { inScope, objectScope, readView, relatedView } from '../access/policy.js';
 import type { ContentService } from '../content/content.service.js';
-import { PageCache, type Stamp } from '../content/page-cache.js';
+import { type Answer, PageCache, type Stamp } from '../content/page-cache.js';
 import type { CacheStats } from '../core/cache-stats.js';
 import type { LoadedType, TypeRegistry } from '../content-types/type-registry.js';
 import type { Principal } from '../core/principal.js';
@@ -32,10 +32,10 @@ export interface GraphqlRequest {
 
 type Body = { data?: unknown; errors?: readonly GraphQLFormattedError[] };
 
-/** A GraphQL response: its status and its JSON text (as sent). */
+/** A GraphQL response: its status and its JSON (text, or bytes from the response cache), as sent. */
 export interface GraphqlResponse {
   status: number;
-  text: string;
+  text: Answer;
 }
 
 interface Built {
@@ -164,8 +164,7 @@ export class GraphqlService {
     if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e, onInternal));
     const text = JSON.stringify(body);
     // partial answers (a resolver failed, a budget ran out) are never kept
-    if (this.responses.enabled && !body.errors) this.responses.set(cacheKey, stamp, text);
-    return { status: 200, text };
+    return { status: 200, text: this.responses.enabled && !body.errors ? this.responses.set(cacheKey, stamp, text) : text };
   }
 
   private async built(p: Principal, flavor: Flavor): Promise<Built> {

@@ -128,14 +128,16 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const report = opts.onContractMismatch;
     app.addHook('onSend', async (req, reply, payload) => {
       const type = String(reply.getHeader('content-type') ?? '');
-      if (typeof payload !== 'string' || payload === '' || !/json/.test(type)) return payload;
+      // cached answers are sent as their bytes
+      const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
+      if (typeof text !== 'string' || text === '' || !/json/.test(type)) return payload;
       const declared = declaredResponse(req.routeOptions.schema, reply.statusCode);
       const where = `${req.method} ${req.routeOptions.url ?? req.url} → ${reply.statusCode}`;
       if (!declared) {
         if (req.routeOptions.url) report(`${where}: no response declared for this status`);
         return payload;
       }
-      const problem = responseMismatch(declared, JSON.parse(payload));
+      const problem = responseMismatch(declared, JSON.parse(text));
       if (problem) report(`${where}: ${problem}`);
       return payload;
     });

@@ -10,7 +10,7 @@ import type { SearchRequest } from './search-params.js';
 import { MAX_RESULT_WINDOW, type SearchQuery, type SearchResult } from '../storage/search-query.js';
 import { searchResponse } from './search-response.js';
 import { parseSearchText } from './search-text.js';
-import { PageCache, type Stamp } from '../content/page-cache.js';
+import { type Answer, PageCache, type Stamp } from '../content/page-cache.js';
 import { CacheStats } from '../core/cache-stats.js';
 
 /** Remembered total_counts (per exact query and scope), valid while the searched types' generations are unchanged. */
@@ -57,7 +57,7 @@ export class SearchService {
   }
 
   /** The JSON text of the Flotiq search response. */
-  async search(p: Principal, r: SearchRequest): Promise<string> {
+  async search(p: Principal, r: SearchRequest): Promise<Answer> {
     const scope = await this.readableTypes(p, r.contentTypes);
     if (r.page * r.limit > MAX_RESULT_WINDOW) {
       throw errors.validation({
@@ -106,8 +106,7 @@ export class SearchService {
       result,
       items.map((json, i) => ({ json, object: rows[i], ctdId: ctIds.get(rows[i].type) })),
     );
-    if (cacheable) this.responses.set(key, stamp, text);
-    return text;
+    return cacheable ? this.responses.set(key, stamp, text) : text;
   }
 
   /** The write generations of the types searched, with their names (a type added to the scope changes it too). */
