@@ -1,5 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startServerPair, type Profiled, type ServerInfo, type ServerStartOptions } from './app-server.js';
 import type { CannedResponse } from './bare.js';
@@ -49,10 +51,35 @@ type Pending = { resolve: (r: ChildReply & { ok: true }) => void; reject: (e: Er
 /** Omit<> does not distribute over a union; this does, so each command keeps its own fields. */
 type CommandBody = ChildCommand extends infer C ? (C extends ChildCommand ? Omit<C, 'id'> : never) : never;
 
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+let built: Promise<string> | undefined;
+
+/**
+ * The server child compiled by tsc (`bench/tsconfig.child.json`, into bench/.work/build), as `npm start` runs the
+ * server (`node dist/main.js`): under tsx every module keeps its source map in memory and every function expression
+ * made on a hot path is renamed at run time (esbuild's keepNames), which production does not pay. Built once per
+ * bench process; incremental, so a rebuild after no change takes seconds.
+ */
+function compiledChild(): Promise<string> {
+  built ??= (async () => {
+    const tsc = path.join(BENCH_DIR, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    await promisify(execFile)(process.execPath, [tsc, '-p', path.join(BENCH_DIR, 'tsconfig.child.json')]);
+    const out = path.join(BENCH_DIR, '.work', 'build');
+    // the Panel's files are found relative to the compiled sources, as dist/ finds them
+    if (!existsSync(path.join(out, 'panel'))) symlinkSync(path.join(BENCH_DIR, '..', 'panel'), path.join(out, 'panel'));
+    return path.join(out, 'bench', 'server-child.js');
+  })();
+  return built;
+}
+
 async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
-  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-child.ts');
-  // process.execArgv carries tsx's loader, so the child runs the TypeScript sources as the parent does
-  const child: ChildProcess = fork(entry, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_SOURCE=ts runs the TypeScript sources under tsx (the parent's execArgv carries its loader) instead
+  const fromSources = process.env.BENCH_SOURCE === 'ts';
+  const entry = fromSources ? path.join(BENCH_DIR, 'server-child.ts') : await compiledChild();
+  const child: ChildProcess = fork(entry, [], {
+    execArgv: fromSources ? process.execArgv : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let exited: string | undefined;
@@ -131,4 +158,11 @@ async function startChild(opts: ServerStartOptions): Promise<ServerHost> {
     await stop();
     throw e;
   }
+}
+
+/** How the server child runs, for the reports. */
+export function serverBuild(): string {
+  return process.env.BENCH_SOURCE === 'ts'
+    ? 'the TypeScript sources under tsx (BENCH_SOURCE=ts)'
+    : 'compiled by tsc and run by plain node, as `npm start` runs it';
 }

@@ -9,7 +9,7 @@ import { cleanupAll, installExitHandlers, onCleanup } from './cleanup.js';
 import { keyRequest, runMain, writeReport } from './harness.js';
 import { createBenchDatabase, pgUnreachable, type Dialect } from './databases.js';
 import { articleId, loadDataset, repoRoot, type Dataset } from './dataset.js';
-import { startHost } from './host.js';
+import { serverBuild, startHost } from './host.js';
 import { renderProfile, summarize, type ProfileSummary } from './profile.js';
 import { articleBody, articleCtd, categoryCtd } from './seed.js';
 import type { SqlStat } from './sql-trace.js';
@@ -180,7 +180,7 @@ function render(runs: ImportRun[], meta: { date: Date; loadAtStart: number; load
       `1-minute load average ${fmt(meta.loadAtStart, 2)} at the start, ${fmt(meta.loadAtEnd, 2)} at the end (other work shares the machine). ` +
       `Started ${meta.date.toISOString()}.`,
     '',
-    `Server: \`createApp\` with the default settings in a child process on a fresh database. One client in the parent ` +
+    `Server: \`createApp\` with the default settings in a child process (${serverBuild()}) on a fresh database. One client in the parent ` +
       `process sends \`POST /api/v1/content/{type}/batch${settings.upsert ? '?updateExisting=true' : ''}\` (as \`flotilla import\` does) ` +
       `with ${settings.batch} objects per request, one request in flight, the request bodies made before the clock starts. ` +
       `The objects are the bench data set's articles (title, ~1 KB of richtext body, number, date, a relation to one of 20 ` +

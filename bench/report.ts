@@ -1,3 +1,4 @@
+import { serverBuild } from './host.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './dataset.js';
@@ -340,7 +341,7 @@ export function renderReport(run: RunInfo, results: DialectResult[], notes: stri
       `1-minute load average ${fmt(run.loadAvg.start, 2)} at the start${run.loadAvg.end !== undefined ? `, ${fmt(run.loadAvg.end, 2)} at the end` : ''}.`,
     '',
     `N = ${fmt(run.n)} articles + 20 categories; autocannon ${run.connections} connections, ${run.seconds} s per measurement ` +
-      `(after ${run.warmupSeconds} s of warm-up, not counted), on 127.0.0.1. Server: \`createApp\` in a ${run.mode === 'child' ? 'child process (autocannon and the seeding client run in the parent)' : 'the same process as autocannon'}, LOG_LEVEL=${run.logLevel}. ` +
+      `(after ${run.warmupSeconds} s of warm-up, not counted), on 127.0.0.1. Server: \`createApp\` in a ${run.mode === 'child' ? `child process (${serverBuild()}; autocannon and the seeding client run in the parent)` : 'the same process as autocannon'}, LOG_LEVEL=${run.logLevel}. ` +
       `The bare route is a minimal Fastify instance in the same process as the server, replaying one captured response of the scenario (same bytes, status and content-type).`,
     '',
     `Columns: req/s = mean requests per second over the run; p99 = 99th percentile latency; ratio = Flotilla req/s ÷ bare req/s; ` +

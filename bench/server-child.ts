@@ -1,5 +1,5 @@
 // Child-process entry: runs Flotilla and the bare route in their own process, driven by bench/run.ts over IPC.
-// Forked with the parent's execArgv (tsx's loader).
+// Forked compiled (bench/tsconfig.child.json), or with the parent's execArgv (tsx's loader) under BENCH_SOURCE=ts.
 import { startServerPair, type ServerPair } from './app-server.js';
 import type { ChildCommand, ChildReply } from './protocol.js';
 

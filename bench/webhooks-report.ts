@@ -1,3 +1,4 @@
+import { serverBuild } from './host.js';
 import os from 'node:os';
 import { renderProfile, type ProfileSummary } from './profile.js';
 import type { SqlStat } from './sql-trace.js';
@@ -160,7 +161,7 @@ export function renderWebhooksReport(
     '',
     `Machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}; 1-minute load average ${o.loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work shares the machine: compare figures within one report). Started ${o.date.toISOString()}.`,
     '',
-    `Server: \`createApp\` with the default settings in a child process on a fresh database; the clients run in the parent process and the webhook receiver (answers 200 at once) on a worker thread of it, all on the same cores, over 127.0.0.1. One content type (\`event\`, one text field); every write is a single \`POST /api/v1/content/event\` with the read-write key. The webhook is one \`async\` webhook on \`event\`, action Create.`,
+    `Server: \`createApp\` with the default settings in a child process (${serverBuild()}) on a fresh database; the clients run in the parent process and the webhook receiver (answers 200 at once) on a worker thread of it, all on the same cores, over 127.0.0.1. One content type (\`event\`, one text field); every write is a single \`POST /api/v1/content/event\` with the read-write key. The webhook is one \`async\` webhook on \`event\`, action Create.`,
     '',
     `**Write throughput**: ${o.clients} clients create objects back to back for ${o.seconds} s per phase, after a warm-up of 1 s with the webhook and 1 s without (each path started and compiled before it is measured); ${o.rounds} rounds of (webhook off, webhook on), the webhook toggled by its \`enabled\` field (disabled, it queues nothing), so a table that grows during the run weighs on both alike. After each phase with the webhook the run waits until every delivery of that phase has arrived, so a backlog never spills into the next phase. The server’s sending thread runs at niceness 10 (decision 0012, addendum of session 6), as in production. The ratio is all creates/s with the webhook ÷ all creates/s without.`,
     '',
