@@ -63,7 +63,8 @@ function groupOf(url: string, fn: string, root: string): string {
     const rest = file.slice(nm + '/node_modules/'.length).split('/');
     return `npm: ${rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]}`;
   }
-  const rel = path.relative(root, file);
+  // the compiled server child (bench/host.ts) keeps the sources' layout under bench/.work/build/
+  const rel = path.relative(root, file).replace(/^bench\/\.work\/build\//, '').replace(/\.js$/, '.ts');
   return rel.startsWith('..') ? file : rel;
 }
 

@@ -157,9 +157,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const readiness = new ReadinessService(storage, server.log);
     // while shutting down, answers close their connection: a keep-alive client then reconnects elsewhere
     let draining = false;
-    server.addHook('onSend', async (_req, reply, payload) => {
+    // a callback hook: no promise per request
+    server.addHook('onSend', (_req, reply, payload, done) => {
       if (draining) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
     if (metrics) {
       server.addHook('onResponse', async (req, reply) => {

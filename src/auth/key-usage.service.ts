@@ -56,6 +56,8 @@ export class KeyUsageService {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private prunedDay = '';
+  /** The UTC day counted into, and the span of time it covers (made again when the clock leaves it). */
+  private day = { name: '', from: 0, to: -1 };
 
   constructor(
     private readonly storage: Storage,
@@ -65,12 +67,22 @@ export class KeyUsageService {
 
   /** Counts one use (in memory only). */
   count(keyId: string, ctdName: string, action: UsageAction): void {
-    const day = dayOf(this.clock.now());
+    const day = this.today();
     const id = `${keyId}\u0000${day}\u0000${ctdName}\u0000${action}`;
     const row = this.pending.get(id);
     if (row) row.count++;
     else this.pending.set(id, { keyId, day, ctdName, action, count: 1 });
     if (this.pending.size >= MAX_PENDING) void this.flush();
+  }
+
+  /** Today's UTC day (YYYY-MM-DD), worked out once a day rather than at every request. */
+  private today(): string {
+    const now = this.clock.now();
+    if (now < this.day.from || now > this.day.to) {
+      const from = now - (now % DAY_MS);
+      this.day = { name: dayOf(now), from, to: from + DAY_MS - 1 };
+    }
+    return this.day.name;
   }
 
   /** Writes what this node counted so far, in one transaction; once a day, forgets counts older than 90 days. */
