@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { WebhookUrlPolicy } from './webhook-url.js';
 
 export interface SendResult {
@@ -20,11 +20,14 @@ const MAX_BODY = 64 * 1024;
  * webhook otherwise pays a TCP, and for https a TLS, handshake per event, on both ends); every new connection resolves
  * its host through the policy's lookup, so a kept socket stays bound to an address the policy allowed.
  */
-const clients = new WeakMap<WebhookUrlPolicy, Agent>();
-function clientOf(policy: WebhookUrlPolicy): Agent {
+const clients = new WeakMap<WebhookUrlPolicy, Promise<Agent>>();
+function clientOf(policy: WebhookUrlPolicy): Promise<Agent> {
   let agent = clients.get(policy);
   if (!agent) {
-    agent = new Agent({ connections: 32, keepAliveTimeout: 30_000, connect: { lookup: policy.lookup } });
+    // loaded with the first delivery: a server without webhooks never holds the client (issue 14's memory target)
+    agent = import('undici').then(
+      ({ Agent }) => new Agent({ connections: 32, keepAliveTimeout: 30_000, connect: { lookup: policy.lookup } }),
+    );
     clients.set(policy, agent);
   }
   return agent;
@@ -105,7 +108,7 @@ export async function post(
   const late = () => done(null, `No answer within ${deadline.ms} ms`);
   let status: number | null = null;
   try {
-    const res = await clientOf(policy).request({
+    const res = await (await clientOf(policy)).request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: 'POST',

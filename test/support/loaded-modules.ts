@@ -18,7 +18,7 @@ const { createApp } = await import('../../src/app.js');
 const { loadConfig } = await import('../../src/config/config.js');
 const { SYSTEM } = await import('../../src/core/principal.js');
 
-const PACKAGES = ['sharp', 'nodemailer', 'prom-client', '@aws-sdk/client-s3'];
+const PACKAGES = ['sharp', 'nodemailer', 'prom-client', '@aws-sdk/client-s3', 'undici'];
 const loaded = async () => {
   await new Promise((r) => setTimeout(r, 200)); // the hook's last messages
   const urls = [...resolved];
