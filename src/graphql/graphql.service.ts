@@ -65,6 +65,8 @@ export class GraphqlService {
   relationQueries = 0;
   private generation = 0;
   private readonly cache = new Map<string, Built>();
+  /** Per flavor, the schema of a principal that reads every type, for the current snapshot. */
+  private readonly every = new Map<Flavor, Built>();
 
   /** The registry's snapshot the cached schemas were built from: a new snapshot (a CTD changed) empties the cache. */
   private snapshot: ReadonlyMap<string, LoadedType> | undefined;
@@ -91,6 +93,7 @@ export class GraphqlService {
   invalidate(): void {
     this.generation++;
     this.cache.clear();
+    this.every.clear();
     this.responses.clear();
   }
 
@@ -106,6 +109,17 @@ export class GraphqlService {
     if (input instanceof GraphQLError) return fail(400, [input]);
     const built = await this.built(p, flavor);
     const { schema } = built;
+    // The stamp is read before anything is executed: a write committed meanwhile makes the stored answer stale. An
+    // answer is stored only after its document passed parsing, validation and the cost check against this very
+    // schema, with these variables and operation, all part of its key; so a hit needs none of them again.
+    let cacheKey = '';
+    let stamp: Stamp = '';
+    if (this.responses.enabled) {
+      stamp = await this.content.stamp(built.names);
+      cacheKey = `${built.key}\0${viewsOf(p, built.readable)}\0${input.operationName ?? ''}\0${JSON.stringify(input.variables ?? null)}\0${input.query}`;
+      const hit = this.responses.get(cacheKey, stamp);
+      if (hit !== undefined) return { status: 200, text: hit };
+    }
     let doc = built.docs?.get(input.query);
     if (!doc) {
       try {
@@ -131,15 +145,6 @@ export class GraphqlService {
     if (op) {
       const tooCostly = checkCost(schema, doc, op, input.variables ?? {}, this.limits);
       if (tooCostly) return fail(400, [tooCostly]);
-    }
-    // the stamp is read before anything is executed: a write committed meanwhile makes the stored answer stale
-    let cacheKey = '';
-    let stamp: Stamp = '';
-    if (this.responses.enabled) {
-      stamp = await this.content.stamp(built.names);
-      cacheKey = `${built.key}\0${viewsOf(p, built.readable)}\0${input.operationName ?? ''}\0${JSON.stringify(input.variables ?? null)}\0${input.query}`;
-      const hit = this.responses.get(cacheKey, stamp);
-      if (hit !== undefined) return { status: 200, text: hit };
     }
     const contextValue: GraphqlContext = {
       principal: p,
@@ -176,19 +181,27 @@ export class GraphqlService {
     }
     const generation = this.generation;
     const scope = objectScope(p, 'read');
+    // a principal that reads every type (the application keys, most requests) gets the same schema: found without
+    // listing, sorting and naming every type again at each request
+    if (scope.all) {
+      const every = this.every.get(flavor);
+      if (every) return every;
+    }
     const readable = [...types.values()]
       .filter((t) => inScope(scope, t.ct.name))
       .sort((a, b) => (a.ct.name < b.ct.name ? -1 : a.ct.name > b.ct.name ? 1 : 0));
     // id and version of every readable CTD: the key is the schema version × the read scope, so a schema built from
     // an older snapshot (or for a deleted and re-created type) can never answer for a newer one
     const key = `${flavor}\0${readable.map((t) => `${t.ct.name}:${t.ct.id}@${t.version}`).join(',')}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const built: Built = { schema: build(flavor, readable), key, readable, names: readable.map((t) => t.ct.name) };
-    if (generation === this.generation) {
-      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(key, built);
+    let built = this.cache.get(key);
+    if (!built) {
+      built = { schema: build(flavor, readable), key, readable, names: readable.map((t) => t.ct.name) };
+      if (generation === this.generation) {
+        if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+        this.cache.set(key, built);
+      }
     }
+    if (scope.all && generation === this.generation) this.every.set(flavor, built);
     return built;
   }
 }
