@@ -146,4 +146,24 @@ describe('the sending thread', () => {
     await sender.stop();
     expect(await held).toEqual([{ status: null, durationMs: 0, error: 'The server is stopping' }]);
   });
+  it('requests of one route share its deadline: both end at its timeout, while another route of the batch is answered', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    try {
+      const slow = { url: `${base}/hang`, headers: {}, timeoutMs: 400 };
+      const started = performance.now();
+      const results = await sender.send([
+        { route: slow, body: '{"n":"h1"}' },
+        { route: { url: `${base}/ok`, headers: {}, timeoutMs: 400 }, body: '{}' },
+        { route: slow, body: '{"n":"h2"}' },
+      ]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+      expect(results.map((r) => [r.status, r.error])).toEqual([
+        [null, 'No answer within 400 ms'],
+        [200, null],
+        [null, 'No answer within 400 ms'],
+      ]);
+    } finally {
+      await sender.stop();
+    }
+  });
 });

@@ -185,6 +185,30 @@ describe.each(dialectsUnderTest())('webhooks on %s', (dialect) => {
     expect(receiver.at('/down')).toHaveLength(4);
   });
 
+  it('a receiver that does not answer in time: the attempt ends at the timeout and is retried; a silent sync hook refuses the write', async () => {
+    receiver.on('/silent', (n) => (n < 1 ? 'hang' : { status: 200 }));
+    const silent = await create(t(), '/silent', { types: ['post'], actions: ['Create'] });
+    await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'slow1', title: 's' } });
+    await receiver.waitFor('/silent', 2, 15_000, poke);
+    const [log] = await settled(silent, 1);
+    expect(log).toMatchObject({ status: 'done', attempts: 2, httpStatus: 200, error: null });
+    expect(
+      (await t().call('PATCH', `/api/v1/content/_webhooks/${silent}`, { key: t().rw, body: { enabled: false } })).statusCode,
+    ).toBe(200);
+    // a sync hook that never answers: the write waits for the timeout (1 500 ms here), then is refused; nothing stored
+    receiver.on('/silent-sync', () => 'hang');
+    const hook = await create(t(), '/silent-sync', { type: 'sync', types: ['secret'], actions: ['Create'], name: 'Sleeper' });
+    const started = Date.now();
+    const res = await t().call('POST', '/api/v1/content/secret', { key: t().rw, body: { id: 'slow2', title: 'x' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ __webhook: ['Error processing Sleeper webhook: No answer within 1500 ms'] });
+    expect((await t().call('GET', '/api/v1/content/secret/slow2', { key: t().rw })).statusCode).toBe(404);
+    expect(
+      (await t().call('PATCH', `/api/v1/content/_webhooks/${hook}`, { key: t().rw, body: { enabled: false } })).statusCode,
+    ).toBe(200);
+  });
+
   it('the log keeps the last 300 executions of a webhook: older finished ones are trimmed as deliveries finish', async () => {
     const made = await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: ctd('bulk', { title: text() }) });
     expect(made.statusCode, made.body).toBe(200);
