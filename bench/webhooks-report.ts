@@ -73,6 +73,21 @@ export function throughputRatio(phases: ThroughputPhase[]): { off: number; on: n
   return { off, on, ratio: off > 0 ? (on / off) * 100 : NaN };
 }
 
+/**
+ * Each round's creates/s with the webhook ÷ without, in %: the spread between rounds shows how much of the aggregate
+ * is the machine's drift (a round's two phases run back to back).
+ */
+export function roundRatios(phases: ThroughputPhase[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < phases.length; i += 2) {
+    const [a, b] = [phases[i], phases[i + 1]];
+    const [on, off] = a.webhook ? [a, b] : [b, a];
+    if (on.webhook === off.webhook) continue;
+    out.push((rate(on.writes, on.seconds) / rate(off.writes, off.seconds)) * 100);
+  }
+  return out;
+}
+
 /** CPU per create without the webhook ÷ with it, in % (100 %: the webhook costs the server nothing). */
 function cpuRatio(
   phases: ThroughputPhase[],
@@ -85,6 +100,13 @@ function cpuRatio(
   return ((per(false) / per(true)) * 100).toFixed(0);
 }
 
+function roundsLine(ratios: number[]): string {
+  if (ratios.length === 0) return '- no complete round';
+  const s = [...ratios].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return `  - per round (its two phases back to back): median ${median.toFixed(0)} %, from ${s[0].toFixed(0)} % to ${s[s.length - 1].toFixed(0)} %; ${ratios.filter((r) => r >= MIN_RATIO).length} of ${ratios.length} rounds at or above ${MIN_RATIO} % (the verdict is the aggregate above)`;
+}
+
 function dialectSection(run: WebhooksRun): string[] {
   const t = throughputRatio(run.phases);
   const l = run.latency;
@@ -93,6 +115,7 @@ function dialectSection(run: WebhooksRun): string[] {
     `## ${run.dialect} (${run.version})`,
     '',
     `- write throughput with one async webhook ≥ ${MIN_RATIO} % of that without: ${t.on.toFixed(0)} ÷ ${t.off.toFixed(0)} creates/s = ${t.ratio.toFixed(0)} % — ${met(t.ratio >= MIN_RATIO)}`,
+    roundsLine(roundRatios(run.phases)),
     `- p99 from a write's 200 to its delivery < ${MAX_P99_MS} ms at ${(l.writes / l.sendSeconds).toFixed(0)} writes/s: ${ms(p99)} ms — ${met(p99 < MAX_P99_MS && l.missing === 0)}`,
     `- server CPU per create, all phases without ÷ with the webhook: request-serving thread ${cpuRatio(run.phases, 'mainCpuSeconds')} %, whole process (with the sending thread, GC and I/O threads) ${cpuRatio(run.phases, 'processCpuSeconds')} % ${run.phases[0]?.databaseCpuSeconds !== undefined ? `, PostgreSQL's processes ${cpuRatio(run.phases, 'databaseCpuSeconds')} %` : ''}, this bench's clients and receiver ${cpuRatio(run.phases, 'benchCpuSeconds')} % (from /proc, 10 ms ticks; the share of throughput kept where that thread, or all cores, are the limit)`,
     `- deliveries received over the run: ${run.received.toLocaleString('en-US')} for ${run.distinct.toLocaleString('en-US')} objects (${run.received - run.distinct} repeated). Server RSS at the end: ${(run.rss / 1024 / 1024).toFixed(0)} MB.`,
@@ -163,7 +186,7 @@ export function renderWebhooksReport(
     '',
     `Server: \`createApp\` with the default settings in a child process (${serverBuild()}) on a fresh database; the clients run in the parent process and the webhook receiver (answers 200 at once) on a worker thread of it, all on the same cores, over 127.0.0.1. One content type (\`event\`, one text field); every write is a single \`POST /api/v1/content/event\` with the read-write key. The webhook is one \`async\` webhook on \`event\`, action Create.`,
     '',
-    `**Write throughput**: ${o.clients} clients create objects back to back for ${o.seconds} s per phase, after a warm-up of 1 s with the webhook and 1 s without (each path started and compiled before it is measured); ${o.rounds} rounds of (webhook off, webhook on), the webhook toggled by its \`enabled\` field (disabled, it queues nothing), so a table that grows during the run weighs on both alike. After each phase with the webhook the run waits until every delivery of that phase has arrived, so a backlog never spills into the next phase. The server’s sending thread runs at niceness 10 (decision 0012, addendum of session 6), as in production. The ratio is all creates/s with the webhook ÷ all creates/s without.`,
+    `**Write throughput**: ${o.clients} clients create objects back to back for ${o.seconds} s per phase, after a warm-up of 1 s with the webhook and 1 s without (each path started and compiled before it is measured); ${o.rounds} rounds alternating (webhook off, webhook on) and (on, off), the webhook toggled by its \`enabled\` field (disabled, it queues nothing), so a table that grows during the run weighs on both alike. After each phase with the webhook the run waits until every delivery of that phase has arrived, so a backlog never spills into the next phase. The server’s sending thread runs at niceness 10 (decision 0012, addendum of session 6), as in production. The ratio is all creates/s with the webhook ÷ all creates/s without.`,
     '',
     `**Commit to delivery**: one create every ${(1000 / o.rate).toFixed(0)} ms for ${o.latencySeconds} s, sent on schedule whether or not earlier ones were answered; for each, the time from the client reading its 200 to the receiver getting its delivery (the receiver's arrival times taken on its thread as absolute times and put on the parent's clock).`,
     '',

@@ -2,7 +2,8 @@
 // webhook (the goal: ≥ 90 % kept), and the time from a write's 200 to the receiver's arrival of its delivery at a
 // steady rate (the goal: p99 < 1 s), on SQLite and PostgreSQL. bench/README.md ("Webhooks") describes it.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -18,15 +19,17 @@ import { renderWebhooksReport, type LatencyRun, type ThroughputPhase, type Webho
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
-  // six short rounds rather than three long ones: the shared machine's speed drifts within a run (0822Z: the same
-  // write cost 0.72–1.02 ms of CPU from one phase to another), and alternating more often spreads that over both
-  seconds: num('BENCH_SECONDS', 4),
-  rounds: num('BENCH_WEBHOOK_ROUNDS', 6),
+  // twelve short rounds rather than few long ones: the shared machine's speed drifts within seconds (1030Z: 806 to
+  // 1 316 creates/s between phases of the same code), and phases close in time see more nearly the same machine
+  seconds: num('BENCH_SECONDS', 2),
+  rounds: num('BENCH_WEBHOOK_ROUNDS', 12),
   clients: num('BENCH_WEBHOOK_CLIENTS', 8),
   rate: num('BENCH_WEBHOOK_RATE', 100),
   latencySeconds: num('BENCH_WEBHOOK_LATENCY_SECONDS', 10),
   /** BENCH_PROFILE=1: the server's CPU profile of the last round's two phases, in the report. */
   profile: process.env.BENCH_PROFILE === '1',
+  /** BENCH_PROFILE_DIR: where to keep those two profiles as `.cpuprofile` files (DevTools opens them). */
+  profileDir: process.env.BENCH_PROFILE_DIR,
 };
 
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').filter(Boolean) as Dialect[];
@@ -164,7 +167,8 @@ async function throughput(
   await closedLoop(port, rw, 'warm', 1);
   const phases: ThroughputPhase[] = [];
   for (let round = 0; round < settings.rounds; round++) {
-    for (const webhook of [false, true]) {
+    // off-on, then on-off (ABBA): a drift that runs one way through a pair of rounds weighs on both paths alike
+    for (const webhook of round % 2 === 0 ? [false, true] : [true, false]) {
       await setWebhook(port, rw, hook, webhook);
       process.stderr.write(`${dialect}: ${settings.seconds} s of creates, webhook ${webhook ? 'on' : 'off'}\n`);
       const profiled = settings.profile && round === settings.rounds - 1;
@@ -186,6 +190,11 @@ async function throughput(
       };
       if (profiled) {
         const p = await host.profileStop();
+        if (settings.profileDir) {
+          mkdirSync(settings.profileDir, { recursive: true });
+          const file = path.join(settings.profileDir, `${dialect}-${webhook ? 'on' : 'off'}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(p.cpu));
+        }
         phase.profile = {
           summary: summarize(p.cpu, repoRoot, 30),
           sql: p.sql.sort((a, b) => b.totalMs - a.totalMs).slice(0, 15),

@@ -89,7 +89,7 @@ export function webhookFanout(
   delivery: Pick<WebhookDelivery, 'room' | 'leaseUntil' | 'queued'>,
 ): EventConsumer {
   return async (events, tx, afterCommit) => {
-    let all = await webhooks.all(tx);
+    let all = await webhooks.current(tx);
     // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
     let refusals = new Map<string, Promise<string | undefined>>();
     // the objects the batch delivers, read together (after a webhook changed mid-batch, the others one by one)

@@ -61,6 +61,22 @@ export class WebhooksService {
     return load;
   }
 
+  /**
+   * Every webhook as `storage` (a transaction) sees them now, for the fan-out of each event batch: read again only
+   * when the `_webhooks` type's write generation moved (every committed change to a webhook moves it, on any node),
+   * instead of reading and parsing them all per batch.
+   */
+  async current(storage: Storage): Promise<Webhook[]> {
+    const [gen] = await storage.typeGenerations([WEBHOOKS_TYPE]);
+    const known = this.known;
+    if (known && known.gen === gen) return known.list;
+    const list = await this.all(storage);
+    this.known = { gen, list };
+    return list;
+  }
+
+  private known: { gen: number; list: Webhook[] } | undefined;
+
   /** Every webhook (read through `storage`, which may be a transaction). */
   async all(storage: Storage = this.storage): Promise<Webhook[]> {
     const out: Webhook[] = [];

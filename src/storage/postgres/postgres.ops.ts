@@ -46,6 +46,10 @@ export const postgresOps: DialectOps = {
     const arrays = columns.map((c, i) => `CAST($${i + 1} AS ${c.type === 'jsonb' ? 'text' : c.type}[])`).join(', ');
     return `${verb} INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})${tail === '' ? '' : ` ${tail}`}`;
   },
+  rowsSource: (columns, _rows, alias) => {
+    const arrays = columns.map((c, i) => `CAST($${i + 1} AS ${c.type === 'jsonb' ? 'text' : c.type}[])`).join(', ');
+    return `unnest(${arrays}) AS ${alias}(${columns.map((c) => c.name).join(', ')})`;
+  },
   insertRowsParams: (rows) => (rows.length === 0 ? [] : rows[0].map((_, i) => rows.map((r) => r[i]))),
   // the trigram index finds every match of a substring filter: a page walks the type in order first (sql-storage)
   walksSubstringPages: true,

@@ -69,8 +69,13 @@ export interface DialectOps {
    * one prepared plan) serves any number of rows and a statement carries as many parameters as columns.
    */
   insertRowsSql(verb: string, table: string, columns: readonly InsertColumn[], rows: number, tail: string): string;
-  /** The parameters of insertRowsSql's statement for these rows (each its values in column order). */
+  /** The parameters of insertRowsSql's (or rowsSource's) statement for these rows (each its values in column order). */
   insertRowsParams(rows: readonly (readonly unknown[])[]): unknown[];
+  /**
+   * `rows` rows of `columns` as a FROM item named `alias`, its columns named as given, bound the way insertRowsSql
+   * binds them (its parameters are the statement's only ones): an UPDATE … FROM over many rows in one fixed text.
+   */
+  rowsSource(columns: readonly InsertColumn[], rows: number, alias: string): string;
   /**
    * Whether a page with a substring filter (contains, startsWith, endsWith) ordered by a column first walks the
    * type's rows in page order, up to a window, before asking for every match: where an index finds every match

@@ -43,6 +43,18 @@ describe('bulk statements per dialect', () => {
     expect(preparable(text)).toBe(true);
   });
 
+  it('rows as a FROM item with named columns: VALUES tuples on SQLite, one fixed unnest() text on PostgreSQL', () => {
+    const cols: InsertColumn[] = [
+      { name: 'id', type: 'bigint' },
+      { name: 'status', type: 'text' },
+    ];
+    expect(sqliteOps.rowsSource(cols, 2, 'o')).toBe('(SELECT column1 AS id, column2 AS status FROM (VALUES (?, ?), (?, ?))) AS o');
+    const text = postgresOps.rowsSource(cols, 2, 'o');
+    expect(text).toBe('unnest(CAST($1 AS bigint[]), CAST($2 AS text[])) AS o(id, status)');
+    expect(postgresOps.rowsSource(cols, 300, 'o')).toBe(text);
+    expect(preparable(`UPDATE t SET status = o.status FROM ${text} WHERE t.id = o.id`)).toBe(true);
+  });
+
   it('a list of values: IN (…) on SQLite, one array parameter on PostgreSQL (prepared whatever its length)', () => {
     const q = (db: Kysely<Database>, ops: typeof sqliteOps, keys: string[]) =>
       db

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewExecution, StoredExecution, WebhookStore } from '../webhook-port.js';
 import type { DialectOps } from './dialect-ops.js';
 import type { Database } from './schema.js';
-import { column, RowInsert } from './row-insert.js';
+import { column, RowInsert, RowStatement } from './row-insert.js';
 
 type Row = Selectable<Database['webhook_executions']>;
 
@@ -116,20 +116,12 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async finishAttempts(outcomes: Parameters<WebhookStore['finishAttempts']>[0], nowMs: number): Promise<void> {
-    // one UPDATE … FROM (VALUES …) per 500 (7 parameters each); VALUES columns are column1… on both databases, and
-    // the casts give PostgreSQL their types
-    for (let i = 0; i < outcomes.length; i += 500) {
-      const rows = outcomes
-        .slice(i, i + 500)
-        .map(
-          (o) =>
-            sql`(CAST(${o.id} AS BIGINT), CAST(${o.attempt} AS INTEGER), CAST(${o.status} AS TEXT), CAST(${o.httpStatus} AS INTEGER), CAST(${o.durationMs} AS INTEGER), CAST(${o.error} AS TEXT), CAST(${o.nextAttemptMs} AS BIGINT))`,
-        );
-      await sql`UPDATE webhook_executions SET status = v.column3, http_status = v.column4, duration_ms = v.column5,
-          error = v.column6, next_attempt_ms = v.column7, lease_until_ms = NULL, updated_ms = ${nowMs}
-        FROM (VALUES ${sql.join(rows)}) AS v
-        WHERE webhook_executions.id = v.column1 AND webhook_executions.attempts = v.column2`.execute(this.db);
-    }
+    if (outcomes.length === 0) return;
+    await finishExecutions.run(
+      this.db,
+      this.ops,
+      outcomes.map((o) => [o.id, o.attempt, o.status, o.httpStatus, o.durationMs, o.error, o.nextAttemptMs, nowMs]),
+    );
   }
 
   async getExecution(id: number): Promise<StoredExecution | undefined> {
@@ -227,3 +219,22 @@ function executionRow(e: NewExecution) {
     updated_ms: e.createdMs,
   };
 }
+
+/** A round's outcomes: one UPDATE … FROM its rows, each applied only where that attempt still holds the execution. */
+const outcomeColumns = [
+  column('id', 'bigint'),
+  column('attempt', 'integer'),
+  column('status'),
+  column('http_status', 'integer'),
+  column('duration_ms', 'integer'),
+  column('error'),
+  column('next_attempt_ms', 'bigint'),
+  column('updated_ms', 'bigint'),
+];
+const finishExecutions = new RowStatement(
+  outcomeColumns,
+  (ops, n) => `UPDATE webhook_executions SET status = o.status, http_status = o.http_status, duration_ms = o.duration_ms,
+      error = o.error, next_attempt_ms = o.next_attempt_ms, lease_until_ms = NULL, updated_ms = o.updated_ms
+    FROM ${ops.rowsSource(outcomeColumns, n, 'o')}
+    WHERE webhook_executions.id = o.id AND webhook_executions.attempts = o.attempt`,
+);

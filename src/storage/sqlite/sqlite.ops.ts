@@ -48,6 +48,11 @@ export const sqliteOps: DialectOps = {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
     return `${verb} INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}${tail === '' ? '' : ` ${tail}`}`;
   },
+  rowsSource: (columns, rows, alias) => {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const named = columns.map((c, i) => `column${i + 1} AS ${c.name}`).join(', ');
+    return `(SELECT ${named} FROM (VALUES ${Array<string>(rows).fill(tuple).join(', ')})) AS ${alias}`;
+  },
   insertRowsParams: (rows) => {
     const out: unknown[] = [];
     for (const row of rows) for (const v of row) out.push(v);
