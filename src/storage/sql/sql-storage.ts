@@ -422,12 +422,25 @@ export class SqlStorage implements Storage {
   async getObjectsAnyState(type: string, ids: string[]): Promise<StoredObject[]> {
     const out: StoredObject[] = [];
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.selectObjects()
-        .where('type', '=', typeLit(type))
-        .where(this.ops.isIn('id_key', ids.slice(i, i + 500).map(idKey), 'text'))
-        .where('visibility', '<>', 'public')
-        .execute();
-      for (const r of rows) out.push(toObject(r as ObjectRow));
+      const part = ids.slice(i, i + 500);
+      // compiled once per type and count (the fan-out reads each event batch's objects with it)
+      const rows = await this.shapes.rows<ObjectRow, Database>(
+        this.db,
+        `getAnyState:${type}:${part.length}`,
+        () =>
+          this.selectObjects()
+            .where('type', '=', typeLit(type))
+            .where(
+              this.ops.isIn(
+                'id_key',
+                part.map((_, k) => param(`k${k}`)),
+                'text',
+              ),
+            )
+            .where('visibility', '<>', 'public'),
+        Object.fromEntries(part.map((id, k) => [`k${k}`, idKey(id)])),
+      );
+      for (const r of rows) out.push(toObject(r));
     }
     return out;
   }

@@ -65,19 +65,19 @@ export class SqlWebhookStore implements WebhookStore {
 
   async addExecutions(list: NewExecution[]): Promise<StoredExecution[]> {
     if (list.length === 0) return [];
-    const values = list.map(executionRow);
     // RowInsert slices the rows below the engines' parameter limits
     const inserted = await insertExecutions.run<{ id: number | string; webhook_id: string; event_seq: number | string }>(
       this.db,
       this.ops,
-      values.map((v) => executionColumns.map((c) => v[c.name as keyof typeof v])),
+      list.map(executionValues),
     );
     // an execution already queued (a batch run again) is not inserted, so it is not claimed here either
     const ids = new Map(inserted.map((r) => [`${r.webhook_id}\0${r.event_seq}`, Number(r.id)]));
     const claimed: StoredExecution[] = [];
-    for (const v of values) {
-      const id = v.lease_until_ms === null ? undefined : ids.get(`${v.webhook_id}\0${v.event_seq}`);
-      if (id !== undefined) claimed.push(toExecution({ ...v, id }));
+    for (const e of list) {
+      const id = e.leaseUntilMs === undefined ? undefined : ids.get(`${e.webhookId}\0${e.eventSeq}`);
+      if (id === undefined) continue;
+      claimed.push({ ...e, id, attempts: 1, httpStatus: null, durationMs: null, updatedMs: e.createdMs });
     }
     return claimed.sort((a, b) => a.id - b.id);
   }
@@ -198,6 +198,26 @@ const insertExecutions = new RowInsert(
   executionColumns,
   'ON CONFLICT (webhook_id, event_seq) WHERE event_seq IS NOT NULL DO NOTHING RETURNING id, webhook_id, event_seq',
 );
+
+/** A new execution's values in executionColumns' order (see executionRow). */
+function executionValues(e: NewExecution): unknown[] {
+  const claimed = e.leaseUntilMs !== undefined;
+  return [
+    e.webhookId,
+    e.eventSeq,
+    e.status,
+    claimed ? 1 : 0,
+    e.error,
+    e.action,
+    e.contentType,
+    e.objectId,
+    e.payload,
+    e.nextAttemptMs,
+    claimed ? e.leaseUntilMs : null,
+    e.createdMs,
+    e.createdMs,
+  ];
+}
 
 /** A new execution as a row: not yet attempted and no lease, or claimed for its first attempt (`leaseUntilMs`). */
 function executionRow(e: NewExecution) {
