@@ -94,7 +94,8 @@ export async function post(
   policy: WebhookUrlPolicy,
   url: URL,
   body: string,
-  headers: Record<string, string>,
+  /** By name, or as undici's flat [name, value, …] list. */
+  headers: Record<string, string> | string[],
   deadline: Deadline,
   keepBody: boolean,
 ): Promise<SendResult> {

@@ -125,6 +125,35 @@ describe('the sending thread', () => {
     }
   });
 
+  it('a route header named like a header the request sets (its signature, its own headers) is not sent: one of each, ours', async () => {
+    const sender = new Sender(new WebhookUrlPolicy([], []));
+    const raw: string[][] = [];
+    const spy = (req: http.IncomingMessage) => {
+      if (req.url === '/spoof') raw.push(req.rawHeaders);
+    };
+    server.on('request', spy);
+    try {
+      const t = Math.floor(Date.now() / 1000);
+      const route = {
+        url: `${base}/spoof`,
+        headers: { 'x-flotilla-signature': 't=1,v1=forged', 'X-Extra': 'forged', 'x-sig': 'kept' },
+        timeoutMs: 2000,
+        sign: { secret: 'whsec_test', t },
+      };
+      const [r] = await sender.send([{ route, body: '{"n":"spoof"}', extra: { 'x-extra': 'own' } }]);
+      expect(r.error).toBeNull();
+      const pairs = (raw[0] ?? []).flatMap((v, i, all) => (i % 2 === 0 ? [[v.toLowerCase(), all[i + 1]]] : []));
+      const values = (name: string) => pairs.filter(([n]) => n === name).map(([, v]) => v);
+      expect(values('x-extra')).toEqual(['own']);
+      expect(values('x-sig')).toEqual(['kept']);
+      expect(values('x-flotilla-signature')).toHaveLength(1);
+      expect(verifySignature('whsec_test', values('x-flotilla-signature')[0], '{"n":"spoof"}', t)).toBe(true);
+    } finally {
+      server.off('request', spy);
+      await sender.stop();
+    }
+  });
+
   it('a thread that dies fails the batches it held, and the next batch gets a new thread', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
     try {

@@ -77,7 +77,25 @@ export class SqlWebhookStore implements WebhookStore {
     for (const e of list) {
       const id = e.leaseUntilMs === undefined ? undefined : ids.get(`${e.webhookId}\0${e.eventSeq}`);
       if (id === undefined) continue;
-      claimed.push({ ...e, id, attempts: 1, httpStatus: null, durationMs: null, updatedMs: e.createdMs });
+      // a literal, not a spread of `e`: copying the new execution's fields by spread cost ~6 µs a row (a profile of
+      // the webhooks bench, 1039Z), more than inserting it
+      claimed.push({
+        id,
+        webhookId: e.webhookId,
+        eventSeq: e.eventSeq,
+        status: e.status,
+        attempts: 1,
+        httpStatus: null,
+        durationMs: null,
+        error: e.error,
+        action: e.action,
+        contentType: e.contentType,
+        objectId: e.objectId,
+        payload: e.payload,
+        nextAttemptMs: e.nextAttemptMs,
+        createdMs: e.createdMs,
+        updatedMs: e.createdMs,
+      });
     }
     return claimed.sort((a, b) => a.id - b.id);
   }
