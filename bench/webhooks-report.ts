@@ -175,6 +175,8 @@ export function renderWebhooksReport(
     latencySeconds: number;
     date: Date;
     loadAtStart: number;
+    /** A calibration run: the webhook stays disabled in the phases marked "on". */
+    sameBoth?: boolean;
     skipped: string[];
   },
 ): string {
@@ -190,6 +192,12 @@ export function renderWebhooksReport(
     '',
     `**Commit to delivery**: one create every ${(1000 / o.rate).toFixed(0)} ms for ${o.latencySeconds} s, sent on schedule whether or not earlier ones were answered; for each, the time from the client reading its 200 to the receiver getting its delivery (the receiver's arrival times taken on its thread as absolute times and put on the parent's clock).`,
     '',
+    ...(o.sameBoth
+      ? [
+          '**Calibration run (`BENCH_WEBHOOK_AA=1`)**: the webhook stays disabled in the phases marked "on", so both paths run the same code; the ratios below are the machine\'s noise, not a webhook\'s cost, and their verdicts mean nothing.',
+          '',
+        ]
+      : []),
     ...o.skipped.map((s) => `_${s}_\n`),
   ];
   for (const run of runs) out.push(...dialectSection(run));

@@ -30,6 +30,11 @@ const settings = {
   profile: process.env.BENCH_PROFILE === '1',
   /** BENCH_PROFILE_DIR: where to keep those two profiles as `.cpuprofile` files (DevTools opens them). */
   profileDir: process.env.BENCH_PROFILE_DIR,
+  /**
+   * BENCH_WEBHOOK_AA=1: a calibration run whose "on" phases leave the webhook disabled, so both paths are the same
+   * code and the ratio's distance from 100 % is the machine's noise.
+   */
+  sameBoth: process.env.BENCH_WEBHOOK_AA === '1',
 };
 
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').filter(Boolean) as Dialect[];
@@ -169,7 +174,7 @@ async function throughput(
   for (let round = 0; round < settings.rounds; round++) {
     // off-on, then on-off (ABBA): a drift that runs one way through a pair of rounds weighs on both paths alike
     for (const webhook of round % 2 === 0 ? [false, true] : [true, false]) {
-      await setWebhook(port, rw, hook, webhook);
+      await setWebhook(port, rw, hook, webhook && !settings.sameBoth);
       process.stderr.write(`${dialect}: ${settings.seconds} s of creates, webhook ${webhook ? 'on' : 'off'}\n`);
       const profiled = settings.profile && round === settings.rounds - 1;
       if (profiled) await host.profileStart();
@@ -200,7 +205,7 @@ async function throughput(
           sql: p.sql.sort((a, b) => b.totalMs - a.totalMs).slice(0, 15),
         };
       }
-      if (webhook) {
+      if (webhook && !settings.sameBoth) {
         phase.deliveredAtEnd = r.ids.filter((id) => deliveries.firstArrival.has(id)).length;
         phase.drainMs = await deliveries.waitFor(r.ids);
         phase.delivered = r.ids.filter((id) => deliveries.firstArrival.has(id)).length;

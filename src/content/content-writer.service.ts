@@ -255,6 +255,7 @@ export class ContentWriter {
                 event: { kind: 'object', action, contentType: row.type, objectId: row.id, version: row.version },
                 actor: actorOf(p),
                 atMs: now,
+                object: row,
               });
             });
             await tx.recordEvents(events);

@@ -42,7 +42,15 @@ export interface EventRecord {
   event: NewEvent;
   actor: string;
   atMs: number;
+  /**
+   * The object as this change left it, when the writer has it at hand: after the commit, consumers of the event on
+   * this node may take it from `writtenObject` instead of reading it back.
+   */
+  object?: StoredObject;
 }
+
+/** Types whose written objects a consumer wants kept (`rememberWritten`): some, every one ('*'), or none (null). */
+export type WrittenTypes = ReadonlySet<string> | '*' | null;
 
 export interface ListQuery {
   type: string;
@@ -311,6 +319,16 @@ export interface Storage {
    * a cached answer of that query is validated against (docs/decisions/0019-caches-across-nodes.md).
    */
   typeGenerations(types: readonly string[]): Promise<number[]>;
+  /**
+   * Keep the objects that this process's commits write of these types (those recorded with their event), from now
+   * on, in a bounded memory of the most recent ones: the webhook fan-out asks for the types its webhooks cover.
+   */
+  rememberWritten(types: WrittenTypes): void;
+  /**
+   * The object of `type` and `id` at `version` as a recent commit of this process wrote it, if still held (see
+   * rememberWritten); undefined means read it. Never an object of a transaction that did not commit.
+   */
+  writtenObject(type: string, id: string, version: number): StoredObject | undefined;
   /**
    * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.

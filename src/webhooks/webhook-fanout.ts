@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { ContentEvent } from '../core/content-event.js';
 import type { EventConsumer } from '../events/event-worker.js';
 import { objectJson } from '../content/object-json.js';
-import type { Storage, StoredObject } from '../storage/port.js';
+import type { Storage, StoredObject, WrittenTypes } from '../storage/port.js';
 import type { NewExecution } from '../storage/webhook-port.js';
 import type { WebhookDelivery } from './webhook-delivery.js';
 import { covers, type Webhook, type WebhookAction } from './webhook.js';
@@ -29,12 +29,24 @@ function receivers(all: readonly Webhook[], e: ContentEvent): Webhook[] {
   );
 }
 
+/** The types whose objects enabled async webhooks deliver: '*' when one covers every type, null when none is on. */
+function writtenTypes(all: readonly Webhook[]): WrittenTypes {
+  const on = all.filter((w) => w.enabled && w.type === 'async');
+  if (on.length === 0) return null;
+  if (on.some((w) => w.types.length === 0)) return '*';
+  return new Set(on.flatMap((w) => w.types));
+}
+
 const rowKey = (type: string, id: string) => `${type}\0${id.toLowerCase()}`;
 
-/** The objects of these events, one query per type (a changed-again object is read once, at its latest state). */
+/**
+ * The objects of these events that this node's commits did not leave in memory (Storage.writtenObject), one query
+ * per type (a changed-again object is read once, at its latest state).
+ */
 async function readObjects(tx: Storage, events: readonly ContentEvent[]): Promise<Map<string, StoredObject>> {
   const byType = new Map<string, Set<string>>();
   for (const e of events) {
+    if (e.version !== null && tx.writtenObject(e.contentType, e.objectId!, e.version)) continue;
     let ids = byType.get(e.contentType);
     if (!ids) byType.set(e.contentType, (ids = new Set()));
     ids.add(e.objectId!);
@@ -63,7 +75,11 @@ async function payloadOf(
   const id = e.objectId!;
   const base = `/api/v1/content/${e.contentType}/${encodeURIComponent(id)}`;
   if (e.action === 'delete') return { ref: base, payload: JSON.stringify({ id }) };
-  const row = read.get(rowKey(e.contentType, id)) ?? (await tx.getObjectAnyState(e.contentType, id));
+  // the object as the event's commit left it, when this node wrote it moments ago; otherwise as read
+  const row =
+    (e.version !== null ? tx.writtenObject(e.contentType, id, e.version) : undefined) ??
+    read.get(rowKey(e.contentType, id)) ??
+    (await tx.getObjectAnyState(e.contentType, id));
   if (!row) return undefined;
   let json = objectJson(row);
   if (e.version !== null && e.version !== row.version) {
@@ -88,8 +104,14 @@ export function webhookFanout(
   clock: Clock,
   delivery: Pick<WebhookDelivery, 'room' | 'leaseUntil' | 'queued'>,
 ): EventConsumer {
+  let wantedFor: readonly Webhook[] | undefined;
   return async (events, tx, afterCommit) => {
     let all = await webhooks.current(tx);
+    if (all !== wantedFor) {
+      // from now on this node's writes of the types these webhooks cover stay in memory for their payloads
+      tx.rememberWritten(writtenTypes(all));
+      wantedFor = all;
+    }
     // who may receive what does not change within one batch (a changed webhook resets `all` and this with it)
     let refusals = new Map<string, Promise<string | undefined>>();
     // the objects the batch delivers, read together (after a webhook changed mid-batch, the others one by one)

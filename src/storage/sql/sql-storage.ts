@@ -17,6 +17,7 @@ import {
   type StorageProbe,
   type StoredKey,
   type StoredObject,
+  type WrittenTypes,
   type StoredSchedule,
   type StoredType,
   type View,
@@ -41,6 +42,7 @@ import { ObjectWrites } from './object-writes.js';
 import { column, RowInsert } from './row-insert.js';
 import { addKeyUsage, keyUsage, pruneKeyUsage } from './key-usage-store.js';
 import { TypeGenerations } from './type-generations.js';
+import { WrittenObjects } from './written-objects.js';
 
 const toKey = (r: Database['api_keys']): StoredKey => ({
   id: r.id,
@@ -128,6 +130,10 @@ export class SqlStorage implements Storage {
     private readonly probe: StorageProbe = { latestSchema: 0, connections: () => ({ max: 0, total: 0 }) },
     /** Hot statements compiled once, shared by this storage and its transactions. */
     private readonly shapes = new StatementShapes(),
+    /** Recently committed objects for their events' consumers on this node, shared likewise. */
+    private readonly written = new WrittenObjects(),
+    /** Inside a transaction: the objects its events carry, handed to `written` once it commits. */
+    private readonly writtenNow?: StoredObject[],
   ) {
     this.panel = new SqlPanelStore(db);
     this.webhooks = new SqlWebhookStore(db, ops);
@@ -159,6 +165,7 @@ export class SqlStorage implements Storage {
   async transaction<T>(fn: (tx: Storage) => Promise<T>, opts: { relaxed?: boolean } = {}): Promise<T> {
     if (this.inTransaction) return fn(this);
     const recorded: ChangeNotice[] = [];
+    const writtenNow: StoredObject[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
       if (opts.relaxed && this.ops.relaxedCommit) await sql.raw(this.ops.relaxedCommit).execute(trx);
       const out = await fn(
@@ -173,6 +180,8 @@ export class SqlStorage implements Storage {
           this.generations,
           this.probe,
           this.shapes,
+          this.written,
+          writtenNow,
         ),
       );
       // other nodes hear of the change at commit, and only if it commits
@@ -181,6 +190,7 @@ export class SqlStorage implements Storage {
       if (recorded.length > 0) await this.generations.bump(trx, typesOf(recorded));
       return out;
     });
+    if (writtenNow.length > 0) this.written.keep(writtenNow);
     if (recorded.length > 0) {
       this.generations.committed(typesOf(recorded));
       this.signals.local('events', noticePayload(recorded));
@@ -207,7 +217,18 @@ export class SqlStorage implements Storage {
         events.map(({ event: e, actor, atMs }) => [atMs, e.kind, e.action, e.contentType, e.objectId, e.version, actor]),
       );
     }
-    for (const { event: e } of events) this.recorded.push({ kind: e.kind, contentType: e.contentType });
+    for (const { event: e, object } of events) {
+      this.recorded.push({ kind: e.kind, contentType: e.contentType });
+      if (object && this.written.wants(object.type)) this.writtenNow!.push(object);
+    }
+  }
+
+  rememberWritten(types: WrittenTypes): void {
+    this.written.want(types);
+  }
+
+  writtenObject(type: string, id: string, version: number): StoredObject | undefined {
+    return this.written.get(type, id, version);
   }
 
   onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void {

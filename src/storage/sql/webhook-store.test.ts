@@ -5,6 +5,7 @@ import type { Storage } from '../port.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { NewExecution } from '../webhook-port.js';
+import { ctd, text } from '../../../test/support/fixtures.js';
 
 const execution = (eventSeq: number): NewExecution => ({
   webhookId: 'w1',
@@ -93,6 +94,45 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
       [3, 2],
       [4, 2],
     ]);
+  });
+
+  it('remembers the objects an event carries once its transaction commits, only of wanted types; never a rolled-back one', async () => {
+    await storage.insertType('memo', JSON.stringify(ctd('memo', { title: text() })), 0);
+    const obj = (id: string) => ({
+      type: 'memo',
+      id,
+      data: `{"id":"${id}"}`,
+      title: id,
+      createdMs: 1,
+      updatedMs: 1,
+      refs: [],
+      actor: 'system',
+      draftPublic: false,
+    });
+    const write = (id: string, fail = false) =>
+      storage.transaction(async (tx) => {
+        const [row] = await tx.writeObjects([{ kind: 'create', obj: obj(id) }]);
+        await tx.recordEvents([
+          {
+            event: { kind: 'object', action: 'create', contentType: 'memo', objectId: id, version: row!.version },
+            actor: 'system',
+            atMs: 1,
+            object: row,
+          },
+        ]);
+        if (fail) throw new Error('rolled back');
+        // not before the commit
+        expect(tx.writtenObject('memo', id, row!.version)).toBeUndefined();
+      });
+    await write('unwanted');
+    expect(storage.writtenObject('memo', 'unwanted', 1)).toBeUndefined();
+    storage.rememberWritten(new Set(['memo']));
+    await write('kept');
+    expect(storage.writtenObject('memo', 'KEPT', 1)).toMatchObject({ id: 'kept', data: '{"id":"kept"}', version: 1 });
+    await expect(write('lost', true)).rejects.toThrow('rolled back');
+    expect(storage.writtenObject('memo', 'lost', 1)).toBeUndefined();
+    storage.rememberWritten(null);
+    expect(storage.writtenObject('memo', 'kept', 1)).toBeUndefined();
   });
 
   it.runIf(dialect === 'postgres')(

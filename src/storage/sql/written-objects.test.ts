@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredObject } from '../port.js';
+import { WrittenObjects } from './written-objects.js';
+
+const row = (type: string, id: string, version: number, data = '{}'): StoredObject => ({
+  seq: 1,
+  type,
+  id,
+  data,
+  title: '',
+  version,
+  createdMs: 0,
+  updatedMs: 0,
+  deletedMs: null,
+  updatedBy: null,
+  visibility: 'both',
+  status: null,
+  publicVersion: null,
+  publishedMs: null,
+});
+
+describe('the memory of written objects', () => {
+  it('keeps nothing until asked, then only the wanted types, by type, id (any case) and version', () => {
+    const w = new WrittenObjects();
+    w.keep([row('post', 'a', 1)]);
+    expect(w.get('post', 'a', 1)).toBeUndefined();
+    w.want(new Set(['post']));
+    w.keep([row('post', 'A', 1), row('post', 'A', 2, '{"v":2}'), row('page', 'b', 1)]);
+    expect(w.get('post', 'a', 2)?.data).toBe('{"v":2}');
+    expect(w.get('post', 'a', 1)?.version).toBe(1);
+    expect(w.get('page', 'b', 1)).toBeUndefined();
+    expect(w.get('post', 'a', 3)).toBeUndefined();
+    // narrowing drops what is held of the others; '*' keeps every type; null nothing
+    w.want(new Set(['page']));
+    expect(w.size).toBe(0);
+    w.want('*');
+    w.keep([row('page', 'b', 1), row('other', 'c', 1)]);
+    expect(w.size).toBe(2);
+    w.want(null);
+    expect(w.size).toBe(0);
+    expect(w.wants('page')).toBe(false);
+  });
+
+  it('holds at most its count and bytes, dropping the oldest first; a document over the bound is never held', () => {
+    const w = new WrittenObjects(3, 100);
+    w.want('*');
+    w.keep([1, 2, 3, 4].map((v) => row('post', 'a', v)));
+    expect([1, 2, 3, 4].map((v) => w.get('post', 'a', v) !== undefined)).toEqual([false, true, true, true]);
+    w.keep([row('post', 'big', 1, 'x'.repeat(60)), row('post', 'big', 2, 'x'.repeat(60))]);
+    // 120 bytes do not fit in 100: only the newer stays
+    expect(w.get('post', 'big', 1)).toBeUndefined();
+    expect(w.get('post', 'big', 2)).toBeDefined();
+    w.keep([row('post', 'huge', 1, 'x'.repeat(101))]);
+    expect(w.get('post', 'huge', 1)).toBeUndefined();
+    expect(w.get('post', 'big', 2)).toBeDefined();
+  });
+});
