@@ -962,7 +962,13 @@ export class SqlStorage implements Storage {
   }
 
   async getKey(id: string): Promise<StoredKey | undefined> {
-    const r = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    // compiled once: a webhook's deliveries look up the key that saved it in every fan-out batch
+    const [r] = await this.shapes.rows<Database['api_keys'], Database>(
+      this.db,
+      'getKey',
+      () => this.db.selectFrom('api_keys').selectAll().where('id', '=', param('id')),
+      { id },
+    );
     return r ? toKey(r) : undefined;
   }
 

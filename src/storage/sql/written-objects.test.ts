@@ -20,16 +20,19 @@ const row = (type: string, id: string, version: number, data = '{}'): StoredObje
 });
 
 describe('the memory of written objects', () => {
-  it('keeps nothing until asked, then only the wanted types, by type, id (any case) and version', () => {
+  it('keeps nothing until asked, then only the wanted types: the newest version of each object, by its id as stored', () => {
     const w = new WrittenObjects();
     w.keep([row('post', 'a', 1)]);
     expect(w.get('post', 'a', 1)).toBeUndefined();
     w.want(new Set(['post']));
     w.keep([row('post', 'A', 1), row('post', 'A', 2, '{"v":2}'), row('page', 'b', 1)]);
-    expect(w.get('post', 'a', 2)?.data).toBe('{"v":2}');
-    expect(w.get('post', 'a', 1)?.version).toBe(1);
+    expect(w.get('post', 'A', 2)?.data).toBe('{"v":2}');
+    // an older version is not what is held: the caller reads it
+    expect(w.get('post', 'A', 1)).toBeUndefined();
+    expect(w.get('post', 'a', 2)).toBeUndefined();
     expect(w.get('page', 'b', 1)).toBeUndefined();
-    expect(w.get('post', 'a', 3)).toBeUndefined();
+    expect(w.get('post', 'A', 3)).toBeUndefined();
+    expect(w.size).toBe(1);
     // narrowing drops what is held of the others; '*' keeps every type; null nothing
     w.want(new Set(['page']));
     expect(w.size).toBe(0);
@@ -44,8 +47,8 @@ describe('the memory of written objects', () => {
   it('holds at most its count and bytes, dropping the oldest first; a document over the bound is never held', () => {
     const w = new WrittenObjects(3, 100);
     w.want('*');
-    w.keep([1, 2, 3, 4].map((v) => row('post', 'a', v)));
-    expect([1, 2, 3, 4].map((v) => w.get('post', 'a', v) !== undefined)).toEqual([false, true, true, true]);
+    w.keep(['a', 'b', 'c', 'd'].map((id) => row('post', id, 1)));
+    expect(['a', 'b', 'c', 'd'].map((id) => w.get('post', id, 1) !== undefined)).toEqual([false, true, true, true]);
     w.keep([row('post', 'big', 1, 'x'.repeat(60)), row('post', 'big', 2, 'x'.repeat(60))]);
     // 120 bytes do not fit in 100: only the newer stays
     expect(w.get('post', 'big', 1)).toBeUndefined();

@@ -1,7 +1,7 @@
 import type { StoredObject, WrittenTypes } from '../port.js';
 
 /**
- * The objects this process's last commits left, by type, id and version, for a consumer of their events on this
+ * The objects this process's last commits left (the newest version of each), for a consumer of their events on this
  * node (the webhook fan-out's payloads) to use instead of reading them back. Only committed objects are kept (the
  * storage hands them over after the commit), only of the types a consumer asked for (nothing is held on a server
  * whose webhooks want none), and only the most recent ones: at most `maxCount` objects and `maxBytes` of their
@@ -10,7 +10,10 @@ import type { StoredObject, WrittenTypes } from '../port.js';
  */
 export class WrittenObjects {
   private wanted: WrittenTypes = null;
-  private readonly kept = new Map<string, StoredObject>();
+  /** By type, then by id as stored (an event names its object by that id): the newest version written. */
+  private readonly kept = new Map<string, Map<string, StoredObject>>();
+  /** Every held object once, oldest first, for the bounds. */
+  private readonly order = new Set<StoredObject>();
   private bytes = 0;
 
   constructor(
@@ -22,43 +25,47 @@ export class WrittenObjects {
   want(types: WrittenTypes): void {
     this.wanted = types;
     if (types === '*') return;
-    for (const [key, row] of this.kept) if (!types?.has(row.type)) this.drop(key, row);
+    for (const row of this.order) if (!types?.has(row.type)) this.drop(row);
   }
 
   wants(type: string): boolean {
     return this.wanted === '*' || (this.wanted !== null && this.wanted.has(type));
   }
 
-  /** After a commit: the objects it wrote. */
+  /** After a commit: the objects it wrote (a later version of an object replaces the earlier one). */
   keep(rows: readonly StoredObject[]): void {
     for (const row of rows) {
       if (!this.wants(row.type) || row.data.length > this.maxBytes) continue;
-      const key = keyOf(row.type, row.id, row.version);
-      const was = this.kept.get(key);
-      if (was) this.drop(key, was);
-      this.kept.set(key, row);
+      let ofType = this.kept.get(row.type);
+      if (!ofType) this.kept.set(row.type, (ofType = new Map()));
+      const was = ofType.get(row.id);
+      ofType.set(row.id, row);
+      if (was && this.order.delete(was)) this.bytes -= was.data.length;
+      this.order.add(row);
       this.bytes += row.data.length;
     }
-    for (const [key, row] of this.kept) {
-      if (this.kept.size <= this.maxCount && this.bytes <= this.maxBytes) break;
-      this.drop(key, row);
+    for (const row of this.order) {
+      if (this.order.size <= this.maxCount && this.bytes <= this.maxBytes) break;
+      this.drop(row);
     }
   }
 
   /** The object of `type` and `id` at `version`, if a recent commit of this process wrote it and it is still held. */
   get(type: string, id: string, version: number): StoredObject | undefined {
-    return this.kept.get(keyOf(type, id, version));
+    const row = this.kept.get(type)?.get(id);
+    return row && row.version === version ? row : undefined;
   }
 
   /** How many objects are held (tests). */
   get size(): number {
-    return this.kept.size;
+    return this.order.size;
   }
 
-  private drop(key: string, row: StoredObject): void {
-    this.kept.delete(key);
+  private drop(row: StoredObject): void {
+    if (!this.order.delete(row)) return;
+    const ofType = this.kept.get(row.type);
+    if (ofType?.get(row.id) === row) ofType.delete(row.id);
+    if (ofType?.size === 0) this.kept.delete(row.type);
     this.bytes -= row.data.length;
   }
 }
-
-const keyOf = (type: string, id: string, version: number) => `${type}\0${id.toLowerCase()}\0${version}`;
