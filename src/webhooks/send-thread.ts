@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Deadline, post, target } from './send.js';
 import type { SendBatch, SendRoute, SendThreadData, SentBatch } from './sender.js';
-import { signature, SIGNATURE_HEADER } from './signature.js';
+import { DELIVERY_HEADER, signature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookUrlPolicy } from './webhook-url.js';
 import { yieldToRequests } from '../core/threads.js';
 
@@ -15,22 +15,24 @@ const data = workerData as SendThreadData;
 const policy = new WebhookUrlPolicy(data.allowed, data.denied);
 const port = parentPort!;
 
+/** The headers a request sets itself: a route's headers never carry these names (any case). */
+const OWN = new Set([SIGNATURE_HEADER.toLowerCase(), DELIVERY_HEADER.toLowerCase()]);
+
 /**
- * A route's headers as undici's flat [name, value, …] list, made once per route and batch: a request's own headers
- * (`extra`) and its signature are appended to a copy, so the route's headers never carry a name either of them sets.
- * (Spreading the route's object and adding three names cost ~5 µs a request.)
+ * A route's headers as undici's flat [name, value, …] list, made once per route and batch; a request appends its
+ * delivery id and signature to a copy. (Spreading the route's object and adding three names cost ~5 µs a request.)
  */
-const routeHeaders = (route: SendRoute, perRequest: ReadonlySet<string>): string[] => {
+const routeHeaders = (route: SendRoute): string[] => {
   const flat: string[] = [];
   for (const [name, value] of Object.entries({ ...route.headers, 'content-type': 'application/json' }))
-    if (!perRequest.has(name.toLowerCase())) flat.push(name, value);
+    if (!OWN.has(name.toLowerCase())) flat.push(name, value);
   return flat;
 };
 
 // signing here keeps the HMAC of every body off the thread that serves requests
-const headersOf = (base: string[], route: SendRoute, body: string, extra: Record<string, string> | null): string[] => {
+const headersOf = (base: string[], route: SendRoute, body: string, delivery: string | null): string[] => {
   const headers = base.slice();
-  if (extra) for (const name of Object.keys(extra)) headers.push(name, extra[name]);
+  if (delivery !== null) headers.push(DELIVERY_HEADER, delivery);
   if (route.sign) headers.push(SIGNATURE_HEADER, signature(route.sign.secret, route.sign.t, body));
   return headers;
 };
@@ -39,14 +41,11 @@ port.on('message', (m: SendBatch) => {
   // per route of the batch: its URL checked once, and one deadline for its requests (they start together)
   const targets = m.routes.map((r) => target(policy, r.url));
   const deadlines = m.routes.map((r) => new Deadline(r.timeoutMs));
-  // the names a request sets itself: its own headers (the same for every request of a batch) and the signature
-  const perRequest = new Set([SIGNATURE_HEADER.toLowerCase()]);
-  for (const [, , extra] of m.items) for (const name of Object.keys(extra ?? {})) perRequest.add(name.toLowerCase());
-  const bases = m.routes.map((r) => routeHeaders(r, perRequest));
-  const sends = m.items.map(([i, body, extra]): Promise<[number | null, number, string | null]> => {
+  const bases = m.routes.map(routeHeaders);
+  const sends = m.items.map(([i, body, delivery]): Promise<[number | null, number, string | null]> => {
     const url = targets[i];
     if (typeof url === 'string') return Promise.resolve([null, 0, url]);
-    return post(policy, url, body, headersOf(bases[i], m.routes[i], body, extra), deadlines[i], false).then((r) => [
+    return post(policy, url, body, headersOf(bases[i], m.routes[i], body, delivery), deadlines[i], false).then((r) => [
       r.status,
       r.durationMs,
       r.error,

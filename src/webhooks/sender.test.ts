@@ -15,7 +15,7 @@ describe('the sending thread', () => {
     body: string;
     signature: string | undefined;
     signed: string | undefined;
-    extra: string | undefined;
+    delivery: string | undefined;
   }[] = [];
 
   beforeAll(async () => {
@@ -28,7 +28,7 @@ describe('the sending thread', () => {
           body: Buffer.concat(chunks).toString(),
           signature: req.headers['x-sig'] as string,
           signed: req.headers['x-flotilla-signature'] as string | undefined,
-          extra: req.headers['x-extra'] as string | undefined,
+          delivery: req.headers['x-flotilla-delivery'] as string | undefined,
         });
         if (req.url === '/hang') return void hanging.push(res);
         res.writeHead(req.url === '/fail' ? 503 : 200).end('{}');
@@ -84,20 +84,20 @@ describe('the sending thread', () => {
     }
   });
 
-  it('requests sharing a route each carry the route’s headers and their own extra ones', async () => {
+  it('requests sharing a route each carry the route’s headers and their own delivery id', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
     try {
       const route = { url: `${base}/shared`, headers: { 'x-sig': 'route' }, timeoutMs: 2000 };
       const results = await sender.send([
-        { route, body: '{"n":"s1"}', extra: { 'x-extra': 'one' } },
-        { route, body: '{"n":"s2"}', extra: { 'x-extra': 'two' } },
+        { route, body: '{"n":"s1"}', delivery: '1' },
+        { route, body: '{"n":"s2"}', delivery: '2' },
         { route, body: '{"n":"s3"}' },
       ]);
       expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
       const got = seen.filter((s) => s.path === '/shared').sort((a, b) => (a.body < b.body ? -1 : 1));
-      expect(got.map((s) => [s.body, s.signature, s.extra])).toEqual([
-        ['{"n":"s1"}', 'route', 'one'],
-        ['{"n":"s2"}', 'route', 'two'],
+      expect(got.map((s) => [s.body, s.signature, s.delivery])).toEqual([
+        ['{"n":"s1"}', 'route', '1'],
+        ['{"n":"s2"}', 'route', '2'],
         ['{"n":"s3"}', 'route', undefined],
       ]);
     } finally {
@@ -125,7 +125,7 @@ describe('the sending thread', () => {
     }
   });
 
-  it('a route header named like a header the request sets (its signature, its own headers) is not sent: one of each, ours', async () => {
+  it('a route header named like one the request sets (its signature, its delivery id) is not sent: one of each, ours', async () => {
     const sender = new Sender(new WebhookUrlPolicy([], []));
     const raw: string[][] = [];
     const spy = (req: http.IncomingMessage) => {
@@ -136,15 +136,15 @@ describe('the sending thread', () => {
       const t = Math.floor(Date.now() / 1000);
       const route = {
         url: `${base}/spoof`,
-        headers: { 'x-flotilla-signature': 't=1,v1=forged', 'X-Extra': 'forged', 'x-sig': 'kept' },
+        headers: { 'x-flotilla-signature': 't=1,v1=forged', 'X-Flotilla-Delivery': 'forged', 'x-sig': 'kept' },
         timeoutMs: 2000,
         sign: { secret: 'whsec_test', t },
       };
-      const [r] = await sender.send([{ route, body: '{"n":"spoof"}', extra: { 'x-extra': 'own' } }]);
+      const [r] = await sender.send([{ route, body: '{"n":"spoof"}', delivery: '7' }]);
       expect(r.error).toBeNull();
       const pairs = (raw[0] ?? []).flatMap((v, i, all) => (i % 2 === 0 ? [[v.toLowerCase(), all[i + 1]]] : []));
       const values = (name: string) => pairs.filter(([n]) => n === name).map(([, v]) => v);
-      expect(values('x-extra')).toEqual(['own']);
+      expect(values('x-flotilla-delivery')).toEqual(['7']);
       expect(values('x-sig')).toEqual(['kept']);
       expect(values('x-flotilla-signature')).toHaveLength(1);
       expect(verifySignature('whsec_test', values('x-flotilla-signature')[0], '{"n":"spoof"}', t)).toBe(true);

@@ -15,15 +15,15 @@ export interface SendRoute {
 export interface SendRequest {
   route: SendRoute;
   body: string;
-  /** Headers of this request alone (e.g. its delivery id), added to the route's. */
-  extra?: Record<string, string>;
+  /** The delivery's id (X-Flotilla-Delivery), when it is one. */
+  delivery?: string;
 }
 
-/** A batch as it crosses to the thread: each route once, then per request its route's index, body and extra headers. */
+/** A batch as it crosses to the thread: each route once, then per request its route's index, body and delivery id. */
 export interface SendBatch {
   batch: number;
   routes: SendRoute[];
-  items: [route: number, body: string, extra: Record<string, string> | null][];
+  items: [route: number, body: string, delivery: string | null][];
 }
 
 export interface SendThreadData {
@@ -60,7 +60,7 @@ export class Sender {
     const items: SendBatch['items'] = requests.map((r) => {
       let i = index.get(r.route);
       if (i === undefined) index.set(r.route, (i = routes.push(r.route) - 1));
-      return [i, r.body, r.extra ?? null];
+      return [i, r.body, r.delivery ?? null];
     });
     const message: SendBatch = { batch, routes, items };
     return new Promise((resolve) => {

@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The header every delivery carries (docs: README, "Verifying a delivery"). */
 export const SIGNATURE_HEADER = 'X-Flotilla-Signature';
+/** The execution a delivery belongs to (the same on every attempt of it: a receiver may drop repeats). */
+export const DELIVERY_HEADER = 'X-Flotilla-Delivery';
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA-256 of "<t>.<raw body>">` under the webhook's secret. */
 export function signature(secret: string, unixSeconds: number, rawBody: string): string {

@@ -203,7 +203,7 @@ export class WebhookDelivery {
       const sign = { secret: await this.webhooks.secret(w.id), t: Math.floor(this.clock.now() / 1000) };
       return { url: w.url, headers, timeoutMs: this.settings.timeoutMs, sign };
     });
-    return { route, body: e.payload, extra: { 'x-flotilla-delivery': String(e.id) } };
+    return { route, body: e.payload, delivery: String(e.id) };
   }
 
   private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
