@@ -249,6 +249,25 @@ describe.skipIf(!inject('pgAvailable'))('two Flotilla processes on one PostgreSQ
     expect(deliveries.size).toBe(WRITES);
   }, 240_000);
 
+  it('payloads are the objects as written, whichever node fans out; a webhook disabled through B stops at once on both', async () => {
+    const s = await nodeLogin(a!);
+    const rw = await readWriteKey(a!, s);
+    await post(a!, rw, '/api/v1/internal/contenttype', ctd('gated', { title: text() }));
+    const hook = (await post(a!, rw, '/api/v1/content/_webhooks', webhookBody(`${receiver.url}/gated`, 'gated'))).id;
+    expect((await nodeCall(b!, 'GET', '/api/v1/content/gated', rw)).status).toBe(200);
+    // a node's fan-out takes the payload of its own writes from memory and reads the other node's
+    for (let i = 0; i < 20; i++) await post(i % 2 === 0 ? a! : b!, rw, '/api/v1/content/gated', { id: `g${i}`, title: `title ${i}` });
+    const first = (await receiver.waitFor('/gated', 20, 60_000)).map(bodyOf);
+    expect(new Set(first.map((d) => d.payload.id)).size).toBe(20);
+    for (const d of first) expect(d.payload).toMatchObject({ title: `title ${d.payload.id.slice(1)}` });
+    // disabled through B: A's next fan-out must see it (a change to any webhook moves _webhooks' generation)
+    const off = await nodeCall(b!, 'PATCH', `/api/v1/content/_webhooks/${hook}`, rw, { enabled: false });
+    expect(off.status).toBe(200);
+    for (let i = 0; i < 20; i++) await post(i % 2 === 0 ? a! : b!, rw, '/api/v1/content/gated', { id: `late${i}`, title: 'x' });
+    await sleep(3000);
+    expect(receiver.at('/gated')).toHaveLength(20);
+  }, 240_000);
+
   it('a secret rotated through node A signs every later delivery, whichever node sends it', async () => {
     const s = await nodeLogin(a!);
     const rw = await readWriteKey(a!, s);
