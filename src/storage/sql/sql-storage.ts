@@ -108,6 +108,9 @@ const SUBSTRING_OPS: ReadonlySet<FilterOp> = new Set<FilterOp>(['contains', 'sta
 /** How many rows of a type a page with such a filter walks in order before asking the index for every match. */
 const WALK_WINDOW = 1000;
 
+/** Every row but a D&P object's public copy: each object's latest state, whether deleted or not. */
+const LATEST_ROWS = sql<boolean>`objects.visibility <> 'public'`;
+
 /** The one Storage implementation, over Kysely; dialect differences come from DialectOps. */
 export class SqlStorage implements Storage {
   readonly panel: PanelStore;
@@ -442,36 +445,22 @@ export class SqlStorage implements Storage {
 
   async getObjectsAnyState(type: string, ids: string[]): Promise<StoredObject[]> {
     const out: StoredObject[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      // compiled once per type and count (the fan-out reads each event batch's objects with it)
-      const rows = await this.shapes.rows<ObjectRow, Database>(
-        this.db,
-        `getAnyState:${type}:${part.length}`,
-        () =>
-          this.selectObjects()
-            .where('type', '=', typeLit(type))
-            .where(
-              this.ops.isIn(
-                'id_key',
-                part.map((_, k) => param(`k${k}`)),
-                'text',
-              ),
-            )
-            .where('visibility', '<>', 'public'),
-        Object.fromEntries(part.map((id, k) => [`k${k}`, idKey(id)])),
-      );
-      for (const r of rows) out.push(toObject(r));
-    }
+    // a row whatever its state (deleted too), the latest of a D&P object: the fan-out reads each batch's objects
+    for (let i = 0; i < ids.length; i += 500)
+      out.push(...(await this.objectsByIds(`getAnyState:${type}`, type, ids.slice(i, i + 500), LATEST_ROWS)));
     return out;
   }
 
   async getObjects(type: string, ids: string[], view: View): Promise<StoredObject[]> {
     if (ids.length === 0) return [];
-    const keys = Object.fromEntries(ids.map((id, i) => [`k${i}`, idKey(id)]));
-    const rows = await this.shapes.rows<ObjectRow, Database>(
+    return this.objectsByIds(`getMany:${type}:${view}`, type, ids, visibleRows(view));
+  }
+
+  /** The objects of `type` among `ids` whose rows pass `rows`: one statement compiled per `shape` and count. */
+  private async objectsByIds(shape: string, type: string, ids: string[], rows: RawBuilder<boolean>): Promise<StoredObject[]> {
+    const found = await this.shapes.rows<ObjectRow, Database>(
       this.db,
-      `getMany:${type}:${view}:${ids.length}`,
+      `${shape}:${ids.length}`,
       () =>
         this.selectObjects()
           .where('type', '=', typeLit(type))
@@ -482,10 +471,10 @@ export class SqlStorage implements Storage {
               'text',
             ),
           )
-          .where(visibleRows(view)),
-      keys,
+          .where(rows),
+      Object.fromEntries(ids.map((id, i) => [`k${i}`, idKey(id)])),
     );
-    return rows.map((r) => toObject(r as ObjectRow));
+    return found.map((r) => toObject(r));
   }
 
   private liveWhere(q: Pick<ListQuery, 'type' | 'where' | 'ids' | 'view'>): RawBuilder<boolean> {
