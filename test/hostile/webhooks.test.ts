@@ -112,6 +112,32 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
     const elsewhere = t().responses.filter((r) => r.body.includes(secret) && !r.url.endsWith('/secret'));
     expect(elsewhere.map((r) => r.url)).toEqual([]);
   });
+
+  it('a payload carries the object as stored, never as sent: hostile rich text arrives sanitized', async () => {
+    const rich = ctd('rich', { title: text(), body: { type: 'string', inputType: 'richtext' } });
+    expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: rich })).statusCode).toBe(200);
+    const made = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/rich`, ['rich']) });
+    expect(made.statusCode, made.body).toBe(200);
+    const arrived = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (receiver.at('/rich').length < n && Date.now() < deadline) {
+        await poke();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return receiver.at('/rich').map((r) => JSON.parse(r.body) as { payload: Record<string, unknown> });
+    };
+    // a first delivery: the fan-out has seen the webhook, so this node keeps what it writes of `rich` for payloads
+    await t().call('POST', '/api/v1/content/rich', { key: t().rw, body: { id: 'r0', title: 'warm', body: '<p>ok</p>' } });
+    expect(await arrived(1)).toHaveLength(1);
+    const sent = '<p>Hi</p><script>alert(1)</script><img src="x.png" onerror="alert(2)"><a href="javascript:alert(3)">x</a>';
+    const res = await t().call('POST', '/api/v1/content/rich', { key: t().rw, body: { id: 'r1', title: 't', body: sent } });
+    expect(res.statusCode, res.body).toBe(200);
+    const got = (await arrived(2)).find((d) => d.payload.id === 'r1')!;
+    const stored = (await t().call('GET', '/api/v1/content/rich/r1', { key: t().rw })).json() as { body: string };
+    expect(got.payload.body).toBe(stored.body);
+    expect(got.payload.body).not.toMatch(/<script|\son[a-z]+\s*=|javascript:/i);
+    expect(got.payload.body).toContain('<p>Hi</p>');
+  });
 });
 
 describe.each(dialectsUnderTest())('denied addresses behind host names on %s', (dialect) => {
