@@ -44,7 +44,7 @@ export interface EventRecord {
   atMs: number;
   /**
    * The object as this change left it, when the writer has it at hand: after the commit, consumers of the event on
-   * this node may take it from `writtenObject` instead of reading it back.
+   * this node may take it (`takeWritten`) instead of reading it back.
    */
   object?: StoredObject;
 }
@@ -325,10 +325,11 @@ export interface Storage {
    */
   rememberWritten(types: WrittenTypes): void;
   /**
-   * The object of `type` and `id` at `version` as a recent commit of this process wrote it, if still held (see
-   * rememberWritten); undefined means read it. Never an object of a transaction that did not commit.
+   * Hands out, once, the object of `type` and `id` at `version` as a recent commit of this process wrote it, if still
+   * held (see rememberWritten): it is forgotten as it is taken, so objects stay in memory only until their events'
+   * fan-out. Undefined means read it. Never an object of a transaction that did not commit.
    */
-  writtenObject(type: string, id: string, version: number): StoredObject | undefined;
+  takeWritten(type: string, id: string, version: number): StoredObject | undefined;
   /**
    * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.

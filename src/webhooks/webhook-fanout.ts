@@ -40,20 +40,29 @@ function writtenTypes(all: readonly Webhook[]): WrittenTypes {
 const rowKey = (type: string, id: string) => `${type}\0${id.toLowerCase()}`;
 
 /**
- * The objects of these events that this node's commits did not leave in memory (Storage.writtenObject), one query
- * per type (a changed-again object is read once, at its latest state).
+ * The objects of these events: taken from memory where this node's commit wrote them moments ago
+ * (Storage.takeWritten, at the event's version), the others read, one query per type (a changed-again object is read
+ * once, at its latest state).
  */
 async function readObjects(tx: Storage, events: readonly ContentEvent[]): Promise<Map<string, StoredObject>> {
+  const read = new Map<string, StoredObject>();
   const byType = new Map<string, Set<string>>();
   for (const e of events) {
-    if (e.version !== null && tx.writtenObject(e.contentType, e.objectId!, e.version)) continue;
+    const kept = e.version !== null ? tx.takeWritten(e.contentType, e.objectId!, e.version) : undefined;
+    if (kept) {
+      read.set(rowKey(e.contentType, kept.id), kept);
+      continue;
+    }
     let ids = byType.get(e.contentType);
     if (!ids) byType.set(e.contentType, (ids = new Set()));
     ids.add(e.objectId!);
   }
-  const read = new Map<string, StoredObject>();
   for (const [type, ids] of byType)
-    for (const row of await tx.getObjectsAnyState(type, [...ids])) read.set(rowKey(type, row.id), row);
+    for (const row of await tx.getObjectsAnyState(type, [...ids])) {
+      // what memory gave is the event's version; a read is the latest, which a later event of the batch may also want
+      const key = rowKey(type, row.id);
+      if (!read.has(key)) read.set(key, row);
+    }
   return read;
 }
 
@@ -75,11 +84,7 @@ async function payloadOf(
   const id = e.objectId!;
   const base = `/api/v1/content/${e.contentType}/${encodeURIComponent(id)}`;
   if (e.action === 'delete') return { ref: base, payload: JSON.stringify({ id }) };
-  // the object as the event's commit left it, when this node wrote it moments ago; otherwise as read
-  const row =
-    (e.version !== null ? tx.writtenObject(e.contentType, id, e.version) : undefined) ??
-    read.get(rowKey(e.contentType, id)) ??
-    (await tx.getObjectAnyState(e.contentType, id));
+  const row = read.get(rowKey(e.contentType, id)) ?? (await tx.getObjectAnyState(e.contentType, id));
   if (!row) return undefined;
   let json = objectJson(row);
   if (e.version !== null && e.version !== row.version) {

@@ -230,8 +230,8 @@ export class SqlStorage implements Storage {
     this.written.want(types);
   }
 
-  writtenObject(type: string, id: string, version: number): StoredObject | undefined {
-    return this.written.get(type, id, version);
+  takeWritten(type: string, id: string, version: number): StoredObject | undefined {
+    return this.written.take(type, id, version);
   }
 
   onCommitted(fn: (notices: ChangeNotice[] | '*') => void): void {

@@ -96,7 +96,7 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
     ]);
   });
 
-  it('remembers the objects an event carries once its transaction commits, only of wanted types; never a rolled-back one', async () => {
+  it('remembers the objects an event carries once its transaction commits, only of wanted types, until taken; never a rolled-back one', async () => {
     await storage.insertType('memo', JSON.stringify(ctd('memo', { title: text() })), 0);
     const obj = (id: string) => ({
       type: 'memo',
@@ -122,17 +122,20 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
         ]);
         if (fail) throw new Error('rolled back');
         // not before the commit
-        expect(tx.writtenObject('memo', id, row!.version)).toBeUndefined();
+        expect(tx.takeWritten('memo', id, row!.version)).toBeUndefined();
       });
     await write('unwanted');
-    expect(storage.writtenObject('memo', 'unwanted', 1)).toBeUndefined();
+    expect(storage.takeWritten('memo', 'unwanted', 1)).toBeUndefined();
     storage.rememberWritten(new Set(['memo']));
     await write('kept');
-    expect(storage.writtenObject('memo', 'kept', 1)).toMatchObject({ id: 'kept', data: '{"id":"kept"}', version: 1 });
+    expect(storage.takeWritten('memo', 'kept', 1)).toMatchObject({ id: 'kept', data: '{"id":"kept"}', version: 1 });
+    // handed out once: its one reader has it
+    expect(storage.takeWritten('memo', 'kept', 1)).toBeUndefined();
     await expect(write('lost', true)).rejects.toThrow('rolled back');
-    expect(storage.writtenObject('memo', 'lost', 1)).toBeUndefined();
+    expect(storage.takeWritten('memo', 'lost', 1)).toBeUndefined();
+    await write('dropped');
     storage.rememberWritten(null);
-    expect(storage.writtenObject('memo', 'kept', 1)).toBeUndefined();
+    expect(storage.takeWritten('memo', 'dropped', 1)).toBeUndefined();
   });
 
   it.runIf(dialect === 'postgres')(

@@ -4,7 +4,8 @@ import type { StoredObject, WrittenTypes } from '../port.js';
  * The objects this process's last commits left (the newest version of each), for a consumer of their events on this
  * node (the webhook fan-out's payloads) to use instead of reading them back. Only committed objects are kept (the
  * storage hands them over after the commit), only of the types a consumer asked for (nothing is held on a server
- * whose webhooks want none), and only the most recent ones: at most `maxCount` objects and `maxBytes` of their
+ * whose webhooks want none), and only until taken: the fan-out takes each as it builds the payload. What no one
+ * takes (another node fanned the events out) goes by age: at most `maxCount` objects and `maxBytes` of their
  * documents, the oldest dropped first. A miss means "read it"; another node's writes are always a miss.
  * Decision 0012, addendum of session 8.
  */
@@ -17,8 +18,8 @@ export class WrittenObjects {
   private bytes = 0;
 
   constructor(
-    private readonly maxCount = 4096,
-    private readonly maxBytes = 16 * 1024 * 1024,
+    private readonly maxCount = 1024,
+    private readonly maxBytes = 8 * 1024 * 1024,
   ) {}
 
   /** From now on, keep the objects of these types (and drop what is held of others). */
@@ -50,10 +51,15 @@ export class WrittenObjects {
     }
   }
 
-  /** The object of `type` and `id` at `version`, if a recent commit of this process wrote it and it is still held. */
-  get(type: string, id: string, version: number): StoredObject | undefined {
+  /**
+   * The object of `type` and `id` at `version`, if a recent commit of this process wrote it and it is still held;
+   * forgotten as it is taken (its event's fan-out is its one reader), so objects do not outlive their use.
+   */
+  take(type: string, id: string, version: number): StoredObject | undefined {
     const row = this.kept.get(type)?.get(id);
-    return row && row.version === version ? row : undefined;
+    if (!row || row.version !== version) return undefined;
+    this.drop(row);
+    return row;
   }
 
   /** How many objects are held (tests). */
