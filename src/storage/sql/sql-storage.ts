@@ -17,10 +17,10 @@ import {
   type StorageProbe,
   type StoredKey,
   type StoredObject,
-  type WrittenTypes,
   type StoredSchedule,
   type StoredType,
   type View,
+  type WrittenTypes,
 } from '../port.js';
 import type { DialectOps } from './dialect-ops.js';
 import { idKey, type Database } from './schema.js';
