@@ -9,8 +9,8 @@ export type Answer = string | Buffer;
 /**
  * Finished answers (list pages and search responses at hydrate=0, GraphQL responses), keyed by query, kept as the
  * bytes they are sent as (encoded once when stored: a hit costs no UTF-8 encoding, length scan or allocation), each
- * valid only while the generation stamp it was stored with is the current one. The stamp comes from `Storage.typeGenerations`, read
- * BEFORE the answer is queried: on SQLite from memory (one process owns the file), on PostgreSQL from the database,
+ * valid only while the generation stamp it was stored with is the current one. The stamp comes from
+ * `Storage.typeGenerations`, read BEFORE the answer is queried: on SQLite from memory (one process owns the file), on PostgreSQL from the database,
  * so a write committed on any node before a request reads the stamp invalidates what this node holds (decision
  * 0019). Answers are cached after the policy check; their keys say what they may depend on (type, view, scope).
  */

@@ -321,7 +321,8 @@ export interface Storage {
   typeGenerations(types: readonly string[]): Promise<number[]>;
   /**
    * Keep the objects that this process's commits write of these types (those recorded with their event), from now
-   * on, in a bounded memory of the most recent ones: the webhook fan-out asks for the types its webhooks cover.
+   * on, until taken (`takeWritten`), the untaken bounded by count and size: the webhook fan-out asks for the types its
+   * webhooks cover.
    */
   rememberWritten(types: WrittenTypes): void;
   /**

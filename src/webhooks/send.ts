@@ -16,9 +16,10 @@ const MAX_BODY = 64 * 1024;
 
 /**
  * One HTTP client per address policy. undici with one deadline per round took the sending thread from 80 to 49–57 µs
- * of CPU per delivery, against node:http's client (decision 0012, addendum of session 7). Connections are kept open between deliveries (a busy
- * webhook otherwise pays a TCP, and for https a TLS, handshake per event, on both ends); every new connection resolves
- * its host through the policy's lookup, so a kept socket stays bound to an address the policy allowed.
+ * of CPU per delivery, against node:http's client (decision 0012, addendum of session 7). Connections are kept open
+ * between deliveries (a busy webhook otherwise pays a TCP, and for https a TLS, handshake per event, on both ends);
+ * every new connection resolves its host through the policy's lookup, so a kept socket stays bound to an address the
+ * policy allowed.
  */
 const clients = new WeakMap<WebhookUrlPolicy, Promise<Agent>>();
 function clientOf(policy: WebhookUrlPolicy): Promise<Agent> {

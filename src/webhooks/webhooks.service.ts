@@ -37,6 +37,8 @@ export interface ExecutionView {
 export class WebhooksService {
   /** Every webhook, for the write path (sync hooks); dropped when a `_webhooks` object changes on any node. */
   private cache: Promise<Webhook[]> | undefined;
+  /** The fan-out's list of webhooks and the `_webhooks` generation it was read at (`current`). */
+  private known: { gen: number; list: Webhook[] } | undefined;
   /** Signing secrets by webhook, with the ciphertext they were decrypted from (never logged, never sent but signed). */
   private readonly decrypted = new Map<string, { stored: string; secret: string }>();
 
@@ -74,8 +76,6 @@ export class WebhooksService {
     this.known = { gen, list };
     return list;
   }
-
-  private known: { gen: number; list: Webhook[] } | undefined;
 
   /** Every webhook (read through `storage`, which may be a transaction). */
   async all(storage: Storage = this.storage): Promise<Webhook[]> {

@@ -54,12 +54,7 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async addExecution(e: NewExecution): Promise<number | undefined> {
-    const r = await this.db
-      .insertInto('webhook_executions')
-      .values(executionRow(e))
-      .onConflict((oc) => oc.columns(['webhook_id', 'event_seq']).where('event_seq', 'is not', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const [r] = await insertExecutions.run<{ id: number | string }>(this.db, this.ops, [executionValues(e)]);
     return r ? Number(r.id) : undefined;
   }
 
@@ -217,7 +212,10 @@ const insertExecutions = new RowInsert(
   'ON CONFLICT (webhook_id, event_seq) WHERE event_seq IS NOT NULL DO NOTHING RETURNING id, webhook_id, event_seq',
 );
 
-/** A new execution's values in executionColumns' order (see executionRow). */
+/**
+ * A new execution's values in executionColumns' order: not yet attempted and no lease, or claimed for its first
+ * attempt (`leaseUntilMs`).
+ */
 function executionValues(e: NewExecution): unknown[] {
   const claimed = e.leaseUntilMs !== undefined;
   return [
@@ -235,27 +233,6 @@ function executionValues(e: NewExecution): unknown[] {
     e.createdMs,
     e.createdMs,
   ];
-}
-
-/** A new execution as a row: not yet attempted and no lease, or claimed for its first attempt (`leaseUntilMs`). */
-function executionRow(e: NewExecution) {
-  return {
-    webhook_id: e.webhookId,
-    event_seq: e.eventSeq,
-    status: e.status,
-    attempts: e.leaseUntilMs === undefined ? 0 : 1,
-    http_status: null,
-    duration_ms: null,
-    error: e.error,
-    action: e.action,
-    content_type: e.contentType,
-    object_id: e.objectId,
-    payload: e.payload,
-    next_attempt_ms: e.nextAttemptMs,
-    lease_until_ms: e.leaseUntilMs ?? null,
-    created_ms: e.createdMs,
-    updated_ms: e.createdMs,
-  };
 }
 
 /** A round's outcomes: one UPDATE … FROM its rows, each applied only where that attempt still holds the execution. */
