@@ -20,9 +20,14 @@ export interface ContentEvent {
   /** Who made the change: `key:<id>`, `user:<id>` or `system`. */
   actor: string;
   atMs: number;
+  /**
+   * Set when claimed from the outbox after an earlier claim held the event and did not finish it before its lease ran
+   * out (EventConsumer's `hold`): part of what that claim began may be done.
+   */
+  heldBefore?: boolean;
 }
 
-export type NewEvent = Omit<ContentEvent, 'seq' | 'atMs' | 'actor'>;
+export type NewEvent = Omit<ContentEvent, 'seq' | 'atMs' | 'actor' | 'heldBefore'>;
 
 /** A committed change as other nodes hear of it (no ids: caches invalidate per type). */
 export interface ChangeNotice {

@@ -7,11 +7,15 @@ import type { ContentEvent } from '../core/content-event.js';
  * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the
  * claim (at least once: a consumer that fails makes the whole batch run again later, so it must be idempotent).
  * `afterCommit` runs a function once the batch committed (never when it rolled back), e.g. to hand on what it queued.
+ * `hold` (given to the one consumer added with `holds`: the webhook fan-out) keeps an event unprocessed after the
+ * batch, leased until `untilMs`, for that consumer to finish later (Storage.finishEvents). One not finished by then is
+ * claimed again and goes to that consumer alone: the others ran on it in the batch that held it, which committed.
  */
 export type EventConsumer = (
   events: readonly ContentEvent[],
   tx: Storage,
   afterCommit: (fn: () => void) => void,
+  hold: (seq: number, untilMs: number) => void,
 ) => Promise<void>;
 
 export interface EventWorkerLog {
@@ -30,13 +34,17 @@ const POLL_MS = 1000;
 const GATHER_MS = 50;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
+const refuseHold = () => {
+  throw new Error('this consumer may not hold events');
+};
+
 /**
  * Drains the outbox: claims unprocessed events (one claimant per event across nodes) and hands them to every
  * durable consumer (media file cleanup, webhook fan-out). Woken at once by this node's commits and other nodes'
  * notices, and by a poll as the safety net for notices that never arrive (a node killed after its commit).
  */
 export class EventWorker {
-  private readonly consumers: { name: string; run: EventConsumer }[] = [];
+  private readonly consumers: { name: string; run: EventConsumer; holds: boolean }[] = [];
   private readonly runner = new CoalescingRun(() => this.drain());
   private timer: NodeJS.Timeout | undefined;
   private gathering: NodeJS.Timeout | undefined;
@@ -51,9 +59,11 @@ export class EventWorker {
     private readonly deletedRetentionMs = 60 * 24 * 3600_000,
   ) {}
 
-  /** Adds a durable consumer (before start). */
-  use(name: string, run: EventConsumer): void {
-    this.consumers.push({ name, run });
+  /** Adds a durable consumer (before start); one may hold events (see EventConsumer). */
+  use(name: string, run: EventConsumer, options: { holds?: boolean } = {}): void {
+    const holds = options.holds === true;
+    if (holds && this.consumers.some((c) => c.holds)) throw new Error(`${name}: only one consumer may hold events`);
+    this.consumers.push({ name, run, holds });
   }
 
   start(): void {
@@ -84,8 +94,12 @@ export class EventWorker {
     try {
       for (;;) {
         const after: (() => void)[] = [];
-        const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx) => {
-          for (const c of this.consumers) await c.run(events, tx, (fn) => after.push(fn));
+        const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx, hold) => {
+          const fresh = events.some((e) => e.heldBefore) ? events.filter((e) => !e.heldBefore) : events;
+          for (const c of this.consumers) {
+            const mine = c.holds ? events : fresh;
+            if (mine.length > 0) await c.run(mine, tx, (fn) => after.push(fn), c.holds ? hold : refuseHold);
+          }
         });
         for (const fn of after) fn();
         // a short claim took every event committed before it (on PostgreSQL, those another node holds are that

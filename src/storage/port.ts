@@ -334,8 +334,16 @@ export interface Storage {
   /**
    * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.
+   * An event fn `hold`s is not marked processed but leased until `untilMs`: it stays unprocessed, unclaimable until
+   * then, and is claimed again (by any node) if `finishEvents` has not marked it processed by that time.
    */
-  processEvents(limit: number, nowMs: number, fn: (events: ContentEvent[], tx: Storage) => Promise<void>): Promise<number>;
+  processEvents(
+    limit: number,
+    nowMs: number,
+    fn: (events: ContentEvent[], tx: Storage, hold: (seq: number, untilMs: number) => void) => Promise<void>,
+  ): Promise<number>;
+  /** Marks held events processed (in the caller's transaction, with what finishing them wrote). */
+  finishEvents(seqs: readonly number[], nowMs: number): Promise<void>;
   /**
    * The retention sweep: removes for good up to `limit` objects soft-deleted before `deletedBeforeMs` (rows,
    * versions, relations, search entries; their ids stay reportable by `removed`), and forgets removed ids older than

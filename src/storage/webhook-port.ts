@@ -19,25 +19,11 @@ export interface StoredExecution {
   updatedMs: number;
 }
 
-export type NewExecution = Pick<
-  StoredExecution,
-  | 'webhookId'
-  | 'eventSeq'
-  | 'status'
-  | 'error'
-  | 'action'
-  | 'contentType'
-  | 'objectId'
-  | 'payload'
-  | 'nextAttemptMs'
-  | 'createdMs'
-> & {
-  /**
-   * Set: the execution is inserted already claimed for its first attempt (attempts 1, leased to the caller until
-   * then), as `claimDue` would claim it — the fan-out's executions go to this node's sending without a claim.
-   */
-  leaseUntilMs?: number;
-};
+/**
+ * An execution to insert, in any state: queued (pending, no attempt yet), or already attempted (a first attempt
+ * made before its row was written, a sync hook's call), with its outcome.
+ */
+export type NewExecution = Omit<StoredExecution, 'id'>;
 
 /** The part of the storage port that webhooks use: signing secrets and the execution log / delivery queue. */
 export interface WebhookStore {
@@ -48,23 +34,19 @@ export interface WebhookStore {
   /** Adds an execution; an event already queued for the webhook is not queued again (answers undefined). */
   addExecution(e: NewExecution): Promise<number | undefined>;
   /**
-   * addExecution for many at once, in one statement per 200 (the fan-out of an event batch). Answers the executions
-   * it inserted with a lease (`leaseUntilMs`): claimed by the caller, as `claimDue` answers them.
+   * addExecution for many at once, in one statement per 200 (the fan-out of an event batch, a delivery round's first
+   * attempts); an execution whose (webhook, event) is already stored is left out. Answers how many it inserted.
    */
-  addExecutions(list: NewExecution[]): Promise<StoredExecution[]>;
+  addExecutions(list: NewExecution[]): Promise<number>;
   /**
    * Claims due pending executions for one attempt: each is leased to the caller until `leaseUntilMs` and its attempt
    * count raised, so another node (or this one after a restart) takes it only when the lease has run out.
    */
   claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<StoredExecution[]>;
-  /** Records the outcome of the attempt `attempt` (ignored when a later attempt has claimed the execution). */
-  finishAttempt(
-    id: number,
-    attempt: number,
-    outcome: Pick<StoredExecution, 'status' | 'httpStatus' | 'durationMs' | 'error' | 'nextAttemptMs'>,
-    nowMs: number,
-  ): Promise<void>;
-  /** finishAttempt for many executions in one statement (a delivery round's outcomes). */
+  /**
+   * Records the outcomes of claimed attempts in one statement (a delivery round's), each ignored when a later attempt
+   * has claimed its execution since (its `attempt` is not the execution's attempt count).
+   */
   finishAttempts(
     outcomes: (Pick<StoredExecution, 'id' | 'status' | 'httpStatus' | 'durationMs' | 'error' | 'nextAttemptMs'> & {
       attempt: number;

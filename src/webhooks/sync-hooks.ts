@@ -68,10 +68,14 @@ export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Cl
         durationMs: number | null,
         error: string | null,
       ) => {
-        const id = await storage.webhooks.addExecution({
+        // the call is over: logged once, with its outcome
+        await storage.webhooks.addExecution({
           webhookId: w.id,
           eventSeq: null,
           status,
+          attempts: 0,
+          httpStatus,
+          durationMs,
           error,
           action: `pre-${write.action}`,
           contentType: write.type,
@@ -79,9 +83,8 @@ export function syncHooks(webhooks: WebhooksService, storage: Storage, clock: Cl
           payload: '{}',
           nextAttemptMs: now,
           createdMs: now,
+          updatedMs: now,
         });
-        if (id !== undefined)
-          await storage.webhooks.finishAttempt(id, 0, { status, httpStatus, durationMs, error, nextAttemptMs: now }, now);
         await storage.webhooks.pruneExecutions(w.id, EXECUTIONS_KEPT);
       };
       const refusal = await webhooks.refusal(w, write.type);

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { CoalescingRun } from '../core/coalescing-run.js';
 import { redact } from '../http/redact.js';
 import type { Storage } from '../storage/port.js';
-import type { StoredExecution } from '../storage/webhook-port.js';
+import type { NewExecution, StoredExecution } from '../storage/webhook-port.js';
 import type { SendResult } from './send.js';
 import { Sender, type SendRequest, type SendRoute } from './sender.js';
 import { EXECUTIONS_KEPT, type WebhooksService } from './webhooks.service.js';
@@ -24,8 +24,22 @@ class RoundMemo {
   }
 }
 
+/**
+ * An attempt to make: of a stored execution claimed from the queue (`id`), or the first attempt of an execution the
+ * fan-out handed over unwritten (`id` null: its row is inserted with this attempt's outcome).
+ */
+export type Attempt = NewExecution & { id: number | null };
+
+/**
+ * X-Flotilla-Delivery: names one delivery (a webhook's execution) among all, the same on every attempt of it, whether
+ * its row was written before the attempt or not: the event it delivers, or the test or Custom run's execution.
+ */
+export function deliveryId(e: Pick<Attempt, 'id' | 'webhookId' | 'eventSeq'>): string {
+  return `${e.eventSeq !== null ? `e${e.eventSeq}` : `r${e.id}`}.${encodeURIComponent(e.webhookId)}`;
+}
+
 interface Outcome {
-  e: StoredExecution;
+  e: Attempt;
   status: StoredExecution['status'];
   httpStatus: number | null;
   durationMs: number | null;
@@ -54,8 +68,10 @@ const POLL_MS = 1000;
  * Sends queued executions, after commit and never inside a request. Each attempt is claimed with a lease (SKIP
  * LOCKED on PostgreSQL), so one node sends it; a node that dies mid-attempt leaves the lease to run out and the
  * execution is sent again (at least once). Failures (network, timeout, non-2xx) retry with exponential backoff.
- * The first attempt of what this node's fan-out queues is claimed by the fan-out itself (`room`, `leaseUntil`,
- * `queued`): inserted leased to this node and handed over after its commit, without a claim of its own.
+ * The first attempt of what this node's fan-out queues is handed over without a row (`room`, `leaseUntil`, `queued`):
+ * the fan-out holds its event (leased to this node, unprocessed) and the execution is written once, with the outcome
+ * of that attempt, in the transaction that finishes the event. A node that dies before leaves the event to be claimed
+ * again when the lease runs out, and fanned out anew (at least once; the unique (webhook, event) keeps one row).
  */
 export class WebhookDelivery {
   private readonly runner = new CoalescingRun(() => this.drain());
@@ -64,8 +80,8 @@ export class WebhookDelivery {
   private stopped = false;
   private readonly finished = new Map<string, number>();
   private readonly sender: Sender;
-  /** Executions the fan-out claimed for this node, for the next round. */
-  private handedOver: StoredExecution[] = [];
+  /** First attempts the fan-out handed to this node, for the next rounds (an event's all together). */
+  private handedOver: Attempt[] = [];
   /** Something may be due in the database (the poll, a retry's time, a test or Custom run, a fan-out's overflow). */
   private claimWanted = true;
 
@@ -99,14 +115,17 @@ export class WebhookDelivery {
     return this.stopped || this.claimWanted ? 0 : PARALLEL - this.handedOver.length;
   }
 
-  /** The lease of an execution the fan-out claims: the round under way, its own attempt, and the margin. */
+  /** The lease of an event the fan-out hands over: the round under way, its own attempt, and the margin. */
   leaseUntil(nowMs: number): number {
     return nowMs + 2 * this.settings.timeoutMs + LEASE_MARGIN_MS;
   }
 
-  /** After an event batch committed: the executions its fan-out claimed, and whether it queued more than that. */
-  queued(claimed: StoredExecution[], more: boolean): void {
-    this.handedOver.push(...claimed);
+  /**
+   * After an event batch committed: the first attempts its fan-out handed over (in event order; their events held),
+   * and whether it queued more than that.
+   */
+  queued(handed: Attempt[], more: boolean): void {
+    for (const a of handed) this.handedOver.push(a);
     if (more) this.claimWanted = true;
     if (!this.stopped) void this.runner.run();
   }
@@ -136,7 +155,7 @@ export class WebhookDelivery {
         // again (at least once). What the fan-out handed over goes first and needs no claim.
         const recorded = outcomes;
         outcomes = [];
-        const due = this.handedOver.splice(0, PARALLEL);
+        const due: Attempt[] = this.handedOver.splice(0, this.wholeEvents());
         const handed = due.length;
         const claim = due.length < PARALLEL && this.claimWanted && !this.stopped;
         if (claim) [this.claimWanted, looked] = [false, true];
@@ -170,11 +189,26 @@ export class WebhookDelivery {
   }
 
   /**
+   * How many handed-over attempts the next round takes: up to PARALLEL, never splitting an event's (its outcomes
+   * finish it, in one transaction), and all of an event that alone has more.
+   */
+  private wholeEvents(): number {
+    const q = this.handedOver;
+    if (q.length <= PARALLEL) return q.length;
+    let n = PARALLEL;
+    while (n > 0 && q[n].eventSeq === q[n - 1].eventSeq) n--;
+    if (n > 0) return n;
+    n = PARALLEL;
+    while (n < q.length && q[n].eventSeq === q[0].eventSeq) n++;
+    return n;
+  }
+
+  /**
    * A round's attempts, outside any transaction: checked and signed here, sent together by the sending thread.
-   * The first `handed` were claimed by the fan-out, whose transaction checked their webhooks' savers moments ago
+   * The first `handed` were handed over by the fan-out, whose transaction checked their webhooks' savers moments ago
    * (their first attempt is not checked again).
    */
-  private async attempts(due: StoredExecution[], round: RoundMemo, handed: number): Promise<Outcome[]> {
+  private async attempts(due: Attempt[], round: RoundMemo, handed: number): Promise<Outcome[]> {
     const prepared = await Promise.all(due.map((e, i) => this.prepare(e, round, i < handed)));
     const requests = prepared.filter((p): p is SendRequest => !('status' in p));
     const sent = await this.sender.send(requests);
@@ -183,7 +217,7 @@ export class WebhookDelivery {
   }
 
   /** The request of one attempt, or its outcome when it may not be sent. */
-  private async prepare(e: StoredExecution, round: RoundMemo, checked: boolean): Promise<SendRequest | Outcome> {
+  private async prepare(e: Attempt, round: RoundMemo, checked: boolean): Promise<SendRequest | Outcome> {
     // the cached list follows every change to a `_webhooks` object, on this node and (by its notice) on others
     const w = (await this.webhooks.cached()).find((x) => x.id === e.webhookId);
     const refusal = !w
@@ -203,10 +237,10 @@ export class WebhookDelivery {
       const sign = { secret: await this.webhooks.secret(w.id), t: Math.floor(this.clock.now() / 1000) };
       return { url: w.url, headers, timeoutMs: this.settings.timeoutMs, sign };
     });
-    return { route, body: e.payload, delivery: String(e.id) };
+    return { route, body: e.payload, delivery: deliveryId(e) };
   }
 
-  private outcome(e: StoredExecution, r: Omit<SendResult, 'body'>): Outcome {
+  private outcome(e: Attempt, r: Omit<SendResult, 'body'>): Outcome {
     if (r.error === null)
       return { e, status: 'done', httpStatus: r.status, durationMs: r.durationMs, error: null, next: e.nextAttemptMs };
     const last = e.attempts >= this.settings.attempts;
@@ -223,23 +257,44 @@ export class WebhookDelivery {
 
   /**
    * Writes a round's outcomes within the caller's transaction (one write instead of one per delivery: on SQLite
-   * every write waits for the one connection), each only if no later attempt claimed its execution.
+   * every write waits for the one connection). A claimed execution's row is updated, only if no later attempt claimed
+   * it since; a handed-over first attempt's execution is inserted with its outcome, and its event finished.
    */
   private async writeOutcomes(tx: Storage, outcomes: Outcome[], now: number): Promise<void> {
     if (outcomes.length === 0) return;
-    await tx.webhooks.finishAttempts(
-      // literals: a rest-and-spread copy costs microseconds a row (see SqlWebhookStore.addExecutions)
-      outcomes.map((o) => ({
-        id: o.e.id,
-        attempt: o.e.attempts,
-        status: o.status,
-        httpStatus: o.httpStatus,
-        durationMs: o.durationMs,
-        error: o.error,
-        nextAttemptMs: o.next,
-      })),
-      now,
-    );
+    // literals, not spreads: a spread that adds fields costs microseconds a row (decision 0012, session 8)
+    const claimed: Parameters<Storage['webhooks']['finishAttempts']>[0] = [];
+    const first: NewExecution[] = [];
+    const events = new Set<number>();
+    for (const { e, status, httpStatus, durationMs, error, next } of outcomes) {
+      if (e.id !== null) {
+        claimed.push({ id: e.id, attempt: e.attempts, status, httpStatus, durationMs, error, nextAttemptMs: next });
+        continue;
+      }
+      first.push({
+        webhookId: e.webhookId,
+        eventSeq: e.eventSeq,
+        status,
+        attempts: e.attempts,
+        httpStatus,
+        durationMs,
+        error,
+        action: e.action,
+        contentType: e.contentType,
+        objectId: e.objectId,
+        payload: e.payload,
+        nextAttemptMs: next,
+        createdMs: e.createdMs,
+        updatedMs: now,
+      });
+      events.add(e.eventSeq!);
+    }
+    if (claimed.length > 0) await tx.webhooks.finishAttempts(claimed, now);
+    if (first.length > 0) {
+      // written once; a row already there (the event's lease ran out and it was fanned out again) is kept
+      await tx.webhooks.addExecutions(first);
+      await tx.finishEvents([...events], now);
+    }
   }
 
   /**

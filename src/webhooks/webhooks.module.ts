@@ -49,7 +49,8 @@ export function registerWebhooks(
     retryBaseMs: config.webhookRetryBaseMs,
   });
   // the fan-out hands what it queued to the delivery after its batch commits; the delivery's poll covers the rest
-  deps.events.use('webhooks', webhookFanout(service, clock, delivery));
+  // the fan-out holds the events whose first attempts it hands to this node's sending, until their outcomes are written
+  deps.events.use('webhooks', webhookFanout(service, clock, delivery), { holds: true });
   webhooksRoutes(server, service, deps.audit);
   return { service, delivery };
 }

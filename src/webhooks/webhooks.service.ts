@@ -237,6 +237,9 @@ export class WebhooksService {
       webhookId: w.id,
       eventSeq: null,
       status: why ? 'error' : 'pending',
+      attempts: 0,
+      httpStatus: null,
+      durationMs: null,
       error: why ?? null,
       action,
       contentType: type,
@@ -244,6 +247,7 @@ export class WebhooksService {
       payload,
       nextAttemptMs: now,
       createdMs: now,
+      updatedMs: now,
     });
     const row = await this.storage.webhooks.getExecution(id!);
     this.onQueued?.();

@@ -109,7 +109,9 @@ describe.each(dialectsUnderTest())('health, readiness and metrics on %s', (diale
     expect((await t().call('POST', '/api/v1/content/alpha', { key: t().rw, body: { id: 'o2', title: 'two' } })).statusCode).toBe(
       200,
     );
+    // the event is fanned out, and its first attempt made and written (failed: queued for the retry)
     await t().app.services.events.wake();
+    await t().app.services.webhooks.delivery.wake();
 
     const { families, samples } = await scrape();
     for (const [name, type] of [

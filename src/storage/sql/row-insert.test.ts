@@ -48,7 +48,9 @@ describe('bulk statements per dialect', () => {
       { name: 'id', type: 'bigint' },
       { name: 'status', type: 'text' },
     ];
-    expect(sqliteOps.rowsSource(cols, 2, 'o')).toBe('(SELECT column1 AS id, column2 AS status FROM (VALUES (?, ?), (?, ?))) AS o');
+    expect(sqliteOps.rowsSource(cols, 2, 'o')).toBe(
+      '(SELECT column1 AS id, column2 AS status FROM (VALUES (?, ?), (?, ?))) AS o',
+    );
     const text = postgresOps.rowsSource(cols, 2, 'o');
     expect(text).toBe('unnest(CAST($1 AS bigint[]), CAST($2 AS text[])) AS o(id, status)');
     expect(postgresOps.rowsSource(cols, 300, 'o')).toBe(text);

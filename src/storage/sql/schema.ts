@@ -73,6 +73,8 @@ export interface Database {
     version: number | null;
     actor: string;
     done_ms: number | null;
+    /** Set while a consumer holds the event after its batch (it is claimed again only when this time has passed). */
+    lease_until_ms: number | null;
   };
   /** A publication planned for later (one per object); executed once across nodes, cancelled by an edit. */
   schedules: {

@@ -11,6 +11,9 @@ const execution = (eventSeq: number): NewExecution => ({
   webhookId: 'w1',
   eventSeq,
   status: 'pending',
+  attempts: 0,
+  httpStatus: null,
+  durationMs: null,
   error: null,
   action: 'Create',
   contentType: 'note',
@@ -18,6 +21,7 @@ const execution = (eventSeq: number): NewExecution => ({
   payload: `{"n":${eventSeq}}`,
   nextAttemptMs: 0,
   createdMs: 0,
+  updatedMs: 0,
 });
 
 /** The delivery queue's bookkeeping statements, on both databases. */
@@ -74,26 +78,84 @@ describe.each(dialectsUnderTest())('webhook executions on %s', (dialect) => {
     expect((await storage.webhooks.claimDue(600, 2000, 10)).map((e) => [e.eventSeq, e.attempts])).toEqual([[2, 2]]);
   });
 
-  it("inserts a fan-out's executions already claimed (attempt 1, leased): answered once, claimed again only when the lease ran out", async () => {
-    const leased = (seq: number): NewExecution => ({ ...execution(seq), webhookId: 'w2', leaseUntilMs: 1000 });
-    const first = await storage.webhooks.addExecutions([leased(1), { ...execution(2), webhookId: 'w2' }, leased(3)]);
-    expect(first.map((e) => [e.webhookId, e.eventSeq, e.attempts, e.status, e.payload])).toEqual([
-      ['w2', 1, 1, 'pending', '{"n":1}'],
-      ['w2', 3, 1, 'pending', '{"n":3}'],
+  it('writes an attempted execution once, with its outcome: never over a row its (webhook, event) already has', async () => {
+    const attempted = (seq: number, status: 'done' | 'pending' | 'error', httpStatus: number | null): NewExecution => ({
+      ...execution(seq),
+      webhookId: 'w2',
+      status,
+      attempts: 1,
+      httpStatus,
+      durationMs: 12,
+      error: status === 'done' ? null : 'The receiver answered 503',
+      nextAttemptMs: status === 'pending' ? 700 : 0,
+      updatedMs: 30,
+    });
+    expect(await storage.webhooks.addExecutions([attempted(1, 'done', 200), attempted(2, 'pending', 503)])).toBe(2);
+    const w2 = async () =>
+      (await storage.webhooks.listExecutions('w2', 10)).map((e) => [
+        e.eventSeq,
+        e.status,
+        e.attempts,
+        e.httpStatus,
+        e.durationMs,
+        e.nextAttemptMs,
+        e.updatedMs,
+      ]);
+    expect(await w2()).toEqual([
+      [2, 'pending', 1, 503, 12, 700, 30],
+      [1, 'done', 1, 200, 12, 0, 30],
     ]);
-    // what the fan-out is handed is the row as stored, field for field
-    for (const e of first) expect(await storage.webhooks.getExecution(e.id)).toStrictEqual(e);
-    // a batch run again queues (and claims) nothing twice
-    expect(await storage.webhooks.addExecutions([leased(1), leased(4)])).toMatchObject([{ eventSeq: 4, attempts: 1 }]);
-    // within the lease only the unleased one is claimable; after it, the leased ones go to their second attempt
-    const w2 = (list: { webhookId: string; eventSeq: number | null; attempts: number }[]) =>
+    // the same executions again (another node fanned the event out anew), and a new one: only the new one is written
+    expect(
+      await storage.webhooks.addExecutions(
+        [attempted(1, 'error', null), execution(3), attempted(2, 'done', 200)].map((e) => ({ ...e, webhookId: 'w2' })),
+      ),
+    ).toBe(1);
+    expect((await w2()).map(([seq, status]) => [seq, status])).toEqual([
+      [3, 'pending'],
+      [2, 'pending'],
+      [1, 'done'],
+    ]);
+    // the retry is claimed from its time on, as its second attempt; the done one never
+    const w2Due = (list: { webhookId: string; eventSeq: number | null; attempts: number }[]) =>
       list.filter((e) => e.webhookId === 'w2').map((e) => [e.eventSeq, e.attempts]);
-    expect(w2(await storage.webhooks.claimDue(999, 5000, 50))).toEqual([[2, 1]]);
-    expect(w2(await storage.webhooks.claimDue(1001, 6000, 50))).toEqual([
-      [1, 2],
-      [3, 2],
-      [4, 2],
+    expect(w2Due(await storage.webhooks.claimDue(699, 5000, 50))).toEqual([[3, 1]]);
+    expect(w2Due(await storage.webhooks.claimDue(701, 6000, 50))).toEqual([[2, 2]]);
+  });
+
+  it('an event held after its batch stays unprocessed and unclaimable until it is finished or its lease ends', async () => {
+    const claim = async (now: number, holds: Record<string, number> = {}) => {
+      const seen: { id: string; seq: number; heldBefore: boolean }[] = [];
+      await storage.processEvents(500, now, async (events, _tx, hold) => {
+        for (const e of events) {
+          seen.push({ id: e.objectId!, seq: e.seq, heldBefore: e.heldBefore === true });
+          if (Object.hasOwn(holds, e.objectId!)) hold(e.seq, holds[e.objectId!]);
+        }
+      });
+      return seen;
+    };
+    await claim(0); // what earlier tests left in the outbox
+    const event = (id: string) => ({
+      event: { kind: 'object' as const, action: 'create' as const, contentType: 'note', objectId: id, version: 1 },
+      actor: 'system',
+      atMs: 1,
+    });
+    await storage.transaction((tx) => tx.recordEvents([event('h1'), event('h2'), event('h3')]));
+    const first = await claim(100, { h1: 1000, h2: 1000 });
+    expect(first.map((e) => [e.id, e.heldBefore])).toEqual([
+      ['h1', false],
+      ['h2', false],
+      ['h3', false],
     ]);
+    // h3 is processed; the held two stay pending, and no claim takes them within their lease
+    expect(await storage.pendingEvents()).toBe(2);
+    expect(await claim(999)).toEqual([]);
+    // h1 is finished (as a delivery round's outcomes finish it); h2 is not, and is claimed again after the lease
+    await storage.transaction((tx) => tx.finishEvents([first[0].seq], 999));
+    expect(await storage.pendingEvents()).toBe(1);
+    expect((await claim(1001)).map((e) => [e.id, e.heldBefore])).toEqual([['h2', true]]);
+    expect(await storage.pendingEvents()).toBe(0);
+    expect(await claim(5000)).toEqual([]);
   });
 
   it('remembers the objects an event carries once its transaction commits, only of wanted types, until taken; never a rolled-back one', async () => {

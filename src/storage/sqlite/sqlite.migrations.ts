@@ -241,4 +241,7 @@ export const sqliteMigrations: string[][] = [
        expires_ms INTEGER NOT NULL,
        used_ms INTEGER)`,
   ],
+  // 14: an event the webhook fan-out handed to its node's sending stays unprocessed, leased, until the outcomes of
+  // those first attempts are written (decision 0012, addendum of session 9)
+  [`ALTER TABLE events ADD COLUMN lease_until_ms INTEGER`],
 ];
