@@ -159,4 +159,44 @@ describe('EventWorker drains the outbox', () => {
       await db.drop();
     }
   });
+
+  it("a batch that rolls back runs its consumers' onRollback and none of their afterCommit; one that commits, the reverse", async () => {
+    const db = await createTestDatabase('sqlite');
+    const storage = await connectStorage({ dataDir: db.dataDir, databaseUrl: undefined });
+    try {
+      const worker = new EventWorker(storage, { now: () => 0 }, { error: () => undefined });
+      const calls: string[] = [];
+      let fail = true;
+      worker.use('first', async (events, _tx, afterCommit) => {
+        const ids = events.map((e) => e.objectId).join();
+        afterCommit(
+          () => calls.push(`committed ${ids}`),
+          () => calls.push(`rolled back ${ids}`),
+        );
+      });
+      worker.use('second', async () => {
+        if (fail) throw new Error('this batch fails');
+      });
+      await storage.transaction((tx) =>
+        tx.recordEvents([
+          {
+            event: { kind: 'object', action: 'create', contentType: 'post', objectId: 'x1', version: 1 },
+            actor: 'system',
+            atMs: 0,
+          },
+        ]),
+      );
+      await worker.wake();
+      expect(calls).toEqual(['rolled back x1']);
+      expect(await storage.pendingEvents()).toBe(1);
+      fail = false;
+      await worker.wake();
+      expect(calls).toEqual(['rolled back x1', 'committed x1']);
+      expect(await storage.pendingEvents()).toBe(0);
+      await worker.stop();
+    } finally {
+      await storage.close();
+      await db.drop();
+    }
+  });
 });

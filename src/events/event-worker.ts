@@ -6,7 +6,8 @@ import type { ContentEvent } from '../core/content-event.js';
 /**
  * A durable reaction to events: runs in the transaction that claims them, so what it writes commits with the
  * claim (at least once: a consumer that fails makes the whole batch run again later, so it must be idempotent).
- * `afterCommit` runs a function once the batch committed (never when it rolled back), e.g. to hand on what it queued.
+ * `afterCommit` runs a function once the batch committed (never when it rolled back), e.g. to hand on what it queued,
+ * and its `onRollback` (if given) only when the batch rolled back, e.g. to keep what it took to write.
  * `hold` (given to the one consumer added with `holds`: the webhook fan-out) keeps an event unprocessed after the
  * batch, leased until `untilMs`, for that consumer to finish later (Storage.finishEvents). One not finished by then is
  * claimed again and goes to that consumer alone: the others ran on it in the batch that held it, which committed.
@@ -14,7 +15,7 @@ import type { ContentEvent } from '../core/content-event.js';
 export type EventConsumer = (
   events: readonly ContentEvent[],
   tx: Storage,
-  afterCommit: (fn: () => void) => void,
+  afterCommit: (fn: () => void, onRollback?: () => void) => void,
   hold: (seq: number, untilMs: number) => void,
 ) => Promise<void>;
 
@@ -94,13 +95,24 @@ export class EventWorker {
     try {
       for (;;) {
         const after: (() => void)[] = [];
-        const n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx, hold) => {
-          const fresh = events.some((e) => e.heldBefore) ? events.filter((e) => !e.heldBefore) : events;
-          for (const c of this.consumers) {
-            const mine = c.holds ? events : fresh;
-            if (mine.length > 0) await c.run(mine, tx, (fn) => after.push(fn), c.holds ? hold : refuseHold);
-          }
-        });
+        const undo: (() => void)[] = [];
+        const commit = (fn: () => void, onRollback?: () => void) => {
+          after.push(fn);
+          if (onRollback) undo.push(onRollback);
+        };
+        let n: number;
+        try {
+          n = await this.storage.processEvents(BATCH, this.clock.now(), async (events, tx, hold) => {
+            const fresh = events.some((e) => e.heldBefore) ? events.filter((e) => !e.heldBefore) : events;
+            for (const c of this.consumers) {
+              const mine = c.holds ? events : fresh;
+              if (mine.length > 0) await c.run(mine, tx, commit, c.holds ? hold : refuseHold);
+            }
+          });
+        } catch (e) {
+          for (const fn of undo) fn();
+          throw e;
+        }
         for (const fn of after) fn();
         // a short claim took every event committed before it (on PostgreSQL, those another node holds are that
         // node's): asking again would find nothing, and a commit after it wakes the worker anew

@@ -38,6 +38,20 @@ export function deliveryId(e: Pick<Attempt, 'id' | 'webhookId' | 'eventSeq'>): s
   return `${e.eventSeq !== null ? `e${e.eventSeq}` : `r${e.id}`}.${encodeURIComponent(e.webhookId)}`;
 }
 
+/**
+ * How many of the handed-over attempts `q` (an event's next to each other) a round takes: up to `max`, never splitting
+ * an event's (their outcomes finish the event, in one transaction), and all of an event that alone has more.
+ */
+export function wholeEvents(q: readonly Pick<Attempt, 'eventSeq'>[], max: number): number {
+  if (q.length <= max) return q.length;
+  let n = max;
+  while (n > 0 && q[n].eventSeq === q[n - 1].eventSeq) n--;
+  if (n > 0) return n;
+  n = max;
+  while (n < q.length && q[n].eventSeq === q[0].eventSeq) n++;
+  return n;
+}
+
 interface Outcome {
   e: Attempt;
   status: StoredExecution['status'];
@@ -63,6 +77,11 @@ export const PRUNE_EVERY = 100;
 const MAX_BACKOFF_MS = 3600_000;
 /** The longest the loop sleeps: its poll picks up what other nodes queued and leases that ran out. */
 const POLL_MS = 1000;
+/**
+ * How long a round's outcomes wait for an event batch's transaction to write them (under load one comes every
+ * ~50 ms: the event worker's gathering) before the loop writes them in a transaction of its own.
+ */
+const RECORD_WITHIN_MS = 100;
 
 /**
  * Sends queued executions, after commit and never inside a request. Each attempt is claimed with a lease (SKIP
@@ -84,6 +103,10 @@ export class WebhookDelivery {
   private handedOver: Attempt[] = [];
   /** Something may be due in the database (the poll, a retry's time, a test or Custom run, a fan-out's overflow). */
   private claimWanted = true;
+  /** Outcomes of rounds sent and not yet written (recordInto, or the loop after RECORD_WITHIN_MS). */
+  private unrecorded: Outcome[] = [];
+  private recordTimer: NodeJS.Timeout | undefined;
+  private recordWanted = false;
 
   constructor(
     private readonly storage: Storage,
@@ -130,6 +153,43 @@ export class WebhookDelivery {
     if (!this.stopped) void this.runner.run();
   }
 
+  /**
+   * Writes the outcomes of rounds sent so far in an event batch's transaction (the fan-out's, which runs anyway),
+   * instead of a transaction of their own: on PostgreSQL that is five round trips fewer per round. `afterCommit`'s
+   * second function runs when that transaction rolls back: the outcomes are kept to be written again.
+   */
+  async recordInto(tx: Storage, afterCommit: (fn: () => void, onRollback: () => void) => void): Promise<void> {
+    if (this.unrecorded.length === 0) return;
+    const taken = this.takeUnrecorded();
+    afterCommit(
+      () => undefined,
+      () => this.keepUnrecorded(taken),
+    );
+    await this.writeOutcomes(tx, taken, this.clock.now());
+    await this.pruneAfter(tx, taken);
+  }
+
+  private takeUnrecorded(): Outcome[] {
+    const taken = this.unrecorded;
+    this.unrecorded = [];
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    return taken;
+  }
+
+  /** Outcomes to write: by the next event batch, or by the loop once RECORD_WITHIN_MS passed without one. */
+  private keepUnrecorded(outcomes: Outcome[]): void {
+    if (outcomes.length === 0) return;
+    this.unrecorded = this.unrecorded.length === 0 ? outcomes : outcomes.concat(this.unrecorded);
+    if (this.recordTimer) return;
+    this.recordTimer = setTimeout(() => {
+      this.recordTimer = undefined;
+      this.recordWanted = true;
+      if (!this.stopped) void this.runner.run();
+    }, RECORD_WITHIN_MS);
+    this.recordTimer.unref();
+  }
+
   /** A wake in `inMs` (at most the poll's interval), unless one comes sooner. */
   private schedule(inMs: number): void {
     if (this.stopped) return;
@@ -145,37 +205,44 @@ export class WebhookDelivery {
   }
 
   private async drain(): Promise<void> {
-    let outcomes: Outcome[] = [];
     let looked = false;
     try {
       for (;;) {
         const now = this.clock.now();
-        // a round's outcomes are written in the transaction that claims the next round (one write for both; once
-        // stopping, nothing more is claimed); a claim or an outcome lost in a crash only makes the delivery run
-        // again (at least once). What the fan-out handed over goes first and needs no claim.
-        const recorded = outcomes;
-        outcomes = [];
-        const due: Attempt[] = this.handedOver.splice(0, this.wholeEvents());
+        // outcomes not yet written go with a claim (one write for both), or when they have waited long enough for an
+        // event batch to take them (recordInto), or when stopping; a claim or an outcome lost in a crash only makes
+        // the delivery run again (at least once). What the fan-out handed over goes first and needs no claim.
+        const due: Attempt[] = this.handedOver.splice(0, wholeEvents(this.handedOver, PARALLEL));
         const handed = due.length;
         const claim = due.length < PARALLEL && this.claimWanted && !this.stopped;
         if (claim) [this.claimWanted, looked] = [false, true];
-        if (claim || recorded.length > 0) {
+        if (claim || ((this.recordWanted || this.stopped) && this.unrecorded.length > 0)) {
+          this.recordWanted = false;
+          const recorded = this.takeUnrecorded();
           const lease = now + this.settings.timeoutMs + LEASE_MARGIN_MS;
           const limit = PARALLEL - due.length;
-          const claimed = await this.storage.transaction(
-            async (tx) => {
-              await this.writeOutcomes(tx, recorded, now);
-              await this.pruneAfter(tx, recorded);
-              return claim ? tx.webhooks.claimDue(now, lease, limit) : [];
-            },
-            { relaxed: true },
-          );
+          let claimed: StoredExecution[];
+          try {
+            claimed = await this.storage.transaction(
+              async (tx) => {
+                await this.writeOutcomes(tx, recorded, now);
+                await this.pruneAfter(tx, recorded);
+                return claim ? tx.webhooks.claimDue(now, lease, limit) : [];
+              },
+              { relaxed: true },
+            );
+          } catch (e) {
+            this.keepUnrecorded(recorded);
+            this.handedOver = due.slice(0, handed).concat(this.handedOver);
+            throw e;
+          }
           // a full round: more may be due
           if (claim && claimed.length === limit) this.claimWanted = true;
           due.push(...claimed);
         }
         if (due.length === 0) break;
-        outcomes = await this.attempts(due, new RoundMemo(), handed);
+        const outcomes = await this.attempts(due, new RoundMemo(), handed);
+        this.keepUnrecorded(outcomes);
         for (const o of outcomes) if (o.status === 'pending') this.schedule(o.next - this.clock.now());
       }
       if (this.stopped) return;
@@ -186,21 +253,6 @@ export class WebhookDelivery {
       // the database was unreachable or closing: try again at the next poll
       this.schedule(POLL_MS);
     }
-  }
-
-  /**
-   * How many handed-over attempts the next round takes: up to PARALLEL, never splitting an event's (its outcomes
-   * finish it, in one transaction), and all of an event that alone has more.
-   */
-  private wholeEvents(): number {
-    const q = this.handedOver;
-    if (q.length <= PARALLEL) return q.length;
-    let n = PARALLEL;
-    while (n > 0 && q[n].eventSeq === q[n - 1].eventSeq) n--;
-    if (n > 0) return n;
-    n = PARALLEL;
-    while (n < q.length && q[n].eventSeq === q[0].eventSeq) n++;
-    return n;
   }
 
   /**
@@ -313,7 +365,10 @@ export class WebhookDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // a last pass: what was handed over is sent, and every outcome still unwritten is written
+    await this.runner.run();
     await this.runner.idle();
+    if (this.recordTimer) clearTimeout(this.recordTimer);
     await this.sender.stop();
   }
 }

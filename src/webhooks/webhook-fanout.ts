@@ -103,15 +103,18 @@ async function payloadOf(
  * Up to the delivery's `room` of the executions to send are not written here: their events are held (leased to this
  * node, unprocessed) and their first attempts handed to the delivery after the commit, which writes each execution
  * once, with that attempt's outcome, and finishes the event. The others are inserted, and the delivery loop claims
- * them (it is woken only when the batch queued something to send).
+ * them (it is woken only when the batch queued something to send). Each batch also writes the outcomes of the
+ * delivery's rounds sent since the previous one (WebhookDelivery.recordInto).
  */
 export function webhookFanout(
   webhooks: WebhooksService,
   clock: Clock,
-  delivery: Pick<WebhookDelivery, 'room' | 'leaseUntil' | 'queued'>,
+  delivery: Pick<WebhookDelivery, 'room' | 'leaseUntil' | 'queued' | 'recordInto'>,
 ): EventConsumer {
   let wantedFor: readonly Webhook[] | undefined;
   return async (events, tx, afterCommit, hold) => {
+    // this transaction runs anyway: it writes the outcomes of the rounds sent since the last one
+    await delivery.recordInto(tx, afterCommit);
     let all = await webhooks.current(tx);
     if (all !== wantedFor) {
       // from now on this node's writes of the types these webhooks cover stay in memory for their payloads
