@@ -59,24 +59,35 @@ describe('EventWorker drains the outbox', () => {
     vi.useRealTimers();
   });
 
-  it('gathers the commits of 50 ms into one claim (an import commits a batch every 10–90 ms)', async () => {
+  it('gathers the commits of 50 ms into one claim (an import commits a batch every 10–90 ms), of 150 ms after a busy claim', async () => {
     vi.useFakeTimers();
     const box = outbox(0);
     const worker = new EventWorker(box.storage, { now: () => 0 }, { error: () => undefined });
     worker.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(box.claims).toEqual([0]);
-    box.commit(50);
+    box.commit(3);
     await vi.advanceTimersByTimeAsync(30);
-    box.commit(50);
+    box.commit(3);
     await vi.advanceTimersByTimeAsync(30);
     // the window opened by the first commit closed at 50 ms: one claim took both batches' events
-    expect(box.claims).toEqual([0, 100]);
-    box.commit(1);
+    expect(box.claims).toEqual([0, 6]);
+    box.commit(50);
     await vi.advanceTimersByTimeAsync(49);
-    expect(box.claims).toEqual([0, 100]);
+    expect(box.claims).toEqual([0, 6]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(box.claims).toEqual([0, 100, 1]);
+    expect(box.claims).toEqual([0, 6, 50]);
+    // a claim of 10 or more: the next window is 150 ms
+    box.commit(1);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(box.claims).toEqual([0, 6, 50]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(box.claims).toEqual([0, 6, 50, 1]);
+    // that claim of 1 brings the window back to 50 ms
+    box.commit(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(box.claims.slice(-1)).toEqual([1]);
+    expect(box.claims.filter((n) => n > 0)).toEqual([6, 50, 1, 1]);
     await worker.stop();
   });
 

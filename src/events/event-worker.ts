@@ -33,6 +33,15 @@ const POLL_MS = 1000;
  * and messages to the sending thread. Deliveries and media cleanup start at most 45 ms later than with 5 ms.
  */
 const GATHER_MS = 50;
+/**
+ * The window after a drain that claimed BUSY_CLAIM events or more: under load, larger batches. A batch costs a fixed
+ * part (on PostgreSQL ~5 round trips, ~9 with a webhook, whose round's outcomes it also writes) however many events it
+ * claims; at saturation that part is taken from the writes. The webhooks bench on PostgreSQL (2 cores, 300–370
+ * creates/s): 150 ms instead of 50 kept 90 % of the throughput with a webhook instead of 86 %, and the p99 from a
+ * write to its delivery went from ~90 to ~160 ms. Light traffic (fewer than BUSY_CLAIM events per window) keeps 50 ms.
+ */
+const GATHER_BUSY_MS = 150;
+const BUSY_CLAIM = 10;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
 const refuseHold = () => {
@@ -51,6 +60,8 @@ export class EventWorker {
   private gathering: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastPrune = 0;
+  /** Events the last drain claimed: how long the next gathering window is. */
+  private lastClaimed = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -71,10 +82,13 @@ export class EventWorker {
     // commits come in bursts: gather a few milliseconds of them into one claiming transaction instead of one each
     this.storage.onCommitted(() => {
       if (this.gathering || this.stopped) return;
-      this.gathering = setTimeout(() => {
-        this.gathering = undefined;
-        void this.wake();
-      }, GATHER_MS);
+      this.gathering = setTimeout(
+        () => {
+          this.gathering = undefined;
+          void this.wake();
+        },
+        this.lastClaimed >= BUSY_CLAIM ? GATHER_BUSY_MS : GATHER_MS,
+      );
       this.gathering.unref();
     });
     const tick = () => {
@@ -92,6 +106,7 @@ export class EventWorker {
   }
 
   private async drain(): Promise<void> {
+    let claimed = 0;
     try {
       for (;;) {
         const after: (() => void)[] = [];
@@ -114,10 +129,13 @@ export class EventWorker {
           throw e;
         }
         for (const fn of after) fn();
+        claimed += n;
         // a short claim took every event committed before it (on PostgreSQL, those another node holds are that
         // node's): asking again would find nothing, and a commit after it wakes the worker anew
         if (n < BATCH || this.stopped) break;
       }
+      // a drain that found nothing (a poll just after another drain) says nothing about the load
+      if (claimed > 0) this.lastClaimed = claimed;
       const now = this.clock.now();
       if (now - this.lastPrune > 3600_000) {
         this.lastPrune = now;
