@@ -59,7 +59,7 @@ describe('EventWorker drains the outbox', () => {
     vi.useRealTimers();
   });
 
-  it('gathers the commits of 50 ms into one claim (an import commits a batch every 10–90 ms), of 150 ms after a busy claim', async () => {
+  it('gathers the commits of 50 ms into one claim (an import commits a batch every 10–90 ms), of 150 ms while 200 or more come a second', async () => {
     vi.useFakeTimers();
     const box = outbox(0);
     const worker = new EventWorker(box.storage, { now: () => 0 }, { error: () => undefined });
@@ -77,17 +77,21 @@ describe('EventWorker drains the outbox', () => {
     expect(box.claims).toEqual([0, 6]);
     await vi.advanceTimersByTimeAsync(1);
     expect(box.claims).toEqual([0, 6, 50]);
-    // a claim of 10 or more: the next window is 150 ms
-    box.commit(1);
+    // 50 events in 50 ms, 200 a second or more: the next window is 150 ms, and stays while 30 or more come in it
+    box.commit(40);
     await vi.advanceTimersByTimeAsync(149);
     expect(box.claims).toEqual([0, 6, 50]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(box.claims).toEqual([0, 6, 50, 1]);
-    // that claim of 1 brings the window back to 50 ms
+    expect(box.claims).toEqual([0, 6, 50, 40]);
+    box.commit(29);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(box.claims).toEqual([0, 6, 50, 40, 29]);
+    // 29 in 150 ms is under 200 a second: back to 50 ms
     box.commit(1);
-    await vi.advanceTimersByTimeAsync(50);
-    expect(box.claims.slice(-1)).toEqual([1]);
-    expect(box.claims.filter((n) => n > 0)).toEqual([6, 50, 1, 1]);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(box.claims).toEqual([0, 6, 50, 40, 29]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(box.claims).toEqual([0, 6, 50, 40, 29, 1]);
     await worker.stop();
   });
 

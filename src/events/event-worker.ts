@@ -34,14 +34,16 @@ const POLL_MS = 1000;
  */
 const GATHER_MS = 50;
 /**
- * The window after a drain that claimed BUSY_CLAIM events or more: under load, larger batches. A batch costs a fixed
- * part (on PostgreSQL ~5 round trips, ~9 with a webhook, whose round's outcomes it also writes) however many events it
- * claims; at saturation that part is taken from the writes. The webhooks bench on PostgreSQL (2 cores, 300–370
- * creates/s): 150 ms instead of 50 kept 90 % of the throughput with a webhook instead of 86 %, and the p99 from a
- * write to its delivery went from ~90 to ~160 ms. Light traffic (fewer than BUSY_CLAIM events per window) keeps 50 ms.
+ * The window while events come at BUSY_PER_MS or faster (judged by what the last drain claimed over the window
+ * before it): larger batches. A batch costs a fixed part (on PostgreSQL ~5 round trips, ~9 with a webhook, whose
+ * round's outcomes it also writes) however many events it claims; at saturation that part is taken from the writes.
+ * The webhooks bench on PostgreSQL (2 cores, 300–370 creates/s): 150 ms instead of 50 kept 90 % of the throughput
+ * with a webhook instead of 86 %, and the p99 from a write to its delivery went from ~90 to ~160 ms. Slower traffic
+ * (its latency measured at 100 writes/s) keeps 50 ms.
  */
 const GATHER_BUSY_MS = 150;
-const BUSY_CLAIM = 10;
+/** 200 events a second. */
+const BUSY_PER_MS = 0.2;
 const RETENTION_MS = 7 * 24 * 3600_000;
 
 const refuseHold = () => {
@@ -60,8 +62,8 @@ export class EventWorker {
   private gathering: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastPrune = 0;
-  /** Events the last drain claimed: how long the next gathering window is. */
-  private lastClaimed = 0;
+  /** The gathering window: GATHER_BUSY_MS while events come fast, GATHER_MS otherwise. */
+  private windowMs = GATHER_MS;
 
   constructor(
     private readonly storage: Storage,
@@ -82,13 +84,10 @@ export class EventWorker {
     // commits come in bursts: gather a few milliseconds of them into one claiming transaction instead of one each
     this.storage.onCommitted(() => {
       if (this.gathering || this.stopped) return;
-      this.gathering = setTimeout(
-        () => {
-          this.gathering = undefined;
-          void this.wake();
-        },
-        this.lastClaimed >= BUSY_CLAIM ? GATHER_BUSY_MS : GATHER_MS,
-      );
+      this.gathering = setTimeout(() => {
+        this.gathering = undefined;
+        void this.wake();
+      }, this.windowMs);
       this.gathering.unref();
     });
     const tick = () => {
@@ -135,7 +134,7 @@ export class EventWorker {
         if (n < BATCH || this.stopped) break;
       }
       // a drain that found nothing (a poll just after another drain) says nothing about the load
-      if (claimed > 0) this.lastClaimed = claimed;
+      if (claimed > 0) this.windowMs = claimed >= BUSY_PER_MS * this.windowMs ? GATHER_BUSY_MS : GATHER_MS;
       const now = this.clock.now();
       if (now - this.lastPrune > 3600_000) {
         this.lastPrune = now;
