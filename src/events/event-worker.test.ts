@@ -92,6 +92,14 @@ describe('EventWorker drains the outbox', () => {
     expect(box.claims).toEqual([0, 6, 50, 40, 29]);
     await vi.advanceTimersByTimeAsync(1);
     expect(box.claims).toEqual([0, 6, 50, 40, 29, 1]);
+    // 12 events in one 50 ms window after a quiet spell (the poll at 1 000 ms claims nothing): 12 since the last drain
+    // ~650 ms before is no rush, and the window stays 50 ms
+    await vi.advanceTimersByTimeAsync(1100 - 460);
+    box.commit(12);
+    await vi.advanceTimersByTimeAsync(50);
+    box.commit(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(box.claims.filter((n) => n > 0)).toEqual([6, 50, 40, 29, 1, 12, 1]);
     await worker.stop();
   });
 
