@@ -96,6 +96,36 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
     expect(log[0]).toMatchObject({ status: 'error', httpStatus: 302 });
   });
 
+  it('webhook ids of spaces, quotes and braces name their deliveries in clean, distinct headers, the same on a retry', async () => {
+    let calls = 0;
+    receiver.on('/odd-id', () => (++calls === 1 ? { status: 503, body: '' } : { status: 200, body: { ok: true } }));
+    const ids = ['odd "a" {b}', 'odd "a" {c}'];
+    for (const id of ids) {
+      const res = await t().call('POST', '/api/v1/content/_webhooks', {
+        key: t().rw,
+        body: { id, ...hook(`${receiver.url}/odd-id`, ['post']) },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    await t().call('POST', '/api/v1/content/post', { key: t().rw, body: { id: 'p-odd', title: 'x' } });
+    // one webhook's first call fails: three calls in all
+    const got = await receiver.waitFor('/odd-id', 3, 15_000, poke);
+    const byHook = new Map<string, string[]>();
+    for (const r of got) {
+      const delivery = String(r.headers['x-flotilla-delivery']);
+      expect(delivery).toMatch(/^[\x21-\x7e]+$/);
+      const of = String(r.headers['x-flotilla-webhook-id']);
+      byHook.set(of, [...(byHook.get(of) ?? []), delivery]);
+    }
+    expect([...byHook.keys()].sort()).toEqual(ids);
+    const [once, twice] = [...byHook.values()].sort((a, b) => a.length - b.length);
+    expect(once).toHaveLength(1);
+    expect(twice).toHaveLength(2);
+    // the retry carries its first attempt's id; the other webhook's delivery of the same change has its own
+    expect(twice[1]).toBe(twice[0]);
+    expect(once[0]).not.toBe(twice[0]);
+  });
+
   it('signing secrets: never with an API key, never in plaintext at rest, only in their own Panel answer', async () => {
     const res = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/s`) });
     const id = res.json().id;
@@ -116,7 +146,10 @@ describe.each(dialectsUnderTest())('attacks on webhooks on %s', (dialect) => {
   it('a payload carries the object as stored, never as sent: hostile rich text arrives sanitized', async () => {
     const rich = ctd('rich', { title: text(), body: { type: 'string', inputType: 'richtext' } });
     expect((await t().call('POST', '/api/v1/internal/contenttype', { key: t().rw, body: rich })).statusCode).toBe(200);
-    const made = await t().call('POST', '/api/v1/content/_webhooks', { key: t().rw, body: hook(`${receiver.url}/rich`, ['rich']) });
+    const made = await t().call('POST', '/api/v1/content/_webhooks', {
+      key: t().rw,
+      body: hook(`${receiver.url}/rich`, ['rich']),
+    });
     expect(made.statusCode, made.body).toBe(200);
     const arrived = async (n: number) => {
       const deadline = Date.now() + 10_000;
