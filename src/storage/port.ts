@@ -334,8 +334,9 @@ export interface Storage {
   /**
    * Claims up to `limit` unprocessed events, oldest first (each by one claimant across nodes), runs fn with them in
    * the claiming transaction and marks them processed when fn succeeds. Answers how many were claimed.
-   * An event fn `hold`s is not marked processed but leased until `untilMs`: it stays unprocessed, unclaimable until
-   * then, and is claimed again (by any node) if `finishEvents` has not marked it processed by that time.
+   * An event fn `hold`s is not marked processed but leased until `untilMs` (the latest any hold of the batch asked):
+   * it stays unprocessed, unclaimable until then, and is claimed again (by any node) if `finishEvents` has not marked
+   * it processed by that time.
    */
   processEvents(
     limit: number,

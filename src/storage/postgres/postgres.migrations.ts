@@ -268,6 +268,6 @@ export const postgresMigrations: string[][] = [
   ],
   // 15: an event the webhook fan-out handed to its node's sending stays unprocessed, leased, until the outcomes of
   // those first attempts are written (decision 0012, addendum of session 9). The lease is in no index, and pages
-  // keep room, so setting it is a HOT update.
+  // keep room, so setting it can be a HOT update (not measured).
   [`ALTER TABLE events ADD COLUMN lease_until_ms BIGINT`, `ALTER TABLE events SET (fillfactor = 90)`],
 ];
