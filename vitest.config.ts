@@ -7,6 +7,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts', 'test/e2e/support/build-panel.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a state to arrive (a rendered page, a delivery); 1 s, vitest's default, is too short on a
+    // loaded CI machine. Polls that mean "promptly" say their own bound.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
   },
