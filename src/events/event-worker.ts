@@ -41,7 +41,7 @@ const GATHER_MS = 50;
  * with a webhook instead of 86 %, and the p99 from a write to its delivery went from ~90 to ~160 ms. Slower traffic
  * (its latency measured at 100 writes/s) keeps 50 ms.
  */
-const GATHER_BUSY_MS = 150;
+export const GATHER_BUSY_MS = 150;
 /** 200 events a second. */
 const BUSY_PER_MS = 0.2;
 const RETENTION_MS = 7 * 24 * 3600_000;
