@@ -113,17 +113,18 @@ type TwoNodesEnv = { a?: Record<string, string>; b?: Record<string, string> };
 
 /**
  * Two nodes (`a`, `b`) on a fresh PostgreSQL database with one secret, started before the suite's tests and stopped
- * after them — when neither may have logged a key. `env` per node, as for startNode; a function is called when the
- * nodes start, after the suite's earlier beforeAll hooks (e.g. for the address of a server they start).
+ * after them — when neither may have logged a key. `env` per node, as for startNode; a function is called with the
+ * database when the nodes start, after the suite's earlier beforeAll hooks (e.g. for the address of a server they
+ * start).
  */
-export function useTwoNodes(nodesEnv: TwoNodesEnv | (() => TwoNodesEnv) = {}) {
+export function useTwoNodes(nodesEnv: TwoNodesEnv | ((db: TestDatabase) => TwoNodesEnv) = {}) {
   let db: TestDatabase | undefined;
   let a: Node | undefined;
   let b: Node | undefined;
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     const secret = randomBytes(32).toString('base64url');
-    const env = typeof nodesEnv === 'function' ? nodesEnv() : nodesEnv;
+    const env = typeof nodesEnv === 'function' ? nodesEnv(db) : nodesEnv;
     a = await startNode(db, secret, 'a', env.a);
     b = await startNode(db, secret, 'b', env.b);
   }, 120_000);
