@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import { GATHER_BUSY_MS } from '../events/event-worker.js';
 import { CoalescingRun } from '../core/coalescing-run.js';
+import { GATHER_BUSY_MS } from '../events/event-worker.js';
 import { redact } from '../http/redact.js';
 import type { Storage } from '../storage/port.js';
 import type { NewExecution, StoredExecution } from '../storage/webhook-port.js';

@@ -4,14 +4,15 @@ import { ctd, text } from '../support/fixtures.js';
 import { PG_ADMIN_URL } from '../support/global-setup.js';
 import { nodeCall, nodeLogin, nodePanel, nodeStatus, useTwoNodes } from '../support/nodes.js';
 
-/**
- * A node on the same machine as PostgreSQL may reach it through its Unix socket (README, "PostgreSQL"): a round trip
- * costs the serving thread less than over TCP on 127.0.0.1. Node A connects that way, node B over TCP, to one
- * database: both its pool and its LISTEN connection must use the socket, and the two nodes still hear each other.
- */
 // the socket exists only where PostgreSQL runs on this machine (as in CI)
 const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(PG_ADMIN_URL).hostname);
 
+/**
+ * A node on the same machine as PostgreSQL may reach it through its Unix socket (README, "Running in production"):
+ * a round trip costs the serving thread less than over TCP on 127.0.0.1. Node A connects that way, node B over TCP,
+ * to one database: both its pool and its LISTEN connection must use the socket, and the two nodes still hear each
+ * other.
+ */
 describe.skipIf(!inject('pgAvailable') || !local)('a node on PostgreSQL’s Unix socket beside a node on TCP', () => {
   let socketDir = '';
   beforeAll(async () => {
@@ -53,9 +54,15 @@ describe.skipIf(!inject('pgAvailable') || !local)('a node on PostgreSQL’s Unix
     }
 
     const s = await nodeLogin(nodes.a());
-    const keys = (await (await nodePanel(nodes.a(), s, 'GET', '/panel/api/keys')).json()) as { kind: string; id: string; key: string }[];
+    const keys = (await (await nodePanel(nodes.a(), s, 'GET', '/panel/api/keys')).json()) as {
+      kind: string;
+      id: string;
+      key: string;
+    }[];
     const rw = keys.find((k) => k.kind === 'read-write')!;
-    expect((await nodeCall(nodes.a(), 'POST', '/api/v1/internal/contenttype', rw.key, ctd('note', { title: text() }))).status).toBe(200);
+    expect(
+      (await nodeCall(nodes.a(), 'POST', '/api/v1/internal/contenttype', rw.key, ctd('note', { title: text() }))).status,
+    ).toBe(200);
     const made = await nodeCall(nodes.b(), 'POST', '/api/v1/content/note', rw.key, { title: 'from B' });
     expect(made.status).toBe(200);
     const id = ((await made.json()) as { id: string }).id;
